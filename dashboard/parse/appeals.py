@@ -1,0 +1,58 @@
+"""Section 四: one row of 15 numbers under 行政复议 / 行政诉讼 headers, or one row per group."""
+
+from __future__ import annotations
+
+from dashboard.parse import codes
+from dashboard.parse.result import Builder
+from dashboard.parse.tables import Scan, match_appeal_group
+
+_N = len(codes.APPEAL_GROUPS) * len(codes.APPEAL_COLUMNS)
+
+
+def _headers_in_order(labels: list[str]) -> bool:
+    text = "|".join(labels)
+    i, j = text.find("复议"), text.find("诉讼")
+    return 0 <= i < j and "维持" in text and "总计" in text
+
+
+def fill_appeals(found: Scan, b: Builder) -> None:
+    """Fill the 15 cells: by group labels where the rows have them, else the one value row in printed order."""
+    placed: set[str] = set()
+    for row in found.appeals:
+        group = match_appeal_group(row)
+        cells = row.trimmed(len(codes.APPEAL_COLUMNS)) if group else None
+        if group and cells and group not in placed:
+            for col, cell in zip(codes.APPEAL_COLUMNS, cells, strict=True):
+                b.put("appeals", group, col, cell)
+            placed.add(group)
+    if not placed:
+        full = [(row, cells) for row in found.appeals if (cells := row.trimmed(_N)) is not None]
+        if full:
+            row, cells = full[0]
+            ordered = _headers_in_order(found.appeals_labels)
+            it = iter(cells)
+            for group in codes.APPEAL_GROUPS:
+                for col in codes.APPEAL_COLUMNS:
+                    cell = next(it)
+                    b.put("appeals", group, col, cell, None if ordered or cell.flag else "placed_by_order")
+            placed = set(codes.APPEAL_GROUPS)
+            if not ordered:
+                b.problem("appeals_header_unverified", "warning",
+                          "第四部分表头无法核对（行政复议/行政诉讼、结果维持…总计），按格式的列序读取，请核对",
+                          "section 四: the header could not be verified; the 15 numbers were read in the format's order",
+                          ["appeals"])
+            if len(full) > 1:
+                b.problem("duplicate_row", "warning", "第四部分有多行数字，取第一行",
+                          "section 四 has several value rows; the first is kept", ["appeals"])
+        elif found.appeals:
+            n = max(len(r.values) for r in found.appeals)
+            b.problem("appeals_unreadable", "error",
+                      f"第四部分的数字行有 {n} 个数，应为 15 个，无法确定各列，未读取",
+                      f"section 四: the value row has {n} numbers, expected 15; not read", ["appeals"])
+    for group in codes.APPEAL_GROUPS:
+        if group not in placed:
+            for col in codes.APPEAL_COLUMNS:
+                b.put("appeals", group, col, None, "missing")
+    if not found.appeals:
+        b.problem("table_missing", "error", "未找到第四部分（行政复议、行政诉讼）的数字",
+                  "no figures found for section 四 (appeals)", ["appeals"])

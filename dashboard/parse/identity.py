@@ -1,0 +1,87 @@
+"""Agency name and report year from the title, the container's title and the preamble."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from dashboard.parse.normalize import _SPACE, _T2S
+
+_TITLE = re.compile(
+    r"(?P<a>[^\d]{0,60}?)(?P<y>(?:19|20)\d{2})年度?(?P<b>[^\d]{0,60}?)(?:的)?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"
+)
+_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日(?:起)?(?:至|到|-|—)")
+_NOISE_PREFIX = re.compile(r"^(?:正文|首页|当前位置|您当前的位置|关于印发|关于公布|关于|印发)[:：>]*")
+_REGION_END = ("区", "县", "市", "乡", "镇", "旗", "人民")
+
+
+def _clean(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
+    s = _T2S.convert(s)
+    return _SPACE.sub("", s)
+
+
+def _clean_agency(name: str) -> str:
+    name = re.sub(r"[《》〈〉<>\"“”【】\[\]()（）:：,，。_|>\-]+", "", name)
+    prev = None
+    while prev != name:
+        prev = name
+        name = _NOISE_PREFIX.sub("", name)
+    name = name.removesuffix("的").removesuffix("关于")
+    return name
+
+
+def _from_title(text: str) -> tuple[str | None, int | None]:
+    m = _TITLE.search(_clean(text))
+    if not m:
+        return None, None
+    year = int(m.group("y"))
+    a, b = _clean_agency(m.group("a")), _clean_agency(m.group("b"))
+    agency = b or a
+    if agency and b and agency.endswith(_REGION_END):
+        agency += "政府"  # "2021年XX镇人民政府信息公开…": the lazy match left 政府 to the optional group
+    return (agency or None), year
+
+
+def find_identity(title: str | None, preamble: list[str], prefer_title: bool = False) -> tuple[str | None, int | None, str]:
+    """(agency, year, where found). Tries windows of 1–3 preamble lines and the container title.
+
+    A web page's own title comes first (its chrome may list other reports); elsewhere the printed title does.
+    """
+    candidates: list[tuple[str, str]] = []
+    if title and prefer_title:
+        candidates.append((title, "container title"))
+    for i in range(min(len(preamble), 12)):
+        for n in (1, 2, 3):
+            if i + n <= len(preamble):
+                candidates.append(("".join(preamble[i:i + n]), "title"))
+    if title and not prefer_title:
+        candidates.append((title, "container title"))
+    agency: str | None = None
+    year: int | None = None
+    where = ""
+    for text, source in candidates:
+        a, y = _from_title(text)
+        if y and year is None:
+            year, where = y, source
+        if a and agency is None and y:
+            agency, where = a, source
+            year = year or y
+        if agency and year:
+            break
+    if year is None:
+        for line in preamble[:40]:
+            m = _PERIOD.search(_clean(line))
+            if m:
+                year, where = int(m.group(1)), "statistics period"
+                break
+    return agency, year, where
+
+
+def period_year(lines: list[str]) -> int | None:
+    """The year named by '统计期限自 YYYY 年 1 月 1 日起…', if any line says it."""
+    for line in lines:
+        m = _PERIOD.search(_clean(line))
+        if m:
+            return int(m.group(1))
+    return None

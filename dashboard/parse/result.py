@@ -1,0 +1,54 @@
+"""The canonical report being built: values, as-printed text, flags, units and problems, keyed by cell code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dashboard.parse.normalize import CellValue
+
+
+@dataclass
+class Problem:
+    """Something the parser could not do with certainty; goes into the output, never swallowed."""
+
+    code: str
+    severity: str  # "error" | "warning" | "info"
+    message_zh: str
+    message_en: str
+    cells: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """JSON form."""
+        return {"code": self.code, "severity": self.severity, "message_zh": self.message_zh,
+                "message_en": self.message_en, "cells": self.cells}
+
+
+@dataclass
+class Builder:
+    """Accumulates the cells of one report."""
+
+    tables: dict[str, dict[str, dict[str, int | float | None]]] = field(
+        default_factory=lambda: {"disclosure": {}, "applications": {}, "appeals": {}})
+    printed: dict[str, str] = field(default_factory=dict)
+    flags: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str | None] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def put(self, table: str, row: str, col: str, cell: CellValue | None, flag: str | None = None) -> None:
+        """Set one cell; a None cell is a cell the report does not give (flag says why)."""
+        key = f"{table}.{row}.{col}"
+        self.tables[table].setdefault(row, {})[col] = cell.value if cell else None
+        if cell is not None:
+            self.printed[key] = cell.printed
+        why = flag or (cell.flag if cell else "missing")
+        if why:
+            self.flags[key] = why
+        else:
+            self.flags.pop(key, None)
+        if cell is not None and cell.note:
+            self.notes[key] = cell.note
+
+    def problem(self, code: str, severity: str, zh: str, en: str, cells: list[str] | None = None) -> None:
+        """Record a problem."""
+        self.problems.append(Problem(code, severity, zh, en, cells or []))

@@ -1,0 +1,112 @@
+"""Turn items into candidate rows: label cells, value cells, header rows — the grid, read by labels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dashboard.parse.items import Item
+from dashboard.parse.normalize import CellValue, normalize_label, read_number, strip_numbering
+
+_MERGED = "merged"
+_LINE_SPLIT = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=[+\-]?\d)")
+
+
+@dataclass
+class Row:
+    """One candidate data row: its label cells (normalized, numbering stripped) and its value cells by position."""
+
+    item_index: int
+    section: str
+    source: str  # "table" | "line"
+    block: int
+    labels: list[str]  # stripped labels, left to right
+    raw_labels: list[str]  # normalized labels with numbering, left to right
+    last_label: int  # grid position of the last label cell (-1: none)
+    values: list[tuple[int, CellValue]] = field(default_factory=list)  # (grid position, value) after the label
+
+    @property
+    def has_numbers(self) -> bool:
+        """True when at least one value cell holds a number."""
+        return any(v.value is not None for _, v in self.values)
+
+    @property
+    def label_text(self) -> str:
+        """All label cells joined (for messages)."""
+        return " / ".join(dict.fromkeys(x for x in self.raw_labels if x))
+
+    def trimmed(self, k: int) -> list[CellValue] | None:
+        """The value cells trimmed of blank/merged edges down to k cells, or None when they do not fit k."""
+        vals = [v for _, v in self.values]
+
+        def removable(v: CellValue) -> bool:
+            return v.flag in ("blank", _MERGED)
+
+        while len(vals) > k and removable(vals[-1]):
+            vals.pop()
+        while len(vals) > k and removable(vals[0]):
+            vals.pop(0)
+        return vals if len(vals) == k else None
+
+
+def row_from_cells(index: int, item: Item) -> Row:
+    """A table row: labels are cells that are not values; values are the cells after the last label."""
+    labels: list[str] = []
+    raw: list[str] = []
+    last = -1
+    parsed: list[CellValue | None] = []
+    for pos, text in enumerate(item.cells):
+        cv = read_number(text)
+        parsed.append(cv)
+        if cv is None:
+            norm = normalize_label(text)
+            if norm:
+                last = pos
+                if not raw or raw[-1] != norm:  # a merged label repeated across columns counts once
+                    raw.append(norm)
+                    labels.append(strip_numbering(norm))
+    values: list[tuple[int, CellValue]] = []
+    for pos in range(last + 1, len(item.cells)):
+        cv = parsed[pos]
+        assert cv is not None
+        if item.copies[pos] and cv.flag is None:
+            cv = CellValue(None, cv.printed, _MERGED)  # python-docx/HTML spans repeat a merged number: count once
+        values.append((pos, cv))
+    return Row(index, item.section, "table", item.block, labels, raw, last, values)
+
+
+def row_from_line(index: int, item: Item) -> Row | None:
+    """A text line 'label n n n' (tables flattened to text); None when the line has no trailing numbers."""
+    text = item.text.strip()
+    if len(text) > 120:
+        return None
+    tokens = _LINE_SPLIT.sub(" ", text).split()
+    nums: list[CellValue] = []
+    while tokens:
+        cv = read_number(tokens[-1])
+        if cv is None or cv.flag == "blank":
+            break
+        nums.insert(0, cv)
+        tokens.pop()
+    if not nums:
+        return None
+    label = "".join(tokens)
+    norm = normalize_label(label)
+    labels = [strip_numbering(norm)] if norm else []
+    raw = [norm] if norm else []
+    return Row(index, item.section, "line", item.block, labels, raw, 0 if norm else -1,
+               [(i + 1, v) for i, v in enumerate(nums)])
+
+
+def header_matches(cells: list[str], patterns: dict[str, re.Pattern[str]]) -> dict[int, str]:
+    """Grid position → column code for the cells of a header row that name a column."""
+    found: dict[int, str] = {}
+    for pos, text in enumerate(cells):
+        norm = strip_numbering(normalize_label(text))
+        if not norm or read_number(text) is not None:
+            continue
+        for code, rx in patterns.items():
+            if rx.search(norm):
+                found[pos] = code
+                break
+    return found

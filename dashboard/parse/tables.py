@@ -1,0 +1,255 @@
+"""Read the three tables from the items: rows by their labels, columns by their header labels.
+
+A value is placed only when its row label and column are known. Where the text lost them (PDF converters that
+move a wrapped label out of the table), value rows without a label are placed by the format's row order between
+two labelled rows — only when the count of such rows equals the count of missing rows there — and flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from dashboard.parse import codes
+from dashboard.parse.items import Item
+from dashboard.parse.normalize import CellValue, normalize_label
+from dashboard.parse.result import Builder
+from dashboard.parse.rows import Row, header_matches, row_from_cells, row_from_line
+
+TABLE_SECTIONS = ("disclosure", "applications", "appeals")
+_APP_PATTERNS = {layout: codes.compile_patterns(rows) for layout, rows in codes.APPLICATION_ROWS.items()}
+_APP_ALL = codes.compile_patterns(dict(codes.APPLICATION_ROWS["2019"] + codes.APPLICATION_ROWS["2021"]))
+_APP_GROUPS = [re.compile(p) for p in codes.APPLICATION_GROUPS]
+_DISC_PATTERNS = codes.compile_patterns(codes.DISCLOSURE_ROWS)
+_APPEAL_GROUP_PATTERNS = codes.compile_patterns(codes.APPEAL_GROUP_LABELS)
+_HEADERS = {
+    "applications": {c: re.compile(p) for c, p in codes.APPLICATION_HEADERS.items()},
+    "disclosure": {c: re.compile(p) for c, p in codes.DISCLOSURE_HEADERS.items()},
+}
+_UNIT_IN_HEADER = re.compile(r"(万元|元)")
+_FUZZY_MIN = 88
+
+
+@dataclass
+class Claim:
+    """A row placed on a canonical row code."""
+
+    code: str
+    row: Row
+    header: dict[int, str]
+    how: str = "label"  # "label" | "fuzzy_label" | "placed_by_order"
+
+
+@dataclass
+class Scan:
+    """What a pass over the items found, per table."""
+
+    app_events: list[tuple[str, Claim | Row]] = field(default_factory=list)  # ("anchor", Claim) | ("orphan", Row)
+    disclosure: list[Claim] = field(default_factory=list)
+    appeals: list[Row] = field(default_factory=list)
+    disclosure_labels: list[str] = field(default_factory=list)
+    appeals_labels: list[str] = field(default_factory=list)
+    header_units: dict[str, str] = field(default_factory=dict)
+    ignored: list[Row] = field(default_factory=list)
+
+
+def match_application_row(row: Row) -> tuple[str, str] | None:
+    """(row code, how) for a row of section 三, from its most specific label cell leftwards."""
+    for label in reversed(row.labels):
+        if not label or any(g.search(label) for g in _APP_GROUPS):
+            continue
+        hits = [(p.code, m.end() - m.start()) for p in _APP_ALL if (m := p.regex.search(label))]
+        if hits:
+            return max(hits, key=lambda h: h[1])[0], "label"
+    for label in reversed(row.labels):
+        if len(label) < 4:
+            continue
+        best = max(((code, fuzz.ratio(label, canon)) for code, canon in _CANON_APP.items()), key=lambda x: x[1])
+        if best[1] >= _FUZZY_MIN:
+            return best[0], "fuzzy_label"
+    return None
+
+
+_CANON_APP = {
+    "withheld_prohibited": "其他法律行政法规禁止公开", "withheld_security": "危及三安全一稳定",
+    "withheld_internal": "属于三类内部事务信息", "withheld_process": "属于四类过程性信息",
+    "withheld_enforcement": "属于行政执法案卷", "withheld_inquiry": "属于行政查询事项",
+    "unavailable_not_held": "本机关不掌握相关政府信息", "unavailable_needs_creation": "没有现成信息需要另行制作",
+    "unavailable_unclear": "补正后申请内容仍不明确", "not_processed_petition": "信访举报投诉类申请",
+    "not_processed_publication": "要求提供公开出版物", "not_processed_excessive": "无正当理由大量反复申请",
+    "not_processed_confirmation": "要求行政机关确认或重新出具已获取信息",
+}
+
+
+def match_disclosure_row(row: Row) -> str | None:
+    """Row code of section 二 from a label cell (labels there are short and start with the item's name)."""
+    for label in reversed(row.labels):
+        for p in _DISC_PATTERNS:
+            if p.regex.search(label) and len(label) <= 16:
+                return p.code
+    return None
+
+
+def match_appeal_group(row: Row) -> str | None:
+    """Group code when section 四 is printed with one row per group."""
+    for label in reversed(row.labels):
+        for p in _APPEAL_GROUP_PATTERNS:
+            if p.regex.search(label):
+                return p.code
+    return None
+
+
+def scan(items: list[Item]) -> Scan:
+    """One pass in reading order: header rows set the column map of their block; data rows become claims."""
+    out = Scan()
+    headers: dict[str, dict[int, str]] = {"applications": {}, "disclosure": {}}
+    prev_header: dict[str, int] = {"applications": -2, "disclosure": -2}
+    block = -1
+    any_sections = any(it.section in TABLE_SECTIONS for it in items)
+    for i, item in enumerate(items):
+        if item.block != block:
+            block = item.block
+            headers = {"applications": {}, "disclosure": {}}
+        in_table_section = item.section in TABLE_SECTIONS
+        if item.kind == "line":
+            if not in_table_section or item.heading:
+                continue
+            row = row_from_line(i, item)
+            if item.section == "disclosure":
+                out.disclosure_labels.append(normalize_label(item.text))
+            elif item.section == "appeals":
+                out.appeals_labels.append(normalize_label(item.text))
+            if row is None:
+                continue
+        else:
+            if item.heading:
+                continue
+            row = row_from_cells(i, item)
+            if item.section == "disclosure" or not any_sections:
+                out.disclosure_labels.extend(row.raw_labels)
+            if item.section == "appeals":
+                out.appeals_labels.extend(row.raw_labels)
+        kinds = [item.section] if in_table_section else (["applications", "disclosure"] if not any_sections or
+                                                          item.kind == "row" else [])
+        if item.kind == "row" and not row.has_numbers and _take_header(item, row, kinds, headers, prev_header, i, out):
+            continue
+        _classify(row, kinds, headers, out)
+    return out
+
+
+def _take_header(item: Item, row: Row, kinds: list[str], headers: dict[str, dict[int, str]],
+                 prev_header: dict[str, int], i: int, out: Scan) -> bool:
+    for kind in kinds:
+        if kind not in headers:
+            continue
+        hm = header_matches(item.cells, _HEADERS[kind])
+        distinct = set(hm.values())
+        is_header = len(distinct) >= 2 or (kind == "disclosure" and distinct and any("信息内容" in x for x in row.labels))
+        if not is_header:
+            continue
+        if prev_header[kind] == i - 1:
+            headers[kind].update(hm)
+        else:
+            headers[kind] = dict(hm)
+        prev_header[kind] = i
+        for pos, code in hm.items():
+            if code in ("amount", "amount_wan") and (m := _UNIT_IN_HEADER.search(normalize_label(item.cells[pos]))):
+                out.header_units[code] = m.group(1)
+        return True
+    return False
+
+
+def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], out: Scan) -> None:
+    for kind in kinds:
+        if kind == "applications":
+            hit = match_application_row(row)
+            if hit:
+                out.app_events.append(("anchor", Claim(hit[0], row, dict(headers["applications"]), hit[1])))
+                return
+        elif kind == "disclosure":
+            code = match_disclosure_row(row)
+            if code:
+                out.disclosure.append(Claim(code, row, dict(headers["disclosure"])))
+                return
+        elif kind == "appeals":
+            if row.has_numbers:
+                out.appeals.append(row)
+            return
+    if row.has_numbers and "applications" in kinds and (row.source == "table" or not row.labels):
+        out.app_events.append(("orphan", row))
+    elif row.has_numbers and kinds:
+        out.ignored.append(row)
+
+
+def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
+    """The row's value cells for `columns`: by header position when the header fits, else by printed order."""
+    row, header = claim.row, claim.header
+    by_code = {code: pos for pos, code in header.items()}
+    if header and all(c in by_code for c in columns):
+        positions = [by_code[c] for c in columns]
+        cells = dict(row.values)
+        others = [v for p, v in row.values if p not in positions and v.value is not None]
+        if all(p > row.last_label for p in positions) and not others:
+            return [cells.get(p, CellValue(None, "", "blank")) for p in positions]
+    return row.trimmed(len(columns))
+
+
+def detect_version(labels: list[str]) -> tuple[str | None, dict[str, int]]:
+    """Format version of section 二 from its labels (never from the year)."""
+    text = "|".join(labels)
+    score = {v: sum(1 for p in ps if re.search(p, text)) for v, ps in codes.VERSION_MARKERS.items()}
+    if score["2019"] == score["2021"]:
+        return None, score
+    return ("2019" if score["2019"] > score["2021"] else "2021"), score
+
+
+def fill_disclosure(found: Scan, version: str, b: Builder) -> None:
+    """Section 二: every row of the version, each cell by its column label."""
+    expected = codes.DISCLOSURE_COLUMNS[version]
+    seen: dict[str, Claim] = {}
+    for claim in found.disclosure:
+        if claim.code not in expected:
+            b.problem("row_not_in_version", "warning",
+                      f"第二部分的“{claim.row.label_text}”不属于{version}版格式，未读取",
+                      f"section 二 row '{claim.row.label_text}' is not part of the {version} format; not read")
+            continue
+        if claim.code in seen:
+            if not seen[claim.code].row.has_numbers and claim.row.has_numbers:
+                seen[claim.code] = claim
+            elif claim.row.has_numbers:
+                b.problem("duplicate_row", "warning", f"第二部分“{claim.row.label_text}”出现两次，取第一次",
+                          f"section 二 row '{claim.row.label_text}' appears twice; the first is kept")
+            continue
+        seen[claim.code] = claim
+    for code, columns in expected.items():
+        keys = [f"disclosure.{code}.{c}" for c in columns]
+        claim = seen.get(code)
+        cells = values_for(claim, columns) if claim else None
+        if claim and cells is None:
+            n = len(claim.row.values)
+            b.problem("row_unreadable", "error",
+                      f"第二部分“{claim.row.label_text}”有 {n} 个数值格，应为 {len(columns)} 个，无法确定各列",
+                      f"section 二 row '{claim.row.label_text}' has {n} value cells, expected {len(columns)}; columns unknown",
+                      keys)
+        for col, key, cell in zip(columns, keys, cells or [None] * len(columns), strict=True):
+            b.put("disclosure", code, col, cell, None if cells else ("unreadable" if claim else "missing"))
+            if (code, col) in codes.AMOUNT_COLUMNS:
+                _set_unit(b, key, col, cell, found.header_units)
+    missing = [code for code in expected if code not in seen]
+    if missing:
+        b.problem("rows_missing", "warning" if len(missing) < len(expected) else "error",
+                  f"第二部分缺少以下行：{'、'.join(missing)}", f"section 二 rows not found: {', '.join(missing)}",
+                  [f"disclosure.{c}" for c in missing])
+
+
+def _set_unit(b: Builder, key: str, col: str, cell: CellValue | None, header_units: dict[str, str]) -> None:
+    header = header_units.get(col) or ("万元" if col == "amount_wan" else None)
+    unit = cell.unit if cell and cell.unit else header
+    b.units[key] = unit
+    if cell and cell.unit and header and cell.unit != header:
+        b.problem("unit_conflict", "warning", f"{key} 单元格写明单位“{cell.unit}”，表头为“{header}”，按单元格保留",
+                  f"{key}: the cell says '{cell.unit}', the header '{header}'; kept as in the cell", [key])
+    elif unit is None and cell is not None and cell.value not in (None, 0):
+        b.problem("unit_missing", "info", f"{key} 未注明金额单位", f"{key}: the amount's unit is not stated", [key])

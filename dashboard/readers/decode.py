@@ -1,0 +1,65 @@
+"""Bytes → text for text-like files: BOM, declared charset, UTF-8, then sniffing (undeclared GBK pages)."""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from dashboard.errors import ReportError
+
+# GB2312 and GBK pages routinely contain characters only GB18030 has; decoding with the superset is safe.
+_SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "gb_2312-80": "gb18030"}
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data that is not text in any encoding we accept (NUL bytes, many control bytes)."""
+    head = data[:8192]
+    if b"\x00" in head:
+        # UTF-16 text has NULs too, but then it starts with a BOM.
+        return not (head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE))
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > max(8, len(head) // 50)
+
+
+def _canonical(name: str) -> str:
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        return ""
+    return _SUPERSET.get(name.lower(), name)
+
+
+def decode_text(data: bytes, source: str, declared: str | None = None) -> tuple[str, str]:
+    """Decode ``data``; returns (text, encoding used). Raises ReportError for binary data."""
+    if looks_binary(data):
+        raise ReportError(source, "文件是二进制数据，不是文本或网页", "the file is binary data, not text or a web page",
+                          code="binary")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), enc
+    tried: list[str] = []
+    if declared:
+        enc = _canonical(declared)
+        if enc:
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                tried.append(enc)  # a wrong declaration is common; fall through to sniffing
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        enc = _canonical(best.encoding) or best.encoding
+        if enc in ("gb18030",) or best.language == "Chinese" or enc not in tried:
+            try:
+                return data.decode(enc), enc
+            except (UnicodeDecodeError, LookupError):
+                pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise ReportError(source, "无法识别文件的字符编码", "the text encoding could not be determined",
+                          code="encoding") from None

@@ -1,0 +1,169 @@
+"""Saved web pages: <table> grids with rowspan/colspan resolved, the rest as paragraphs, any charset."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from dashboard.errors import ReportError
+from dashboard.readers.decode import decode_text
+from dashboard.readers.model import Block, Document, Paragraph, Table
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_SKIP = {"script", "style", "noscript", "head", "template", "svg", "button", "select", "option", "iframe"}
+_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+          "header", "footer", "blockquote", "pre", "dd", "dt", "center", "form", "hr", "caption"}
+
+
+def _cell_text(el: etree._Element) -> str:
+    """Text of a cell; <br> and <p> inside it become line breaks."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _SKIP:
+            return
+        if tag in ("br", "p", "div") and parts:
+            parts.append("\n")
+        if node.text and tag:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return re.sub(r"[ \t\r\f\v\u00a0\u3000]+", " ", "".join(parts)).strip()
+
+
+def _int_attr(el: etree._Element, name: str) -> int:
+    try:
+        return max(1, min(int(str(el.get(name, "1")).strip() or 1), 200))
+    except ValueError:
+        return 1
+
+
+def table_grid(table: etree._Element) -> Table:
+    """Resolve rowspan/colspan into a grid; spanned positions repeat the text and are marked as copies."""
+    grid: dict[tuple[int, int], str] = {}
+    copies: set[tuple[int, int]] = set()
+    rows = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in grid:
+                c += 1
+            text = _cell_text(cell)
+            rs, cs = _int_attr(cell, "rowspan"), _int_attr(cell, "colspan")
+            for dr in range(rs):
+                for dc in range(cs):
+                    pos = (r + dr, c + dc)
+                    if pos in grid:
+                        continue
+                    grid[pos] = text
+                    if dr or dc:
+                        copies.add(pos)
+            c += cs
+    nrows = len(rows)
+    ncols = max((c for _, c in grid), default=-1) + 1
+    out = [[grid.get((r, c), "") for c in range(ncols)] for r in range(nrows)]
+    return Table(rows=out, copies={p for p in copies if p[0] < nrows})
+
+
+def _owner_table(el: etree._Element) -> etree._Element | None:
+    parent = el.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+_REPORT_HEADING = re.compile(r"总体情况|其他需要报告的事项|存在的主要问题")
+
+
+def content_root(root: etree._Element) -> etree._Element:
+    """The smallest element holding the report's tables and its section headings — not the site's menus."""
+    body = root.find("body")
+    body = body if body is not None else root
+    anchors = [t for t in body.iter("table") if _owner_table(t) is None]
+    for el in body.iter():
+        if isinstance(el.tag, str) and el.tag not in _SKIP and el.text and _REPORT_HEADING.search(el.text) \
+                and len(el.text.strip()) < 40:
+            anchors.append(el)
+    if not anchors:
+        return body
+    paths = [[a, *a.iterancestors()][::-1] for a in anchors]
+    common = body
+    for level in zip(*paths, strict=False):
+        if all(el is level[0] for el in level):
+            common = level[0]
+        else:
+            break
+    return common
+
+
+def html_blocks(root: etree._Element) -> list[Block]:
+    """Walk the page in reading order; tables become grids, text between block elements paragraphs."""
+    blocks: list[Block] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = re.sub(r"[ \t\r\n\f\v\u00a0\u3000]+", " ", "".join(buf)).strip()
+        buf.clear()
+        if text:
+            blocks.append(Paragraph(text=text))
+
+    def walk(node: etree._Element) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if not tag or tag in _SKIP:
+            return
+        if tag == "table":
+            flush()
+            blocks.append(table_grid(node))
+            return
+        block = tag in _BLOCK
+        if block:
+            flush()
+        if node.text:
+            buf.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    walk(content_root(root))
+    flush()
+    return blocks
+
+
+def parse_html(data: bytes, source: str) -> Document:
+    """Parse HTML bytes (charset declared or sniffed) into a Document."""
+    if not data.strip():
+        raise ReportError(source, "文件为空", "the file is empty", code="empty")
+    m = _META_CHARSET.search(data[:8192])
+    text, enc = decode_text(data, source, m.group(1).decode("ascii", "ignore") if m else None)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        root = lxml.html.fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ReportError(source, f"网页无法解析（{exc}）", f"the HTML could not be parsed ({exc})", code="html") from None
+    title = None
+    for xp in ('//meta[@name="ArticleTitle"]/@content', "//title/text()", "//h1//text()"):
+        found = [t.strip() for t in root.xpath(xp) if str(t).strip()]
+        if found:
+            title = str(found[0])
+            break
+    doc = Document(source=source, format="html", blocks=html_blocks(root), title=title)
+    doc.meta["encoding"] = enc
+    return doc
+
+
+def read_html(path: Path) -> Document:
+    """Read a saved .html / .htm page."""
+    return parse_html(path.read_bytes(), path.name)

@@ -1,0 +1,49 @@
+"""What every reader returns: a document as text paragraphs and table grids, in reading order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Paragraph:
+    """One line or paragraph of running text, as printed (not normalized)."""
+
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class Table:
+    """A table grid with row/column spans resolved.
+
+    ``rows`` is rectangular or ragged; a merged cell's text stands in every position it spans, and
+    the positions that are only copies of a merged cell are listed in ``copies`` (row, col) so that a
+    merged *number* is counted once while a merged *label* still gives context to every row it spans.
+    """
+
+    rows: list[list[str]]
+    copies: set[tuple[int, int]] = field(default_factory=set)
+    page: int | None = None
+
+    def is_copy(self, r: int, c: int) -> bool:
+        """True where (r, c) only repeats a merged cell whose origin is elsewhere."""
+        return (r, c) in self.copies
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Document:
+    """A file read into blocks. ``title`` is a title the container states (HTML <title>, DOCX/PDF metadata)."""
+
+    source: str
+    format: str  # "md", "txt", "html", "pdf", "docx"
+    blocks: list[Block]
+    title: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def text_lines(self) -> list[str]:
+        """All paragraph texts, in order (for identity and narrative)."""
+        return [b.text for b in self.blocks if isinstance(b, Paragraph)]
