@@ -89,13 +89,12 @@ def content_root(root: etree._Element) -> etree._Element:
     """The smallest element holding the report's tables and its section headings — not the site's menus."""
     body = root.find("body")
     body = body if body is not None else root
-    anchors = [t for t in body.iter("table") if _owner_table(t) is None]
-    for el in body.iter():
-        if isinstance(el.tag, str) and el.tag not in _SKIP and el.text and _REPORT_HEADING.search(el.text) \
-                and len(el.text.strip()) < 40:
-            anchors.append(el)
-    if not anchors:
-        return body
+    tables = [t for t in body.iter("table") if _owner_table(t) is None]
+    headings = [el for el in body.iter() if isinstance(el.tag, str) and el.tag not in _SKIP and el.text
+                and _REPORT_HEADING.search(el.text) and len(el.text.strip()) < 40]
+    if not headings or not tables:
+        return body  # no sign of where the report is: keep the whole page
+    anchors = tables + headings
     paths = [[a, *a.iterancestors()][::-1] for a in anchors]
     common = body
     for level in zip(*paths, strict=False):

@@ -1,0 +1,502 @@
+"""Word files: paragraphs and table grids in body order, merged cells resolved; .doc/.wps through LibreOffice."""
+
+from __future__ import annotations
+
+import email
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
+from docx.package import Package
+from lxml import etree
+
+from dashboard.errors import ReportError
+from dashboard.readers.decode import decode_text
+from dashboard.readers.model import Block, Document, Paragraph, Table
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "ins", W + "moveTo",
+             W + "hyperlink", W + "fldSimple", W + "dir", W + "bdo"}
+# Not printed: deleted or moved-away revisions, the old variant of markup-compatible content, field codes.
+_SKIP = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", W + "sdtPr", W + "sdtEndPr", W + "instrText",
+         W + "delText", W + "delInstrText", W + "footnoteReference", W + "endnoteReference", _FALLBACK}
+_MAIN_TYPES = ("wordprocessingml.document.main+xml", "wordprocessingml.template.main+xml",
+               "ms-word.document.macroEnabled.main+xml", "ms-word.template.macroEnabledTemplate.main+xml")
+MAX_XML_BYTES = 400 * 1024 * 1024  # document.xml larger than this is a zip bomb, not a report
+CONVERT_TIMEOUT_S = 120  # LibreOffice converting one report takes seconds; beyond this it hangs
+
+
+class _Context:
+    """What a walk over the body needs besides the XML: list numbering, the part (for its relationships),
+    the file name for errors, and counts for Document.meta."""
+
+    def __init__(self, numbering: _Numbering, part: object, source: str) -> None:
+        self.numbering = numbering
+        self.part = part
+        self.source = source
+        self.hidden_merged = 0
+
+
+def _val(el: etree._Element | None, default: str | None = None) -> str | None:
+    return default if el is None else el.get(W + "val", default)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(0, min(int(value), 1000)) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _on(el: etree._Element | None) -> bool:
+    """A toggle property such as <w:vanish/> that is set (absent val means on)."""
+    return el is not None and _val(el, "true") not in ("0", "false", "off")
+
+
+def _inline_text(el: etree._Element, out: list[str], boxes: list[etree._Element]) -> None:
+    """Collect the printed text of a paragraph's runs; text boxes go to ``boxes`` to be read as blocks."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            continue
+        if tag == W + "t":
+            out.append(child.text or "")
+        elif tag == W + "r":
+            rpr = child.find(W + "rPr")
+            if rpr is None or not _on(rpr.find(W + "vanish")):
+                _inline_text(child, out, boxes)
+        elif tag in (W + "tab", W + "ptab"):
+            out.append("\t")
+        elif tag in (W + "br", W + "cr"):
+            out.append("\n")
+        elif tag == W + "noBreakHyphen":
+            out.append("-")
+        elif tag == W + "sym":
+            code = int(child.get(W + "char", "0"), 16) if child.get(W + "char", "").isalnum() else 0
+            if code and not 0xE000 <= code <= 0xF8FF:  # symbol-font glyphs in the private area are not text
+                out.append(chr(code))
+        elif tag == W + "txbxContent":
+            boxes.append(child)
+        else:  # runs, wrappers, drawings and VML shapes that may hold text boxes
+            _inline_text(child, out, boxes)
+
+
+def _paragraph(p: etree._Element, ctx: _Context) -> tuple[str, list[etree._Element]]:
+    """A paragraph's text as printed, with its list number, and the text boxes anchored in it."""
+    out: list[str] = []
+    boxes: list[etree._Element] = []
+    _inline_text(p, out, boxes)
+    text = "".join(out)
+    return ctx.numbering.label(p) + text, boxes
+
+
+def _blocks(container: etree._Element, ctx: _Context, blocks: list[Block]) -> None:
+    """Append the paragraphs and tables of a body, cell, text box or content control, in order."""
+    for child in container:
+        tag = child.tag
+        if tag == W + "p":
+            text, boxes = _paragraph(child, ctx)
+            blocks.extend(Paragraph(line) for line in text.split("\n") if line.strip())
+            for box in boxes:
+                _blocks(box, ctx, blocks)
+        elif tag == W + "tbl":
+            table = _table(child, ctx)
+            if table.rows:
+                blocks.append(table)
+        elif tag in _WRAPPERS or (isinstance(tag, str) and tag.endswith("}AlternateContent")):
+            _blocks(child, ctx, blocks)
+        elif isinstance(tag, str) and tag.endswith("}Choice"):
+            _blocks(child, ctx, blocks)
+            return  # the first choice is the one a reader shows; the others repeat it
+        elif tag == W + "altChunk":
+            blocks.extend(_alt_chunk(child, ctx))
+
+
+def _alt_chunk(el: etree._Element, ctx: _Context) -> list[Block]:
+    """Content imported whole (web pages saved "as Word" embed the page as an HTML/MHT chunk)."""
+    rid = el.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id", "")
+    try:
+        part = ctx.part.related_parts[rid]  # type: ignore[attr-defined]
+    except (AttributeError, KeyError):
+        return []
+    blob, content_type = part.blob, part.content_type
+    if content_type == "message/rfc822" or blob.lstrip()[:20].lower().startswith(b"mime-version"):
+        html = next((m for m in email.message_from_bytes(blob).walk() if m.get_content_type() == "text/html"), None)
+        blob = html.get_payload(decode=True) if html is not None else b""
+        content_type = "text/html"
+    if content_type in ("text/html", "application/xhtml+xml") and blob:
+        from dashboard.readers.html import parse_html
+        return parse_html(blob, ctx.source).blocks
+    if content_type == "text/plain" and blob:
+        text, _ = decode_text(blob, ctx.source)
+        return [Paragraph(line) for line in text.splitlines() if line.strip()]
+    if content_type.endswith(_MAIN_TYPES) or content_type.endswith("wordprocessingml.document"):
+        with tempfile.TemporaryDirectory(prefix="nianbao-chunk-") as tmp:
+            chunk = Path(tmp) / "chunk.docx"
+            chunk.write_bytes(blob)
+            return _read_word_package(chunk, ctx.source, "docx").blocks if zipfile.is_zipfile(chunk) else []
+    return []
+
+
+def _children(el: etree._Element, tag: str) -> list[etree._Element]:
+    """Direct children with ``tag``, looking through content-control and custom-XML wrappers."""
+    found: list[etree._Element] = []
+    for child in el:
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "moveTo"):
+            found.extend(_children(child, tag))
+    return found
+
+
+def _cell_text(tc: etree._Element, ctx: _Context) -> str:
+    """A cell's paragraphs joined with newlines; a nested table's rows become lines of its cells."""
+    inner: list[Block] = []
+    _blocks(tc, ctx, inner)
+    lines: list[str] = []
+    for block in inner:
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+            continue
+        for r, row in enumerate(block.rows):
+            cells = [text for c, text in enumerate(row) if text.strip() and not block.is_copy(r, c)]
+            if cells:
+                lines.append(" ".join(cells))
+    return "\n".join(lines)
+
+
+def _table(tbl: etree._Element, ctx: _Context) -> Table:
+    """Resolve gridSpan, vMerge, hMerge and gridBefore into a grid; spanned positions are copies."""
+    grid: dict[tuple[int, int], str] = {}
+    origin: dict[tuple[int, int], tuple[int, int]] = {}
+    copies: set[tuple[int, int]] = set()
+    rows = _children(tbl, W + "tr")
+    for r, tr in enumerate(rows):
+        trpr = tr.find(W + "trPr")
+        c = _int(_val(trpr.find(W + "gridBefore")), 0) if trpr is not None else 0
+        for tc in _children(tr, W + "tc"):
+            tcpr = tc.find(W + "tcPr")
+            span, vmerge, hmerge = 1, None, None
+            if tcpr is not None:
+                span = max(1, _int(_val(tcpr.find(W + "gridSpan")), 1))
+                vm, hm = tcpr.find(W + "vMerge"), tcpr.find(W + "hMerge")
+                vmerge = _val(vm, "continue") if vm is not None else None  # <w:vMerge/> alone continues
+                hmerge = _val(hm, "continue") if hm is not None else None
+            text = _cell_text(tc, ctx)
+            for dc in range(span):
+                pos = (r, c + dc)
+                # a merged cell's text stands in every position it spans; only its origin counts as a number
+                above = origin.get((r - 1, c + dc)) if vmerge == "continue" else None
+                left = origin.get((r, c - 1)) if hmerge == "continue" and dc == 0 else None
+                src = above or left or (origin[(r, c)] if dc else None)
+                if src is None:
+                    grid[pos], origin[pos] = text, pos
+                    continue
+                grid[pos], origin[pos] = grid[src], src
+                copies.add(pos)
+                if dc == 0 and text.strip() and text != grid[src]:
+                    ctx.hidden_merged += 1  # Word does not print the text of a merged continuation cell
+            c += span
+    ncols = max((c for _, c in grid), default=-1) + 1
+    out = [[grid.get((r, c), "") for c in range(ncols)] for r in range(len(rows))]
+    return Table(rows=out, copies=copies)
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_DIGITS = {"lower": ("零一二三四五六七八九", "十百千"), "upper": ("零壹贰叁肆伍陆柒捌玖", "拾佰仟")}
+
+
+def _chinese_number(n: int, case: str = "lower") -> str:
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (Word's chineseCounting; 大写 with case="upper")."""
+    digits, units = _DIGITS[case]
+    if n <= 0 or n >= 10000:
+        return str(n)
+    out, zero = "", False
+    for power, unit in ((1000, units[2]), (100, units[1]), (10, units[0]), (1, "")):
+        d = n // power % 10
+        if d:
+            out += (digits[0] if zero and out else "") + digits[d] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out[1:] if case == "lower" and out.startswith("一十") else out
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """A list counter in one of Word's number formats (the ones Chinese reports use, and the Latin ones)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand"):
+        return _chinese_number(n)
+    if fmt in ("chineseLegalSimplified", "ideographLegalTraditional"):
+        return _chinese_number(n, "upper")
+    if fmt == "ideographTraditional" and 1 <= n <= 10:
+        return _STEMS[n - 1]
+    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= 20:
+        return _CIRCLED[n - 1]
+    if fmt == "decimalEnclosedParen" and 1 <= n <= 20:
+        return chr(0x2474 + n - 1)
+    if fmt == "decimalEnclosedFullstop" and 1 <= n <= 20:
+        return chr(0x2488 + n - 1)
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("upperLetter", "lowerLetter") and n > 0:
+        s = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return s if fmt == "upperLetter" else s.lower()
+    if fmt in ("upperRoman", "lowerRoman") and 0 < n < 40:
+        s = "X" * (n // 10) + ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")[n % 10]
+        return s if fmt == "upperRoman" else s.lower()
+    if fmt in ("none", "bullet"):
+        return ""
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic list numbers (一、 （一） 1.), counted in document order, so text reads as printed."""
+
+    def __init__(self, numbering: etree._Element | None, styles: etree._Element | None) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int, bool, str]]] = {}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.style_num: dict[str, tuple[str | None, str | None, str | None]] = {}
+        self.counters: dict[str, list[int | None]] = {}
+        self.started: set[str] = set()
+        for absn in numbering.iter(W + "abstractNum") if numbering is not None else ():
+            self.levels[absn.get(W + "abstractNumId", "")] = {
+                _int(lvl.get(W + "ilvl"), 0): (
+                    _val(lvl.find(W + "numFmt"), "decimal") or "decimal", _val(lvl.find(W + "lvlText"), "") or "",
+                    _int(_val(lvl.find(W + "start")), 1), _on(lvl.find(W + "isLgl")),
+                    {"space": " ", "nothing": ""}.get(_val(lvl.find(W + "suff"), "tab") or "tab", " "),
+                ) for lvl in absn.iter(W + "lvl")}
+        for num in numbering.iter(W + "num") if numbering is not None else ():
+            overrides = {_int(o.get(W + "ilvl"), 0): _int(_val(o.find(W + "startOverride")), 1)
+                         for o in num.iter(W + "lvlOverride") if o.find(W + "startOverride") is not None}
+            self.nums[num.get(W + "numId", "")] = (_val(num.find(W + "abstractNumId"), "") or "", overrides)
+        for style in styles.iter(W + "style") if styles is not None else ():
+            numpr = style.find(f"{W}pPr/{W}numPr")
+            self.style_num[style.get(W + "styleId", "")] = (
+                _val(style.find(W + "basedOn")),
+                _val(numpr.find(W + "numId")) if numpr is not None else None,
+                _val(numpr.find(W + "ilvl")) if numpr is not None else None)
+
+    def _from_style(self, style: str | None) -> tuple[str | None, str | None]:
+        seen: set[str] = set()
+        while style and style not in seen and style in self.style_num:
+            seen.add(style)
+            based_on, num_id, ilvl = self.style_num[style]
+            if num_id is not None:
+                return num_id, ilvl
+            style = based_on
+        return None, None
+
+    def label(self, p: etree._Element) -> str:
+        """The number Word prints before this paragraph ("" when it is not in a numbered list)."""
+        ppr = p.find(W + "pPr")
+        if ppr is None or not self.nums:
+            return ""
+        numpr = ppr.find(W + "numPr")
+        num_id = _val(numpr.find(W + "numId")) if numpr is not None else None
+        ilvl_s = _val(numpr.find(W + "ilvl")) if numpr is not None else None
+        if num_id is None:
+            num_id, style_ilvl = self._from_style(_val(ppr.find(W + "pStyle")))
+            ilvl_s = ilvl_s or style_ilvl
+        if num_id is None or num_id not in self.nums:
+            return ""
+        abs_id, overrides = self.nums[num_id]
+        levels = self.levels.get(abs_id, {})
+        ilvl = min(_int(ilvl_s, 0), 8)
+        if ilvl not in levels:
+            return ""
+        # w:num instances of one abstract list continue its count unless they override the start
+        counts = self.counters.setdefault(abs_id, [None] * 9)
+        if num_id not in self.started:
+            self.started.add(num_id)
+            for lvl, start in overrides.items():
+                if lvl < 9:
+                    counts[lvl] = start - 1
+        fmt, text, start, is_legal, suffix = levels[ilvl]
+        counts[ilvl] = (start - 1 if counts[ilvl] is None else counts[ilvl]) + 1
+        for deeper in range(ilvl + 1, 9):
+            counts[deeper] = None
+        if fmt == "bullet" or not text:
+            return ""
+        for lvl in range(8, -1, -1):
+            if f"%{lvl + 1}" in text:
+                lfmt, _, lstart, _, _ = levels.get(lvl, ("decimal", "", 1, False, ""))
+                n = counts[lvl] if counts[lvl] is not None else lstart
+                text = text.replace(f"%{lvl + 1}", _format_number(n, "decimal" if is_legal else lfmt))
+        return text + suffix if text.strip() else ""
+
+
+def _part_element(part: object) -> etree._Element | None:
+    element = getattr(part, "element", None)
+    if element is not None:
+        return element
+    blob = getattr(part, "blob", b"")
+    return parse_xml(blob) if blob else None
+
+
+def _related(part: object, reltype: str) -> etree._Element | None:
+    try:
+        return _part_element(part.part_related_by(reltype))  # type: ignore[attr-defined]
+    except (KeyError, etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def _check_zip(path: Path, source: str) -> None:
+    """Refuse what is not a Word package, naming why: not a zip, truncated, no document, a zip bomb."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = {info.filename: info for info in zf.infolist()}
+            rels = zf.read("_rels/.rels") if "_rels/.rels" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        with path.open("rb") as fh:
+            zip_start = fh.read(4) == b"PK\x03\x04"
+        if zip_start and "not a zip file" in str(exc):  # starts like a zip, but its directory at the end is gone
+            raise ReportError(source, "文件不完整（zip 目录缺失，可能下载或复制时被截断）",
+                              "the file is incomplete (the zip directory at its end is missing; truncated?)",
+                              code="corrupt") from None
+        raise ReportError(source, f"文件已损坏：不是有效的 .docx（zip）文件（{exc}）",
+                          f"the file is damaged: not a valid .docx (zip) file ({exc})", code="corrupt") from None
+    if b"purl.oclc.org/ooxml" in rels:
+        raise ReportError(source, "这是“严格 Open XML”格式的 Word 文件，请另存为普通 .docx 后再导入",
+                          "this is a Strict Open XML Word file; save it as an ordinary .docx and import again",
+                          code="format")
+    if "[Content_Types].xml" not in names:
+        raise ReportError(source, "压缩包里没有 Word 文档（缺少 [Content_Types].xml），文件已损坏或不是 .docx",
+                          "the zip holds no Word document ([Content_Types].xml is missing); damaged or not a .docx",
+                          code="corrupt")
+    if sum(info.file_size for name, info in names.items() if name.endswith(".xml")) > MAX_XML_BYTES:
+        raise ReportError(source, "压缩包解压后过大，不像是一份年度报告", "the zip expands to an implausible size",
+                          code="corrupt")
+
+
+def _damaged(source: str, exc: Exception) -> ReportError:
+    return ReportError(source, f"Word 文件已损坏，无法打开（{type(exc).__name__}: {exc}）",
+                       f"the Word file is damaged and cannot be opened ({type(exc).__name__}: {exc})", code="corrupt")
+
+
+def _raw_parts(path: Path, source: str) -> tuple[etree._Element, etree._Element | None, etree._Element | None]:
+    """document, numbering and styles XML straight from the zip, for packages python-docx refuses."""
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        target = "word/document.xml"
+        if "_rels/.rels" in names:
+            for rel in etree.fromstring(zf.read("_rels/.rels")):
+                if rel.get("Type", "").endswith("/officeDocument"):
+                    target = rel.get("Target", target).lstrip("/")
+        if target not in names:
+            raise ReportError(source, "压缩包里没有 Word 文档正文（word/document.xml）",
+                              "the zip holds no Word document body (word/document.xml)", code="corrupt")
+        folder = target.rsplit("/", 1)[0] + "/" if "/" in target else ""
+
+        def part(name: str) -> etree._Element | None:
+            return parse_xml(zf.read(folder + name)) if folder + name in names else None
+
+        return parse_xml(zf.read(target)), part("numbering.xml"), part("styles.xml")
+
+
+def _read_word_package(path: Path, source: str, fmt: str) -> Document:
+    _check_zip(path, source)
+    package = part = None
+    try:
+        package = Package.open(str(path))
+        part = package.main_document_part
+        root = _part_element(part)
+        numbering, styles = _related(part, RT.NUMBERING), _related(part, RT.STYLES)
+    except KeyError:  # a relationship to a part the zip lacks (Word repairs such files): read the zip directly
+        try:
+            root, numbering, styles = _raw_parts(path, source)
+        except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError, OSError, EOFError) as exc:
+            raise _damaged(source, exc) from None
+    except (PackageNotFoundError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError, OSError, EOFError) as exc:
+        raise _damaged(source, exc) from None
+    content_type = getattr(part, "content_type", "") if part is not None else _MAIN_TYPES[0]
+    if not content_type.endswith(_MAIN_TYPES):
+        raise ReportError(source, f"这不是 Word 文档（内容类型 {content_type}）",
+                          f"this is not a Word document (content type {content_type})", code="format")
+    body = root.find(W + "body") if root is not None else None
+    if body is None:
+        raise ReportError(source, "Word 文档没有正文（word/document.xml 中缺少 w:body）",
+                          "the Word document has no body (no w:body in word/document.xml)", code="corrupt")
+    ctx = _Context(_Numbering(numbering, styles), part, source)
+    blocks: list[Block] = []
+    _blocks(body, ctx, blocks)
+    doc = Document(source=source, format=fmt, blocks=blocks)
+    try:
+        core = package.core_properties if package is not None else None
+        doc.title = (core.title or "").strip() or None if core is not None else None
+        for key in ("author", "created", "modified", "last_modified_by"):
+            value = getattr(core, key, None)
+            if value:
+                doc.meta[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    except (KeyError, ValueError, etree.XMLSyntaxError):
+        pass  # the properties part is optional; a damaged one does not make the report unreadable
+    if ctx.hidden_merged:
+        doc.meta["hidden_merged_text"] = str(ctx.hidden_merged)
+    return doc
+
+
+def read_docx(path: Path) -> Document:
+    """Read a .docx (also .docm/.dotx, WPS-made files) into paragraphs and merged-cell-resolved table grids."""
+    return _read_word_package(Path(path), Path(path).name, "docx")
+
+
+def _legacy_error(source: str) -> ReportError:
+    return ReportError(source, "旧版 Word/WPS 文件，请另存为 .docx 后再导入",
+                       "legacy .doc/.wps file; save it as .docx and import again", code="legacy_word")
+
+
+def _convert_with_libreoffice(office: str, path: Path, tmp: Path) -> Path | None:
+    """Run LibreOffice headless on a copy of the file with a private profile; None when it gives no .docx."""
+    src = tmp / ("source" + (path.suffix.lower() or ".doc"))
+    shutil.copyfile(path, src)
+    outdir = tmp / "out"
+    outdir.mkdir()
+    cmd = [office, "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
+           f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+           "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(src)]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        proc.wait(timeout=CONVERT_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # soffice starts soffice.bin: end the whole group it leads
+        proc.wait()
+        return None
+    out = outdir / "source.docx"
+    return out if proc.returncode == 0 and out.is_file() and out.stat().st_size else None
+
+
+def read_legacy_word(path: Path) -> Document:
+    """Read a .doc / .wps (or RTF saved as .doc) by converting it with LibreOffice when it is installed."""
+    path = Path(path)
+    source = path.name
+    data = path.read_bytes()
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise ReportError(source, "文件设有密码保护，请取消密码后再导入", "the file is password-protected; remove the "
+                          "password and import again", code="encrypted")
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise _legacy_error(source)
+    with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
+        converted = _convert_with_libreoffice(office, path, Path(tmp))
+        if converted is None:
+            raise ReportError(source, "LibreOffice 无法转换此旧版 Word/WPS 文件，请另存为 .docx 后再导入",
+                              "LibreOffice could not convert this legacy .doc/.wps file; save it as .docx and "
+                              "import again", code="legacy_word")
+        fmt = path.suffix.lower().lstrip(".") or "doc"
+        try:
+            doc = _read_word_package(converted, source, fmt)
+        except ReportError as exc:
+            raise ReportError(source, exc.reason_zh, exc.reason_en, code=exc.code) from None
+    doc.meta["converted_with"] = "LibreOffice"
+    return doc
