@@ -110,7 +110,8 @@ APPLICATION_ROWS: dict[str, list[tuple[str, str]]] = {  # layout -> rows in prin
     ] + _APP_ROWS_COMMON_TAIL,
 }
 # Label-only rows that group others and carry no numbers.
-APPLICATION_GROUPS = [r"本年度办理结果", r"^不予公开$", r"^无法提供$", r"^不予处理$", r"申请人情况", r"法人或其他组织"]
+# Removed from a label before matching, so "三、本年度办理结果（一）予以公开" (a flattened row) still finds 予以公开.
+APPLICATION_GROUPS = [r"本年度办理结果", r"不予公开", r"无法提供", r"不予处理", r"申请人情况", r"法人或其他组织"]
 
 # ---- section 四 (appeals) ----
 APPEAL_GROUPS = ["reconsideration", "litigation_direct", "litigation_after"]
@@ -127,7 +128,7 @@ SECTION_HEADINGS: list[tuple[str, str]] = [
     ("overview", r"^总体情况"),
     ("disclosure", r"^主动公开政府信息(?:情况|公开情况)?$"),
     ("applications", r"^收到和处理政府信息公开申请"),
-    ("appeals", r"^(?:政府信息公开)?行政复议[、和及与,，]?行政诉讼"),
+    ("appeals", r"^(?:政府信息公开行政复议[、和及与,，]?行政诉讼|行政复议[、和及与,，]?行政诉讼(?:情况|$))"),
     ("problems", r"^(?:存在的?主要问题|主要问题及改进|存在问题及改进|主要问题$|存在的?问题$)"),
     ("other_matters", r"^其他(?:需要报告的)?事项"),
 ]

@@ -11,6 +11,8 @@ from dashboard.readers.model import Document, Paragraph, Table
 
 _HEADINGS = [(code, re.compile(p)) for code, p in SECTION_HEADINGS]
 _MAX_HEADING = 40
+# "五、政府信息公开工作存在的主要问题…" is a real variant of "五、存在的主要问题…".
+_TITLE_PREFIX = re.compile(r"^(?:本机关|本单位)?(?:政府信息公开|政务公开)(?:工作)?(?=存在|其他|总体|主要)")
 
 
 @dataclass
@@ -33,6 +35,7 @@ def heading_of(text: str) -> str | None:
     if not norm or len(norm) > _MAX_HEADING:
         return None
     core = strip_numbering(norm).strip("*#:：.。 ")
+    core = _TITLE_PREFIX.sub("", core) or core
     for code, rx in _HEADINGS:
         if rx.search(core):
             return code
@@ -56,12 +59,16 @@ def flatten(doc: Document) -> list[Item]:
                 if not line:
                     continue
                 code = heading_of(line)
+                if code == section:
+                    code = None  # "（一）存在问题" inside 五、: a sub-heading, part of the text
                 if code:
                     section = code
                 items.append(Item("line", section, text=line, block=b, heading=code))
         elif isinstance(block, Table):
             for r, cells in enumerate(block.rows):
                 code = _row_heading(cells)
+                if code == section:
+                    code = None
                 if code:
                     section = code
                 copies = [block.is_copy(r, c) for c in range(len(cells))]

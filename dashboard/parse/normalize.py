@@ -11,6 +11,7 @@ from opencc import OpenCC
 
 _T2S = OpenCC("t2s")
 _SPACE = re.compile(r"[\s\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+_CIRCLED = re.compile(r"[①-⑳]")
 _QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞＂＇`]")
 _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "‐": "-", "−": "-", "～": "~", "、": "、"})
 # Numbering that precedes a label: 一、 （一） (1) 1. 1、 ① 第一部分 表二： — possibly several in a row.
@@ -23,12 +24,13 @@ _NUMBERING = re.compile(
 @lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
     """Comparable form of a label: NFKC (full→half width), simplified characters, no spaces, quotes or decoration."""
-    s = unicodedata.normalize("NFKC", text)
+    s = _CIRCLED.sub(lambda m: f"{ord(m.group()) - 0x245F}.", text)  # ① → "1." (NFKC would make it a bare 1)
+    s = unicodedata.normalize("NFKC", s)
     s = _T2S.convert(s)
     s = _SPACE.sub("", s)
     s = _QUOTES.sub("", s)
     s = s.translate(_DASHES)
-    return s.strip("#*_>|:：")
+    return unicodedata.normalize("NFKC", s.strip("#*_>|:："))
 
 
 @lru_cache(maxsize=65536)

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from dashboard.parse import codes
 from dashboard.parse.items import Item
-from dashboard.parse.normalize import CellValue, normalize_label
+from dashboard.parse.normalize import CellValue, normalize_label, strip_numbering
 from dashboard.parse.result import Builder
 from dashboard.parse.rows import Row, header_matches, row_from_cells, row_from_line
 
@@ -29,7 +29,7 @@ _HEADERS = {
     "disclosure": {c: re.compile(p) for c, p in codes.DISCLOSURE_HEADERS.items()},
 }
 _UNIT_IN_HEADER = re.compile(r"(万元|元)")
-_FUZZY_MIN = 88
+_FUZZY_MIN = 80  # and the runner-up far behind: a typo'd label, not a different row
 
 
 @dataclass
@@ -58,7 +58,10 @@ class Scan:
 def match_application_row(row: Row) -> tuple[str, str] | None:
     """(row code, how) for a row of section 三, from its most specific label cell leftwards."""
     for label in reversed(row.labels):
-        if not label or any(g.search(label) for g in _APP_GROUPS):
+        for g in _APP_GROUPS:
+            label = g.sub("", label)
+        label = strip_numbering(label)
+        if not label:
             continue
         hits = [(p.code, m.end() - m.start()) for p in _APP_ALL if (m := p.regex.search(label))]
         if hits:
@@ -66,13 +69,18 @@ def match_application_row(row: Row) -> tuple[str, str] | None:
     for label in reversed(row.labels):
         if len(label) < 4:
             continue
-        best = max(((code, fuzz.ratio(label, canon)) for code, canon in _CANON_APP.items()), key=lambda x: x[1])
-        if best[1] >= _FUZZY_MIN:
-            return best[0], "fuzzy_label"
+        ranked = sorted(((fuzz.ratio(label, canon), code) for code, canon in _CANON_APP.items()), reverse=True)
+        if ranked[0][0] >= _FUZZY_MIN and ranked[0][0] - ranked[1][0] >= 30:
+            return ranked[0][1], "fuzzy_label"
     return None
 
 
 _CANON_APP = {
+    "new": "本年新收政府信息公开申请数量", "carried_in": "上年结转政府信息公开申请数量",
+    "withheld_state_secret": "属于国家秘密", "withheld_third_party": "保护第三方合法权益",
+    "not_processed_repeat": "重复申请", "carried_over": "结转下年度继续办理",
+    "other_no_correction": "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请",
+    "other_no_fee": "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",
     "withheld_prohibited": "其他法律行政法规禁止公开", "withheld_security": "危及三安全一稳定",
     "withheld_internal": "属于三类内部事务信息", "withheld_process": "属于四类过程性信息",
     "withheld_enforcement": "属于行政执法案卷", "withheld_inquiry": "属于行政查询事项",
