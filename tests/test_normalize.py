@@ -8,8 +8,8 @@ from opencc import OpenCC
 
 from dashboard.parse.codes import APPLICATION_ROWS
 from dashboard.parse.normalize import normalize_label, read_number, strip_numbering
-from dashboard.parse.tables import match_application_row
 from dashboard.parse.rows import Row
+from dashboard.parse.tables import match_application_row
 
 LABELS = ["本年新收政府信息公开申请数量", "部分公开（区分处理的，只计这一情形，不计其他情形）", "危及“三安全一稳定”",
           "属于三类内部事务信息", "没有现成信息需要另行制作", "要求行政机关确认或重新出具已获取信息", "结转下年度继续办理",

@@ -94,7 +94,7 @@ def test_placeholder_cell_is_null_and_flagged_distinct_from_blank() -> None:
 
 
 def test_html_zeros_left_blank_are_null_not_zero() -> None:
-    html = PINGTAN.replace('<p style="text-indent: 0em;">0</p>'.encode(), b'<p style="text-indent: 0em;"></p>')
+    html = PINGTAN.replace(b'<p style="text-indent: 0em;">0</p>', b'<p style="text-indent: 0em;"></p>')
     got = parse_document(parse_html(html, "blank-zeros.html"))
     assert got["disclosure"]["rules"] == {"issued": None, "repealed": None, "in_force": None}
     assert got["cell_flags"]["disclosure.rules.issued"] == "blank"
