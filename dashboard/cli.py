@@ -59,7 +59,14 @@ def parse(
         raise typer.Exit(code=2)
 
 
+_registered = False
+
+
 def _register_all() -> None:
+    global _registered
+    if _registered:
+        return
+    _registered = True
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)

@@ -18,8 +18,13 @@ _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"
           "header", "footer", "blockquote", "pre", "dd", "dt", "center", "form", "hr", "caption"}
 
 
+_HAS_BREAKS = etree.XPath(".//br|.//p[2]|.//div|.//script|.//style")
+
+
 def _cell_text(el: etree._Element) -> str:
     """Text of a cell; <br> and <p> inside it become line breaks."""
+    if not _HAS_BREAKS(el):
+        return re.sub(r"[ \t\r\n\f\v\u00a0\u3000]+", " ", "".join(el.itertext())).strip()
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
@@ -83,6 +88,8 @@ def _owner_table(el: etree._Element) -> etree._Element | None:
 
 
 _REPORT_HEADING = re.compile(r"总体情况|其他需要报告的事项|存在的主要问题")
+_HEADING_CANDIDATES = etree.XPath(
+    './/*[contains(text(),"总体情况") or contains(text(),"其他需要报告的事项") or contains(text(),"存在的主要问题")]')
 
 
 def content_root(root: etree._Element) -> etree._Element:
@@ -90,7 +97,7 @@ def content_root(root: etree._Element) -> etree._Element:
     body = root.find("body")
     body = body if body is not None else root
     tables = [t for t in body.iter("table") if _owner_table(t) is None]
-    headings = [el for el in body.iter() if isinstance(el.tag, str) and el.tag not in _SKIP and el.text
+    headings = [el for el in _HEADING_CANDIDATES(body) if el.tag not in _SKIP and el.text
                 and _REPORT_HEADING.search(el.text) and len(el.text.strip()) < 40]
     if not headings or not tables:
         return body  # no sign of where the report is: keep the whole page
