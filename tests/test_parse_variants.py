@@ -161,3 +161,33 @@ def test_unsupported_format_names_the_file(tmp_path) -> None:
     with pytest.raises(ReportError) as exc:
         parse_file(f)
     assert exc.value.source == "chart.png"
+
+
+def test_subsection_named_like_a_section_inside_the_overview_does_not_end_it() -> None:
+    text = SAMPLE_TEXT.replace("（二）增强公开实效。", "（二）主动公开政府信息情况\n增强公开实效。")
+    got = _parse_text(text)
+    assert "增强公开实效" in got["sections"]["overview"]
+    assert _tables(got) == _tables(SEED)
+
+
+@pytest.mark.parametrize(("title", "agency", "year"), [
+    ("红崖子沟乡人民政府 2021 年 信息公开工作年度报告", "红崖子沟乡人民政府", 2021),
+    ("2021年红崖子沟乡人民政府信息公开工作年度报告", "红崖子沟乡人民政府", 2021),
+    ("互助县教育局二〇二一年政府信息公开工作年度报告", "互助县教育局", 2021),
+    ("城关镇人民政府政府信息公开工作年度报告（2022年度）", "城关镇人民政府", 2022),
+    ("2021年度互助县财政局政务公开工作年度报告", "互助县财政局", 2021),
+    ("威远镇人民政府关于2021年度政府信息公开工作年度报告", "威远镇人民政府", 2021),
+    ("2020年南门峡鎮人民政府資訊公開工作年度報告".replace("資訊", "信息"), "南门峡镇人民政府", 2020),
+])
+def test_agency_and_year_are_read_from_real_title_variants(title: str, agency: str, year: int) -> None:
+    first = SAMPLE_TEXT.strip().split("\n", 1)[0]
+    got = _parse_text(SAMPLE_TEXT.replace(first, title, 1))
+    assert (got["agency"], got["year"]) == (agency, year)
+
+
+def test_report_without_a_title_says_agency_unknown() -> None:
+    first = SAMPLE_TEXT.strip().split("\n", 1)[0]
+    got = _parse_text(SAMPLE_TEXT.replace(first, "", 1))
+    assert got["agency"] is None
+    assert any(p["code"] == "agency_unknown" for p in got["problems"])
+    assert got["year"] == 2021  # still known from the statistics period in the overview

@@ -8,8 +8,14 @@ import unicodedata
 from dashboard.parse.normalize import _SPACE, _T2S
 
 _TITLE = re.compile(
-    r"(?P<a>[^\d]{0,60}?)(?P<y>(?:19|20)\d{2})年度?(?P<b>[^\d]{0,60}?)(?:的)?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"
+    r"(?P<a>[^\d]{0,60}?)(?P<y>(?:19|20)\d{2})年度?(?P<b>[^\d]{0,60}?)(?:的)?(?:政府|政务)?(?:信息|政务)公开(?:工作)?(?:年度)?(?:报告|年报)"
 )
+# "XX镇政府信息公开工作年度报告（2021年度）": the year after the title.
+_TITLE_YEAR_AFTER = re.compile(
+    r"(?P<a>[^\d]{2,60}?)(?:的)?(?:政府|政务)?(?:信息|政务)公开(?:工作)?(?:年度)?(?:报告|年报)[(（]?(?P<y>(?:19|20)\d{2})年?度?[)）]?"
+)
+_CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
+_CN_YEAR = re.compile(r"[〇零○Ｏ一二三四五六七八九]{4}(?=年)")
 _PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日(?:起)?(?:至|到|-|—)")
 _NOISE_PREFIX = re.compile(r"^(?:正文|首页|当前位置|您当前的位置|关于印发|关于公布|关于|印发)[:：>]*")
 _REGION_END = ("区", "县", "市", "乡", "镇", "旗", "人民")
@@ -18,7 +24,8 @@ _REGION_END = ("区", "县", "市", "乡", "镇", "旗", "人民")
 def _clean(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
     s = _T2S.convert(s)
-    return _SPACE.sub("", s)
+    s = _SPACE.sub("", s)
+    return _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), s)  # 二〇二一年 → 2021年
 
 
 def _clean_agency(name: str) -> str:
@@ -32,9 +39,15 @@ def _clean_agency(name: str) -> str:
 
 
 def _from_title(text: str) -> tuple[str | None, int | None]:
-    m = _TITLE.search(_clean(text))
+    clean = _clean(text)
+    m = _TITLE.search(clean)
     if not m:
-        return None, None
+        m2 = _TITLE_YEAR_AFTER.search(clean)
+        if not m2:
+            return None, None
+        name = _clean_agency(m2.group("a"))
+        return (name + "政府" if name.endswith(_REGION_END) and not name.endswith("人民") else name) or None, \
+            int(m2.group("y"))
     year = int(m.group("y"))
     a, b = _clean_agency(m.group("a")), _clean_agency(m.group("b"))
     agency = b or a

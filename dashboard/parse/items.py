@@ -42,31 +42,63 @@ def heading_of(text: str) -> str | None:
     return None
 
 
-def _row_heading(cells: list[str]) -> str | None:
-    # A table row whose only text is a section title (a merged title row in Word tables).
+_SUB_LEVEL = re.compile(r"^[(（][一二三四五六七八九十\d]+[)）]|^\d{1,2}[.．、]")
+
+
+def is_sub_level(text: str) -> bool:
+    """True for headings numbered like a subsection: （一） / 1. — top-level ones are 一、 or unnumbered."""
+    return bool(_SUB_LEVEL.match(normalize_label(text)))
+
+
+def _row_text(cells: list[str]) -> str | None:
+    # A table row whose only text is one title (a merged title row in Word tables).
     texts = {c.strip() for c in cells if c.strip()}
-    return heading_of(texts.pop()) if len(texts) == 1 else None
+    return texts.pop() if len(texts) == 1 else None
+
+
+def _candidates(doc: Document) -> list[tuple[int, int, str, str]]:
+    """(block, line-or-row, text, section code) of every line that looks like a section heading."""
+    out = []
+    for b, block in enumerate(doc.blocks):
+        if isinstance(block, Paragraph):
+            for i, line in enumerate(block.text.split("\n")):
+                if code := heading_of(line):
+                    out.append((b, i, line, code))
+        elif isinstance(block, Table):
+            for r, cells in enumerate(block.rows):
+                if (text := _row_text(cells)) and (code := heading_of(text)):
+                    out.append((b, r, text, code))
+    return out
+
+
+def _accepted_headings(doc: Document) -> dict[tuple[int, int], str]:
+    # A subsection-numbered heading ("（一）主要问题") stands for its section only where the report has no
+    # top-level heading for it: "（二）主动公开政府信息情况" inside 一、总体情况 must not end the overview.
+    cands = _candidates(doc)
+    top = {code for _, _, text, code in cands if not is_sub_level(text)}
+    return {(b, i): code for b, i, text, code in cands if code not in top or not is_sub_level(text)}
 
 
 def flatten(doc: Document) -> list[Item]:
     """Items in reading order; a heading switches the section of what follows it."""
+    accepted = _accepted_headings(doc)
     items: list[Item] = []
     section = "preamble"
     for b, block in enumerate(doc.blocks):
         if isinstance(block, Paragraph):
-            for line in block.text.split("\n"):
+            for i, line in enumerate(block.text.split("\n")):
                 line = line.strip()
                 if not line:
                     continue
-                code = heading_of(line)
+                code = accepted.get((b, i))
                 if code == section:
-                    code = None  # "（一）存在问题" inside 五、: a sub-heading, part of the text
+                    code = None  # the same title again (a table caption, a sub-heading): part of the text
                 if code:
                     section = code
                 items.append(Item("line", section, text=line, block=b, heading=code))
         elif isinstance(block, Table):
             for r, cells in enumerate(block.rows):
-                code = _row_heading(cells)
+                code = accepted.get((b, r))
                 if code == section:
                     code = None
                 if code:

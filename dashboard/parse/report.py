@@ -64,13 +64,16 @@ def parse_document(doc: Document) -> dict:
     agency, year, where = find_identity(doc.title, preamble, prefer_title=doc.format == "html")
     if agency is None:
         b.problem("agency_unknown", "error", "未能从标题中读出单位名称", "the agency name could not be read from the title")
+    py = period_year([it.text for it in items if it.kind == "line"][:80])
+    if year is None and py:
+        year, where = py, "statistics period"
+        b.problem("year_from_period", "info", f"标题中没有年度，按统计期限取 {py} 年",
+                  f"no year in the title; {py} taken from the statistics period")
     if year is None:
         b.problem("year_unknown", "error", "未能从标题中读出报告年度", "the report year could not be read from the title")
-    else:
-        py = period_year([it.text for it in items if it.kind == "line"][:80])
-        if py and py != year:
-            b.problem("year_conflict", "warning", f"标题年度 {year} 与统计期限年度 {py} 不一致",
-                      f"title year {year} differs from the statistics period year {py}")
+    elif py and py != year:
+        b.problem("year_conflict", "warning", f"标题年度 {year} 与统计期限年度 {py} 不一致",
+                  f"title year {year} differs from the statistics period year {py}")
     figures = _count_figures(b.tables)
     if figures == 0:
         b.problem("no_figures", "error", "报告中没有任何数字（空白模板或表格无法读取）",

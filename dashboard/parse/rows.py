@@ -98,10 +98,13 @@ def row_from_line(index: int, item: Item) -> Row | None:
                [(i + 1, v) for i, v in enumerate(nums)])
 
 
-def header_matches(cells: list[str], patterns: dict[str, re.Pattern[str]]) -> dict[int, str]:
-    """Grid position → column code for the cells of a header row that name a column."""
+def header_matches(cells: list[str], patterns: dict[str, re.Pattern[str]],
+                   copies: list[bool] | None = None) -> dict[int, str]:
+    """Grid position → column code for the cells of a header row that name a column (a merged header at its origin)."""
     found: dict[int, str] = {}
     for pos, text in enumerate(cells):
+        if copies and copies[pos]:
+            continue
         norm = strip_numbering(normalize_label(text))
         if not norm or read_number(text) is not None:
             continue

@@ -152,7 +152,7 @@ def _take_header(item: Item, row: Row, kinds: list[str], headers: dict[str, dict
     for kind in kinds:
         if kind not in headers:
             continue
-        hm = header_matches(item.cells, _HEADERS[kind])
+        hm = header_matches(item.cells, _HEADERS[kind], item.copies)
         distinct = set(hm.values())
         is_header = len(distinct) >= 2 or (kind == "disclosure" and distinct and any("信息内容" in x for x in row.labels))
         if not is_header:
