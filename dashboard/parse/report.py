@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dashboard.errors import ReportError
 from dashboard.parse import codes
 from dashboard.parse.appeals import fill_appeals
@@ -18,12 +20,30 @@ SECTION_NAMES = {"overview": "一、总体情况", "disclosure": "二、主动�
                  "problems": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
 
 
-def _narratives(items: list[Item]) -> dict[str, str]:
+_SENTENCE_END = tuple("。！？；：…」』”）)!?;:")
+_NEW_PARAGRAPH = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是]|\d{1,2}[.、．]|[①-⑳])")
+
+
+def _join_wrapped(lines: list[str], wrapped: bool) -> str:
+    # Text from a PDF keeps the page's line breaks; a line that does not end a sentence continues on the next.
+    if not wrapped:
+        return "\n".join(lines)
+    out: list[str] = []
+    for line in lines:
+        prev_is_title = bool(out) and len(out[-1]) < 25 and bool(_NEW_PARAGRAPH.match(out[-1]))
+        if out and not prev_is_title and not out[-1].endswith(_SENTENCE_END) and not _NEW_PARAGRAPH.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _narratives(items: list[Item], wrapped: bool) -> dict[str, str]:
     texts: dict[str, list[str]] = {code: [] for code in codes.NARRATIVE_SECTIONS}
     for it in items:
         if it.kind == "line" and it.section in texts and not it.heading:
             texts[it.section].append(it.text)
-    return {code: "\n".join(lines) for code, lines in texts.items()}
+    return {code: _join_wrapped(lines, wrapped) for code, lines in texts.items()}
 
 
 def _count_figures(tables: dict) -> int:
@@ -84,7 +104,7 @@ def parse_document(doc: Document) -> dict:
         "template": template,
         "applications_layout": layout,
         **b.tables,
-        "sections": _narratives(items),
+        "sections": _narratives(items, doc.format in ("pdf", "md", "txt")),
         "source": doc.source,
         "format": doc.format,
         "units": b.units,
