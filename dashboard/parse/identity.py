@@ -8,7 +8,7 @@ import unicodedata
 from dashboard.parse.normalize import _SPACE, _T2S
 
 _TITLE = re.compile(
-    r"(?P<a>[^\d]{0,60}?)(?P<y>(?:19|20)\d{2})年度?(?P<b>[^\d]{0,60}?)(?:的)?(?:政府|政务)?(?:信息|政务)公开(?:工作)?(?:年度)?(?:报告|年报)"
+    r"(?P<a>.{0,60}?)(?<!\d)(?P<y>(?:19|20)\d{2})年度?(?P<b>[^\d]{0,60}?)(?:的)?(?:政府|政务)?(?:信息|政务)公开(?:工作)?(?:年度)?(?:报告|年报)"
 )
 # "XX镇政府信息公开工作年度报告（2021年度）": the year after the title.
 _TITLE_YEAR_AFTER = re.compile(
@@ -28,7 +28,12 @@ def _clean(text: str) -> str:
     return _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), s)  # 二〇二一年 → 2021年
 
 
+_DATE_JUNK = re.compile(r"^.*?(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|(?:发布|来源|日期|时间)[:：])")
+
+
 def _clean_agency(name: str) -> str:
+    while (trimmed := _DATE_JUNK.sub("", name, count=1)) != name:
+        name = trimmed
     name = re.sub(r"[《》〈〉<>\"“”【】\[\]()（）:：,，。_|>\-]+", "", name)
     prev = None
     while prev != name:
