@@ -1,0 +1,61 @@
+"""Checks: small named rules over the canonical report dict; each returns findings and never changes a number.
+
+`run_checks(report, ctx)` runs every rule of RULES. A rule is a module with `RULE` (its code in the findings
+table) and `check(report, ctx) -> list[Finding]`. Cross-year rules (X1–X3, SAME_TEXT) read `ctx.previous`,
+the same agency's stored report of the previous year.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from dashboard.checks import (
+    blank_total,
+    hybrid,
+    parse_problems,
+    r1_carry_balance,
+    r2_applicant_total,
+    r3_outcome_total,
+    r4_appeal_total,
+    r5_value_range,
+    same_text,
+    section_missing,
+    text_table,
+    unit,
+    unknown_agency,
+    version_year,
+    x1_carried_in,
+    x2_in_force,
+    x3_prev_items,
+)
+from dashboard.checks.model import CheckContext, Finding, Report, flattened_reports
+
+__all__ = ["RULES", "CheckContext", "Finding", "run_checks", "rule_codes"]
+
+RULES: list[ModuleType] = [
+    parse_problems, unknown_agency, version_year, hybrid, section_missing,
+    r1_carry_balance, r2_applicant_total, r3_outcome_total, r4_appeal_total, r5_value_range,
+    blank_total, unit, text_table, x1_carried_in, x2_in_force, x3_prev_items, same_text,
+]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def rule_codes() -> list[str]:
+    """The code of every rule, in the order they run."""
+    return [m.RULE for m in RULES]
+
+
+def run_checks(report: Report, ctx: CheckContext | None = None, rules: list[str] | None = None) -> list[Finding]:
+    """All findings of one report (optionally only some rules), errors first."""
+    ctx = ctx or CheckContext()
+    out: list[Finding] = []
+    with flattened_reports():
+        for module in RULES:
+            if rules is None or module.RULE in rules:
+                try:
+                    out.extend(module.check(report, ctx))
+                except Exception as exc:  # a record of an unforeseen shape must not stop the other rules or reports
+                    out.append(Finding(module.RULE, "error",
+                                       f"该项核对未能完成（{type(exc).__name__}: {exc}），请人工核对。", [],
+                                       f"check {module.RULE} could not run: {exc!r}"))
+    return sorted(out, key=lambda f: SEVERITY_ORDER.get(f.severity, 3))

@@ -1,0 +1,32 @@
+"""PARSE: what the parser itself noticed while reading the file (its `problems` list), shown as findings."""
+
+from __future__ import annotations
+
+from dashboard.checks.model import SEVERITIES, CheckContext, Finding, Report
+
+RULE = "PARSE"
+# Parser problems that a dedicated rule reports in full (with the agency's context); shown once, by that rule.
+COVERED = {"hybrid": "HYBRID", "unit_missing": "UNIT"}
+NARRATIVE = {"overview", "problems", "other_matters"}
+
+
+def covered(problem: dict) -> bool:
+    """True when a dedicated rule already reports this problem."""
+    code = problem.get("code")
+    if code in COVERED:
+        return True
+    return code == "section_missing" and bool(problem.get("cells")) and set(problem["cells"]) <= NARRATIVE
+
+
+def check(report: Report, ctx: CheckContext) -> list[Finding]:
+    """One finding per parser problem, with its cells and Chinese message."""
+    out: list[Finding] = []
+    for p in report.get("problems") or []:
+        if not isinstance(p, dict) or covered(p):
+            continue
+        sev = p.get("severity") if p.get("severity") in SEVERITIES else "warning"
+        code = p.get("code") or "parse"
+        msg = p.get("message_zh") or p.get("message_en") or code
+        out.append(Finding(RULE, sev, f"读取时发现：{msg}", list(p.get("cells") or []),
+                           f"[{code}] {p.get('message_en') or ''}".strip()))
+    return out

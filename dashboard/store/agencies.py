@@ -1,0 +1,130 @@
+"""The agency registry (data/agencies.csv) and the ONE place where an agency's kind (乡/镇/街道/部门/政府) is decided.
+
+A report is matched to a registry entry by normalized name or alias only. rapidfuzz gives a suggestion for
+the UNKNOWN_AGENCY finding, never a match: two townships with similar names are different townships.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from dashboard.settings import DATA_DIR
+
+REGISTRY_CSV = DATA_DIR / "agencies.csv"
+KINDS = ("乡", "镇", "街道", "部门", "政府")
+_SPACE = re.compile(r"[\s\u3000]+")
+_PUNCT = re.compile(r"[（）()·•、,，.。\"“”'‘’《》<>]")
+_GOV_SUFFIX = re.compile(r"(人民政府|政府)$")
+_DEPT_SUFFIX = re.compile(r"(局|委员会|委|办公室|办|中心|院|所|站|队|馆|署|厅|部|会|社|处|公司|集团|管理处)$")
+_GOV_AREA = re.compile(r"(县|区|市|旗|自治县|自治旗|特区|林区|实验区|新区|开发区|管理委员会|管委会)$")
+SUGGEST_MIN_SCORE = 80
+
+
+def normalize_name(name: str) -> str:
+    """Comparable form of an agency name: NFKC, no spaces or punctuation (红崖子沟乡 人民政府 → 红崖子沟乡人民政府)."""
+    s = unicodedata.normalize("NFKC", name or "")
+    return _PUNCT.sub("", _SPACE.sub("", s))
+
+
+def name_key(name: str) -> str:
+    """Match key: the normalized name without the 人民政府 / 办事处 suffix (红崖子沟乡人民政府 = 红崖子沟乡)."""
+    s = _GOV_SUFFIX.sub("", normalize_name(name))
+    return re.sub(r"街道办事处$", "街道", s)
+
+
+def classify_kind(name: str, registry_kind: str | None = None) -> str:
+    """乡/镇/街道/部门/政府: the registry's kind when it has one, else read from the name's ending."""
+    if registry_kind in KINDS:
+        return registry_kind
+    s = normalize_name(name)
+    if re.search(r"街道(办事处)?$|街道办$", s):
+        return "街道"
+    core = _GOV_SUFFIX.sub("", s)
+    if core != s or not _DEPT_SUFFIX.search(s):
+        if core.endswith("镇"):
+            return "镇"
+        if core.endswith("乡"):
+            return "乡"
+        if core != s or _GOV_AREA.search(core):
+            return "政府"
+    return "部门"
+
+
+@dataclass
+class Agency:
+    """One registry row."""
+
+    name: str
+    kind: str
+    region: str = ""
+    aliases: list[str] = field(default_factory=list)
+    short_name: str = ""
+
+    def keys(self) -> set[str]:
+        """Every key that identifies this agency: name, short name, aliases, region + name."""
+        names = [self.name, self.short_name, *self.aliases]
+        keys = {name_key(n) for n in names if n}
+        if self.region:
+            keys |= {name_key(self.region + n) for n in names if n and not n.startswith(self.region)}
+        return keys
+
+
+def short_name_of(name: str) -> str:
+    """红崖子沟乡 for 红崖子沟乡人民政府, 某某街道 for 某某街道办事处; a department keeps its name."""
+    return name_key(name)
+
+
+def load_registry(path: Path | None = None) -> list[Agency]:
+    """Read data/agencies.csv (columns name, aliases separated by |, kind, region)."""
+    path = path or REGISTRY_CSV
+    if not path.exists():
+        return []
+    out = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            name = (row.get("name") or "").strip()
+            if not name:
+                continue
+            aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
+            out.append(Agency(name, classify_kind(name, (row.get("kind") or "").strip() or None),
+                              (row.get("region") or "").strip(), aliases, short_name_of(name)))
+    return out
+
+
+@dataclass
+class Match:
+    """The outcome of matching a printed name: the registry entry, or None and a suggestion to check by hand."""
+
+    agency: Agency | None
+    suggestion: str | None = None
+
+
+class Registry:
+    """Lookup of printed names against the registry by exact normalized key."""
+
+    def __init__(self, agencies: list[Agency]) -> None:
+        self.agencies = agencies
+        self._by_key: dict[str, Agency] = {}
+        for a in agencies:
+            for k in a.keys():
+                self._by_key.setdefault(k, a)
+        self._names = [a.name for a in agencies]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Registry:
+        """The registry of data/agencies.csv (or another file)."""
+        return cls(load_registry(path))
+
+    def match(self, printed: str) -> Match:
+        """The registry entry whose name or alias normalizes to the printed name; else a fuzzy suggestion only."""
+        hit = self._by_key.get(name_key(printed or ""))
+        if hit:
+            return Match(hit)
+        best = process.extractOne(normalize_name(printed or ""), self._names, scorer=fuzz.WRatio) if self._names else None
+        return Match(None, best[0] if best and best[1] >= SUGGEST_MIN_SCORE else None)

@@ -1,0 +1,137 @@
+"""CLI of the store: ingest, reports, history, agencies, check (every command takes --db, else $NIANBAO_DB)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dashboard.settings import db_path
+
+DB_OPTION = typer.Option(None, "--db", help="DuckDB 文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）")
+JSON_OPTION = typer.Option(False, "--json", help="输出 JSON")
+STATUS_ZH = {"ingested": "新入库", "superseded": "替换旧版", "unchanged": "未变化", "failed": "失败"}
+
+
+def _out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noqa: ANN001
+    if as_json:
+        typer.echo(df.to_json(orient="records", force_ascii=False, date_format="iso"))
+        return
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(c)
+    for row in df[columns].itertuples(index=False):
+        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in row])
+    Console().print(table)
+
+
+def resolve_agency(text: str, db: Path) -> tuple[int, str]:
+    """The stored agency whose name, short name or alias matches `text` (normalized); exits with a message if none."""
+    from dashboard.store.agencies import name_key
+    from dashboard.store.db import open_db
+
+    con = open_db(db, read_only=True)
+    try:
+        rows = con.execute("select agency_id, name, short_name, aliases from agencies").fetchall()
+    finally:
+        con.close()
+    key = name_key(text)
+    hits = [(aid, name) for aid, name, short, aliases in rows
+            if key in {name_key(n) for n in [name, short or "", *(aliases or [])] if n}]
+    if not hits:
+        Console(stderr=True).print(f"[red]未找到机关[/red] {text}（not found; 用 nianbao agencies 查看）")
+        raise typer.Exit(code=1)
+    return hits[0]
+
+
+def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件夹（递归）"), db: Path = DB_OPTION,
+           quiet: bool = typer.Option(False, "--quiet", help="不显示进度条"),
+           batch: int = typer.Option(200, "--batch", min=1, help="每批文件数（每批一次写入并替换数据库文件）")) -> None:
+    """读取报告并入库（按内容去重，同一机关同一年度的新文件替换旧版并保留历史） / Ingest report files."""
+    from dashboard.store.ingest import ingest_paths
+
+    target = db_path(db)
+    summary = ingest_paths(list(paths), db=target, progress=not quiet, batch_files=batch)
+    console = Console()
+    counts = summary.counts()
+    console.print("  ".join(f"{STATUS_ZH[k]} {v}" for k, v in counts.items())
+                  + f"  （{len(summary.outcomes)} 个文件，{summary.seconds:.1f} 秒，数据库 {target}）")
+    for o in summary.failed():
+        console.print(f"[red]失败[/red] {o.source}: {o.reason_zh}（{o.reason_en}）")
+    for o in summary.outcomes:
+        if o.status == "superseded":
+            console.print(f"[yellow]替换[/yellow] {o.source}: {o.agency} {o.year} 替换了报告 #{o.supersedes}")
+    if summary.skipped:
+        console.print(f"跳过 {len(summary.skipped)} 个非报告文件（not report files）")
+    if counts["failed"]:
+        raise typer.Exit(code=2)
+
+
+def reports(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
+            all_versions: bool = typer.Option(False, "--all", help="包括已被替换的旧版")) -> None:
+    """列出已入库的报告 / List stored reports."""
+    from dashboard.queries import run_query
+
+    df = run_query("store_reports", db=db_path(db))
+    if not all_versions:
+        df = df[df["current"]]
+    _out(df, as_json, "已入库报告", ["report_id", "agency", "year", "template", "format", "source_name", "errors",
+                                  "warnings", "current"])
+
+
+def history(agency: str = typer.Argument(..., help="机关名称或简称"), year: int = typer.Argument(..., help="报告年度"),
+            db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """某机关某年度的全部入库版本（新版替换旧版） / Every stored version of one agency's report for a year."""
+    from dashboard.queries import run_query
+
+    target = db_path(db)
+    agency_id, name = resolve_agency(agency, target)
+    df = run_query("store_history", db=target, agency_id=agency_id, year=year)
+    _out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "superseded_by",
+                                                  "current", "sha256"])
+
+
+def agencies(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
+             unknown: bool = typer.Option(False, "--unknown", help="只列出不在名录中的机关")) -> None:
+    """列出机关（名录中的与未知的） / List agencies, registry and unknown."""
+    from dashboard.queries import run_query
+
+    df = run_query("store_agencies", db=db_path(db))
+    if unknown:
+        df = df[~df["in_registry"]]
+    _out(df, as_json, "机关（in_registry=False 为名录外）",
+         ["agency_id", "name", "kind", "region", "in_registry", "reports", "first_year", "last_year"])
+
+
+def check(year: int | None = typer.Option(None, "--year", help="只核对该年度"),
+          agency: str | None = typer.Option(None, "--agency", help="只核对该机关"),
+          db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """重新核对已入库报告并列出问题 / Re-run the checks on stored reports and list the findings."""
+    from dashboard.queries import run_query
+    from dashboard.store.db import writer
+    from dashboard.store.findings import recheck
+
+    target = db_path(db)
+    agency_id = resolve_agency(agency, target)[0] if agency else None
+    with writer(target) as con:
+        recheck(con, year, agency_id)
+    df = run_query("checks_findings", db=target, year=year, agency_id=agency_id)
+    if as_json:
+        df["cells"] = df["cells"].map(lambda v: list(v) if v is not None else [])
+        typer.echo(json.dumps(df.to_dict(orient="records"), ensure_ascii=False, default=str))
+        return
+    console = Console()
+    colour = {"error": "red", "warning": "yellow", "info": "blue"}
+    for r in df.itertuples(index=False):
+        c = colour.get(r.severity, "white")
+        console.print(f"#{r.report_id} {r.agency} {r.year} [{c}]{r.severity} {r.rule}[/{c}] {r.message}")
+    console.print(f"共 {len(df)} 条（{(df['severity'] == 'error').sum()} 个错误）")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the store's commands to the `nianbao` app."""
+    for fn in (ingest, reports, history, agencies, check):
+        app.command(name=fn.__name__)(fn)

@@ -1,0 +1,120 @@
+"""Opening the database: short read-only connections for readers, one copy-on-write writer at a time.
+
+DuckDB lets one process write a file or many read it, never both. So a writer never opens the live file:
+`writer()` takes an exclusive lock (`<db>.lock`), copies the live file to `<db>.tmp-<pid>`, writes there, and
+swaps the copy in with os.replace (atomic on POSIX). A reader that opened the old file keeps reading it; the
+next read-only connection sees the new one. A writer killed half way leaves the live file as it was and a
+stale copy that the next writer deletes. See README.md in this folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from dashboard.settings import db_path
+from dashboard.store.schema import migrate
+
+LOCK_TIMEOUT_S = 600.0
+
+
+def _lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+def _tmp_path(db: Path) -> Path:
+    return db.with_name(f"{db.name}.tmp-{os.getpid()}")
+
+
+def _remove_stale_copies(db: Path) -> None:
+    """Copies left by a writer that died (only called while holding the lock, so none is in use)."""
+    for p in db.parent.glob(db.name + ".tmp-*"):
+        p.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def write_lock(db: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Exclusive lock among writers (fcntl, released by the OS when the process dies)."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(_lock_path(db), "a+") as fh:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{db}: another writer holds the lock") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    migrate(con)
+    return con
+
+
+def open_db(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the live database (path from dashboard.settings.db_path()); migrations applied when writable.
+
+    Readers use read_only=True. A writable connection to the live file blocks every reader: use `writer()` for
+    anything that runs while the dashboard serves.
+    """
+    path = Path(path) if path else db_path()
+    if read_only:
+        if not path.exists():
+            with writer(path):
+                pass  # create an empty, migrated database so that readers have something to open
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _connect_writable(path)
+
+
+@contextlib.contextmanager
+def writer(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writable connection to a private copy of the database, swapped in when the block ends without error."""
+    db = Path(path) if path else db_path()
+    with write_lock(db):
+        _remove_stale_copies(db)
+        tmp = _tmp_path(db)
+        live_wal = db.with_name(db.name + ".wal")
+        if live_wal.exists() and live_wal.stat().st_size > 0:
+            # someone wrote the live file directly (open_db(read_only=False)): fold its log in before copying
+            duckdb.connect(str(db)).close()
+        if db.exists():
+            shutil.copyfile(db, tmp)
+        con = _connect_writable(tmp)
+        try:
+            yield con
+            con.execute("checkpoint")
+            con.close()
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+            raise
+        wal = tmp.with_name(tmp.name + ".wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise RuntimeError(f"{tmp}: write-ahead log not checkpointed; live database left unchanged")
+        wal.unlink(missing_ok=True)
+        os.replace(tmp, db)
+
+
+def read_query(sql: str, params: dict | list | None = None, path: Path | None = None):  # noqa: ANN201
+    """Run one query on a short read-only connection and return a pandas DataFrame."""
+    con = open_db(path, read_only=True)
+    try:
+        return con.execute(sql, params or {}).df()
+    finally:
+        con.close()

@@ -1,0 +1,131 @@
+"""Harmonized and derived indicators: the ONE place where each is defined (name, unit, definition, formula).
+
+Each entry gives the cells it reads. `series` tells where a trend may be drawn: 'all' when the meaning is the
+same in both versions of the format, else the version ('2019'/'2021') — a change of series is a break, not a
+rise or drop. Sums count blank cells as 0 (spec) but are NULL when every cell is blank; ratios are NULL when the
+denominator is 0 or NULL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+WITHHELD = ["withheld_state_secret", "withheld_prohibited", "withheld_security", "withheld_third_party",
+            "withheld_internal", "withheld_process", "withheld_enforcement", "withheld_inquiry"]
+UNAVAILABLE = ["unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"]
+NOT_PROCESSED = ["not_processed_petition", "not_processed_repeat", "not_processed_publication",
+                 "not_processed_excessive", "not_processed_confirmation"]
+OTHER = ["other", "other_no_correction", "other_no_fee", "other_misc"]
+
+
+def _app(code: str, name: str, rows: list[str], definition: str) -> dict[str, Any]:
+    return {"indicator": code, "name_zh": name, "unit": "件", "tbl": "applications", "rows": rows, "col": "total",
+            "templates": ["2019", "2021"], "series": "all", "definition_zh": definition}
+
+
+INDICATORS: list[dict[str, Any]] = [
+    _app("applications_new", "本年新收申请", ["new"], "三、本年新收政府信息公开申请数量（总计列）"),
+    _app("applications_carried_in", "上年结转申请", ["carried_in"], "三、上年结转政府信息公开申请数量（总计列）"),
+    _app("applications_total_handled", "办理结果总计", ["total"], "三、（七）总计（总计列）"),
+    _app("applications_carried_over", "结转下年度", ["carried_over"], "三、四、结转下年度继续办理（总计列）"),
+    _app("granted", "予以公开", ["granted"], "三、（一）予以公开（总计列）"),
+    _app("partial", "部分公开", ["partial"], "三、（二）部分公开（总计列）"),
+    _app("withheld", "不予公开", WITHHELD, "三、（三）不予公开 1–8 项之和（总计列）"),
+    _app("unavailable", "无法提供", UNAVAILABLE, "三、（四）无法提供 1–3 项之和（总计列）"),
+    _app("not_processed", "不予处理", NOT_PROCESSED, "三、（五）不予处理 1–5 项之和（总计列）"),
+    {**_app("other_handling", "其他处理", OTHER, "三、（六）其他处理之和（总计列）"),
+     "series_note_zh": "2019年版为一行，2021年版为三行之和；口径相同，可跨版本比较。"},
+    {"indicator": "disclosure_rate", "name_zh": "实质公开率", "unit": "比率", "ratio": (["granted", "partial"],
+     "applications_total_handled"), "templates": ["2019", "2021"], "series": "all",
+     "definition_zh": "实质公开率 =（予以公开 + 部分公开）/ 办理结果总计；总计为0或空时不计算。",
+     "formula": "(granted + partial) / applications_total_handled"},
+    {"indicator": "reconsideration_total", "name_zh": "行政复议总计", "unit": "件", "tbl": "appeals",
+     "rows": ["reconsideration"], "col": "total", "templates": ["2019", "2021"], "series": "all",
+     "definition_zh": "四、行政复议 总计（按报告所印）"},
+    {"indicator": "reconsideration_corrected", "name_zh": "行政复议结果纠正", "unit": "件", "tbl": "appeals",
+     "rows": ["reconsideration"], "col": "corrected", "templates": ["2019", "2021"], "series": "all",
+     "definition_zh": "四、行政复议 结果纠正"},
+    {"indicator": "reconsideration_correction_rate", "name_zh": "复议纠错率", "unit": "比率",
+     "ratio": (["reconsideration_corrected"], "reconsideration_total"), "templates": ["2019", "2021"],
+     "series": "all", "definition_zh": "复议纠错率 = 行政复议结果纠正 / 行政复议总计；总计为0或空时不计算。",
+     "formula": "reconsideration_corrected / reconsideration_total"},
+    {"indicator": "litigation_total", "name_zh": "行政诉讼总计", "unit": "件", "tbl": "appeals",
+     "rows": ["litigation_direct", "litigation_after"], "col": "total", "templates": ["2019", "2021"],
+     "series": "all", "definition_zh": "四、行政诉讼 未经复议直接起诉总计 + 复议后起诉总计"},
+    {"indicator": "litigation_corrected", "name_zh": "行政诉讼结果纠正", "unit": "件", "tbl": "appeals",
+     "rows": ["litigation_direct", "litigation_after"], "col": "corrected", "templates": ["2019", "2021"],
+     "series": "all", "definition_zh": "四、行政诉讼 两类起诉的结果纠正之和"},
+    {"indicator": "normative_docs_issued", "name_zh": "规范性文件制发", "unit": "件", "tbl": "disclosure",
+     "rows": ["normative_docs"], "col": {"2019": "made", "2021": "issued"}, "templates": ["2019", "2021"],
+     "series": "template", "definition_zh": "二、规范性文件：2019年版“本年新制作数量”，2021年版“本年制发件数”",
+     "series_note_zh": "两版口径不同（新制作 / 制发），2020→2021 为序列断点。"},
+    {"indicator": "normative_docs_in_force", "name_zh": "现行有效规范性文件", "unit": "件", "tbl": "disclosure",
+     "rows": ["normative_docs"], "col": "in_force", "templates": ["2021"], "series": "2021",
+     "definition_zh": "二、规范性文件 现行有效件数（仅2021年版）"},
+    {"indicator": "rules_issued", "name_zh": "规章制发", "unit": "件", "tbl": "disclosure", "rows": ["rules"],
+     "col": {"2019": "made", "2021": "issued"}, "templates": ["2019", "2021"], "series": "template",
+     "definition_zh": "二、规章：2019年版“本年新制作数量”，2021年版“本年制发件数”",
+     "series_note_zh": "两版口径不同，2020→2021 为序列断点。"},
+    {"indicator": "licensing_decisions", "name_zh": "行政许可处理决定", "unit": "件", "tbl": "disclosure",
+     "rows": ["licensing"], "col": "decisions", "templates": ["2019", "2021"], "series": "all",
+     "definition_zh": "二、行政许可 处理决定数量"},
+    {"indicator": "penalty_decisions", "name_zh": "行政处罚处理决定", "unit": "件", "tbl": "disclosure",
+     "rows": ["penalty"], "col": "decisions", "templates": ["2019", "2021"], "series": "all",
+     "definition_zh": "二、行政处罚 处理决定数量"},
+    {"indicator": "coercion_decisions", "name_zh": "行政强制处理决定", "unit": "件", "tbl": "disclosure",
+     "rows": ["coercion"], "col": "decisions", "templates": ["2019", "2021"], "series": "all",
+     "definition_zh": "二、行政强制 处理决定数量"},
+    {"indicator": "fees_amount_wan", "name_zh": "行政事业性收费金额", "unit": "万元", "tbl": "disclosure",
+     "rows": ["fees"], "col": "amount_wan", "templates": ["2021"], "series": "2021",
+     "definition_zh": "二、行政事业性收费 本年收费金额（万元，仅2021年版）"},
+    {"indicator": "procurement_projects", "name_zh": "政府集中采购项目数", "unit": "个", "tbl": "disclosure",
+     "rows": ["procurement"], "col": "projects", "templates": ["2019"], "series": "2019",
+     "definition_zh": "二、政府集中采购 采购项目数量（仅2019年版）"},
+    {"indicator": "procurement_amount", "name_zh": "政府集中采购金额", "unit": "按原件", "tbl": "disclosure",
+     "rows": ["procurement"], "col": "amount", "templates": ["2019"], "series": "2019",
+     "definition_zh": "二、政府集中采购 采购总金额，按原件数字（单位见 cells.unit，常未注明；不作换算）",
+     "series_note_zh": "2021年版不再填报，2021年起不是降为0而是序列中断。"},
+]
+
+
+def _sql_list(items: list[str]) -> str:
+    return ", ".join("'" + i.replace("'", "''") + "'" for i in items)
+
+
+def _cell_expr(d: dict[str, Any]) -> str:
+    """Aggregate over one report's cells: sum of the named rows in the named column (per template)."""
+    cols = d["col"] if isinstance(d["col"], dict) else {t: d["col"] for t in d["templates"]}
+    cases = " or ".join(f"(template = '{t}' and col_code = '{c}')" for t, c in cols.items())
+    return (f"sum(value) filter (where tbl = '{d['tbl']}' and row_code in ({_sql_list(d['rows'])}) and ({cases}))"
+            f" as {d['indicator']}")
+
+
+def indicators_view_sql() -> str:
+    """`create or replace view indicators` — long table (agency_id, year, report_id, template, indicator, value, series)."""
+    plain = [d for d in INDICATORS if "ratio" not in d]
+    ratios = [d for d in INDICATORS if "ratio" in d]
+    base = ",\n  ".join(_cell_expr(d) for d in plain)
+    ratio_cols = ",\n  ".join(
+        f"({' + '.join(f'coalesce({n}, 0)' for n in d['ratio'][0])}) / nullif({d['ratio'][1]}, 0) as {d['indicator']}"
+        for d in ratios)
+    selects = []
+    for d in INDICATORS:
+        series = "template" if d["series"] == "template" else f"'{d['series']}'"
+        selects.append(f"select agency_id, year, report_id, template, '{d['indicator']}' as indicator, "
+                       f"{d['indicator']}::double as value, {series} as series from wide "
+                       f"where template in ({_sql_list(d['templates'])})")
+    union = "\n  union all ".join(selects)
+    return f"""create or replace view indicators as
+with base as (
+  select report_id, agency_id, year, template,
+  {base}
+  from current_cells group by report_id, agency_id, year, template
+),
+wide as (
+  select *,
+  {ratio_cols}
+  from base
+)
+select * from (
+  {union}
+)"""

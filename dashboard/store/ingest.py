@@ -1,0 +1,312 @@
+"""Ingest: files in, reports stored with their cells, sections and findings; history kept, nothing half-written.
+
+Each report is written whole or not at all: reports are grouped into one transaction per batch (one
+transaction per report measured 125 reports/s), and when a batch transaction fails, its reports are retried
+one transaction each, so a bad record fails alone. Same content again (sha256) is `unchanged`; a new file for
+an agency and year that already has a report `supersedes` it (the old one stays, with superseded_by set).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from dashboard.store.agencies import Agency, Registry, classify_kind, normalize_name, short_name_of
+from dashboard.store.db import writer
+from dashboard.store.findings import Key, check_stored
+from dashboard.store.prepare import Prepared, expand_paths, prepare_file
+from dashboard.store.progress import progress_bar
+from dashboard.store.records import CELL_COLUMNS, cell_rows, layout_of, section_rows
+
+BATCH_FILES = 200
+BATCH_SECONDS = 5.0
+STATUSES = ("ingested", "superseded", "unchanged", "failed")
+
+
+@dataclass
+class Outcome:
+    """What happened to one input."""
+
+    source: str
+    status: str  # ingested | superseded | unchanged | failed
+    reason_zh: str = ""
+    reason_en: str = ""
+    report_id: int | None = None
+    agency: str | None = None
+    year: int | None = None
+    supersedes: int | None = None
+    findings: int = 0
+
+
+@dataclass
+class IngestSummary:
+    """Per-input outcomes of one ingest run and its duration."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        """Number of inputs per status (every status present, 0 when none)."""
+        c = Counter(o.status for o in self.outcomes)
+        return {s: c.get(s, 0) for s in STATUSES}
+
+    def failed(self) -> list[Outcome]:
+        """The inputs that could not be stored, with their reasons."""
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
+    """Make the agencies table hold every registry row (name, short name, kind, region, aliases) — changed rows only."""
+    existing = {r[0]: r[1:] for r in con.execute(
+        "select name, agency_id, short_name, kind, region, aliases, in_registry from agencies").fetchall()}
+    next_id = max((v[0] for v in existing.values()), default=0) + 1
+    new_rows, changed = [], []
+    for a in registry.agencies:
+        row = {"name": a.name, "short_name": a.short_name, "kind": a.kind, "region": a.region, "aliases": a.aliases}
+        have = existing.get(a.name)
+        if have is None:
+            new_rows.append({"agency_id": next_id, **row, "simulated": False, "in_registry": True})
+            existing[a.name] = (next_id, a.short_name, a.kind, a.region, a.aliases, True)
+            next_id += 1
+        elif (have[1], have[2], have[3], list(have[4] or []), have[5]) != (a.short_name, a.kind, a.region,
+                                                                           a.aliases, True):
+            changed.append({"agency_id": have[0], **row, "simulated": False, "in_registry": True})
+    if new_rows:
+        con.register("_registry_new", pa.Table.from_pylist(new_rows, schema=AGENCY_SCHEMA))
+        con.execute(f"insert into agencies ({', '.join(AGENCY_SCHEMA.names)}) select * from _registry_new")
+        con.unregister("_registry_new")
+    if changed:
+        con.register("_registry_changed", pa.Table.from_pylist(changed, schema=AGENCY_SCHEMA))
+        con.execute("""update agencies set short_name = c.short_name, kind = c.kind, region = c.region,
+                       aliases = c.aliases, in_registry = true
+                       from _registry_changed c where agencies.agency_id = c.agency_id""")
+        con.unregister("_registry_changed")
+
+
+def _resolve_agencies(con: duckdb.DuckDBPyConnection, registry: Registry, items: list[Prepared]) -> dict[str, int]:
+    """agency_id of each printed name: the registry entry it matches, else its own (not-in-registry) row."""
+    ids = dict(con.execute("select name, agency_id from agencies").fetchall())
+    next_id = (max(ids.values()) + 1) if ids else 1
+    out: dict[str, int] = {}
+    new_rows: list[dict[str, Any]] = []
+    for it in items:
+        printed = it.report["agency"]
+        if printed in out:
+            continue
+        m = registry.match(printed)
+        target: Agency = m.agency or Agency(normalize_name(printed), classify_kind(printed), "", [],
+                                            short_name_of(printed))
+        if target.name not in ids:
+            new_rows.append({"agency_id": next_id, "name": target.name, "short_name": target.short_name,
+                             "kind": target.kind, "region": target.region, "aliases": target.aliases,
+                             "simulated": bool(it.report.get("simulated")), "in_registry": m.agency is not None})
+            ids[target.name] = next_id
+            next_id += 1
+        out[printed] = ids[target.name]
+    if new_rows:
+        con.register("_new_agencies", pa.Table.from_pylist(new_rows, schema=AGENCY_SCHEMA))
+        con.execute(f"insert into agencies ({', '.join(AGENCY_SCHEMA.names)}) select * from _new_agencies")
+        con.unregister("_new_agencies")
+    return out
+
+
+AGENCY_SCHEMA = pa.schema([("agency_id", pa.int32()), ("name", pa.string()), ("short_name", pa.string()),
+                           ("kind", pa.string()), ("region", pa.string()), ("aliases", pa.list_(pa.string())),
+                           ("simulated", pa.bool_()), ("in_registry", pa.bool_())])
+
+
+def _report_row(rid: int, aid: int, it: Prepared, now: datetime) -> dict[str, Any]:
+    r = it.report
+    return {"report_id": rid, "agency_id": aid, "agency_printed": r.get("agency"), "year": r.get("year"),
+            "template": r.get("template"), "applications_layout": layout_of(r), "source_name": it.source_name,
+            "format": it.format, "sha256": it.sha256, "source_bytes": it.source_bytes, "ingested_at": now,
+            "superseded_by": None, "parse_json": json.dumps(r, ensure_ascii=False, default=str),
+            "source_path": it.source_path, "simulated": bool(r.get("simulated"))}
+
+
+REPORT_SCHEMA = pa.schema([
+    ("report_id", pa.int32()), ("agency_id", pa.int32()), ("agency_printed", pa.string()), ("year", pa.int32()),
+    ("template", pa.string()), ("applications_layout", pa.string()), ("source_name", pa.string()),
+    ("format", pa.string()), ("sha256", pa.string()), ("source_bytes", pa.binary()),
+    ("ingested_at", pa.timestamp("us")), ("superseded_by", pa.int32()), ("parse_json", pa.string()),
+    ("source_path", pa.string()), ("simulated", pa.bool_())])
+REPORT_COLUMNS = ", ".join(REPORT_SCHEMA.names)
+CELL_SCHEMA = pa.schema([("report_id", pa.int32()), ("tbl", pa.string()), ("row_code", pa.string()),
+                         ("col_code", pa.string()), ("value", pa.float64()), ("printed", pa.string()),
+                         ("flag", pa.string()), ("unit", pa.string())])
+SECTION_SCHEMA = pa.schema([("report_id", pa.int32()), ("code", pa.string()), ("body", pa.string())])
+
+
+def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, list], sections: list[tuple],
+            supersede: list[tuple[int, int]]) -> None:
+    """One transaction: the reports, their cells and sections, and the superseded_by of the reports they replace."""
+    reports_t = pa.Table.from_pylist(rows, schema=REPORT_SCHEMA)
+    cells_t = pa.table({c: cells[c] for c in CELL_COLUMNS}, schema=CELL_SCHEMA)
+    sections_t = pa.table({"report_id": [s[0] for s in sections], "code": [s[1] for s in sections],
+                           "body": [s[2] for s in sections]}, schema=SECTION_SCHEMA)
+    views = {"_new_reports": reports_t, "_new_cells": cells_t, "_new_sections": sections_t}
+    if supersede:
+        views["_supersede"] = pa.table({"old": [o for o, _ in supersede], "new": [n for _, n in supersede]})
+    for name, table in views.items():
+        con.register(name, table)
+    con.execute("begin")
+    try:
+        con.execute(f"insert into reports ({REPORT_COLUMNS}) select {REPORT_COLUMNS} from _new_reports")
+        con.execute(f"insert into cells ({', '.join(CELL_COLUMNS)}) select * from _new_cells")
+        con.execute("insert into sections (report_id, code, body) select * from _new_sections")
+        if supersede:
+            con.execute("update reports set superseded_by = s.new from _supersede s where reports.report_id = s.old")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        for name in views:
+            con.unregister(name)
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry: Registry,
+                run_checks_after: bool = True) -> list[Outcome]:
+    """Store one batch of prepared inputs in a writer connection; returns one outcome per input, in order."""
+    outcomes: dict[int, Outcome] = {}
+    good = [i for i, it in enumerate(items) if it.ok]
+    for i, it in enumerate(items):
+        if not it.ok:
+            outcomes[i] = Outcome(it.source_name, "failed", it.error_zh, it.error_en)
+    con.register("_shas", pa.table({"sha256": [items[i].sha256 for i in good]}, schema=pa.schema([("sha256", pa.string())])))
+    known = dict(con.execute("select sha256, report_id from reports where sha256 in (select sha256 from _shas)").fetchall())
+    con.unregister("_shas")
+    fresh: list[int] = []
+    for i in good:
+        it = items[i]
+        if it.sha256 in known:
+            outcomes[i] = Outcome(it.source_name, "unchanged", report_id=known[it.sha256], agency=it.report["agency"],
+                                  year=it.report["year"])
+        else:
+            known[it.sha256] = -1  # a second copy in the same batch is unchanged too
+            fresh.append(i)
+    agency_ids = _resolve_agencies(con, registry, [items[i] for i in fresh])
+    keys = {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in fresh}
+    from dashboard.store.findings import current_reports
+
+    current = {k: v[0] for k, v in current_reports(con, keys).items()}
+    next_id = con.execute("select coalesce(max(report_id), 0) + 1 from reports").fetchall()[0][0]
+    now = datetime.now()
+    plan: list[tuple[int, dict, dict, list, tuple | None]] = []
+    batch_reports: dict[Key, tuple[int, dict]] = {}
+    for i in fresh:
+        it = items[i]
+        aid = agency_ids[it.report["agency"]]
+        key = (aid, it.report["year"])
+        old = current.get(key)
+        row = _report_row(next_id, aid, it, now)
+        plan.append((i, row, cell_rows(next_id, it.report), section_rows(next_id, it.report),
+                     (old, next_id) if old else None))
+        status = "superseded" if old else "ingested"
+        outcomes[i] = Outcome(it.source_name, status, report_id=next_id, agency=it.report["agency"],
+                              year=it.report["year"], supersedes=old)
+        current[key] = next_id
+        batch_reports[key] = (next_id, it.report)
+        next_id += 1
+    _write_plan(con, plan, outcomes, items)
+    stored_ids = {o.report_id for o in outcomes.values() if o.status in ("ingested", "superseded")}
+    stored = {k: v for k, v in batch_reports.items() if v[0] in stored_ids}
+    if run_checks_after and stored:
+        results = check_stored(con, stored, registry)
+        for o in outcomes.values():
+            if o.report_id in results and o.status in ("ingested", "superseded"):
+                o.findings = len(results[o.report_id])
+    return [outcomes[i] for i in range(len(items))]
+
+
+def _merge(plan: list) -> tuple[list, dict[str, list], list, list]:
+    rows, sections, supersede = [], [], []
+    cells: dict[str, list] = {c: [] for c in CELL_COLUMNS}
+    for _, row, c, s, sup in plan:
+        rows.append(row)
+        for k in CELL_COLUMNS:
+            cells[k].extend(c[k])
+        sections.extend(s)
+        if sup:
+            supersede.append(sup)
+    return rows, cells, sections, supersede
+
+
+def _write_plan(con: duckdb.DuckDBPyConnection, plan: list, outcomes: dict[int, Outcome],
+                items: list[Prepared]) -> None:
+    if not plan:
+        return
+    try:
+        _insert(con, *_merge(plan))
+        return
+    except duckdb.Error:
+        pass  # find the record that broke the batch: one transaction each
+    for entry in plan:
+        # a report superseding one written earlier in this batch points at it; if that one failed, nothing to supersede
+        try:
+            _insert(con, *_merge([entry]))
+        except duckdb.Error as exc:
+            i = entry[0]
+            outcomes[i] = Outcome(items[i].source_name, "failed", f"写入数据库失败：{exc}", f"database write failed: {exc}")
+
+
+def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Registry | None = None,
+                    batch_size: int = 2000, run_checks_after: bool = True) -> IngestSummary:
+    """Store records that are already parsed (synthetic data, benchmarks), in writer sessions of batch_size."""
+    t0 = time.perf_counter()
+    registry = registry or Registry.load()
+    summary = IngestSummary()
+    for start in range(0, len(items), batch_size):
+        with writer(db) as con:
+            sync_registry(con, registry)
+            summary.outcomes += write_batch(con, items[start:start + batch_size], registry, run_checks_after)
+            _audit(con, summary.outcomes[start:])
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _audit(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome], who: str = "nianbao ingest") -> None:
+    counts = Counter(o.status for o in outcomes)
+    details = {"counts": dict(counts), "files": [[o.source, o.status, o.report_id] for o in outcomes][:1000]}
+    con.execute("insert into audit_log values (now(), ?, 'ingest', ?)", [who, json.dumps(details, ensure_ascii=False)])
+
+
+def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = False,
+                 registry: Registry | None = None, batch_files: int = BATCH_FILES) -> IngestSummary:
+    """Ingest files and folders (recursive): parse outside the write lock, write in batches, swap after each."""
+    t0 = time.perf_counter()
+    registry = registry or Registry.load()
+    files, skipped = expand_paths([Path(p) for p in paths])
+    summary = IngestSummary(skipped=[str(p) for p in skipped])
+    bar = progress_bar(progress, len(files))
+    pending: list[Prepared] = []
+    started = time.perf_counter()
+
+    def flush() -> None:
+        nonlocal pending, started
+        if pending:
+            with writer(db) as con:
+                sync_registry(con, registry)
+                out = write_batch(con, pending, registry)
+                _audit(con, out)
+            summary.outcomes.extend(out)
+        pending, started = [], time.perf_counter()
+
+    with bar:
+        for f in files:
+            pending.append(prepare_file(f))
+            bar.advance(f.name)
+            if len(pending) >= batch_files or time.perf_counter() - started > BATCH_SECONDS:
+                flush()
+        flush()
+    summary.seconds = time.perf_counter() - t0
+    return summary

@@ -1,0 +1,8 @@
+-- store_history: every file stored for one agency and year, oldest first, and which one replaced which.
+-- Parameters: $agency_id (INTEGER), $year (INTEGER).
+-- Grain: one row per stored report of that agency and year.
+select r.report_id, r.source_name, r.format, r.sha256, r.ingested_at, r.superseded_by,
+       r.superseded_by is null as current, r.agency_printed, r.template
+from reports r
+where r.agency_id = $agency_id and r.year = $year
+order by r.ingested_at, r.report_id
