@@ -10,9 +10,10 @@ from dashboard.checks.model import MISSING, CheckContext, Finding, Report, descr
 RULE = "UNIT"
 PROCUREMENT = "disclosure.procurement.amount"
 FEES = "disclosure.fees.amount_wan"
-# Largest amount in 万元 that is plausible for one year of an agency of each kind (about 10× the largest seen in
-# magnitudes.md); above it the figure was most likely written in 元.
-PLAUSIBLE_MAX_WAN = {"乡": 5000, "镇": 5000, "街道": 5000, "部门": 200000, "政府": 2000000}
+# Largest amount in 万元 that is plausible for one year of an agency of each kind; above it the figure was most
+# likely written in 元. Townships: ~25× the largest seen in magnitudes.md (190 万元); county departments: 1亿元,
+# ~200× the largest seen (47 万元) — a fee typed in 元 (tens of thousands and up) lands above it.
+PLAUSIBLE_MAX_WAN = {"乡": 5000, "镇": 5000, "街道": 5000, "部门": 10000, "政府": 2000000}
 
 
 def _unit_of(report: Report, key: str) -> str | None:
