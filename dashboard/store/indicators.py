@@ -88,44 +88,47 @@ INDICATORS: list[dict[str, Any]] = [
 ]
 
 
-def _sql_list(items: list[str]) -> str:
-    return ", ".join("'" + i.replace("'", "''") + "'" for i in items)
-
-
-def _cell_expr(d: dict[str, Any]) -> str:
-    """Aggregate over one report's cells: sum of the named rows in the named column (per template)."""
-    cols = d["col"] if isinstance(d["col"], dict) else {t: d["col"] for t in d["templates"]}
-    cases = " or ".join(f"(template = '{t}' and col_code = '{c}')" for t, c in cols.items())
-    return (f"sum(value) filter (where tbl = '{d['tbl']}' and row_code in ({_sql_list(d['rows'])}) and ({cases}))"
-            f" as {d['indicator']}")
-
-
-def indicators_view_sql() -> str:
-    """`create or replace view indicators` — long table (agency_id, year, report_id, template, indicator, value, series)."""
-    plain = [d for d in INDICATORS if "ratio" not in d]
-    ratios = [d for d in INDICATORS if "ratio" in d]
-    base = ",\n  ".join(_cell_expr(d) for d in plain)
-    ratio_cols = ",\n  ".join(
-        f"({' + '.join(f'coalesce({n}, 0)' for n in d['ratio'][0])}) / nullif({d['ratio'][1]}, 0) as {d['indicator']}"
-        for d in ratios)
-    selects = []
+def indicator_cell_rows() -> list[tuple[str, str, str, str, str, str]]:
+    """(indicator, tbl, row_code, col_code, template, series) for every cell a plain indicator sums."""
+    out = []
     for d in INDICATORS:
-        series = "template" if d["series"] == "template" else f"'{d['series']}'"
-        selects.append(f"select agency_id, year, report_id, template, '{d['indicator']}' as indicator, "
-                       f"{d['indicator']}::double as value, {series} as series from wide "
-                       f"where template in ({_sql_list(d['templates'])})")
-    union = "\n  union all ".join(selects)
-    return f"""create or replace view indicators as
+        if "ratio" in d:
+            continue
+        cols = d["col"] if isinstance(d["col"], dict) else {t: d["col"] for t in d["templates"]}
+        for template, col in cols.items():
+            for row in d["rows"]:
+                out.append((d["indicator"], d["tbl"], row, col, template, d["series"]))
+    return out
+
+
+def indicator_ratio_rows() -> list[tuple[str, list[str], str, list[str], str]]:
+    """(indicator, numerator indicators, denominator indicator, templates, series) for every ratio."""
+    return [(d["indicator"], d["ratio"][0], d["ratio"][1], d["templates"], d["series"]) for d in INDICATORS
+            if "ratio" in d]
+
+
+# The `indicators` table holds one row per (current report, indicator); it is filled when a report is stored and
+# its rows are removed when the report is superseded — computing it from cells at read time took tens of seconds
+# on a province's data. `{ids}` is a relation of report_ids to (re)compute.
+FILL_INDICATORS_SQL = """
+insert into indicators (agency_id, year, report_id, template, indicator, value, series)
 with base as (
-  select report_id, agency_id, year, template,
-  {base}
-  from current_cells group by report_id, agency_id, year, template
+  select r.agency_id, r.year, r.report_id, r.template, m.indicator, sum(c.value) as value,
+         case when m.series = 'template' then r.template else m.series end as series
+  from reports r
+  join indicator_cells m on m.template = r.template
+  left join cells c on c.report_id = r.report_id and c.tbl = m.tbl and c.row_code = m.row_code
+                   and c.col_code = m.col_code
+  where r.superseded_by is null and r.report_id in (select report_id from {ids})
+  group by all
 ),
-wide as (
-  select *,
-  {ratio_cols}
-  from base
+ratios as (
+  select b.agency_id, b.year, b.report_id, b.template, q.indicator,
+         coalesce(sum(b.value) filter (where list_contains(q.numerators, b.indicator)), 0)
+           / nullif(max(b.value) filter (where b.indicator = q.denominator), 0) as value,
+         case when q.series = 'template' then b.template else q.series end as series
+  from base b join indicator_ratios q on list_contains(q.templates, b.template)
+  group by all
 )
-select * from (
-  {union}
-)"""
+select * from base union all select * from ratios
+"""

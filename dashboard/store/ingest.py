@@ -25,6 +25,7 @@ from dashboard.store.findings import Key, check_stored
 from dashboard.store.prepare import Prepared, expand_paths, prepare_file
 from dashboard.store.progress import progress_bar
 from dashboard.store.records import CELL_COLUMNS, cell_rows, layout_of, section_rows
+from dashboard.store.schema import update_indicators
 
 BATCH_FILES = 200
 BATCH_SECONDS = 5.0
@@ -165,6 +166,7 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, l
         con.execute("insert into sections (report_id, code, body) select * from _new_sections")
         if supersede:
             con.execute("update reports set superseded_by = s.new from _supersede s where reports.report_id = s.old")
+        update_indicators(con, "_new_reports", "(select old as report_id from _supersede)" if supersede else None)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -11,7 +11,7 @@ import json
 
 import duckdb
 
-from dashboard.store.indicators import INDICATORS, indicators_view_sql
+from dashboard.store.indicators import FILL_INDICATORS_SQL, INDICATORS, indicator_cell_rows, indicator_ratio_rows
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -65,6 +65,15 @@ MIGRATIONS: list[tuple[int, str]] = [
         formula varchar
     );
     """),
+    (2, """
+    drop view if exists indicators;
+    create table indicators (agency_id integer, year integer, report_id integer, template varchar,
+                             indicator varchar, value double, series varchar);
+    create table indicator_cells (indicator varchar, tbl varchar, row_code varchar, col_code varchar,
+                                  template varchar, series varchar);
+    create table indicator_ratios (indicator varchar, numerators varchar[], denominator varchar,
+                                   templates varchar[], series varchar);
+    """),
 ]
 
 VIEWS = """
@@ -108,7 +117,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _derived_digest() -> str:
-    text = VIEWS + indicators_view_sql() + json.dumps(INDICATORS, ensure_ascii=False, sort_keys=True, default=str)
+    text = VIEWS + FILL_INDICATORS_SQL + json.dumps(INDICATORS, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -121,8 +130,20 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, force: bool = False) -> None
     con.execute("delete from derived_version")
     con.execute("insert into derived_version values (?)", [digest])
     con.execute(VIEWS)
-    con.execute(indicators_view_sql())
+    con.execute("delete from indicator_cells")
+    con.executemany("insert into indicator_cells values (?, ?, ?, ?, ?, ?)", indicator_cell_rows())
+    con.execute("delete from indicator_ratios")
+    con.executemany("insert into indicator_ratios values (?, ?, ?, ?, ?)", indicator_ratio_rows())
+    con.execute("delete from indicators")  # the definitions changed: recompute every current report
+    con.execute(FILL_INDICATORS_SQL.format(ids="reports"))
     con.execute("delete from indicator_defs")
     con.executemany("insert into indicator_defs values (?, ?, ?, ?, ?, ?)",
                     [[d["indicator"], d["name_zh"], d["unit"], d["definition_zh"], d.get("series_note_zh", ""),
                       d.get("formula", "")] for d in INDICATORS])
+
+
+def update_indicators(con: duckdb.DuckDBPyConnection, new_ids: str, superseded_ids: str | None = None) -> None:
+    """Keep the indicators table in step with a write: rows for the new reports, none for superseded ones."""
+    if superseded_ids:
+        con.execute(f"delete from indicators where report_id in (select report_id from {superseded_ids})")
+    con.execute(FILL_INDICATORS_SQL.format(ids=new_ids))
