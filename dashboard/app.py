@@ -1,0 +1,35 @@
+"""The Streamlit dashboard: `nianbao serve` runs `streamlit run dashboard/app.py` (database from NIANBAO_DB)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project
+    sys.path.insert(0, str(ROOT))
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES = [
+    ("overview.py", "总览", ":material/dashboard:", "overview"),
+    ("trend.py", "趋势", ":material/show_chart:", "trend"),
+    ("compare.py", "对比", ":material/leaderboard:", "compare"),
+    ("detail.py", "单位详情", ":material/description:", "detail"),
+    ("quality.py", "数据质量", ":material/fact_check:", "quality"),
+    ("upload.py", "导入", ":material/upload_file:", "upload"),
+    ("export_page.py", "导出", ":material/download:", "export"),  # the export helper's page (dashboard/export)
+]
+
+
+def main() -> None:
+    """Set up the page and run the chosen one."""
+    st.set_page_config(page_title="政府信息公开年报", page_icon=":material/bar_chart:", layout="wide")
+    pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview")) for f, t, i, u in PAGES]
+    nav = st.navigation(pages)
+    st.sidebar.caption("政府信息公开工作年度报告 · 统计与核对")
+    nav.run()
+
+
+main()

@@ -1,0 +1,100 @@
+"""单位详情: one agency's reports by year; one report's tables as printed, findings on their cells, versions, source."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.checks.labels import TABLE_ZH, cell_label
+from dashboard.pages import common as c
+from dashboard.pages.report_tables import marked_cells, report_table, styled
+
+SEVERITY_ZH = {"error": "错误", "warning": "提示", "info": "信息"}
+STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已排除"}
+SECTION_ZH = {"overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
+
+
+def pick_report(reports: pd.DataFrame) -> int:
+    """A report of the agency (URL ?report=12); default its newest current report."""
+    ids = [int(r) for r in reports["report_id"]]
+    labels = {int(r.report_id): f"{r.year}年 · {'现行版' if r.is_current else '已被更正版替换'} · {r.source_name}"
+              for r in reports.itertuples()}
+    wanted = st.query_params.get("report")
+    default = int(wanted) if wanted and wanted.isdigit() and int(wanted) in labels else ids[0]
+    value = st.selectbox("报告", ids, index=ids.index(default), format_func=labels.get, key="w_report")
+    if st.query_params.get("report") != str(value):
+        st.query_params["report"] = str(value)
+    return int(value)
+
+
+def show_findings(findings: pd.DataFrame) -> None:
+    """The report's findings, in words a reader understands."""
+    if findings.empty:
+        st.success("核对未发现问题。")
+        return
+    shown = pd.DataFrame({
+        "级别": findings["severity"].map(lambda s: SEVERITY_ZH.get(s, s)),
+        "规则": findings["rule"].map(c.rule_name),
+        "说明": findings["message"],
+        "位置": [("；".join(cell_label(k) for k in cells) if cells is not None and len(cells) else "")
+               for cells in findings["cells"]],
+        "状态": findings["status"].map(lambda s: STATUS_ZH.get(s, s)),
+    })
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def main() -> None:
+    """Render the page."""
+    st.title("单位详情")
+    table = c.agencies()
+    table = table[table["reports"] > 0]
+    if table.empty:
+        c.no_data()
+    kinds = c.pick_kinds()
+    if kinds:
+        table = table[table["kind"].isin(kinds)]
+        if table.empty:
+            c.no_data("所选类型没有单位的报告。")
+    agency = c.pick_agency(table)
+    info = table[table["agency_id"] == agency].iloc[0]
+    st.caption(f"{info['name']} · {info['kind']} · {info['region'] or '地区未注明'}"
+               + (" · 模拟数据" if bool(info["simulated"]) else ""))
+    reports = c.q("detail_reports_of_agency", agency_id=agency)
+    overview = reports.assign(年度=reports["year"], 格式=reports["template"] + "年版",
+                              状态=reports["is_current"].map({True: "现行版", False: "已被替换"}),
+                              待核实问题=reports["findings_open"], 文件=reports["source_name"])
+    st.dataframe(overview[["年度", "格式", "状态", "待核实问题", "文件"]], hide_index=True, width="stretch")
+
+    report_id = pick_report(reports)
+    rep = reports[reports["report_id"] == report_id].iloc[0]
+    cells = c.q("detail_report_cells", report_id=report_id)
+    findings = c.q("detail_report_findings", report_id=report_id)
+    marks = marked_cells(findings)
+    st.subheader(f"{rep['year']}年报告（{rep['template']}年版格式）")
+    if rep["applications_layout"] and rep["applications_layout"] != rep["template"]:
+        st.caption(f"第三部分按{rep['applications_layout']}年版填报（混合格式）。")
+    show_findings(findings)
+    for tbl in ("disclosure", "applications", "appeals"):
+        text, mark = report_table(cells, tbl, str(rep["template"]), str(rep["applications_layout"] or ""), marks)
+        st.markdown(f"**{TABLE_ZH[tbl]}**")
+        st.dataframe(styled(text, mark), width="stretch", height=min(38 * (len(text) + 1), 1000))
+    st.caption("标红的格为核对发现问题的位置；“（空白）”表示原件未填，与填写0不同。")
+
+    sections = c.q("detail_report_sections", report_id=report_id)
+    for s in sections.itertuples():
+        with st.expander(SECTION_ZH.get(s.code, s.code)):
+            st.write(s.body)
+
+    st.markdown("**版本记录**")
+    versions = reports[reports["year"] == rep["year"]]
+    st.dataframe(pd.DataFrame({"入库时间": versions["ingested_at"], "文件": versions["source_name"],
+                               "状态": versions["is_current"].map({True: "现行版", False: "已被更正版替换"})}),
+                 hide_index=True, width="stretch")
+    source = c.q("detail_report_source", report_id=report_id)
+    if not source.empty and source.iloc[0]["source_bytes"] is not None:
+        src = source.iloc[0]
+        st.download_button(f"下载原件：{src['source_name']}", data=bytes(src["source_bytes"]),
+                           file_name=str(src["source_name"]), key="source_download")
+
+
+main()
