@@ -1,0 +1,8 @@
+"""Exports for meetings: chart images (PNG 3×, SVG, PDF), the PPTX deck, the DOCX brief and the XLSX workbook."""
+
+from __future__ import annotations
+
+from dashboard.export.images import cjk_font_warning, figure_bytes, start_renderer
+from dashboard.export.pack import build_pack
+
+__all__ = ["build_pack", "cjk_font_warning", "figure_bytes", "start_renderer"]

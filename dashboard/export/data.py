@@ -1,0 +1,203 @@
+"""The figures of a meeting pack, read with the dashboard's named queries so that every number matches a page.
+
+County totals use the overview's sums (export_indicator_totals = overview_indicators_by_year for a set of agencies)
+and its ratio formula (dashboard.queries.county_ratio); per-agency values use the compare page's query
+(compare_agency_year); coverage and findings use the quality page's queries, kept to the chosen agencies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.errors import ReportError
+from dashboard.queries import county_ratio, indicator_params, run_query
+
+ALL_AGENCIES = 2**31 - 1  # quality_coverage's $limit: the pack lists every chosen agency
+RATIOS = ["disclosure_rate", "reconsideration_correction_rate"]
+OUTCOMES = ["granted", "partial", "withheld", "unavailable", "not_processed", "other_handling"]
+# Per-agency indicators of the ranking table, in column order (the first one ranks).
+RANKED = ["applications_new", "applications_total_handled", "disclosure_rate", "reconsideration_total",
+          "litigation_total", "licensing_decisions", "penalty_decisions"]
+
+
+@dataclass
+class PackData:
+    """Everything a pack shows for one year and one set of agencies."""
+
+    year: int
+    agency_ids: list[int] | None
+    scope: str
+    defs: pd.DataFrame  # indicator_defs, indexed by code
+    totals: pd.DataFrame  # year, indicator, series, value, reports (ratios added)
+    per_agency: pd.DataFrame  # agency_id, short_name, kind, year, series, value, indicator
+    reports: pd.DataFrame  # current reports of the year
+    coverage: pd.DataFrame  # agency × year status (quality_coverage)
+    findings: pd.DataFrame  # findings of the year, dismissed ones left out
+    dismissed: int = 0
+    years: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        rows = self.totals[self.totals["value"].notna()]
+        self._values: dict[tuple[str, int], list[tuple[float, str, int]]] = {}
+        for r in rows.itertuples(index=False):
+            self._values.setdefault((str(r.indicator), int(r.year)), []).append(
+                (float(r.value), str(r.series), int(r.reports)))
+        published = self.coverage[self.coverage["status"].isin(["published", "superseded"])]
+        self._reporting = {int(y): set(g["agency_id"].astype(int)) for y, g in published.groupby("year")}
+        self._memo: dict[object, object] = {}
+
+    def year_value(self, code: str, year: int) -> tuple[float | None, str | None, int, int]:
+        """(value, series, reports stating it, reports of another series) of one indicator's total in one year.
+
+        When a year mixes both versions of the format, the series most reports use is shown and the others are
+        counted, never added (the overview page, dashboard/pages/overview.py, does the same).
+        """
+        rows = self._values.get((code, int(year)))
+        if not rows:
+            return None, None, 0, 0
+        value, series, n = max(rows, key=lambda r: r[2])
+        return value, series, n, sum(r[2] for r in rows) - n
+
+    def reporting(self, year: int) -> set[int]:
+        """Agencies with a current report in a year (quality_coverage: published or superseded)."""
+        return self._reporting.get(int(year), set())
+
+    def memo(self, key: object, make):  # noqa: ANN001, ANN201 — a tiny cache for derived tables
+        """The value of make() for key, computed once per pack."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def name(self, code: str) -> str:
+        """The Chinese name of an indicator."""
+        return str(self.defs.loc[code, "name_zh"])
+
+    def unit(self, code: str) -> str:
+        """The unit of an indicator (件, 比率, 万元, …)."""
+        return str(self.defs.loc[code, "unit"])
+
+
+def with_ratios(totals: pd.DataFrame) -> pd.DataFrame:
+    """The summed totals with each ratio recomputed per year from its summed components (county_ratio).
+
+    The SQL also sums the per-report ratios, which means nothing; those rows are replaced. A ratio row counts
+    the reports that state its denominator.
+    """
+    summed = totals[~totals["indicator"].isin(RATIOS)]
+    extra = []
+    for code in RATIOS:
+        ratio = county_ratio(summed[summed["series"] == "all"], code)
+        if ratio.empty:
+            continue
+        den = indicator_params(code)["den"]
+        counts = summed[(summed["indicator"] == den) & (summed["series"] == "all")].set_index("year")["reports"]
+        extra.append(ratio.assign(series="all", reports=ratio["year"].map(counts).fillna(0).astype(int)))
+    return pd.concat([summed, *extra], ignore_index=True)
+
+
+def resolve_agencies(names: list[str] | None, db: Path) -> list[int] | None:
+    """Agency ids for names, short names, aliases or ids as typed (None = every agency); an unknown name is an error."""
+    if not names:
+        return None
+    from dashboard.store.agencies import name_key
+
+    table = run_query("store_agencies", db=db)
+    keys: dict[str, int] = {}
+    for row in table.itertuples(index=False):
+        aliases = list(row.aliases) if row.aliases is not None else []
+        for n in (row.name, row.short_name, *aliases):
+            if isinstance(n, str) and n:
+                keys.setdefault(name_key(n), int(row.agency_id))
+    ids: list[int] = []
+    for text in names:
+        text = text.strip()
+        if text.isdigit() and int(text) in set(table["agency_id"].astype(int)):
+            ids.append(int(text))
+        elif name_key(text) in keys:
+            ids.append(keys[name_key(text)])
+        else:
+            raise ReportError(str(db), f"未找到单位“{text}”（可用 nianbao agencies 查看）",
+                              f"no agency named {text!r} in the database", "UNKNOWN_AGENCY")
+    return sorted(set(ids))
+
+
+def scope_label(agency_ids: list[int] | None, names: dict[int, str]) -> str:
+    """'全部单位', 'A、B' for up to three agencies, or 'N个单位'."""
+    if not agency_ids:
+        return "全部单位"
+    if len(agency_ids) <= 3:
+        return "、".join(names.get(a, str(a)) for a in agency_ids)
+    return f"{len(agency_ids)}个单位"
+
+
+def _per_agency(db: Path, year: int, agency_ids: list[int] | None, first_year: int) -> pd.DataFrame:
+    frames = []
+    for code in dict.fromkeys([*RANKED, "reconsideration_corrected"]):
+        df = run_query("compare_agency_year", db=db, **indicator_params(code), year_from=first_year, year_to=year,
+                       kinds=None, agency_ids=agency_ids)
+        frames.append(df.assign(indicator=code))
+    return pd.concat(frames, ignore_index=True)
+
+
+def load_pack_data(year: int, agency_ids: list[int] | None, db: Path) -> PackData:
+    """Read every figure of the pack for `year` and the chosen agencies (None = all) from the named queries."""
+    years = [int(y) for y in run_query("app_years", db=db)["year"]]
+    if year not in years:
+        listed = "、".join(str(y) for y in years) or "无"
+        raise ReportError(str(db), f"数据库中没有 {year} 年的报告（已有年度：{listed}）",
+                          f"no reports for {year} in the database (years: {years})", "NO_DATA")
+    agencies = run_query("app_agencies", db=db)
+    names = dict(zip(agencies["agency_id"].astype(int), agencies["short_name"].astype(str), strict=True))
+    defs = run_query("app_indicator_defs", db=db).set_index("indicator")
+    totals = with_ratios(run_query("export_indicator_totals", db=db, agency_ids=agency_ids, year_to=year))
+    first = min(years)
+    coverage = run_query("quality_coverage", db=db, year_from=first, year_to=year, kinds=None, limit=ALL_AGENCIES)
+    if agency_ids:
+        coverage = coverage[coverage["agency_id"].isin(agency_ids)].reset_index(drop=True)
+    findings = run_query("export_findings_of_year", db=db, year=year, agency_ids=agency_ids)
+    dismissed = int((findings["status"] == "dismissed").sum())
+    findings = findings[findings["status"] != "dismissed"].reset_index(drop=True)
+    return PackData(
+        year=year, agency_ids=agency_ids, scope=scope_label(agency_ids, names), defs=defs, totals=totals,
+        per_agency=_per_agency(db, year, agency_ids, max(first, year - 1)),
+        reports=run_query("export_reports_of_year", db=db, year=year, agency_ids=agency_ids),
+        coverage=coverage, findings=findings, dismissed=dismissed, years=[y for y in years if y <= year])
+
+
+def agency_values(data: PackData, code: str, year: int) -> pd.DataFrame:
+    """short_name, kind, series, value of one indicator per agency in one year (rows of compare_agency_year)."""
+    d = data.per_agency
+    return d[(d["indicator"] == code) & (d["year"] == year)][["agency_id", "short_name", "kind", "series", "value"]]
+
+
+def ranking_table(data: PackData) -> pd.DataFrame:
+    """One row per agency with a report in the year: rank by 本年新收申请, the ranked indicators, last year's figure."""
+    return data.memo("ranking", lambda: _ranking_table(data)).copy()
+
+
+def _ranking_table(data: PackData) -> pd.DataFrame:
+    base = data.reports[["agency_id", "short_name", "kind"]].drop_duplicates("agency_id")
+    out = base.copy()
+    for code in RANKED:
+        cur = agency_values(data, code, data.year).groupby("agency_id")["value"].sum(min_count=1)
+        out[code] = out["agency_id"].map(cur)
+    first = RANKED[0]
+    cur = agency_values(data, first, data.year).set_index("agency_id")
+    prev = agency_values(data, first, data.year - 1).set_index("agency_id")
+    same = prev["series"].reindex(cur.index) == cur["series"]
+    out["previous"] = out["agency_id"].map(prev["value"].reindex(cur.index).where(same))
+    out["change"] = out[first] - out["previous"]
+    out["rank"] = out[first].rank(method="min", ascending=False)
+    return out.sort_values(["rank", "short_name"], na_position="last").reset_index(drop=True)
+
+
+def coverage_of_year(data: PackData, year: int) -> dict[str, object]:
+    """Expected, received and missing agencies of one year (quality_coverage's statuses)."""
+    c = data.coverage[data.coverage["year"] == year]
+    received = c[c["status"].isin(["published", "superseded"])]
+    missing = c[c["status"] == "missing"]
+    return {"expected": int(len(received) + len(missing)), "received": int(len(received)),
+            "missing": list(missing["short_name"].astype(str))}

@@ -1,0 +1,79 @@
+"""Build a meeting pack (会议材料): chart images, the PPTX deck, the DOCX brief and the XLSX workbook.
+
+`build_pack` is what the page and `nianbao export` call. Progress is reported through an optional callback
+`progress(fraction, message)` (0.0–1.0, Chinese message), which the CLI drives with a rich bar and the page
+with st.progress.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from dashboard.export.brief import write_brief
+from dashboard.export.data import PackData, load_pack_data
+from dashboard.export.deck import write_deck
+from dashboard.export.figures import Chart, image_height, pack_charts
+from dashboard.export.images import WIDTH, start_renderer, write_figure
+from dashboard.export.workbook import write_workbook
+from dashboard.settings import db_path
+
+Progress = Callable[[float, str], None]
+IMAGE_SHARE = 0.75  # of the progress bar: rendering dominates the time
+
+
+def _safe(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s·]+', "_", text).strip("_") or "图表"
+
+
+def pack_stem(data: PackData) -> str:
+    """The files' common name, e.g. '2024年政府信息公开年报会议材料_全部单位'."""
+    return _safe(f"{data.year}年政府信息公开年报会议材料_{data.scope}")
+
+
+def render_chart_images(charts: list[Chart], folder: Path, fmt: str = "png",
+                        progress: Progress | None = None, start: float = 0.0, share: float = 1.0) -> dict[str, Path]:
+    """Render every chart into `folder` (NN_title.fmt) with the shared kaleido session; returns key → path."""
+    out: dict[str, Path] = {}
+    for i, chart in enumerate(charts, start=1):
+        if progress:
+            progress(start + share * (i - 1) / max(len(charts), 1), f"生成图片 {i}/{len(charts)}：{chart.title}")
+        path = folder / f"{i:02d}_{_safe(chart.title)}.{fmt}"
+        out[chart.key] = write_figure(chart.figure, path, fmt, WIDTH, image_height(chart))
+    return out
+
+
+def build_pack(year: int, agencies: list[int] | None, db: Path | None, out_dir: Path,
+               progress: Progress | None = None, formats: tuple[str, ...] = ("png",)) -> dict[str, Path]:
+    """Build the pack for a year and a set of agency ids (None = all) into out_dir; returns kind → file.
+
+    Kinds: 'pptx', 'docx', 'xlsx', and 'images' (the folder of chart images). `formats` adds SVG/PDF copies
+    of every chart next to the PNGs (the deck and the brief always embed the PNGs).
+    """
+    report = progress or (lambda _f, _m: None)
+    t0 = time.perf_counter()
+    report(0.0, "读取数据")
+    db = Path(db) if db else db_path()
+    data = load_pack_data(int(year), sorted(set(agencies)) if agencies else None, db)
+    start_renderer()
+    charts = pack_charts(data)
+    report(0.05, f"共 {len(charts)} 张图表")
+    out_dir = Path(out_dir)
+    stem = pack_stem(data)
+    folder = out_dir / f"{stem}_图表"
+    extra = [f for f in formats if f != "png"]
+    png_share = IMAGE_SHARE / (1 + len(extra))
+    images = render_chart_images(charts, folder, "png", report, 0.05, png_share)
+    for k, fmt in enumerate(extra):
+        render_chart_images(charts, folder, fmt, report, 0.05 + png_share * (k + 1), png_share)
+    report(0.05 + IMAGE_SHARE, "生成演示文稿（PPTX）")
+    files = {"pptx": write_deck(data, charts, images, out_dir / f"{stem}.pptx")}
+    report(0.87, "生成会议材料（Word）")
+    files["docx"] = write_brief(data, charts, images, out_dir / f"{stem}.docx")
+    report(0.95, "生成数据表（Excel）")
+    files["xlsx"] = write_workbook(data, charts, out_dir / f"{stem}.xlsx")
+    files["images"] = folder
+    report(1.0, f"完成（{time.perf_counter() - t0:.1f} 秒）")
+    return files

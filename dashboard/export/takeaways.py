@@ -1,0 +1,254 @@
+"""One-sentence takeaways computed from the data (e.g. "本年新收申请较上年增长 23%，增量主要来自 XX镇").
+
+Each sentence states what the numbers show and nothing more: no comparison across a break of series, no growth
+rate from a zero or missing base, and a caveat when the two years were reported by different numbers of agencies.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from dashboard.export.data import PackData, agency_values, coverage_of_year
+
+RULE_ZH = {
+    "R1": "申请数量结转关系不平", "R2": "申请人类型合计不符", "R3": "办理结果合计不符", "R4": "复议诉讼合计不符",
+    "R5": "数值超出合理范围", "X1": "上年结转与上年报告不符", "X2": "现行有效件数前后不符", "X3": "项目数量前后不符",
+    "VERSION_YEAR": "格式版本与年度不符", "HYBRID": "新旧格式混用", "SECTION_MISSING": "缺少必备章节",
+    "BLANK_TOTAL": "合计栏空白", "UNIT": "金额单位缺失或异常", "TEXT_TABLE": "正文数字与表格不符",
+    "SAME_TEXT": "内容与上年雷同", "UNKNOWN_AGENCY": "单位名称未登记", "PARSE": "表格读取存疑",
+}
+SEVERITY_ZH = {"error": "错误", "warning": "提醒", "info": "提示"}
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    """A number as a meeting reads it: '1,234件', '56.7%', '12.50万元', '—' when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if unit == "比率":
+        return f"{value:.1%}"
+    if unit == "万元":
+        return f"{value:,.2f}万元"
+    if unit == "按原件":
+        return f"{value:,.2f}"
+    return f"{value:,.0f}{unit}"
+
+
+def change_phrase(cur: float | None, prev: float | None, unit: str) -> str | None:
+    """'较上年增长 23.0%' / '较上年下降 4 件' / '与上年持平'; None when there is nothing to compare."""
+    if cur is None or prev is None:
+        return None
+    if unit == "比率":
+        d = (cur - prev) * 100
+        return "与上年持平" if abs(d) < 0.05 else f"较上年{'提高' if d > 0 else '下降'} {abs(d):.1f} 个百分点"
+    if cur == prev:
+        return "与上年持平"
+    if prev == 0:
+        return f"较上年增加 {fmt_value(cur - prev, unit)}（上年为0）"
+    pct = (cur - prev) / prev * 100
+    return f"较上年{'增长' if pct > 0 else '下降'} {abs(pct):.1f}%"
+
+
+def reporting_agencies(data: PackData, year: int) -> set[int]:
+    """Agencies with a current report in a year (quality_coverage: published or superseded)."""
+    return data.reporting(year)
+
+
+def compare_years(data: PackData, code: str) -> tuple[float | None, float | None, str]:
+    """(this year, last year or None, caveat) of one indicator's total.
+
+    Last year is None across a break of series and when no agency reported in both years; when the two years'
+    agencies differ, the caveat says so.
+    """
+    cur, series, _, _ = data.year_value(code, data.year)
+    prev, series_prev, _, _ = data.year_value(code, data.year - 1)
+    if prev is None or cur is None:
+        return cur, None, ""
+    if series != series_prev:
+        return cur, None, "（上年为另一版格式，口径不同，不作比较）"
+    now, before = reporting_agencies(data, data.year), reporting_agencies(data, data.year - 1)
+    both = now & before
+    if not both:
+        return cur, None, "（上年报告单位与本年完全不同，不作比较）"
+    if now != before:
+        return cur, prev, (f"（本年 {len(now)} 个单位、上年 {len(before)} 个单位报告，其中 {len(both)} 个两年均有，"
+                           "口径不完全可比）")
+    return cur, prev, ""
+
+
+def main_contributor(data: PackData, code: str, rising: bool) -> tuple[str, float] | None:
+    """The agency whose change contributes most to the total's rise (or fall), with its change."""
+    cur = agency_values(data, code, data.year).set_index("agency_id")
+    prev = agency_values(data, code, data.year - 1).set_index("agency_id")
+    both = cur.join(prev[["value", "series"]].add_suffix("_prev"), how="inner")
+    both = both[(both["series"] == both["series_prev"]) & both["value"].notna() & both["value_prev"].notna()]
+    if both.empty:
+        return None
+    delta = both["value"] - both["value_prev"]
+    best = delta.idxmax() if rising else delta.idxmin()
+    if (rising and delta[best] <= 0) or (not rising and delta[best] >= 0):
+        return None
+    return str(both.loc[best, "short_name"]), float(delta[best])
+
+
+def comparability_note(data: PackData) -> str:
+    """'' when the same agencies reported in both years, else a note on how the two years' agencies differ."""
+    now, before = reporting_agencies(data, data.year), reporting_agencies(data, data.year - 1)
+    if not before or now == before:
+        return ""
+    both = now & before
+    if not both:
+        return f"注：{data.year - 1}年与{data.year}年的报告单位完全不同，不作同比。"
+    return (f"注：本年 {len(now)} 个单位、上年 {len(before)} 个单位报告，其中 {len(both)} 个两年均有；"
+            "同比增减含报告单位变化的影响。")
+
+
+def total_sentence(data: PackData, code: str, caveat: bool = True) -> str:
+    """The year's total of a summed indicator, its change and the agency that drove it (caveat: add the note)."""
+    name, unit = data.name(code), data.unit(code)
+    cur, prev, note = compare_years(data, code)
+    note = note if caveat or prev is None else ""
+    if cur is None:
+        return f"{data.year}年各报告均未填报{name}。"
+    text = f"{data.year}年{name}{fmt_value(cur, unit)}"
+    phrase = change_phrase(cur, prev, unit)
+    if phrase is None:
+        return text + (note or "，上年无可比数据") + "。"
+    text += "，" + phrase
+    if prev is not None and cur != prev and len(data.agency_ids or [0, 0]) > 1:
+        who = main_contributor(data, code, rising=cur > prev)
+        if who:
+            text += f"，{'增量' if cur > prev else '减量'}主要来自{who[0]}（{who[1]:+,.0f}{unit}）"
+    return text + note + "。"
+
+
+def ratio_sentence(data: PackData, code: str) -> str:
+    """A ratio's value this year and its change in percentage points."""
+    name, unit = data.name(code), data.unit(code)
+    cur, prev, note = compare_years(data, code)
+    if cur is None:
+        return f"{data.year}年{name}无法计算（分母为0或未填报）。"
+    text = f"{data.year}年{name}为{fmt_value(cur, unit)}"
+    phrase = change_phrase(cur, prev, unit)
+    return text + ("，" + phrase if phrase else (note or "，上年无可比数据")) + "。"
+
+
+def ratio_spread_sentence(data: PackData, code: str) -> str:
+    """The highest and lowest agency of a ratio this year, and how many agencies it cannot be computed for."""
+    name, unit = data.name(code), data.unit(code)
+    per = agency_values(data, code, data.year)
+    known = per.dropna(subset=["value"])
+    if known.empty:
+        return f"{data.year}年各单位{name}均无法计算（分母为0或未填报）。"
+    hi, lo = known.loc[known["value"].idxmax()], known.loc[known["value"].idxmin()]
+    text = f"{name}最高为{hi['short_name']}（{fmt_value(hi['value'], unit)}），最低为{lo['short_name']}（{fmt_value(lo['value'], unit)}）"
+    if len(per) > len(known):
+        text += f"；{len(per) - len(known)} 个单位无法计算（分母为0或未填报）"
+    return text + "。"
+
+
+def top_sentence(data: PackData, code: str) -> str:
+    """Which agency has the most of an indicator this year, and its share of the total."""
+    name, unit = data.name(code), data.unit(code)
+    per = agency_values(data, code, data.year).dropna(subset=["value"])
+    total = per["value"].sum()
+    if per.empty or total <= 0:
+        return f"{data.year}年各单位{name}均为0或未填报。"
+    top = per.loc[per["value"].idxmax()]
+    share = top["value"] / total
+    n_zero = int((per["value"] == 0).sum())
+    text = f"{name}最多的是{top['short_name']}（{fmt_value(top['value'], unit)}），占全部的 {share:.0%}"
+    if n_zero:
+        text += f"；{n_zero} 个单位为0"
+    return text + "。"
+
+
+def outcome_sentence(data: PackData) -> str:
+    """How the year's applications were answered: the largest outcome and its share."""
+    values = {k: data.year_value(k, data.year)[0] for k in ("granted", "partial", "withheld", "unavailable",
+                                                                    "not_processed", "other_handling")}
+    known = {k: v for k, v in values.items() if v is not None}
+    total = sum(known.values())
+    if not known or total <= 0:
+        return f"{data.year}年无申请办理结果数据。"
+    top = max(known, key=lambda k: known[k])
+    return (f"{data.year}年办理结果中占比最大的是“{data.name(top)}”（{fmt_value(known[top], '件')}，"
+            f"占 {known[top] / total:.0%}），实质公开率为"
+            f"{fmt_value(data.year_value('disclosure_rate', data.year)[0], '比率')}。")
+
+
+def appeals_sentence(data: PackData) -> str:
+    """The year's reconsiderations and lawsuits, with their change."""
+    parts = []
+    for code in ("reconsideration_total", "litigation_total"):
+        cur, prev, _ = compare_years(data, code)
+        phrase = change_phrase(cur, prev, "件")
+        parts.append(f"{data.name(code)}{fmt_value(cur, '件')}" + (f"，{phrase}" if phrase else ""))
+    rate = data.year_value("reconsideration_correction_rate", data.year)[0]
+    tail = f"；复议纠错率 {fmt_value(rate, '比率')}" if rate is not None else ""
+    return f"{data.year}年" + "；".join(parts) + tail + "。"
+
+
+def coverage_sentence(data: PackData) -> str:
+    """Expected, received and missing reports of the year."""
+    c = coverage_of_year(data, data.year)
+    text = f"{data.year}年应报 {c['expected']} 个单位，已收到 {c['received']} 份报告"
+    missing = c["missing"]
+    if missing:
+        names = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
+        return text + f"，缺报 {len(missing)} 个：{names}。"
+    return text + "，无缺报。"
+
+
+def findings_sentence(data: PackData) -> str:
+    """How many open or confirmed findings, by severity, and the most frequent rule."""
+    f = data.findings
+    if f.empty:
+        return f"{data.year}年报告未发现数据问题" + (f"（{data.dismissed} 条已核实驳回）" if data.dismissed else "") + "。"
+    by_sev = f["severity"].value_counts()
+    sev = "、".join(f"{SEVERITY_ZH.get(s, s)} {int(n)} 条" for s, n in by_sev.items())
+    top_rule = f["rule"].value_counts().idxmax()
+    n_reports = f["report_id"].nunique()
+    text = (f"{data.year}年 {n_reports} 份报告共有数据问题 {len(f)} 条（{sev}），最多的是"
+            f"“{RULE_ZH.get(top_rule, top_rule)}”（{int((f['rule'] == top_rule).sum())} 条）")
+    if data.dismissed:
+        text += f"；另有 {data.dismissed} 条经核实已驳回，未计入"
+    return text + "。"
+
+
+def findings_by_rule(data: PackData) -> pd.DataFrame:
+    """Findings counted by rule and severity (open and confirmed), most frequent first."""
+    f = data.findings
+    if f.empty:
+        return pd.DataFrame(columns=["rule", "rule_zh", "error", "warning", "info", "total"])
+    t = f.pivot_table(index="rule", columns="severity", values="finding_id", aggfunc="count", fill_value=0)
+    for s in ("error", "warning", "info"):
+        if s not in t.columns:
+            t[s] = 0
+    t = t[["error", "warning", "info"]].astype(int)
+    t["total"] = t.sum(axis=1)
+    t = t.sort_values("total", ascending=False).reset_index()
+    t.insert(1, "rule_zh", t["rule"].map(lambda r: RULE_ZH.get(r, r)))
+    return t
+
+
+KEY_FIGURES = ["applications_new", "applications_total_handled", "disclosure_rate", "applications_carried_over",
+               "reconsideration_total", "reconsideration_correction_rate", "litigation_total", "licensing_decisions",
+               "penalty_decisions", "normative_docs_issued"]
+
+
+def key_figures(data: PackData) -> list[dict]:
+    """The headline figures of the year: indicator, name, unit, value, last year (None across a break), change text."""
+    return data.memo("key_figures", lambda: _key_figures(data))
+
+
+def _key_figures(data: PackData) -> list[dict]:
+    out = []
+    for code in KEY_FIGURES:
+        cur, prev, caveat = compare_years(data, code)
+        unit = data.unit(code)
+        out.append({"indicator": code, "name_zh": data.name(code), "unit": unit, "value": cur, "previous": prev,
+                    "value_text": fmt_value(cur, unit), "change_text": change_phrase(cur, prev, unit) or
+                    (caveat.strip("（）") or "上年无可比数据"), "caveat": caveat})
+    return out
