@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dashboard.parse import codes
 from dashboard.parse.result import Builder
 from dashboard.parse.rows import Row
@@ -17,6 +19,12 @@ def detect_layout(found: Scan, template: str | None) -> str | None:
     if claimed & _LAYOUT_2021_ONLY:
         return "2021"
     if "other" in claimed:
+        return "2019"
+    # No row was read: the printed labels still tell which （六） rows the table has.
+    text = "|".join(found.applications_labels)
+    if re.search(r"不补正|缴纳费用|收费通知", text):
+        return "2021"
+    if "其他处理" in text:
         return "2019"
     return template
 

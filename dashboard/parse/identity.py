@@ -34,7 +34,7 @@ _DATE_JUNK = re.compile(r"^.*?(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|(?:发�
 def _clean_agency(name: str) -> str:
     while (trimmed := _DATE_JUNK.sub("", name, count=1)) != name:
         name = trimmed
-    name = re.sub(r"[《》〈〉<>\"“”【】\[\]()（）:：,，。_|>\-]+", "", name)
+    name = re.sub(r"[《》〈〉<>\"“”【】\[\]()（）:：,，。_|>\-#*]+", "", name)
     prev = None
     while prev != name:
         prev = name
@@ -69,10 +69,12 @@ def find_identity(title: str | None, preamble: list[str], prefer_title: bool = F
     candidates: list[tuple[str, str]] = []
     if title and prefer_title:
         candidates.append((title, "container title"))
-    for i in range(min(len(preamble), 12)):
-        for n in (1, 2, 3):
-            if i + n <= len(preamble):
-                candidates.append(("".join(preamble[i:i + n]), "title"))
+    # One line before two, two before three: a breadcrumb or the county's name on the line above the title
+    # must not be glued onto the agency; a title wrapped over two lines still is found.
+    head = preamble[:12]
+    for n in (1, 2, 3):
+        for i in range(len(head) - n + 1):
+            candidates.append(("".join(head[i:i + n]), "title"))
     if title and not prefer_title:
         candidates.append((title, "container title"))
     agency: str | None = None

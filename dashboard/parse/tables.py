@@ -50,6 +50,7 @@ class Scan:
     disclosure: list[Claim] = field(default_factory=list)
     appeals: list[Row] = field(default_factory=list)
     disclosure_labels: list[str] = field(default_factory=list)
+    applications_labels: list[str] = field(default_factory=list)
     appeals_labels: list[str] = field(default_factory=list)
     header_units: dict[str, str] = field(default_factory=dict)
     ignored: list[Row] = field(default_factory=list)
@@ -129,6 +130,8 @@ def scan(items: list[Item]) -> Scan:
                 out.disclosure_labels.append(normalize_label(item.text))
             elif item.section == "appeals":
                 out.appeals_labels.append(normalize_label(item.text))
+            elif item.section == "applications":
+                out.applications_labels.append(normalize_label(item.text))
             if row is None:
                 continue
         else:
@@ -139,6 +142,8 @@ def scan(items: list[Item]) -> Scan:
                 out.disclosure_labels.extend(row.raw_labels)
             if item.section == "appeals":
                 out.appeals_labels.extend(row.raw_labels)
+            elif item.section == "applications":
+                out.applications_labels.extend(row.raw_labels)
         kinds = [item.section] if in_table_section else (["applications", "disclosure"] if not any_sections or
                                                           item.kind == "row" else [])
         if item.kind == "row" and not row.has_numbers and _take_header(item, row, kinds, headers, prev_header, i, out):
@@ -194,14 +199,29 @@ def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], ou
 def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
     """The row's value cells for `columns`: by header position when the header fits, else by printed order."""
     row, header = claim.row, claim.header
-    by_code = {code: pos for pos, code in header.items()}
+    by_code: dict[str, list[int]] = {}
+    for pos, code in sorted(header.items()):
+        by_code.setdefault(code, []).append(pos)
     if header and all(c in by_code for c in columns):
-        positions = [by_code[c] for c in columns]
         cells = dict(row.values)
-        others = [v for p, v in row.values if p not in positions and v.value is not None]
-        if all(p > row.last_label for p in positions) and not others:
-            return [cells.get(p, CellValue(None, "", "blank")) for p in positions]
+        wanted = {p for c in columns for p in by_code[c]}
+        others = [v for p, v in row.values if p not in wanted and v.value is not None]
+        if all(p > row.last_label for c in columns for p in by_code[c]) and not others:
+            out = [_one_value([cells.get(p, CellValue(None, "", "blank")) for p in by_code[c]]) for c in columns]
+            if all(v is not None for v in out):
+                return out  # type: ignore[return-value]
     return row.trimmed(len(columns))
+
+
+def _one_value(cells: list[CellValue]) -> CellValue | None:
+    # A converter that repeats a merged cell's text repeats its header and its number alike: the same number
+    # under the same repeated header is one cell; different numbers there cannot be told apart.
+    if len(cells) == 1:
+        return cells[0]
+    written = [c for c in cells if c.flag not in ("blank", "merged")]
+    if not written:
+        return cells[0]
+    return written[0] if all(c.value == written[0].value for c in written) else None
 
 
 def detect_version(labels: list[str]) -> tuple[str | None, dict[str, int]]:
