@@ -29,7 +29,20 @@ def main() -> None:
     pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview")) for f, t, i, u in PAGES]
     nav = st.navigation(pages)
     st.sidebar.caption("政府信息公开工作年度报告 · 统计与核对")
+    _simulated_note()
     nav.run()
+
+
+def _simulated_note() -> None:
+    # The demo mixes real reports with a simulated county; nobody should take its numbers for real ones.
+    from dashboard.pages import common
+
+    agencies = common.agencies()
+    sim = agencies[agencies["simulated"].astype(bool) & (agencies["reports"] > 0)]
+    if not sim.empty:
+        regions = "、".join(sorted({str(r) for r in sim["region"].dropna()})) or "示例县"
+        st.sidebar.warning(f"演示数据：{regions}的 {len(sim)} 个单位为模拟单位，其报告由程序生成，"
+                           "不是真实数据；其余为真实发布的报告。", icon=":material/science:")
 
 
 main()

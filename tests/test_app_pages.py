@@ -176,3 +176,16 @@ def test_detail_names_the_rules_of_findings_in_chinese_not_by_code(db: Path) -> 
     findings = at.dataframe[1].value
     assert "格式版本与年度不符" in set(findings["规则"])
     assert "VERSION_YEAR" not in set(findings["规则"])
+
+
+def test_app_says_in_the_sidebar_when_simulated_agencies_are_shown(db: Path) -> None:
+    plain = AppTest.from_file(str(APP), default_timeout=90).run()
+    assert not [w for w in plain.sidebar.warning if "模拟" in w.value]
+    from dashboard.store.db import writer
+
+    with writer(db) as con:  # the app's reader has the file attached: write the way the store does
+        con.execute("update agencies set simulated = true, region = '示例县（模拟）' where name like '示例县%'")
+    at = AppTest.from_file(str(APP), default_timeout=90).run()
+    assert not at.exception
+    notes = [w.value for w in at.sidebar.warning if "模拟" in w.value]
+    assert notes and "示例县（模拟）" in notes[0]
