@@ -5,26 +5,31 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import lxml.html
 from lxml import etree
 
 from dashboard.errors import ReportError
 from dashboard.readers.decode import decode_text
 from dashboard.readers.model import Block, Document, Paragraph, Table
 
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _SKIP = {"script", "style", "noscript", "head", "template", "svg", "button", "select", "option", "iframe"}
 _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
           "header", "footer", "blockquote", "pre", "dd", "dt", "center", "form", "hr", "caption"}
 
 
-_HAS_BREAKS = etree.XPath(".//br|.//p[2]|.//div|.//script|.//style")
+_HAS_BREAKS = etree.XPath("boolean(.//br|.//p[2]|.//div|.//script|.//style)")
+_CELL_STRING = etree.XPath("string()")
+_WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
+_ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+_CELLS = etree.XPath("./td|./th")
 
 
 def _cell_text(el: etree._Element) -> str:
     """Text of a cell; <br> and <p> inside it become line breaks."""
     if not _HAS_BREAKS(el):
-        return re.sub(r"[ \t\r\n\f\v\u00a0\u3000]+", " ", "".join(el.itertext())).strip()
+        text = str(_CELL_STRING(el))
+        return _WS.sub(" ", text).strip() if not text.isalnum() else text
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
@@ -45,6 +50,8 @@ def _cell_text(el: etree._Element) -> str:
 
 
 def _int_attr(el: etree._Element, name: str) -> int:
+    if name not in el.attrib:
+        return 1
     try:
         return max(1, min(int(str(el.get(name, "1")).strip() or 1), 200))
     except ValueError:
@@ -55,12 +62,10 @@ def table_grid(table: etree._Element) -> Table:
     """Resolve rowspan/colspan into a grid; spanned positions repeat the text and are marked as copies."""
     grid: dict[tuple[int, int], str] = {}
     copies: set[tuple[int, int]] = set()
-    rows = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    rows = _ROWS(table)
     for r, tr in enumerate(rows):
         c = 0
-        for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
-                continue
+        for cell in _CELLS(tr):
             while (r, c) in grid:
                 c += 1
             text = _cell_text(cell)
@@ -88,8 +93,14 @@ def _owner_table(el: etree._Element) -> etree._Element | None:
 
 
 _REPORT_HEADING = re.compile(r"总体情况|其他需要报告的事项|存在的主要问题")
-_HEADING_CANDIDATES = etree.XPath(
-    './/*[contains(text(),"总体情况") or contains(text(),"其他需要报告的事项") or contains(text(),"存在的主要问题")]')
+def _heading_candidates(body: etree._Element) -> list[etree._Element]:
+    # A plain loop: lxml's XPath contains(text(), …) is ten times slower on a page of site chrome.
+    out = []
+    for el in body.iter():
+        t = el.text
+        if t and len(t) < 80 and _REPORT_HEADING.search(t):
+            out.append(el)
+    return out
 
 
 def content_root(root: etree._Element) -> etree._Element:
@@ -97,7 +108,7 @@ def content_root(root: etree._Element) -> etree._Element:
     body = root.find("body")
     body = body if body is not None else root
     tables = [t for t in body.iter("table") if _owner_table(t) is None]
-    headings = [el for el in _HEADING_CANDIDATES(body) if el.tag not in _SKIP and el.text
+    headings = [el for el in _heading_candidates(body) if el.tag not in _SKIP and el.text
                 and _REPORT_HEADING.search(el.text) and len(el.text.strip()) < 40]
     if not headings or not tables:
         return body  # no sign of where the report is: keep the whole page
@@ -156,7 +167,10 @@ def parse_html(data: bytes, source: str) -> Document:
     text, enc = decode_text(data, source, m.group(1).decode("ascii", "ignore") if m else None)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
-        root = lxml.html.fromstring(text)
+        # A plain HTML parser: lxml.html's element classes cost a Python lookup per node.
+        root = etree.fromstring(text, _PARSER)
+        if root is None:
+            raise ValueError("no elements")
     except (etree.ParserError, ValueError) as exc:
         raise ReportError(source, f"网页无法解析（{exc}）", f"the HTML could not be parsed ({exc})", code="html") from None
     title = None
