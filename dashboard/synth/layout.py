@@ -1,4 +1,8 @@
-"""The printed shape of a report: codes of report-format.md with the labels the writers print, per version."""
+"""The printed shape of a report: codes of report-format.md with the labels the writers print, per version.
+
+Written from the spec independently of dashboard/parse/codes.py on purpose: the round-trip test compares what the
+parser reads with what this prints, so a mistake in one vocabulary is caught by the other instead of mirrored.
+"""
 
 from __future__ import annotations
 
