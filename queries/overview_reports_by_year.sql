@@ -1,6 +1,7 @@
 -- overview_reports_by_year: per year, the reports received and the reports expected, for agencies of chosen kinds.
--- An agency is expected in a year when it is in the registry, or when it published a report in that year or in
--- both an earlier and a later year (so a unit that was founded or merged away is not counted as missing).
+-- An agency is expected in a year when it is in the registry and the year is within its expected_from–expected_to
+-- (NULL = open), or when it published a report in that year or in both an earlier and a later year (so a unit
+-- that was founded or merged away is not counted as missing).
 -- Parameters: $kinds (VARCHAR[] or NULL = every kind).
 -- Grain: one row per year of the database's year range.
 with years as (
@@ -8,7 +9,7 @@ with years as (
   from range((select min(year) from reports), (select max(year) from reports) + 1)
 ),
 chosen as (
-  select agency_id, in_registry
+  select agency_id, in_registry, expected_from, expected_to
   from agencies
   where $kinds is null or list_contains($kinds, kind)
 ),
@@ -31,7 +32,9 @@ superseded as (
 expected as (
   select y.year, count(*) as expected
   from years y join chosen c on true left join spans s using (agency_id)
-  where coalesce(c.in_registry, false) or y.year between s.first_year and s.last_year
+  where (coalesce(c.in_registry, false) and y.year between coalesce(c.expected_from, y.year)
+                                                        and coalesce(c.expected_to, y.year))
+                   or y.year between s.first_year and s.last_year
   group by y.year
 ),
 final as (

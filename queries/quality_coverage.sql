@@ -5,7 +5,7 @@
 -- Grain: one row per (agency of the chosen kinds, year of the range); agencies beyond $limit are left out
 --   (quality_coverage_counts counts them all).
 with chosen as (
-  select agency_id, coalesce(short_name, name) as short_name, kind, in_registry
+  select agency_id, coalesce(short_name, name) as short_name, kind, in_registry, expected_from, expected_to
   from agencies
   where $kinds is null or list_contains($kinds, kind)
 ),
@@ -24,7 +24,9 @@ matrix as (
   select c.agency_id, c.short_name, c.kind, y.year, v.report_id, coalesce(v.versions, 0) as versions,
          case when v.report_id is not null and v.versions > 1 then 'superseded'
               when v.report_id is not null then 'published'
-              when coalesce(c.in_registry, false) or y.year between s.first_year and s.last_year then 'missing'
+              when (coalesce(c.in_registry, false) and y.year between coalesce(c.expected_from, y.year)
+                                                        and coalesce(c.expected_to, y.year))
+                   or y.year between s.first_year and s.last_year then 'missing'
          end as status
   from chosen c cross join years y
   left join spans s using (agency_id)

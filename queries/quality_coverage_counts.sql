@@ -3,7 +3,7 @@
 -- Parameters: $year_from, $year_to (INTEGER), $kinds (VARCHAR[] or NULL).
 -- Grain: one row per status.
 with chosen as (
-  select agency_id, in_registry from agencies where $kinds is null or list_contains($kinds, kind)
+  select agency_id, in_registry, expected_from, expected_to from agencies where $kinds is null or list_contains($kinds, kind)
 ),
 years as (select range as year from range($year_from, $year_to + 1)),
 spans as (
@@ -19,7 +19,9 @@ versions as (
 final as (
   select case when v.current > 0 and v.versions > 1 then 'superseded'
               when v.current > 0 then 'published'
-              when coalesce(c.in_registry, false) or y.year between s.first_year and s.last_year then 'missing'
+              when (coalesce(c.in_registry, false) and y.year between coalesce(c.expected_from, y.year)
+                                                        and coalesce(c.expected_to, y.year))
+                   or y.year between s.first_year and s.last_year then 'missing'
          end as status,
          count(*) as agency_years
   from chosen c cross join years y

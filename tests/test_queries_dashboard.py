@@ -21,6 +21,7 @@ from dashboard.queries import (
     run_query,
     set_finding_status,
 )
+from dashboard.store.agencies import Registry
 from dashboard.store.ingest import ingest_paths
 
 DASHBOARD_QUERIES = [n for n in query_names()
@@ -165,7 +166,8 @@ def test_coverage_marks_published_superseded_and_missing(fixture_db: Path) -> No
     cov = run_query("quality_coverage", db=fixture_db, year_from=2019, year_to=2025, kinds=None, limit=1000)
     assert set(cov["status"].dropna()) == {"published", "superseded", "missing"}
     pingtan = cov[cov["short_name"].str.contains("平潭")].set_index("year")["status"]
-    assert pingtan[2025] == "published" and pingtan[2019] == "missing"  # in the registry, so expected every year
+    # in the registry with expected_from = expected_to = 2025: not owed a report in 2019
+    assert pingtan[2025] == "published" and pd.isna(pingtan[2019])
     counts = run_query("quality_coverage_counts", db=fixture_db, year_from=2019, year_to=2025, kinds=None)
     assert counts.set_index("status")["agency_years"].to_dict() == cov["status"].value_counts().to_dict()
 
@@ -246,3 +248,17 @@ def test_county_totals_never_sum_a_rate(fixture_db: Path) -> None:
                          ("overview_indicators_of_year", {"year": 2023, "kinds": None})]:
         totals = run_query(name, db=fixture_db, **params)
         assert not totals["indicator"].isin(["disclosure_rate", "reconsideration_correction_rate"]).any(), name
+
+
+def test_a_registry_agency_is_missing_only_in_the_years_it_owes_a_report(tmp_path: Path) -> None:
+    csv = tmp_path / "agencies.csv"
+    csv.write_text("name,aliases,kind,region,expected_from,expected_to\n"
+                   "红崖子沟乡人民政府,红崖子沟乡,乡,互助县,2020,2022\n"
+                   "平潭综合实验区,,政府,平潭综合实验区,,\n", encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    ingest_paths([FIXTURES / "000_7180246cedc2b1d8.txt", FIXTURES / "pingtan-2025.html"], db=db,
+                 registry=Registry.load(csv))
+    cov = run_query("quality_coverage", db=db, year_from=2019, year_to=2025, kinds=None, limit=100)
+    status = cov.set_index(["short_name", "year"])["status"].astype(object).where(cov["status"].notna().to_numpy(), None)
+    assert [status.get(("红崖子沟乡", y)) for y in range(2019, 2024)] == [None, "missing", "published", "missing", None]
+    assert all(status.get(("平潭综合实验区", y)) == "missing" for y in range(2019, 2025))  # open: owed every year

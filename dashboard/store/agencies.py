@@ -65,6 +65,8 @@ class Agency:
     region: str = ""
     aliases: list[str] = field(default_factory=list)
     short_name: str = ""
+    expected_from: int | None = None  # first year a report is owed (NULL: every year)
+    expected_to: int | None = None  # last year a report is owed (a merged or dissolved agency)
 
     def keys(self) -> set[str]:
         """Every key that identifies this agency: name, short name, aliases, region + name."""
@@ -80,8 +82,13 @@ def short_name_of(name: str) -> str:
     return name_key(name)
 
 
+def _year(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
 def load_registry(path: Path | None = None) -> list[Agency]:
-    """Read data/agencies.csv (columns name, aliases separated by |, kind, region)."""
+    """Read data/agencies.csv (columns name, aliases separated by |, kind, region; optional expected_from/to)."""
     path = path or REGISTRY_CSV
     if not path.exists():
         return []
@@ -93,7 +100,8 @@ def load_registry(path: Path | None = None) -> list[Agency]:
                 continue
             aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
             out.append(Agency(name, classify_kind(name, (row.get("kind") or "").strip() or None),
-                              (row.get("region") or "").strip(), aliases, short_name_of(name)))
+                              (row.get("region") or "").strip(), aliases, short_name_of(name),
+                              _year(row.get("expected_from")), _year(row.get("expected_to"))))
     return out
 
 

@@ -74,6 +74,11 @@ MIGRATIONS: list[tuple[int, str]] = [
     create table indicator_ratios (indicator varchar, numerators varchar[], denominator varchar,
                                    templates varchar[], series varchar);
     """),
+    (3, """
+    -- The years a registry agency owes a report (a township merged away, a department founded): NULL = open.
+    alter table agencies add column expected_from integer;
+    alter table agencies add column expected_to integer;
+    """),
 ]
 
 VIEWS = """
