@@ -85,7 +85,7 @@ def main() -> None:
                                   (select count(*) from findings)""").fetchall()[0]
     t = time.perf_counter()
     ind = con.execute("select count(*) from indicators").fetchall()[0][0]
-    rows.append(("query indicators view", ind, time.perf_counter() - t))
+    rows.append(("query indicators table", ind, time.perf_counter() - t))
     con.close()
 
     import os
