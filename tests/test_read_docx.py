@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 import zipfile
@@ -385,3 +386,18 @@ def test_blank_template_docx_parses_to_no_figures_not_zeros() -> None:
     report = parse_file(BLANK)
     assert set(_numeric_cells(report).values()) <= {None}
     assert "no_figures" in {problem["code"] for problem in report["problems"]}
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_legacy_doc_is_converted_with_libreoffice_and_parses_like_the_docx(tmp_path: Path) -> None:
+    import subprocess
+
+    from dashboard.parse import parse_file
+
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "doc", "--outdir", str(tmp_path), str(FIXTURES / "pingtan-2025.docx")],
+                   check=True, capture_output=True, timeout=180)
+    got = parse_file(tmp_path / "pingtan-2025.doc")
+    expected = json.loads((FIXTURES / "pingtan-2025.json").read_text("utf-8"))
+    for table in ("disclosure", "applications", "appeals"):
+        assert got[table] == expected[table]
