@@ -23,7 +23,7 @@ from dashboard.charts import SOURCE_NOTE
 from dashboard.export import takeaways as tk
 from dashboard.export.data import PackData
 from dashboard.export.figures import Chart
-from dashboard.export.tables import definitions_table, findings_by_rule_zh, findings_table, ranking_zh
+from dashboard.export.tables import cell_text, definitions_table, findings_by_rule_zh, findings_table, ranking_zh
 
 BODY_FONT, HEADING_FONT, TABLE_FONT = "仿宋", "黑体", "宋体"
 TABLE_STYLE = "表格文字"
@@ -81,22 +81,12 @@ def _plain(doc: Document, text: str, style: str | None = None, align: WD_ALIGN_P
         p.paragraph_format.first_line_indent = Pt(0)
 
 
-def _cell_text(value: object, header: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    if isinstance(value, float | int) and header.endswith("（%）"):
-        return f"{value:.1%}"
-    if isinstance(value, float | int):
-        return f"{value:+,.0f}" if header.startswith("变化") else f"{value:,.0f}"
-    return str(value)
-
-
 def _widths(df: pd.DataFrame, total_cm: float) -> list[float]:
     """Column widths in proportion to their longest text (a CJK character counts twice), within bounds."""
     def width(text: object) -> int:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
 
-    need = [min(max(width(col) / 2, *(width(_cell_text(v, str(col))) for v in df[col].head(100)), 4), 40)
+    need = [min(max(width(col) / 2, *(width(cell_text(v, str(col))) for v in df[col].head(100)), 4), 40)
             for col in df.columns]
     return [total_cm * n / sum(need) for n in need]
 
@@ -116,7 +106,7 @@ def add_table(doc: Document, df: pd.DataFrame, widths_cm: list[float] | None = N
         table.columns[j].width = w  # the grid LibreOffice reads
     cell_style = doc.styles[TABLE_STYLE].style_id  # by id: python-docx looks a style object up among all styles
     lines = [[str(c) for c in df.columns]]
-    lines += [[_cell_text(v, str(c)) for v, c in zip(row, df.columns, strict=True)] for row in df.itertuples(index=False)]
+    lines += [[cell_text(v, str(c)) for v, c in zip(row, df.columns, strict=True)] for row in df.itertuples(index=False)]
     for i, (row, texts) in enumerate(zip(table.rows, lines, strict=True)):
         for cell, text, w in zip(row.cells, texts, widths, strict=True):
             cell.width = w  # the cell widths Word reads

@@ -22,7 +22,7 @@ from dashboard.charts import SOURCE_NOTE
 from dashboard.export import takeaways as tk
 from dashboard.export.data import PackData
 from dashboard.export.figures import Chart
-from dashboard.export.tables import findings_by_rule_zh, ranking_zh
+from dashboard.export.tables import cell_text, findings_by_rule_zh, ranking_zh
 
 FONT_EA = "微软雅黑"
 FONT_LATIN = "Arial"
@@ -121,16 +121,6 @@ def _chart_slide(prs: Presentation, chart: Chart, image: Path) -> None:
     slide.shapes.add_picture(str(image), MARGIN + Emu(int((box_w - w) / 2)), box_top, w, h)
 
 
-def _cell_text(value: object, header: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    if isinstance(value, float | int) and header.endswith("（%）"):
-        return f"{value:.1%}"
-    if isinstance(value, float | int):
-        return f"{value:+,.0f}" if header.startswith("变化") else f"{value:,.0f}"
-    return str(value)
-
-
 def _table(slide, df: pd.DataFrame, top: Emu, height: Emu, size: float = 12) -> None:  # noqa: ANN001
     rows, cols = len(df) + 1, len(df.columns)
     shape = slide.shapes.add_table(rows, cols, MARGIN, top, W - 2 * MARGIN, height)
@@ -146,7 +136,7 @@ def _table(slide, df: pd.DataFrame, top: Emu, height: Emu, size: float = 12) -> 
             cell = table.cell(i, j)
             cell.text = ""
             run = cell.text_frame.paragraphs[0].add_run()
-            run.text = _cell_text(value, str(df.columns[j]))
+            run.text = cell_text(value, str(df.columns[j]))
             _font(run, size)
 
 

@@ -14,6 +14,17 @@ FINDING_STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed":
 RATE_COLUMNS_SUFFIX = "（%）"  # a header ending so marks a ratio column (stored as a fraction, shown as percent)
 
 
+def cell_text(value: object, header: str) -> str:
+    """A table value as printed in the deck and the brief: rates as percent, changes signed, blanks as —."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    if isinstance(value, float | int) and header.endswith(RATE_COLUMNS_SUFFIX):
+        return f"{value:.1%}"
+    if isinstance(value, float | int):
+        return f"{value:+,.0f}" if header.startswith("变化") else f"{value:,.0f}"
+    return str(value)
+
+
 def _header(data: PackData, code: str) -> str:
     unit = data.unit(code)
     return data.name(code) + (RATE_COLUMNS_SUFFIX if unit == "比率" else f"（{unit}）")
