@@ -191,3 +191,15 @@ def test_report_without_a_title_says_agency_unknown() -> None:
     assert got["agency"] is None
     assert any(p["code"] == "agency_unknown" for p in got["problems"])
     assert got["year"] == 2021  # still known from the statistics period in the overview
+
+
+def test_page_laid_out_in_tables_reads_like_the_plain_page() -> None:
+    # Older government sites put the whole page, menus and article, inside layout tables.
+    html = PINGTAN.decode("utf-8")
+    start, end = html.index("<body"), html.index("</body>")
+    body_open = html.index(">", start) + 1
+    wrapped = (html[:body_open] + "<table><tr><td><a href='/'>首页</a> | <a>政务公开</a></td></tr><tr><td>"
+               + html[body_open:end] + "</td></tr></table>" + html[end:])
+    got = parse_document(parse_html(wrapped.encode("utf-8"), "layout-tables.html"))
+    assert _tables(got) == _tables(parse_file(FIXTURES / "pingtan-2025.html"))
+    assert got["agency"] == "平潭综合实验区"

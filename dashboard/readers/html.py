@@ -14,7 +14,7 @@ from dashboard.readers.model import Block, Document, Paragraph, Table
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _SKIP = {"script", "style", "noscript", "head", "template", "svg", "button", "select", "option", "iframe"}
-_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+_BLOCK = {"td", "th", "table", "tbody", "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
           "header", "footer", "blockquote", "pre", "dd", "dt", "center", "form", "hr", "caption"}
 
 
@@ -85,11 +85,9 @@ def table_grid(table: etree._Element) -> Table:
     return Table(rows=out, copies={p for p in copies if p[0] < nrows})
 
 
-def _owner_table(el: etree._Element) -> etree._Element | None:
-    parent = el.getparent()
-    while parent is not None and parent.tag != "table":
-        parent = parent.getparent()
-    return parent
+def _is_layout_table(table: etree._Element) -> bool:
+    """Old sites lay out whole pages in tables: a table holding another table is a container, not a grid."""
+    return table.find(".//table") is not None
 
 
 _REPORT_HEADING = re.compile(r"总体情况|其他需要报告的事项|存在的主要问题")
@@ -107,7 +105,7 @@ def content_root(root: etree._Element) -> etree._Element:
     """The smallest element holding the report's tables and its section headings — not the site's menus."""
     body = root.find("body")
     body = body if body is not None else root
-    tables = [t for t in body.iter("table") if _owner_table(t) is None]
+    tables = [t for t in body.iter("table") if not _is_layout_table(t)]
     headings = [el for el in _heading_candidates(body) if el.tag not in _SKIP and el.text
                 and _REPORT_HEADING.search(el.text) and len(el.text.strip()) < 40]
     if not headings or not tables:
@@ -138,7 +136,7 @@ def html_blocks(root: etree._Element) -> list[Block]:
         tag = node.tag if isinstance(node.tag, str) else ""
         if not tag or tag in _SKIP:
             return
-        if tag == "table":
+        if tag == "table" and not _is_layout_table(node):
             flush()
             blocks.append(table_grid(node))
             return
