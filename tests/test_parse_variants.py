@@ -203,3 +203,34 @@ def test_page_laid_out_in_tables_reads_like_the_plain_page() -> None:
     got = parse_document(parse_html(wrapped.encode("utf-8"), "layout-tables.html"))
     assert _tables(got) == _tables(parse_file(FIXTURES / "pingtan-2025.html"))
     assert got["agency"] == "平潭综合实验区"
+
+
+def test_word_report_boxed_in_a_frame_table_reads_like_the_plain_one(tmp_path) -> None:
+    # Some templates box the whole report in a one-cell table; the report's own tables are then nested in it.
+    import copy
+
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    src = docx.Document(str(FIXTURES / "pingtan-2025.docx"))
+    framed = docx.Document()
+    cell = framed.add_table(rows=1, cols=1).rows[0].cells[0]._tc
+    for p in list(cell):
+        if p.tag == qn("w:p"):
+            cell.remove(p)
+    for child in src.element.body:
+        if child.tag != qn("w:sectPr"):
+            cell.append(copy.deepcopy(child))
+    cell.append(OxmlElement("w:p"))
+    framed.save(str(tmp_path / "framed.docx"))
+    got = parse_file(tmp_path / "framed.docx")
+    assert _tables(got) == _tables(parse_file(FIXTURES / "pingtan-2025.docx"))
+    assert got["agency"] == "平潭综合实验区"  # from the body: the new file has no title property
+
+
+def test_a_sentence_naming_the_report_is_not_taken_for_its_title() -> None:
+    first = SAMPLE_TEXT.strip().split("\n", 1)[0]
+    intro = "根据《条例》要求，互助县教育局编制了2021年度政务公开工作报告，报告全文包括总体情况等六部分。"
+    got = _parse_text(SAMPLE_TEXT.replace(first, first + "\n" + intro, 1))
+    assert got["agency"] == "红崖子沟乡人民政府"

@@ -43,12 +43,23 @@ def _clean_agency(name: str) -> str:
     return name
 
 
+_TITLE_END = re.compile(r"^[\s》」』”\"'）)]*(?:$|[_|\-—–·]|[(（]?(?:19|20)\d{2}年?度?[)）]?$|.{0,6}$)")
+
+
+def _ends_title(clean: str, end: int) -> bool:
+    # A title ends at 报告 (maybe a year in brackets, or a site name after a separator); a sentence that says
+    # "市科委编制了2024年度政务公开工作报告，报告全文包括……" goes on.
+    return bool(_TITLE_END.match(clean[end:]))
+
+
 def _from_title(text: str) -> tuple[str | None, int | None]:
     clean = _clean(text)
     m = _TITLE.search(clean)
+    if m and not _ends_title(clean, m.end()):
+        m = None
     if not m:
         m2 = _TITLE_YEAR_AFTER.search(clean)
-        if not m2:
+        if not m2 or not _ends_title(clean, m2.end()):
             return None, None
         name = _clean_agency(m2.group("a"))
         return (name + "政府" if name.endswith(_REGION_END) and not name.endswith("人民") else name) or None, \
@@ -70,10 +81,11 @@ def find_identity(title: str | None, preamble: list[str], prefer_title: bool = F
     if title and prefer_title:
         candidates.append((title, "container title"))
     # One line before two, two before three: a breadcrumb or the county's name on the line above the title
-    # must not be glued onto the agency; a title wrapped over two lines still is found.
-    head = preamble[:12]
+    # must not be glued onto the agency; a title wrapped over two lines still is found. Within each, the lines
+    # nearest the report's first heading come first: a saved page may list links to other reports above it.
+    head = preamble[-40:]
     for n in (1, 2, 3):
-        for i in range(len(head) - n + 1):
+        for i in reversed(range(len(head) - n + 1)):
             candidates.append(("".join(head[i:i + n]), "title"))
     if title and not prefer_title:
         candidates.append((title, "container title"))

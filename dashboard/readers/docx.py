@@ -108,6 +108,13 @@ def _blocks(container: etree._Element, ctx: _Context, blocks: list[Block]) -> No
             for box in boxes:
                 _blocks(box, ctx, blocks)
         elif tag == W + "tbl":
+            if child.find(f".//{W}tbl") is not None:
+                # A table that holds tables is a frame around the report (some templates box the whole text):
+                # its cells' contents are blocks of their own, or the report's tables would become cell text.
+                for tc in child.iter(W + "tc"):
+                    if tc.getparent() is not None and _owner_tbl(tc) is child:
+                        _blocks(tc, ctx, blocks)
+                continue
             table = _table(child, ctx)
             if table.rows:
                 blocks.append(table)
@@ -144,6 +151,13 @@ def _alt_chunk(el: etree._Element, ctx: _Context) -> list[Block]:
             chunk.write_bytes(blob)
             return _read_word_package(chunk, ctx.source, "docx").blocks if zipfile.is_zipfile(chunk) else []
     return []
+
+
+def _owner_tbl(el: etree._Element) -> etree._Element | None:
+    parent = el.getparent()
+    while parent is not None and parent.tag != W + "tbl":
+        parent = parent.getparent()
+    return parent
 
 
 def _children(el: etree._Element, tag: str) -> list[etree._Element]:
