@@ -108,7 +108,7 @@ def _blocks(container: etree._Element, ctx: _Context, blocks: list[Block]) -> No
             for box in boxes:
                 _blocks(box, ctx, blocks)
         elif tag == W + "tbl":
-            if child.find(f".//{W}tbl") is not None:
+            if _is_frame(child):
                 # A table that holds tables is a frame around the report (some templates box the whole text):
                 # its cells' contents are blocks of their own, or the report's tables would become cell text.
                 for tc in child.iter(W + "tc"):
@@ -151,6 +151,16 @@ def _alt_chunk(el: etree._Element, ctx: _Context) -> list[Block]:
             chunk.write_bytes(blob)
             return _read_word_package(chunk, ctx.source, "docx").blocks if zipfile.is_zipfile(chunk) else []
     return []
+
+
+def _is_frame(tbl: etree._Element) -> bool:
+    """A table around tables — one column, or holding a table of four rows or more — frames the report; a small
+    table nested in one cell of a data table is that cell's text."""
+    nested = [t for t in tbl.iter(W + "tbl") if t is not tbl]
+    if not nested:
+        return False
+    one_column = all(len(_children(tr, W + "tc")) <= 1 for tr in _children(tbl, W + "tr"))
+    return one_column or any(len(_children(t, W + "tr")) >= 4 for t in nested)
 
 
 def _owner_tbl(el: etree._Element) -> etree._Element | None:

@@ -86,8 +86,13 @@ def table_grid(table: etree._Element) -> Table:
 
 
 def _is_layout_table(table: etree._Element) -> bool:
-    """Old sites lay out whole pages in tables: a table holding another table is a container, not a grid."""
-    return table.find(".//table") is not None
+    """Old sites lay out whole pages in tables: a table holding a table of four rows or more, or a one-column
+    table holding tables, is a container, not a grid; a small table nested in a data cell is that cell's text."""
+    nested = [t for t in table.iter("table") if t is not table]
+    if not nested:
+        return False
+    one_column = all(len(_CELLS(tr)) <= 1 for tr in _ROWS(table))
+    return one_column or any(len(_ROWS(t)) >= 4 for t in nested)
 
 
 _REPORT_HEADING = re.compile(r"总体情况|其他需要报告的事项|存在的主要问题")
