@@ -18,7 +18,7 @@ from dashboard.parse.codes import (
     DISCLOSURE_COLUMNS,
 )
 from dashboard.store.db import open_db
-from dashboard.store.indicators import FILL_INDICATORS_SQL
+from dashboard.store.schema import rebuild_indicators
 
 KIND_SHARES = [("乡", 0.25), ("镇", 0.25), ("街道", 0.15), ("部门", 0.35)]
 FIRST_YEAR, LAST_YEAR = 2019, 2025
@@ -104,8 +104,7 @@ def build_bench_db(path: Path, n_reports: int = 100_000, seed: float = 0.42) -> 
             from reports where superseded_by is null and hash(report_id * 7) % 3 = 0
         """)
         # Rows written by SQL bypass the ingest, so fill the indicators table the way an ingest does.
-        con.execute("delete from indicators")
-        con.execute(FILL_INDICATORS_SQL.format(ids="reports"))
+        rebuild_indicators(con)
         counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
                   for t in ("agencies", "reports", "cells", "findings", "indicators")}
         con.execute("checkpoint")

@@ -29,7 +29,7 @@ def fill_appeals(found: Scan, b: Builder) -> None:
         full = [(row, cells) for row in found.appeals if (cells := row.trimmed(_N)) is not None]
         if full:
             row, cells = full[0]
-            ordered = _headers_in_order(found.appeals_labels)
+            ordered = _headers_in_order(found.labels["appeals"])
             it = iter(cells)
             for group in codes.APPEAL_GROUPS:
                 for col in codes.APPEAL_COLUMNS:

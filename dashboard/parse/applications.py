@@ -21,7 +21,7 @@ def detect_layout(found: Scan, template: str | None) -> str | None:
     if "other" in claimed:
         return "2019"
     # No row was read: the printed labels still tell which （六） rows the table has.
-    text = "|".join(found.applications_labels)
+    text = "|".join(found.labels["applications"])
     if re.search(r"不补正|缴纳费用|收费通知", text):
         return "2021"
     if "其他处理" in text:

@@ -152,8 +152,3 @@ def compile_patterns(pairs: list[tuple[str, str]] | dict[str, str]) -> list[Patt
 def application_rows(layout: str) -> list[str]:
     """Row codes of section 三 for a layout ('2019': one （六） row, '2021': three)."""
     return [code for code, _ in APPLICATION_ROWS[layout]]
-
-
-def disclosure_rows(version: str) -> list[str]:
-    """Row codes of section 二 for a version."""
-    return list(DISCLOSURE_COLUMNS[version])

@@ -101,12 +101,6 @@ def find_identity(title: str | None, preamble: list[str], prefer_title: bool = F
             year = year or y
         if agency and year:
             break
-    if year is None:
-        for line in preamble[:40]:
-            m = _PERIOD.search(_clean(line))
-            if m:
-                year, where = int(m.group(1)), "statistics period"
-                break
     return agency, year, where
 
 

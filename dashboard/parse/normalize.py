@@ -92,8 +92,3 @@ def read_number(text: str) -> CellValue | None:
     if s in _CN_ZERO:
         return CellValue(0, printed, None)
     return None
-
-
-def is_value_text(text: str) -> bool:
-    """True for a cell that holds a value, a placeholder or nothing; False for a label."""
-    return read_number(text) is not None

@@ -61,7 +61,7 @@ def parse_document(doc: Document) -> dict:
                           code="not_a_report")
     b = Builder()
     found = scan(items)
-    disc_labels = found.disclosure_labels or [lab for c in found.disclosure for lab in c.row.raw_labels]
+    disc_labels = found.labels["disclosure"] or [lab for c in found.disclosure for lab in c.row.raw_labels]
     version, markers = detect_version(disc_labels)
     layout = detect_layout(found, version)
     template = version or layout

@@ -19,7 +19,6 @@ from dashboard.parse.result import Builder
 from dashboard.parse.rows import Row, header_matches, row_from_cells, row_from_line
 
 TABLE_SECTIONS = ("disclosure", "applications", "appeals")
-_APP_PATTERNS = {layout: codes.compile_patterns(rows) for layout, rows in codes.APPLICATION_ROWS.items()}
 _APP_ALL = codes.compile_patterns(dict(codes.APPLICATION_ROWS["2019"] + codes.APPLICATION_ROWS["2021"]))
 _APP_GROUPS = [re.compile(p) for p in codes.APPLICATION_GROUPS]
 _DISC_PATTERNS = codes.compile_patterns(codes.DISCLOSURE_ROWS)
@@ -49,11 +48,9 @@ class Scan:
     app_events: list[tuple[str, Claim | Row]] = field(default_factory=list)  # ("anchor", Claim) | ("orphan", Row)
     disclosure: list[Claim] = field(default_factory=list)
     appeals: list[Row] = field(default_factory=list)
-    disclosure_labels: list[str] = field(default_factory=list)
-    applications_labels: list[str] = field(default_factory=list)
-    appeals_labels: list[str] = field(default_factory=list)
+    # Every label printed in each table section, numbers or not: what the version and header checks read.
+    labels: dict[str, list[str]] = field(default_factory=lambda: {s: [] for s in TABLE_SECTIONS})
     header_units: dict[str, str] = field(default_factory=dict)
-    ignored: list[Row] = field(default_factory=list)
 
 
 def match_application_row(row: Row) -> tuple[str, str] | None:
@@ -126,24 +123,17 @@ def scan(items: list[Item]) -> Scan:
             if not in_table_section or item.heading:
                 continue
             row = row_from_line(i, item)
-            if item.section == "disclosure":
-                out.disclosure_labels.append(normalize_label(item.text))
-            elif item.section == "appeals":
-                out.appeals_labels.append(normalize_label(item.text))
-            elif item.section == "applications":
-                out.applications_labels.append(normalize_label(item.text))
+            out.labels[item.section].append(normalize_label(item.text))
             if row is None:
                 continue
         else:
             if item.heading:
                 continue
             row = row_from_cells(i, item)
-            if item.section == "disclosure" or not any_sections:
-                out.disclosure_labels.extend(row.raw_labels)
-            if item.section == "appeals":
-                out.appeals_labels.extend(row.raw_labels)
-            elif item.section == "applications":
-                out.applications_labels.extend(row.raw_labels)
+            if in_table_section:
+                out.labels[item.section].extend(row.raw_labels)
+            elif not any_sections:  # no headings at all: any table's labels may tell the version of section 二
+                out.labels["disclosure"].extend(row.raw_labels)
         kinds = [item.section] if in_table_section else (["applications", "disclosure"] if not any_sections or
                                                           item.kind == "row" else [])
         if item.kind == "row" and not row.has_numbers and _take_header(item, row, kinds, headers, prev_header, i, out):
@@ -192,8 +182,6 @@ def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], ou
             return
     if row.has_numbers and "applications" in kinds and (row.source == "table" or not row.labels):
         out.app_events.append(("orphan", row))
-    elif row.has_numbers and kinds:
-        out.ignored.append(row)
 
 
 def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:

@@ -139,12 +139,17 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, force: bool = False) -> None
     con.executemany("insert into indicator_cells values (?, ?, ?, ?, ?, ?)", indicator_cell_rows())
     con.execute("delete from indicator_ratios")
     con.executemany("insert into indicator_ratios values (?, ?, ?, ?, ?)", indicator_ratio_rows())
-    con.execute("delete from indicators")  # the definitions changed: recompute every current report
-    con.execute(FILL_INDICATORS_SQL.format(ids="reports"))
+    rebuild_indicators(con)  # the definitions changed: recompute every current report
     con.execute("delete from indicator_defs")
     con.executemany("insert into indicator_defs values (?, ?, ?, ?, ?, ?)",
                     [[d["indicator"], d["name_zh"], d["unit"], d["definition_zh"], d.get("series_note_zh", ""),
                       d.get("formula", "")] for d in INDICATORS])
+
+
+def rebuild_indicators(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the indicators table of every current report (new definitions, or rows written by SQL)."""
+    con.execute("delete from indicators")
+    con.execute(FILL_INDICATORS_SQL.format(ids="reports"))
 
 
 def update_indicators(con: duckdb.DuckDBPyConnection, new_ids: str, superseded_ids: str | None = None) -> None:
