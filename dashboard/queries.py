@@ -182,3 +182,21 @@ def county_ratio(totals: pd.DataFrame, code: str) -> pd.DataFrame:
     den = wide[p["den"]] if p["den"] else 1.0
     value = num / den.where(den != 0) if p["den"] else num
     return pd.DataFrame({"year": wide.index, "indicator": code, "value": value.to_numpy()}).reset_index(drop=True)
+
+
+RATIO_CODES = [d["indicator"] for d in INDICATORS if "ratio" in d]
+
+
+def with_county_ratios(totals: pd.DataFrame) -> pd.DataFrame:
+    """Summed totals (year, indicator, series, value, reports) plus each ratio recomputed per year from its summed
+    components; a ratio row counts the reports that state its denominator. A rate is never summed."""
+    summed = totals[~totals["indicator"].isin(RATIO_CODES)]
+    extra = []
+    for code in RATIO_CODES:
+        ratio = county_ratio(summed[summed["series"] == "all"], code)
+        if ratio.empty:
+            continue
+        den = indicator_params(code)["den"]
+        counts = summed[(summed["indicator"] == den) & (summed["series"] == "all")].set_index("year")["reports"]
+        extra.append(ratio.assign(series="all", reports=ratio["year"].map(counts).fillna(0).astype(int)))
+    return pd.concat([summed, *extra], ignore_index=True)

@@ -13,10 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.errors import ReportError
-from dashboard.queries import county_ratio, indicator_params, run_query
+from dashboard.queries import indicator_params, run_query, with_county_ratios
 
 ALL_AGENCIES = 2**31 - 1  # quality_coverage's $limit: the pack lists every chosen agency
-RATIOS = ["disclosure_rate", "reconsideration_correction_rate"]
 OUTCOMES = ["granted", "partial", "withheld", "unavailable", "not_processed", "other_handling"]
 # Per-agency indicators of the ranking table, in column order (the first one ranks).
 RANKED = ["applications_new", "applications_total_handled", "disclosure_rate", "reconsideration_total",
@@ -80,24 +79,6 @@ class PackData:
         return str(self.defs.loc[code, "unit"])
 
 
-def with_ratios(totals: pd.DataFrame) -> pd.DataFrame:
-    """The summed totals with each ratio recomputed per year from its summed components (county_ratio).
-
-    The SQL also sums the per-report ratios, which means nothing; those rows are replaced. A ratio row counts
-    the reports that state its denominator.
-    """
-    summed = totals[~totals["indicator"].isin(RATIOS)]
-    extra = []
-    for code in RATIOS:
-        ratio = county_ratio(summed[summed["series"] == "all"], code)
-        if ratio.empty:
-            continue
-        den = indicator_params(code)["den"]
-        counts = summed[(summed["indicator"] == den) & (summed["series"] == "all")].set_index("year")["reports"]
-        extra.append(ratio.assign(series="all", reports=ratio["year"].map(counts).fillna(0).astype(int)))
-    return pd.concat([summed, *extra], ignore_index=True)
-
-
 def resolve_agencies(names: list[str] | None, db: Path) -> list[int] | None:
     """Agency ids for names, short names, aliases or ids as typed (None = every agency); an unknown name is an error."""
     if not names:
@@ -152,7 +133,7 @@ def load_pack_data(year: int, agency_ids: list[int] | None, db: Path) -> PackDat
     agencies = run_query("app_agencies", db=db)
     names = dict(zip(agencies["agency_id"].astype(int), agencies["short_name"].astype(str), strict=True))
     defs = run_query("app_indicator_defs", db=db).set_index("indicator")
-    totals = with_ratios(run_query("export_indicator_totals", db=db, agency_ids=agency_ids, year_to=year))
+    totals = with_county_ratios(run_query("export_indicator_totals", db=db, agency_ids=agency_ids, year_to=year))
     first = min(years)
     coverage = run_query("quality_coverage", db=db, year_from=first, year_to=year, kinds=None, limit=ALL_AGENCIES)
     if agency_ids:

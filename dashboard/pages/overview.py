@@ -7,10 +7,9 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.pages import common as c
-from dashboard.queries import county_ratio
+from dashboard.queries import with_county_ratios
 
 OUTCOMES = ["granted", "partial", "withheld", "unavailable", "not_processed", "other_handling"]
-RATIOS = ["disclosure_rate", "reconsideration_correction_rate"]
 
 
 def year_value(totals: pd.DataFrame, code: str, year: int) -> tuple[float | None, str | None, int, int]:
@@ -45,12 +44,6 @@ def metric(col: st.delta_generator.DeltaGenerator, totals: pd.DataFrame, defs: p
                delta_color="off" if code in ("withheld", "not_processed") else "normal")
 
 
-def with_ratios(totals: pd.DataFrame) -> pd.DataFrame:
-    """The summed totals plus the ratio indicators recomputed per year from their components."""
-    extra = [county_ratio(totals[totals["series"] == "all"], code).assign(series="all", reports=0) for code in RATIOS]
-    return pd.concat([totals, *extra], ignore_index=True)
-
-
 def main() -> None:
     """Render the page."""
     st.title("总览")
@@ -65,7 +58,7 @@ def main() -> None:
         kinds = c.pick_kinds()
     scope = c.scope_label(kinds)
     reports = c.q("overview_reports_by_year", kinds=kinds).set_index("year")
-    totals = with_ratios(c.q("overview_indicators_of_year", year=year, kinds=kinds))
+    totals = with_county_ratios(c.q("overview_indicators_of_year", year=year, kinds=kinds))
 
     st.subheader(f"{year}年 · {scope}")
     row = reports.loc[year] if year in reports.index else None
