@@ -1,7 +1,9 @@
-"""The DuckDB schema: versioned migrations for tables, and derived objects (views, indicator_defs) rebuilt on open.
+"""The DuckDB schema: versioned migrations for tables, and derived objects rebuilt on open when their definition
+changed (views, indicator_defs, and the indicators table recomputed from cells).
 
-Tables change only through a new entry at the end of MIGRATIONS (never edit an applied one). Views are derived,
-so they are replaced on every writable open: changing a view or an indicator needs no migration.
+Tables change only through a new entry at the end of MIGRATIONS (never edit an applied one). Derived objects are
+rebuilt on a writable open whose digest differs: changing a view or an indicator needs no migration. The
+indicators table holds one row per (current report, indicator); each write keeps it in step (update_indicators).
 """
 
 from __future__ import annotations
