@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import uuid
 from pathlib import Path
 
 import streamlit as st
@@ -23,14 +25,41 @@ PAGES = [
 ]
 
 
+LOG = logging.getLogger("nianbao.app")
+
+
 def main() -> None:
-    """Set up the page and run the chosen one."""
+    """Set up the page, draw the scope bar every page shares, and run the chosen page."""
     st.set_page_config(page_title="政府信息公开年报", page_icon=":material/bar_chart:", layout="wide")
     pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview")) for f, t, i, u in PAGES]
     nav = st.navigation(pages)
     st.sidebar.caption("政府信息公开工作年度报告 · 统计与核对")
+    guarded(lambda: _scope_and_page(nav))
+
+
+def _scope_and_page(nav: st.navigation) -> None:  # type: ignore[valid-type]
+    from dashboard.pages.scope_bar import scope_bar
+
+    view = scope_bar()
+    st.session_state["_view"] = view
     _simulated_note()
+    for notice in view.notices:
+        st.warning(notice, icon=":material/link_off:")
     nav.run()
+
+
+def guarded(run) -> None:  # noqa: ANN001
+    """Run a page; an unexpected error shows a Chinese message and an error id, the traceback goes to the log.
+
+    st.stop / st.rerun are BaseExceptions and pass through.
+    """
+    try:
+        run()
+    except Exception:
+        error_id = uuid.uuid4().hex[:8]
+        LOG.exception("page error %s", error_id)
+        st.error(f"页面出现内部错误，已记录（错误编号 {error_id}）。请刷新页面或调整数据范围后重试；"
+                 "如仍出现，请将错误编号告知系统管理员。")
 
 
 def _simulated_note() -> None:

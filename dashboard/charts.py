@@ -23,7 +23,7 @@ BROWSER = "/usr/bin/chromium"
 PNG_SCALE = 3
 COLORS = ["#1f5fa8", "#d9822b", "#2e8b57", "#b03a48", "#6a4c93", "#3aa6b9", "#8c6d31", "#5f6b7a"]
 SERIES_ZH = {"all": "", "2019": "2019年版口径", "2021": "2021年版口径"}
-STATUS_ZH = {"published": "已公开", "superseded": "已公开（有更正版）", "missing": "缺报"}
+STATUS_ZH = {"published": "已公开", "superseded": "已公开（有更正版）", "missing": "缺报", "not_due": "未到期"}
 
 pio.templates["nianbao"] = go.layout.Template(
     layout=go.Layout(
@@ -72,41 +72,42 @@ def _series_label(scope: str, series: str, n_series: int) -> str:
     return f"{scope}（{note}）" if note and n_series > 1 else scope
 
 
-def trend_figure(data: pd.DataFrame, title: str, unit: str, series_note: str = "") -> go.Figure:
-    """Lines per (scope, series) over years; gaps stay gaps; a dotted marker and note at each break of series.
+def trend_figure(data: pd.DataFrame, title: str, unit: str, markers: Sequence[tuple[int, str]] = (),
+                 sparse_years: Sequence[int] = ()) -> go.Figure:
+    """One line per scope over years: gaps stay gaps, a year with too few reports is drawn hollow and labelled
+    数据不全, and a dotted marker with its note stands where the definition changed.
 
-    data: columns scope, year, series, value (rows of trend_indicator).
+    data: columns scope, year, value (rows of trend_indicator); markers: (first year of the new definition, note).
     """
     fig = go.Figure()
     d = data.dropna(subset=["year"]).copy()
     d["year"] = d["year"].astype(int)
-    n_series = d["series"].nunique()
     fmt = _value_format(unit)
-    for i, (scope, by_scope) in enumerate(d.groupby("scope", sort=False)):
-        for series, part in by_scope.groupby("series", sort=True):
-            years = range(part["year"].min(), part["year"].max() + 1)
-            # Reindex to every year of the series' span so that a missing year is a None (a gap), never joined.
-            values = part.groupby("year")["value"].sum(min_count=1).reindex(years)
-            fig.add_trace(go.Scatter(
-                x=list(years), y=[None if pd.isna(v) else float(v) for v in values],
-                mode="lines+markers", connectgaps=False, name=_series_label(str(scope), series, n_series),
-                line={"color": COLORS[i % len(COLORS)], "dash": "solid" if series in ("all", "2021") else "dash"},
-                hovertemplate=f"%{{x}}年：%{{y:{fmt}}}<extra>%{{fullData.name}}</extra>"))
-    for year in series_breaks(d):
+    sparse = {int(y) for y in sparse_years}
+    for i, (scope, part) in enumerate(d.groupby("scope", sort=False)):
+        years = list(range(part["year"].min(), part["year"].max() + 1))
+        # Reindex to every year of the span so that a missing year is a None (a gap), never joined.
+        values = part.groupby("year")["value"].sum(min_count=1).reindex(years)
+        ys = [None if pd.isna(v) else float(v) for v in values]
+        color = COLORS[i % len(COLORS)]
+        fig.add_trace(go.Scatter(
+            x=years, y=ys, mode="lines+markers", connectgaps=False, name=str(scope),
+            customdata=[f"{y}年" + ("（数据不全）" if y in sparse else "") for y in years],
+            marker={"symbol": ["circle-open" if y in sparse else "circle" for y in years], "size": 10,
+                    "color": color, "line": {"width": 2, "color": color}},
+            line={"color": color},
+            hovertemplate=f"%{{customdata}}：%{{y:{fmt}}}<extra>%{{fullData.name}}</extra>"))
+        for y, val in zip(years, ys, strict=True):
+            if y in sparse and val is not None:
+                fig.add_annotation(x=y, y=val, text="数据不全", showarrow=False, yshift=16,
+                                   font={"size": 12, "color": "#8a6d3b"})
+    for year, note in markers:
         fig.add_vline(x=year - 0.5, line={"dash": "dot", "color": "#8a6d3b"})
-        fig.add_annotation(x=year - 0.5, y=1, yref="paper", text=series_note or "口径变化（序列断点）",
-                           showarrow=False, xanchor="left", yanchor="top", font={"size": 11, "color": "#8a6d3b"})
+        fig.add_annotation(x=year - 0.5, y=1, yref="paper", text=note, showarrow=False, xanchor="left",
+                           yanchor="top", font={"size": 12, "color": "#8a6d3b"})
     fig.update_xaxes(dtick=1, tickformat="d", ticksuffix="年")
     fig.update_yaxes(tickformat=".0%" if unit == "比率" else None, rangemode="tozero")
     return finish(fig, title, unit)
-
-
-def series_breaks(data: pd.DataFrame) -> list[int]:
-    """First years of every series that starts after another one (where a trend changes meaning)."""
-    if data.empty or data["series"].nunique() < 2:
-        return []
-    starts = data.groupby("series")["year"].min().sort_values()
-    return [int(y) for y in starts.iloc[1:] if y > starts.iloc[0]]
 
 
 def ranking_figure(data: pd.DataFrame, title: str, unit: str, top: int = 30) -> go.Figure:

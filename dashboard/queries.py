@@ -200,3 +200,30 @@ def with_county_ratios(totals: pd.DataFrame) -> pd.DataFrame:
         counts = summed[(summed["indicator"] == den) & (summed["series"] == "all")].set_index("year")["reports"]
         extra.append(ratio.assign(series="all", reports=ratio["year"].map(counts).fillna(0).astype(int)))
     return pd.concat([summed, *extra], ignore_index=True)
+
+
+def definition_markers(code: str, rows: pd.DataFrame) -> list[tuple[int, str]]:
+    """Where a series that spans both versions changed definition: (first year most reports used the 2021 version,
+    note naming both columns). rows: a trend (columns year, reports_2019, reports_2021), total or per agency."""
+    versions = indicator_def(code).get("versions_zh")
+    if not versions or rows.empty:
+        return []
+    by_year = rows.groupby("year")[["reports_2019", "reports_2021"]].sum().sort_index()
+    by_year = by_year[(by_year["reports_2019"] + by_year["reports_2021"]) > 0]
+    old = by_year["reports_2019"] >= by_year["reports_2021"]
+    for (_, was_old), (year, is_old) in zip(old.iloc[:-1].items(), old.iloc[1:].items(), strict=True):
+        if was_old and not is_old:
+            return [(int(year), f"{int(year)}年起口径：“{versions['2019']}”→“{versions['2021']}”")]
+    return []
+
+
+def mixed_version_note(row: pd.Series) -> str:
+    """'含2019年版口径3份' when a year's total counts reports of both versions, else ''."""
+    if row.get("reports_2019", 0) and row.get("reports_2021", 0):
+        return f"含2019年版口径{int(row['reports_2019'])}份"
+    return ""
+
+
+def sparse_years(coverage: pd.DataFrame) -> list[int]:
+    """Years holding fewer than half of the reports expected of the scope (rows of coverage_by_year)."""
+    return [int(r.year) for r in coverage.itertuples() if r.expected and r.received * 2 < r.expected]

@@ -1,32 +1,24 @@
--- quality_coverage_counts: how many agency-years are published, superseded (published, an older version
--- replaced) or missing, by the rules of quality_coverage.
--- Parameters: $year_from, $year_to (INTEGER), $kinds (VARCHAR[] or NULL).
+-- quality_coverage_counts: how many agency-years of one scope are published, superseded, missing or not yet due,
+-- by the rules of quality_coverage.
+-- Parameters: $regions (VARCHAR[] or NULL), $kinds (VARCHAR[] or NULL), $agency_ids (INTEGER[] or NULL),
+--   $year_from, $year_to, $due_through (INTEGER).
 -- Grain: one row per status.
 with chosen as (
-  select agency_id, in_registry, expected_from, expected_to from agencies where $kinds is null or list_contains($kinds, kind)
-),
-years as (select range as year from range($year_from, $year_to + 1)),
-spans as (
-  select agency_id, min(year) as first_year, max(year) as last_year
-  from reports where superseded_by is null group by agency_id
-),
-versions as (
-  select agency_id, year, count(*) as versions, count(*) filter (where superseded_by is null) as current
-  from reports
-  where year between $year_from and $year_to
-  group by agency_id, year
+  select agency_id
+  from agencies
+  where ($regions is null or list_contains($regions, region))
+    and ($kinds is null or list_contains($kinds, kind))
+    and ($agency_ids is null or list_contains($agency_ids, agency_id))
 ),
 final as (
-  select case when v.current > 0 and v.versions > 1 then 'superseded'
-              when v.current > 0 then 'published'
-              when (coalesce(c.in_registry, false) and y.year between coalesce(c.expected_from, y.year)
-                                                        and coalesce(c.expected_to, y.year))
-                   or y.year between s.first_year and s.last_year then 'missing'
+  select case when g.report_id is not null and g.versions > 1 then 'superseded'
+              when g.report_id is not null then 'published'
+              when g.owed and g.year <= $due_through then 'missing'
+              when g.owed then 'not_due'
          end as status,
          count(*) as agency_years
-  from chosen c cross join years y
-  left join spans s using (agency_id)
-  left join versions v on v.agency_id = c.agency_id and v.year = y.year
+  from chosen c join agency_years g using (agency_id)
+  where g.year between $year_from and $year_to
   group by 1
 )
 select * from final where status is not null order by status

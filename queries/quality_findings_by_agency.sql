@@ -1,5 +1,5 @@
 -- quality_findings_by_agency: the agencies with the most findings over a range of years (current reports).
--- Parameters: $year_from, $year_to (INTEGER), $kinds (VARCHAR[] or NULL), $statuses (VARCHAR[] or NULL = all),
+-- Parameters: $regions (VARCHAR[] or NULL = every region), $agency_ids (INTEGER[] or NULL), $year_from, $year_to (INTEGER), $kinds (VARCHAR[] or NULL), $statuses (VARCHAR[] or NULL = all),
 --   $limit (INTEGER, how many agencies).
 -- Grain: one row per agency, most findings first (errors counted apart).
 with final as (
@@ -8,6 +8,8 @@ with final as (
   from findings f join current_reports r using (report_id)
   where r.year between $year_from and $year_to
     and ($kinds is null or list_contains($kinds, r.kind))
+    and ($regions is null or list_contains($regions, r.region))
+    and ($agency_ids is null or list_contains($agency_ids, r.agency_id))
     and ($statuses is null or list_contains($statuses, f.status))
   group by all
 )

@@ -1,5 +1,5 @@
 -- quality_findings_list: the findings themselves (for review), newest year first, errors first, capped at $limit.
--- Parameters: $year_from, $year_to (INTEGER), $kinds (VARCHAR[] or NULL), $statuses (VARCHAR[] or NULL),
+-- Parameters: $regions (VARCHAR[] or NULL = every region), $agency_ids (INTEGER[] or NULL), $year_from, $year_to (INTEGER), $kinds (VARCHAR[] or NULL), $statuses (VARCHAR[] or NULL),
 --   $rules (VARCHAR[] or NULL = every rule), $limit (INTEGER).
 -- Grain: one row per finding of a current report.
 with final as (
@@ -8,6 +8,8 @@ with final as (
   from findings f join current_reports r using (report_id)
   where r.year between $year_from and $year_to
     and ($kinds is null or list_contains($kinds, r.kind))
+    and ($regions is null or list_contains($regions, r.region))
+    and ($agency_ids is null or list_contains($agency_ids, r.agency_id))
     and ($statuses is null or list_contains($statuses, f.status))
     and ($rules is null or list_contains($rules, f.rule))
 )

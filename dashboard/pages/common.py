@@ -60,6 +60,12 @@ def iq(name: str, indicator: str, **params: Any) -> pd.DataFrame:
     return q(name, **indicator_params(indicator), **params)
 
 
+def meta() -> dict[str, str]:
+    """The settings stored with the data (home_county, as_of)."""
+    table = q("app_meta")
+    return {str(k): str(v) for k, v in zip(table["key"], table["value"], strict=True)}
+
+
 def indicator_defs() -> pd.DataFrame:
     """The indicator catalogue (indicator_defs), indexed by code."""
     return q("app_indicator_defs").set_index("indicator")

@@ -1,72 +1,134 @@
-"""对比: which agencies stand out — a ranking for one year, the agency × year matrix, small multiples."""
+"""对比: which units stand out — rankings (like with like), the unit × year matrix, small multiples.
+
+A ranking compares 乡镇 with 乡镇, 街道 with 街道, 部门 with 部门 (one tab each), shows 名次, 上年名次 and the change,
+the top and the bottom, and keeps every unit that owes a report: one that did not report stays at the bottom
+marked 未报, one whose figure is suspect is marked 存疑未计 (unless 含存疑数值 is on).
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts
+from dashboard import scope as sc
 from dashboard.pages import common as c
+from dashboard.pages.scope_bar import View, view
 
 VIEWS = {"ranking": "排名", "heatmap": "单位×年度", "multiples": "分单位小图"}
+STATUS_ZH = {"ranked": "", "held": "存疑未计", "blank": "未填此项", "missing": "未报"}
+
+
+def rank_change(rank: object, previous: object) -> str:
+    """↑3 / ↓2 / 持平 / 新 (no rank last year) / — (no rank this year)."""
+    if rank is None or pd.isna(rank):
+        return "—"
+    if previous is None or pd.isna(previous):
+        return "新"
+    d = int(previous) - int(rank)
+    return f"↑{d}" if d > 0 else f"↓{-d}" if d < 0 else "持平"
+
+
+def ranking_table(data: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The ranking as a leader reads it."""
+    return pd.DataFrame({
+        "名次": [("" if pd.isna(r) else str(int(r))) for r in data["rank"]],
+        "上年名次": [("" if pd.isna(r) else str(int(r))) for r in data["previous_rank"]],
+        "名次变化": [rank_change(r, p) for r, p in zip(data["rank"], data["previous_rank"], strict=True)],
+        "单位": data["short_name"],
+        "类型": data["kind"],
+        "数值": [c.format_value(x, unit) for x in data["value"]],
+        "上年": [c.format_value(x, unit) for x in data["previous"]],
+        "变化": [c.format_value(x, unit) if pd.isna(x) or unit == "比率" else f"{x:+,.0f}" for x in data["change"]],
+        "状态": data["status"].map(STATUS_ZH),
+    })
+
+
+def ranking(v: View, code: str, name: str, unit: str) -> None:
+    """One ranking per group of like units present in the scope."""
+    year = int(v.year)
+    kinds_in_scope = list(v.scope.kinds) if v.scope.kinds else list(sc.KINDS)
+    groups = {g: [k for k in ks if k in kinds_in_scope] for g, ks in sc.KIND_GROUPS.items()}
+    groups = {g: ks for g, ks in groups.items() if ks}
+    frames = {g: c.iq("compare_ranking", code, year=year, due_through=v.due_through,
+                      **v.scope.with_kinds(ks).params()) for g, ks in groups.items()}
+    frames = {g: f for g, f in frames.items() if not f.empty}
+    if not frames:
+        st.warning(f"{year}年所选范围（{v.label}）没有单位的报告。")
+        return
+    n = st.slider("显示前/后各几名", 3, 30, 10, key="w_rank_n")
+    tabs = st.tabs([f"{g}（{len(f)}个）" for g, f in frames.items()])
+    for tab, (group, data) in zip(tabs, frames.items(), strict=True):
+        with tab:
+            ranked = data[data["status"] == "ranked"]
+            label = f"{v.label} · {group}"
+            if ranked.empty:
+                st.info(f"{group}：{year}年没有可排名的数值。")
+            else:
+                top = ranked.head(n)
+                c.show_chart(charts.ranking_figure(top, charts.chart_title(f"{name}前{len(top)}名", [year], label),
+                                                   unit), f"ranking_top_{group}")
+                if len(ranked) > n:
+                    bottom = ranked.tail(n)
+                    c.show_chart(charts.ranking_figure(bottom, charts.chart_title(f"{name}后{len(bottom)}名", [year],
+                                                                                label), unit),
+                                 f"ranking_bottom_{group}")
+            st.dataframe(ranking_table(data, unit), hide_index=True, width="stretch")
+            missing = int((data["status"] == "missing").sum())
+            held = int((data["status"] == "held").sum())
+            notes = []
+            if missing:
+                notes.append(f"{missing}个单位未报，列在最后")
+            if held:
+                notes.append(f"{held}个单位的数值存疑，未参加排名（可在侧栏打开“含存疑数值”）")
+            if notes:
+                st.caption("；".join(notes) + "。")
+
+
+def matrix(v: View, code: str, name: str, unit: str, kind: str) -> None:
+    """The unit × year heatmap or the small multiples over the scope bar's years."""
+    data = c.iq("compare_agency_year", code, year_from=v.year_from, year_to=v.year, **v.params())
+    if data["value"].notna().sum() == 0:
+        st.warning(f"所选范围（{v.label}）没有报告填报“{name}”。")
+        return
+    limit = 60 if kind == "heatmap" else 16
+    if not v.scope.agency_ids:
+        # Too many units for one chart: the ones with the largest totals over the range, named as such.
+        order = data.groupby("short_name")["value"].sum(min_count=1).sort_values(ascending=False)
+        keep = list(order.index[:limit])
+        data = data[data["short_name"].isin(keep)]
+        if len(order) > limit:
+            st.caption(f"共{len(order)}个单位，图中为合计最大的{limit}个；可在侧栏“单位”中指定。")
+    years = range(int(v.year_from), int(v.year) + 1)
+    title = charts.chart_title(name, years, f"{v.label}·分单位")
+    if kind == "heatmap":
+        c.show_chart(charts.heatmap_figure(data, title, unit), "heatmap")
+        st.caption("空格表示该年没有报告、报告未填此项或数值存疑未计入，不是0。")
+    else:
+        c.show_chart(charts.small_multiples_figure(data, title, unit), "multiples")
+        st.caption("没有数值的年份不相连。")
+    if int(data["held"].sum()) and not v.scope.include_suspect:
+        st.caption(f"另有 {int(data['held'].sum())} 个存疑数值未显示（见“数据质量”）。")
 
 
 def main() -> None:
     """Render the page."""
     st.title("对比")
-    available = c.years()
-    if not available:
+    v = view()
+    if v.year is None:
         c.no_data()
     defs = c.indicator_defs()
-    top = st.columns([2, 2, 3])
+    top = st.columns([2, 3])
     with top[0]:
         code = c.pick_indicator(defs)
     with top[1]:
-        kinds = c.pick_kinds()
-    with top[2]:
-        view = c.pick_choice(VIEWS, "view", "视图", "ranking")
+        kind = c.pick_choice(VIEWS, "view", "视图", "ranking")
     c.explain_indicator(defs, code)
     name, unit = str(defs.loc[code, "name_zh"]), str(defs.loc[code, "unit"])
-    scope = c.scope_label(kinds)
-
-    if view == "ranking":
-        year = c.pick_year(available)
-        data = c.iq("compare_ranking", code, year=year, kinds=kinds)
-        if data["value"].notna().sum() == 0:
-            st.warning(f"{year}年没有报告填报“{name}”。")
-            return
-        c.show_chart(charts.ranking_figure(data, charts.chart_title(f"{name}排名", [year], scope), unit), "ranking")
-        shown = data.assign(数值=[c.format_value(v, unit) for v in data["value"]],
-                            上年=[c.format_value(v, unit) for v in data["previous"]],
-                            变化=[c.format_value(v, unit) for v in data["change"]])
-        st.dataframe(shown.rename(columns={"rank": "名次", "short_name": "单位", "kind": "类型"})[
-            ["名次", "单位", "类型", "数值", "上年", "变化"]], hide_index=True, width="stretch")
-        return
-
-    year_from, year_to = c.pick_years(available)
-    table = c.agencies()
-    in_kinds = table if not kinds else table[table["kind"].isin(kinds)]
-    chosen = c.pick_agencies(in_kinds[in_kinds["reports"] > 0], placeholder="全部单位（按数值取前列）")
-    data = c.iq("compare_agency_year", code, year_from=year_from, year_to=year_to, kinds=kinds, agency_ids=chosen)
-    if data["value"].notna().sum() == 0:
-        st.warning(f"所选范围内没有报告填报“{name}”。")
-        return
-    limit = 60 if view == "heatmap" else 16
-    if not chosen:
-        # Too many agencies for one chart: the ones with the largest totals over the range, named as such.
-        order = data.groupby("short_name")["value"].sum(min_count=1).sort_values(ascending=False)
-        keep = list(order.index[:limit])
-        data = data[data["short_name"].isin(keep)]
-        if len(order) > limit:
-            st.caption(f"共{len(order)}个单位，图中为合计最大的{limit}个；可在“单位”中指定。")
-    years = range(year_from, year_to + 1)
-    if view == "heatmap":
-        title = charts.chart_title(name, years, f"{scope}·分单位")
-        c.show_chart(charts.heatmap_figure(data, title, unit), "heatmap")
-        st.caption("空格表示该年没有报告或报告未填此项，不是0。")
+    if kind == "ranking":
+        ranking(v, code, name, unit)
     else:
-        title = charts.chart_title(name, years, f"{scope}·分单位")
-        c.show_chart(charts.small_multiples_figure(data, title, unit), "multiples")
-        st.caption("虚线为2019年版口径；口径不同的年份不相连。")
+        matrix(v, code, name, unit, kind)
 
 
 main()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import scope as sc
 from dashboard.checks.labels import TABLE_ZH, cell_label
 from dashboard.pages import common as c
 from dashboard.pages.report_tables import marked_cells, report_table, styled
+from dashboard.pages.scope_bar import url_int, url_text, view
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示", "info": "信息"}
 STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已排除"}
@@ -19,8 +21,11 @@ def pick_report(reports: pd.DataFrame) -> int:
     ids = [int(r) for r in reports["report_id"]]
     labels = {int(r.report_id): f"{r.year}年 · {'现行版' if r.is_current else '已被更正版替换'} · {r.source_name}"
               for r in reports.itertuples()}
-    wanted = st.query_params.get("report")
-    default = int(wanted) if wanted and wanted.isdigit() and int(wanted) in labels else ids[0]
+    raw = url_text("report")
+    wanted = url_int(raw)
+    if raw is not None and wanted not in labels:
+        st.warning(f"链接中的报告编号“{raw[:24]}”不属于这个单位，已改为显示其最新报告。")
+    default = wanted if wanted in labels else ids[0]
     value = st.selectbox("报告", ids, index=ids.index(default), format_func=labels.get, key="w_report")
     if st.query_params.get("report") != str(value):
         st.query_params["report"] = str(value)
@@ -43,22 +48,41 @@ def show_findings(findings: pd.DataFrame) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
+def pick_agency(table: pd.DataFrame) -> int:
+    """One unit of the scope (URL ?unit=3); the scope bar's single chosen unit, else the first with reports."""
+    ids = [int(a) for a in table["agency_id"]]
+    names = dict(zip(ids, table["short_name"], strict=True))
+    chosen = view().scope.agency_ids
+    raw = url_text("unit")
+    wanted = url_int(raw)
+    if raw is not None and wanted not in names:
+        st.warning(f"链接中的单位编号“{raw[:24]}”不在所选范围内，已改为显示{names[ids[0]]}。")
+        wanted = None
+    default = wanted if wanted in names else (chosen[0] if chosen and chosen[0] in names else ids[0])
+    value = st.selectbox("单位", ids, index=ids.index(default), format_func=lambda a: names.get(a, ""), key="w_unit")
+    if st.query_params.get("unit") != str(value):
+        st.query_params["unit"] = str(value)
+    return int(value)
+
+
 def main() -> None:
     """Render the page."""
     st.title("单位详情")
+    v = view()
     table = c.agencies()
     table = table[table["reports"] > 0]
+    if v.scope.region:
+        table = table[table["region"].isin(sc.RegionTree.load().below(v.scope.region))]
+    if v.scope.kinds:
+        table = table[table["kind"].isin(v.scope.kinds)]
+    if v.scope.agency_ids:
+        table = table[table["agency_id"].isin(v.scope.agency_ids)]
     if table.empty:
-        c.no_data()
-    kinds = c.pick_kinds()
-    if kinds:
-        table = table[table["kind"].isin(kinds)]
-        if table.empty:
-            c.no_data("所选类型没有单位的报告。")
-    agency = c.pick_agency(table)
+        c.no_data(f"所选范围（{v.label}）没有单位的报告。")
+    agency = pick_agency(table)
     info = table[table["agency_id"] == agency].iloc[0]
-    st.caption(f"{info['name']} · {info['kind']} · {info['region'] or '地区未注明'}"
-               + (" · 模拟数据" if bool(info["simulated"]) else ""))
+    st.text(f"{info['name']} · {info['kind']} · {info['region'] or '地区未注明'}"
+            + (" · 模拟数据" if bool(info["simulated"]) else ""))
     reports = c.q("detail_reports_of_agency", agency_id=agency)
     overview = reports.assign(年度=reports["year"], 格式=reports["template"] + "年版",
                               状态=reports["is_current"].map({True: "现行版", False: "已被替换"}),
@@ -82,8 +106,8 @@ def main() -> None:
 
     sections = c.q("detail_report_sections", report_id=report_id)
     for s in sections.itertuples():
-        with st.expander(SECTION_ZH.get(s.code, s.code)):
-            st.write(s.body)
+        with st.expander(SECTION_ZH.get(s.code, "其他内容")):
+            st.text(s.body)  # report text is text: never Markdown or HTML (links and images stay inert)
 
     st.markdown("**版本记录**")
     versions = reports[reports["year"] == rep["year"]]
@@ -93,8 +117,9 @@ def main() -> None:
     source = c.q("detail_report_source", report_id=report_id)
     if not source.empty and source.iloc[0]["source_bytes"] is not None:
         src = source.iloc[0]
-        st.download_button(f"下载原件：{src['source_name']}", data=bytes(src["source_bytes"]),
-                           file_name=str(src["source_name"]), key="source_download")
+        st.text(f"原件文件：{src['source_name']}")
+        st.download_button("下载原件", data=bytes(src["source_bytes"]), file_name=str(src["source_name"]),
+                           key="source_download")
 
 
 main()

@@ -1,4 +1,8 @@
-"""总览: the chosen year's figures for the chosen agencies, with the change against the year before."""
+"""总览: the chosen year's figures for the chosen scope, with the change against the year before.
+
+Every figure is a total over the scope of the scope bar (the home county by default), says how many of the expected
+reports it holds, and leaves out values flagged as suspect unless 含存疑数值 is on — saying so beside the figure.
+"""
 
 from __future__ import annotations
 
@@ -7,80 +11,95 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.pages import common as c
-from dashboard.queries import with_county_ratios
+from dashboard.pages.scope_bar import view
 
 OUTCOMES = ["granted", "partial", "withheld", "unavailable", "not_processed", "other_handling"]
 
 
-def year_value(totals: pd.DataFrame, code: str, year: int) -> tuple[float | None, str | None, int, int]:
-    """(value, series, reports stating it, reports of another series) of one indicator in one year.
-
-    When a year mixes both versions of the format (late adopters), the series most reports use is shown and the
-    others are counted, never added: their cells mean different things.
-    """
-    rows = totals[(totals["indicator"] == code) & (totals["year"] == year) & totals["value"].notna()]
-    if rows.empty:
-        return None, None, 0, 0
-    main = rows.sort_values("reports", ascending=False).iloc[0]
-    return float(main["value"]), str(main["series"]), int(main["reports"]), int(rows["reports"].sum() - main["reports"])
+def figure(totals: pd.DataFrame, code: str, year: int) -> pd.Series | None:
+    """The scope's total of one indicator in one year (a row of scope_indicator_totals), or None."""
+    rows = totals[(totals["indicator"] == code) & (totals["year"] == year)]
+    return None if rows.empty else rows.iloc[0]
 
 
 def metric(col: st.delta_generator.DeltaGenerator, totals: pd.DataFrame, defs: pd.DataFrame, code: str,
            year: int) -> None:
-    """One st.metric with the year-on-year change; no change shown across a break of series."""
+    """One st.metric with the year-on-year change, and beside it what the figure left out or mixed."""
     unit = str(defs.loc[code, "unit"])
-    value, series, n, other = year_value(totals, code, year)
-    before, series_before, _, _ = year_value(totals, code, year - 1)
-    delta, help_ = None, str(defs.loc[code, "definition_zh"])
-    if value is not None and before is not None and series == series_before:
-        d = value - before
-        delta = f"{d * 100:+.1f}个百分点" if unit == "比率" else f"{d:+,.2f}" if unit in ("万元", "按原件") else f"{d:+,.0f}"
-    elif value is not None and before is not None:
-        help_ += "（与上年口径不同，不计算变化）"
-    if other:
-        help_ += f"（另有{other}份报告按另一版格式填报，未计入）"
+    now, before = figure(totals, code, year), figure(totals, code, year - 1)
+    value = None if now is None else now["value"]
+    prior = None if before is None else before["value"]
+    help_ = str(defs.loc[code, "definition_zh"])
+    delta = None
+    if value is not None and not pd.isna(value) and prior is not None and not pd.isna(prior):
+        d = float(value) - float(prior)
+        delta = f"{d * 100:+.1f}个百分点" if unit == "比率" else f"{d:+,.2f}" if unit == "万元" else f"{d:+,.0f}"
     label = str(defs.loc[code, "name_zh"]) + ("" if unit in ("比率", "按原件") else f"（{unit}）")
-    col.metric(label, c.format_value(value, unit), delta, help=help_ + (f" — {n}份报告" if n else ""),
-               delta_color="off" if code in ("withheld", "not_processed") else "normal")
+    shown = "不合计" if unit == "按原件" and now is not None else c.format_value(value, unit)
+    col.metric(label, shown, delta, help=help_, delta_color="off" if code in ("withheld", "not_processed") else "normal")
+    notes = []
+    if now is not None:
+        notes.append(f"{int(now['reports'])}份报告")
+        if unit == "按原件":
+            notes.append("金额单位不统一，按单位列示")
+        if now["reports_2019"] and now["reports_2021"]:
+            notes.append(f"含2019年版口径{int(now['reports_2019'])}份")
+        if now["held_back"]:
+            notes.append(f"另有{int(now['held_back'])}个存疑数值未计入")
+    elif before is not None and before["held_back"]:
+        notes.append("存疑数值未计入")
+    if before is not None and now is not None and before["held_back"] and delta:
+        notes.append(f"上年另有{int(before['held_back'])}个存疑数值未计入")
+    if notes:
+        col.caption("；".join(notes))
 
 
 def main() -> None:
     """Render the page."""
     st.title("总览")
-    available = c.years()
-    if not available:
+    v = view()
+    if v.year is None:
         c.no_data()
+    year = v.year
     defs = c.indicator_defs()
-    left, right = st.columns([1, 2])
-    with left:
-        year = c.pick_year(available)
-    with right:
-        kinds = c.pick_kinds()
-    scope = c.scope_label(kinds)
-    reports = c.q("overview_reports_by_year", kinds=kinds).set_index("year")
-    totals = with_county_ratios(c.q("overview_indicators_of_year", year=year, kinds=kinds))
+    totals = c.q("scope_indicator_totals", **v.params(), year_from=year - 1, year_to=year)
+    coverage = c.q("coverage_by_year", **v.filters(), year_from=year - 1, year_to=year, due_through=v.due_through)
+    cov = coverage.set_index("year")
 
-    st.subheader(f"{year}年 · {scope}")
-    row = reports.loc[year] if year in reports.index else None
-    prev = reports.loc[year - 1] if year - 1 in reports.index else None
+    st.subheader(f"{year}年 · {v.label}")
+    row = cov.loc[year]
+    received, expected, missing = int(row["received"]), int(row["expected"]), int(row["missing"])
+    prev_received = int(cov.loc[year - 1, "received"]) if year - 1 in cov.index else None
     cols = st.columns(4)
-    received = int(row["received"]) if row is not None else 0
-    expected = int(row["expected"]) if row is not None else 0
-    cols[0].metric("收到报告（份）", f"{received}", None if prev is None else f"{received - int(prev['received']):+d}",
-                   help="本年度已入库的现行报告份数（更正版替换原版，只计一次）")
-    cols[1].metric("应报单位（个）", f"{expected}", help="登记在册的单位，或此前此后都有报告的单位")
-    cols[2].metric("缺报（个）", f"{max(expected - int(row['agencies_reporting']), 0) if row is not None else 0}",
-                   delta_color="off")
+    cols[0].metric("收到报告（份）", f"{received} / {expected}",
+                   None if prev_received is None else f"{received - prev_received:+d}",
+                   help="本年度已入库的现行报告 / 应报单位数（更正版替换原版，只计一次）")
+    if bool(row["due"]):
+        cols[1].metric("缺报（个）", f"{missing}", help="应报而未收到报告的单位（报送期限已过）")
+        if missing:
+            cols[1].page_link("pages/quality.py", label="查看缺报名单", icon=":material/list:")
+    else:
+        cols[1].metric("缺报（个）", "未到期", help=f"{year}年度报告应于{year + 1}年1月31日前公布，尚未到期，不计缺报。")
+    held_total = int(totals.loc[totals["year"] == year, "held_back"].sum()) if not totals.empty else 0
+    cols[2].metric("存疑数值未计入（个）", f"{held_total}" if not v.scope.include_suspect else "已计入",
+                   help="被核对规则判为存疑的数值（疑似单位错填、合计不符、读取存疑）默认不计入合计。")
+    if held_total and not v.scope.include_suspect:
+        cols[2].page_link("pages/quality.py", label="查看存疑数值", icon=":material/fact_check:")
     metric(cols[3], totals, defs, "normative_docs_issued", year)
+    if expected and received * 2 < expected:
+        st.warning(f"{year}年只收到 {received} / {expected} 份应报报告，以下合计数据不全。")
 
     st.markdown("#### 依申请公开")
     cols = st.columns(4)
     for col, code in zip(cols, ["applications_new", "applications_total_handled", "disclosure_rate",
                                 "applications_carried_over"], strict=True):
         metric(col, totals, defs, code, year)
-    mix = {str(defs.loc[k, "name_zh"]): year_value(totals, k, year)[0] for k in OUTCOMES}
-    if any(v for v in mix.values()):
-        title = charts.chart_title("申请办理结果构成", [year], scope)
+    mix = {}
+    for k in OUTCOMES:
+        f = figure(totals, k, year)
+        mix[str(defs.loc[k, "name_zh"])] = None if f is None or pd.isna(f["value"]) else float(f["value"])
+    if any(val for val in mix.values()):
+        title = charts.chart_title("申请办理结果构成", [year], v.label)
         c.show_chart(charts.outcome_mix_figure(mix, title), "overview_mix")
 
     st.markdown("#### 复议诉讼")
@@ -94,12 +113,13 @@ def main() -> None:
     for col, code in zip(cols, ["licensing_decisions", "penalty_decisions", "coercion_decisions", "fees_amount_wan"],
                          strict=True):
         metric(col, totals, defs, code, year)
-    if year_value(totals, "procurement_projects", year)[0] is not None:
+    if figure(totals, "procurement_projects", year) is not None:
         cols = st.columns(4)
         metric(cols[0], totals, defs, "procurement_projects", year)
         metric(cols[1], totals, defs, "procurement_amount", year)
-        cols[2].caption("政府集中采购仅2019年版格式填报；金额按原件数字，单位常未注明。")
-    st.caption(charts.SOURCE_NOTE)
+        cols[2].caption("政府集中采购仅2019年版格式填报；金额按原件数字，单位常未注明，不作合计。")
+    st.caption(f"{charts.SOURCE_NOTE} 范围：{v.label}；收到 {received} / 应报 {expected} 份。"
+               + ("含存疑数值。" if v.scope.include_suspect else "存疑数值未计入合计。"))
 
 
 main()

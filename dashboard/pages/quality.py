@@ -1,4 +1,4 @@
-"""数据质量: findings by rule, agency and year; the coverage matrix; confirming or dismissing a finding."""
+"""数据质量: who has not reported, which values are held back as suspect, findings by rule and unit, review."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.checks.labels import cell_label
 from dashboard.pages import common as c
+from dashboard.pages.scope_bar import View, view
 from dashboard.queries import set_finding_status
 
 STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已排除"}
@@ -54,31 +55,78 @@ def review(findings: pd.DataFrame) -> None:
         st.rerun()
 
 
+def non_reporters(v: View) -> None:
+    """The 缺报名单 of the chosen year: who owes a report and has none, how long, the last one received."""
+    year = int(v.year)
+    st.subheader(f"缺报名单 · {year}年")
+    if year > v.due_through:
+        st.info(f"{year}年度报告应于{year + 1}年1月31日前公布，尚未到期，不计缺报。")
+        return
+    missing = c.q("coverage_non_reporters", **v.filters(), year=year, due_through=v.due_through)
+    if missing.empty:
+        st.success(f"{v.label}：{year}年应报单位均已报送。")
+        return
+    st.dataframe(pd.DataFrame({
+        "单位": missing["short_name"], "类型": missing["kind"], "地区": missing["region"].fillna("—"),
+        "连续缺报（年）": missing["missed_in_row"].astype(int),
+        "最近一次报告": [("从未收到" if pd.isna(y) else f"{int(y)}年") for y in missing["last_year"]],
+    }), hide_index=True, width="stretch")
+    st.caption(f"共 {len(missing)} 个单位应报未报（{v.label}）。")
+
+
+def held_back(v: View) -> None:
+    """The values county totals leave out as suspect, and the finding behind each."""
+    held = c.q("quality_held_back_values", **v.filters(), year_from=v.year_from, year_to=v.year)
+    st.subheader("存疑数值（默认不计入合计）")
+    if held.empty:
+        st.caption("所选范围没有存疑数值。")
+        return
+    st.dataframe(pd.DataFrame({
+        "年度": [f"{int(y)}年" for y in held["year"]], "单位": held["short_name"], "指标": held["name_zh"],
+        "原件数值": [c.format_value(x, u) for x, u in zip(held["value"], held["unit"], strict=True)],
+        "存疑原因": [("、".join(c.rule_name(r) for r in rs) if rs is not None else "") for rs in held["rules"]],
+    }), hide_index=True, width="stretch")
+    st.caption("核实后“排除”该问题即计入合计；“确认”则继续不计入。侧栏“含存疑数值”可临时全部计入。")
+
+
 def main() -> None:
     """Render the page."""
     st.title("数据质量")
-    available = c.years()
-    if not available:
+    v = view()
+    if v.year is None:
         c.no_data()
     if msg := st.session_state.pop("review_done", None):
         st.success(msg)
-    top = st.columns([3, 2, 2])
-    with top[0]:
-        year_from, year_to = c.pick_years(available)
-    with top[1]:
-        kinds = c.pick_kinds()
-    with top[2]:
-        statuses = pick_statuses()
-    scope, years = c.scope_label(kinds), range(year_from, year_to + 1)
-    args = {"year_from": year_from, "year_to": year_to, "kinds": kinds}
-    by_rule_year = c.q("quality_findings_by_rule_year", statuses=statuses, **args)
+    statuses = pick_statuses()
+    year_from, year_to = int(v.year_from), int(v.year)
+    years = range(year_from, year_to + 1)
+    args = {"year_from": year_from, "year_to": year_to, **v.filters()}
+    st.caption(f"范围：{v.label} · {year_from}—{year_to}年")
 
+    non_reporters(v)
+
+    st.subheader("报送情况")
+    counts = c.q("quality_coverage_counts", **args, due_through=v.due_through).set_index("status")["agency_years"]
+    cols = st.columns(4)
+    for col, key in zip(cols, ["published", "superseded", "missing", "not_due"], strict=True):
+        col.metric(charts.STATUS_ZH[key], int(counts.get(key, 0)))
+    coverage = c.q("quality_coverage", limit=COVERAGE_ROWS, **args, due_through=v.due_through)
+    shown = coverage[coverage["status"].notna()]
+    if not shown.empty:
+        c.show_chart(charts.coverage_figure(shown, charts.chart_title("年报报送情况", years, v.label), COVERAGE_ROWS),
+                     "coverage")
+        if shown["agency_id"].nunique() >= COVERAGE_ROWS:
+            st.caption(f"图中为缺报年数最多的{COVERAGE_ROWS}个单位。")
+
+    held_back(v)
+
+    by_rule_year = c.q("quality_findings_by_rule_year", statuses=statuses, **args)
     st.subheader("核对发现的问题")
     if by_rule_year.empty:
         st.success("所选范围内没有核对发现的问题。")
     else:
         by_rule = by_rule_year.groupby("rule", as_index=False)["findings"].sum()
-        title = charts.chart_title("核对问题数（按规则）", years, scope)
+        title = charts.chart_title("核对问题数（按规则）", years, v.label)
         c.show_chart(charts.bar_figure([c.rule_name(r) for r in by_rule["rule"]], by_rule["findings"], title),
                      "findings_by_rule")
         by_year = by_rule_year.pivot_table(index="rule", columns="year", values="findings", aggfunc="sum",
@@ -93,21 +141,8 @@ def main() -> None:
                                                "errors": "其中错误"})[["单位", "类型", "问题数", "其中错误"]],
                      hide_index=True, width="stretch")
 
-    st.subheader("报送情况")
-    counts = c.q("quality_coverage_counts", **args).set_index("status")["agency_years"]
-    cols = st.columns(3)
-    for col, key in zip(cols, ["published", "superseded", "missing"], strict=True):
-        col.metric(charts.STATUS_ZH[key], int(counts.get(key, 0)))
-    coverage = c.q("quality_coverage", limit=COVERAGE_ROWS, **args)
-    shown = coverage[coverage["status"].notna()]
-    c.show_chart(charts.coverage_figure(shown, charts.chart_title("年报报送情况", years, scope), COVERAGE_ROWS),
-                 "coverage")
-    if int(counts.sum()) > len(shown):
-        st.caption(f"图中为缺报年数最多的{shown['agency_id'].nunique()}个单位。")
-
     st.subheader("逐条核实")
-    findings = c.q("quality_findings_list", year_from=year_from, year_to=year_to, kinds=kinds, statuses=statuses,
-                   rules=None, limit=LIST_LIMIT)
+    findings = c.q("quality_findings_list", **args, statuses=statuses, rules=None, limit=LIST_LIMIT)
     if findings.empty:
         st.caption("没有需要核实的问题。")
         return
@@ -115,10 +150,10 @@ def main() -> None:
         "年度": findings["year"], "单位": findings["short_name"], "规则": findings["rule"].map(c.rule_name),
         "级别": findings["severity"].map(lambda s: SEVERITY_ZH.get(s, s)), "说明": findings["message"],
         "位置": [("；".join(cell_label(k) for k in cs) if cs is not None and len(cs) else "") for cs in findings["cells"]],
-        "状态": findings["status"].map(lambda s: STATUS_ZH.get(s, s)), "核实人": findings["reviewed_by"]})
+        "状态": findings["status"].map(lambda s: STATUS_ZH.get(s, s)), "核实人": findings["reviewed_by"].fillna("")})
     st.dataframe(table, hide_index=True, width="stretch")
     if len(findings) == LIST_LIMIT:
-        st.caption(f"只列出前{LIST_LIMIT}条；请缩小年度或单位类型。")
+        st.caption(f"只列出前{LIST_LIMIT}条；请缩小年度或数据范围。")
     review(findings)
 
 

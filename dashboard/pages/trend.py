@@ -1,49 +1,75 @@
-"""趋势: one indicator over the years, for all chosen agencies together or for each chosen agency."""
+"""趋势: one indicator over the years, for the scope's total or for each chosen unit.
+
+The years run from the scope bar's 趋势起始年度 to its 年度. A year with fewer than half of the expected reports is
+drawn hollow (数据不全); where both versions of the format ask nearly the same question the line is one series
+with the year the definition changed marked; a year no report states is a gap, never 0.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts
 from dashboard.pages import common as c
+from dashboard.pages.scope_bar import view
+from dashboard.queries import definition_markers, mixed_version_note, sparse_years
+
+PER_AGENCY_MAX = 8
 
 
 def main() -> None:
     """Render the page."""
     st.title("趋势")
-    available = c.years()
-    if not available:
+    v = view()
+    if v.year is None or v.year_from is None:
         c.no_data()
     defs = c.indicator_defs()
-    table = c.agencies()
-    top = st.columns([2, 2, 3])
-    with top[0]:
-        code = c.pick_indicator(defs)
-    with top[1]:
-        kinds = c.pick_kinds()
-    in_kinds = table if not kinds else table[table["kind"].isin(kinds)]
-    with top[2]:
-        chosen = c.pick_agencies(in_kinds[in_kinds["reports"] > 0], max_selections=8)
-    year_from, year_to = c.pick_years(available)
+    code = c.pick_indicator(defs)
     c.explain_indicator(defs, code)
+    chosen = v.scope.agency_ids
+    per_agency = bool(chosen) and len(chosen) <= PER_AGENCY_MAX
+    if chosen and not per_agency:
+        st.caption(f"已选 {len(chosen)} 个单位，超过 {PER_AGENCY_MAX} 个，显示其合计。")
 
-    data = c.iq("trend_indicator", code, agency_ids=chosen, kinds=kinds)
-    data = data[(data["year"] >= year_from) & (data["year"] <= year_to)]
+    data = c.iq("trend_indicator", code, per_agency=per_agency, **v.params())
+    data = data[(data["year"] >= v.year_from) & (data["year"] <= v.year)]
+    coverage = c.q("coverage_by_year", **v.filters(), year_from=v.year_from, year_to=v.year, due_through=v.due_through)
     name, unit = str(defs.loc[code, "name_zh"]), str(defs.loc[code, "unit"])
     if data["value"].notna().sum() == 0:
-        st.warning(f"所选范围内没有报告填报“{name}”。")
+        st.warning(f"所选范围（{v.label}）{v.year_from}—{v.year}年没有报告填报“{name}”。")
         return
-    scope = c.scope_label(kinds, len(chosen) if chosen else None)
-    title = charts.chart_title(name, range(year_from, year_to + 1), scope)
-    fig = charts.trend_figure(data, title, unit, str(defs.loc[code, "series_note_zh"] or ""))
-    c.show_chart(fig, "trend")
+    if unit == "按原件":
+        st.warning("此项金额单位在原件中不统一（元或万元），合计没有意义；请在“单位详情”逐份查看。")
+        return
+    sparse = [] if per_agency else sparse_years(coverage)
+    markers = definition_markers(code, data)
+    title = charts.chart_title(name, range(v.year_from, v.year + 1), v.label)
+    c.show_chart(charts.trend_figure(data, title, unit, markers, sparse), "trend")
 
-    shown = data.assign(年度=data["year"].astype(int), 数值=[c.format_value(v, unit) for v in data["value"]],
-                        口径=data["series"].map(lambda s: charts.SERIES_ZH.get(str(s)) or "两版一致"),
-                        报告数=data["reports"])
-    st.dataframe(shown.rename(columns={"scope": "范围"})[["范围", "年度", "口径", "数值", "报告数"]],
-                 hide_index=True, width="stretch")
-    st.caption("空白表示该年没有报告填报此项，不是0。虚线为2019年版口径，点线竖线为口径变化处。")
+    cov = coverage.set_index("year")
+    held = int(data["held_back"].sum())
+    notes = []
+    if sparse:
+        notes.append("空心点为收到报告不足应报一半的年份（数据不全）")
+    if markers:
+        notes.append("点线竖线为口径变化处")
+    if held and not v.scope.include_suspect:
+        notes.append(f"另有 {held} 个存疑数值未计入（见“数据质量”）")
+    notes.append("空白表示该年没有报告填报此项，不是0")
+    st.caption("；".join(notes) + "。")
+
+    shown = pd.DataFrame({
+        "范围": data["scope"],
+        "年度": [f"{int(y)}年" for y in data["year"]],
+        "数值": [c.format_value(x, unit) for x in data["value"]],
+        "填报此项的报告（份）": data["reports"].astype(int),
+        "收到 / 应报": [f"{int(cov.loc[y, 'received'])} / {int(cov.loc[y, 'expected'])}" if y in cov.index else "—"
+                     for y in data["year"]],
+        "存疑未计入": data["held_back"].astype(int),
+        "说明": [mixed_version_note(r) for _, r in data.iterrows()],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 main()

@@ -1,8 +1,10 @@
 """Harmonized and derived indicators: the ONE place where each is defined (name, unit, definition, formula).
 
-Each entry gives the cells it reads. `series` tells where a trend may be drawn: 'all' when the meaning is the
-same in both versions of the format, else the version ('2019'/'2021') — a change of series is a break, not a
-rise or drop. Sums count blank cells as 0 (spec) but are NULL when every cell is blank; ratios are NULL when the
+Each entry gives the cells it reads, per version of the format (indicator × version → cells: the
+`indicator_cells` table). `series` tells where a trend may be drawn: 'all' when both versions ask the same or
+nearly the same question (one line over 2019–2025; where the wording changed, `versions_zh` names the column of
+each version and the chart marks the year the county's reports switched), else the one version that asks it
+('2019'/'2021'): years of the other version are gaps, never 0. Sums count blank cells as 0 (spec) but are NULL when every cell is blank; ratios are NULL when the
 denominator is 0 or NULL.
 """
 
@@ -57,15 +59,26 @@ INDICATORS: list[dict[str, Any]] = [
      "series": "all", "definition_zh": "四、行政诉讼 两类起诉的结果纠正之和"},
     {"indicator": "normative_docs_issued", "name_zh": "规范性文件制发", "unit": "件", "tbl": "disclosure",
      "rows": ["normative_docs"], "col": {"2019": "made", "2021": "issued"}, "templates": ["2019", "2021"],
-     "series": "template", "definition_zh": "二、规范性文件：2019年版“本年新制作数量”，2021年版“本年制发件数”",
-     "series_note_zh": "两版口径不同（新制作 / 制发），2020→2021 为序列断点。"},
+     "series": "all", "definition_zh": "二、规范性文件：2019年版“本年新制作数量”，2021年版“本年制发件数”",
+     "versions_zh": {"2019": "本年新制作数量", "2021": "本年制发件数"},
+     "series_note_zh": "两版问法相近（新制作 / 制发），连成一条线；2021年版起口径改为“本年制发件数”，图中标出。"},
     {"indicator": "normative_docs_in_force", "name_zh": "现行有效规范性文件", "unit": "件", "tbl": "disclosure",
      "rows": ["normative_docs"], "col": "in_force", "templates": ["2021"], "series": "2021",
-     "definition_zh": "二、规范性文件 现行有效件数（仅2021年版）"},
+     "definition_zh": "二、规范性文件 现行有效件数（仅2021年版）",
+     "series_note_zh": "2019年版没有此项：2021年以前为空缺，不是0。"},
+    {"indicator": "normative_docs_published", "name_zh": "规范性文件本年新公开", "unit": "件", "tbl": "disclosure",
+     "rows": ["normative_docs"], "col": "published", "templates": ["2019"], "series": "2019",
+     "definition_zh": "二、规范性文件 本年新公开数量（仅2019年版）",
+     "series_note_zh": "2021年版不再填报：2021年起为空缺，不是降为0。"},
     {"indicator": "rules_issued", "name_zh": "规章制发", "unit": "件", "tbl": "disclosure", "rows": ["rules"],
-     "col": {"2019": "made", "2021": "issued"}, "templates": ["2019", "2021"], "series": "template",
+     "col": {"2019": "made", "2021": "issued"}, "templates": ["2019", "2021"], "series": "all",
      "definition_zh": "二、规章：2019年版“本年新制作数量”，2021年版“本年制发件数”",
-     "series_note_zh": "两版口径不同，2020→2021 为序列断点。"},
+     "versions_zh": {"2019": "本年新制作数量", "2021": "本年制发件数"},
+     "series_note_zh": "两版问法相近，连成一条线；2021年版起口径改为“本年制发件数”，图中标出。"},
+    {"indicator": "rules_published", "name_zh": "规章本年新公开", "unit": "件", "tbl": "disclosure",
+     "rows": ["rules"], "col": "published", "templates": ["2019"], "series": "2019",
+     "definition_zh": "二、规章 本年新公开数量（仅2019年版）",
+     "series_note_zh": "2021年版不再填报：2021年起为空缺，不是降为0。"},
     {"indicator": "licensing_decisions", "name_zh": "行政许可处理决定", "unit": "件", "tbl": "disclosure",
      "rows": ["licensing"], "col": "decisions", "templates": ["2019", "2021"], "series": "all",
      "definition_zh": "二、行政许可 处理决定数量"},

@@ -14,6 +14,7 @@ import json
 import duckdb
 
 from dashboard.store.indicators import FILL_INDICATORS_SQL, INDICATORS, indicator_cell_rows, indicator_ratio_rows
+from dashboard.store.scope_views import SCOPE_VIEWS
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -81,6 +82,10 @@ MIGRATIONS: list[tuple[int, str]] = [
     alter table agencies add column expected_from integer;
     alter table agencies add column expected_to integer;
     """),
+    (8, """
+    -- Settings that belong to the data, not the installation: home_county, as_of (dashboard/scope.py).
+    create table if not exists meta (key varchar primary key, value varchar);
+    """),
 ]
 
 VIEWS = """
@@ -124,7 +129,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _derived_digest() -> str:
-    text = VIEWS + FILL_INDICATORS_SQL + json.dumps(INDICATORS, ensure_ascii=False, sort_keys=True, default=str)
+    text = VIEWS + SCOPE_VIEWS + FILL_INDICATORS_SQL + json.dumps(INDICATORS, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -141,6 +146,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, force: bool = False) -> None
     con.executemany("insert into indicator_cells values (?, ?, ?, ?, ?, ?)", indicator_cell_rows())
     con.execute("delete from indicator_ratios")
     con.executemany("insert into indicator_ratios values (?, ?, ?, ?, ?)", indicator_ratio_rows())
+    con.execute(SCOPE_VIEWS)
     rebuild_indicators(con)  # the definitions changed: recompute every current report
     con.execute("delete from indicator_defs")
     con.executemany("insert into indicator_defs values (?, ?, ?, ?, ?, ?)",

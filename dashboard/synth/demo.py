@@ -25,6 +25,8 @@ DEMO_YEARS = list(range(2019, 2025))
 DEMO_TOWNSHIPS = 20
 DEMO_DEPARTMENTS = 10
 DEMO_FEW = {"pdf": 3, "docx": 3}  # the slow formats, for a few reports only (the demo must start in seconds)
+# The simulated county's reports end with 2024: the demo is "as of" mid-2025, when 2024 was due and 2025 was not.
+DEMO_AS_OF = "2025-06-30"
 
 
 @dataclass
@@ -50,9 +52,12 @@ def simulated_registry(agencies: list[Agency], base: Registry | None = None) -> 
 
 
 def mark_simulated(db: Path, agencies: list[Agency]) -> None:
-    """Set agencies.simulated for the simulated agencies (the registry CSV has no such column yet)."""
+    """Set agencies.simulated for the simulated agencies, and make their county the database's home county."""
     with writer(db) as con:
         con.execute("update agencies set simulated = true where list_contains(?, name)", [[a.name for a in agencies]])
+        settings = {"home_county": agencies[0].region, "as_of": DEMO_AS_OF}
+        for key, value in settings.items():
+            con.execute("insert or replace into meta values (?, ?)", [key, value])
 
 
 def ingest_simulated(files: list[Path], agencies: list[Agency], db: Path) -> IngestSummary:
