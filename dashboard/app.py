@@ -42,6 +42,7 @@ def _scope_and_page(nav: st.navigation) -> None:  # type: ignore[valid-type]
 
     view = scope_bar()
     st.session_state["_view"] = view
+    st.session_state["_view_from_app"] = True
     _simulated_note()
     for notice in view.notices:
         st.warning(notice, icon=":material/link_off:")

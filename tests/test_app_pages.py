@@ -58,8 +58,8 @@ def test_app_opens_on_the_overview_page(db: Path) -> None:
 
 
 def test_overview_shows_the_2025_figures_of_the_pingtan_report(db: Path) -> None:
-    m = metrics(page("overview", year="2025"))
-    assert m["收到报告（份）"] == "1"
+    m = metrics(page("overview", year="2025", region="平潭综合实验区"))
+    assert m["收到报告（份）"] == "1 / 1"
     assert m["本年新收申请（件）"] == "154"
     assert m["办理结果总计（件）"] == "148"
     assert m["实质公开率"] == "48.0%"  # (33 + 38) / 148
@@ -67,49 +67,50 @@ def test_overview_shows_the_2025_figures_of_the_pingtan_report(db: Path) -> None
 
 
 def test_overview_year_comes_from_the_url_and_goes_back_to_it(db: Path) -> None:
-    at = page("overview", year="2021")
-    assert at.selectbox(key="w_year").value == 2021
+    at = page("overview", year="2021", region="全部地区")
+    assert at.sidebar.selectbox(key="scope_year").value == 2021
     assert "政府集中采购项目数（个）" in metrics(at)  # 红崖子沟乡 2021 is in the 2019 format
-    at.selectbox(key="w_year").select(2022).run()
+    at.sidebar.selectbox(key="scope_year").select(2022).run()
     assert at.query_params["year"] == ["2022"] or at.query_params["year"] == "2022"
     assert "政府集中采购项目数（个）" not in metrics(at)
 
 
 def test_overview_kind_filter_changes_the_counts(db: Path) -> None:
-    at = page("overview", year="2025")
-    at.multiselect(key="w_kind").select("乡").run()
-    assert metrics(at)["收到报告（份）"] == "0"
+    at = page("overview", year="2025", region="全部地区")
+    assert metrics(at)["收到报告（份）"].startswith("1 /")
+    at.sidebar.multiselect(key="scope_kinds").select("乡").run()
+    assert metrics(at)["收到报告（份）"].startswith("0 /")
     assert "乡" in str(at.query_params["kind"])
 
 
-def test_trend_of_normative_docs_shows_both_series_apart(db: Path) -> None:
-    at = page("trend", indicator="normative_docs_issued")
+def test_trend_of_normative_docs_is_one_line_and_names_the_reports_of_the_old_version(db: Path) -> None:
+    at = page("trend", indicator="normative_docs_issued", region="全部地区", year="2025", **{"from": "2019"})
     assert at.selectbox(key="w_indicator").value == "normative_docs_issued"
     table = at.dataframe[0].value
-    in_2021 = table[table["年度"] == 2021].set_index("口径")["数值"]
-    assert in_2021["2019年版口径"] == "15"
-    assert "2021年版口径" in in_2021.index
-    assert any("口径" in c.value for c in at.caption)
+    assert table["年度"].is_unique  # one row a year: one series over both versions
+    in_2021 = table.set_index("年度").loc["2021年"]
+    assert in_2021["说明"].startswith("含2019年版口径")  # 红崖子沟乡 reported 2021 in the 2019 format
 
 
 def test_trend_indicator_change_goes_to_the_url(db: Path) -> None:
-    at = page("trend")
+    at = page("trend", region="全部地区", year="2025")
     at.selectbox(key="w_indicator").select("reconsideration_total").run()
     assert "reconsideration_total" in str(at.query_params["indicator"])
     table = at.dataframe[0].value
-    assert table.set_index("年度").loc[2025, "数值"] == "36"
+    assert table.set_index("年度").loc["2025年", "数值"] == "36"
 
 
 def test_compare_ranking_of_2025_lists_pingtan_with_its_figure(db: Path) -> None:
-    at = page("compare", indicator="applications_new", year="2025")
-    table = at.dataframe[0].value
-    assert table.iloc[0]["单位"].startswith("平潭") and table.iloc[0]["数值"] == "154"
+    at = page("compare", indicator="applications_new", year="2025", region="全部地区")
+    tables = [d.value for d in at.dataframe]
+    pingtan = [t for t in tables if t["单位"].str.startswith("平潭").any()][0]
+    assert pingtan.iloc[0]["名次"] == "1" and pingtan.iloc[0]["数值"] == "154"
 
 
 def test_compare_view_and_kind_come_from_the_url(db: Path) -> None:
-    at = page("compare", view="heatmap", kind="乡", indicator="granted")
+    at = page("compare", view="heatmap", kind="乡", indicator="granted", region="全部地区")
     assert at.radio(key="w_view").value == "heatmap"
-    assert at.multiselect(key="w_kind").value == ["乡"]
+    assert at.sidebar.multiselect(key="scope_kinds").value == ["乡"]
     at.radio(key="w_view").set_value("multiples").run()
     assert "multiples" in str(at.query_params["view"])
     assert not at.exception
@@ -117,8 +118,8 @@ def test_compare_view_and_kind_come_from_the_url(db: Path) -> None:
 
 def test_detail_shows_the_pingtan_tables_with_chinese_labels(db: Path) -> None:
     aid = one_id(db, "select agency_id from current_reports where agency_printed = '平潭综合实验区'")
-    at = page("detail", agency=str(aid))
-    assert at.selectbox(key="w_agency").value == aid
+    at = page("detail", unit=str(aid), region="全部地区")
+    assert at.selectbox(key="w_unit").value == aid
     apps = [d.value for d in at.dataframe if "本年新收申请" in list(getattr(d.value, "index", []))][0]
     assert apps.loc["本年新收申请", "总计"] == "154"
     assert apps.loc["本年新收申请", "自然人"] == "151"
@@ -128,7 +129,7 @@ def test_detail_shows_the_pingtan_tables_with_chinese_labels(db: Path) -> None:
 def test_detail_report_choice_goes_to_the_url_and_shows_versions(db: Path) -> None:
     aid = one_id(db, "select agency_id from reports where superseded_by is not null")
     old = one_id(db, "select report_id from reports where superseded_by is not null")
-    at = page("detail", agency=str(aid))
+    at = page("detail", unit=str(aid), region="全部地区")
     at.selectbox(key="w_report").select(old).run()
     assert str(old) in str(at.query_params["report"])
     versions = at.dataframe[-1].value
@@ -136,16 +137,15 @@ def test_detail_report_choice_goes_to_the_url_and_shows_versions(db: Path) -> No
 
 
 def test_quality_page_shows_coverage_and_findings(db: Path) -> None:
-    at = page("quality", years="2019-2025")
+    at = page("quality", region="全部地区", year="2025", **{"from": "2019"})
     m = metrics(at)
     assert int(m["已公开（有更正版）"]) == 1 and int(m["缺报"]) > 0
-    assert at.slider(key="w_years").value == (2019, 2025)
-    at.slider(key="w_years").set_value((2024, 2025)).run()
-    assert "2024-2025" in str(at.query_params["years"])
+    at.sidebar.selectbox(key="scope_from").select(2024).run()
+    assert "2024" in str(at.query_params["from"])
 
 
 def test_dismissing_a_finding_on_the_quality_page_is_recorded(db: Path) -> None:
-    at = page("quality", status="open")
+    at = page("quality", status="open", region="全部地区")
     fid = at.selectbox(key="w_finding").value
     at.text_input(key="w_who").input("李四")
     [b for b in at.button if b.label.startswith("排除")][0].click().run()
@@ -172,7 +172,7 @@ def test_upload_ingests_several_files_and_reports_each(db: Path) -> None:
 
 def test_detail_names_the_rules_of_findings_in_chinese_not_by_code(db: Path) -> None:
     aid = one_id(db, "select agency_id from current_reports where agency_printed = '红崖子沟乡人民政府'")
-    at = page("detail", agency=str(aid))
+    at = page("detail", unit=str(aid), region="全部地区")
     findings = at.dataframe[1].value
     assert "格式版本与年度不符" in set(findings["规则"])
     assert "VERSION_YEAR" not in set(findings["规则"])

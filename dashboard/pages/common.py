@@ -235,3 +235,14 @@ def no_data(message: str = "数据库中还没有报告。请在“导入”页�
     """The empty-state message, then stop the page."""
     st.info(message)
     st.stop()
+
+
+def link_to(page: str, label: str, container: Any = None, icon: str | None = None) -> None:
+    """A link to another page of the app (a page file run on its own, as in AppTest, names the page instead)."""
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    target = container or st
+    try:
+        target.page_link(f"pages/{page}.py", label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        target.caption(f"{label}（见左侧导航）")

@@ -48,11 +48,10 @@ def show_findings(findings: pd.DataFrame) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
-def pick_agency(table: pd.DataFrame) -> int:
+def pick_agency(table: pd.DataFrame, chosen: tuple[int, ...] | None) -> int:
     """One unit of the scope (URL ?unit=3); the scope bar's single chosen unit, else the first with reports."""
     ids = [int(a) for a in table["agency_id"]]
     names = dict(zip(ids, table["short_name"], strict=True))
-    chosen = view().scope.agency_ids
     raw = url_text("unit")
     wanted = url_int(raw)
     if raw is not None and wanted not in names:
@@ -79,7 +78,7 @@ def main() -> None:
         table = table[table["agency_id"].isin(v.scope.agency_ids)]
     if table.empty:
         c.no_data(f"所选范围（{v.label}）没有单位的报告。")
-    agency = pick_agency(table)
+    agency = pick_agency(table, v.scope.agency_ids)
     info = table[table["agency_id"] == agency].iloc[0]
     st.text(f"{info['name']} · {info['kind']} · {info['region'] or '地区未注明'}"
             + (" · 模拟数据" if bool(info["simulated"]) else ""))

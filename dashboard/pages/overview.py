@@ -77,14 +77,14 @@ def main() -> None:
     if bool(row["due"]):
         cols[1].metric("缺报（个）", f"{missing}", help="应报而未收到报告的单位（报送期限已过）")
         if missing:
-            cols[1].page_link("pages/quality.py", label="查看缺报名单", icon=":material/list:")
+            c.link_to("quality", "查看缺报名单", cols[1], ":material/list:")
     else:
         cols[1].metric("缺报（个）", "未到期", help=f"{year}年度报告应于{year + 1}年1月31日前公布，尚未到期，不计缺报。")
     held_total = int(totals.loc[totals["year"] == year, "held_back"].sum()) if not totals.empty else 0
     cols[2].metric("存疑数值未计入（个）", f"{held_total}" if not v.scope.include_suspect else "已计入",
                    help="被核对规则判为存疑的数值（疑似单位错填、合计不符、读取存疑）默认不计入合计。")
     if held_total and not v.scope.include_suspect:
-        cols[2].page_link("pages/quality.py", label="查看存疑数值", icon=":material/fact_check:")
+        c.link_to("quality", "查看存疑数值", cols[2], ":material/fact_check:")
     metric(cols[3], totals, defs, "normative_docs_issued", year)
     if expected and received * 2 < expected:
         st.warning(f"{year}年只收到 {received} / {expected} 份应报报告，以下合计数据不全。")

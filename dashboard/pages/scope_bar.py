@@ -217,5 +217,8 @@ def _filters(scope: sc.Scope, tree: sc.RegionTree) -> dict:
 
 
 def view() -> View:
-    """The view the scope bar chose in this run (app.py puts it in the session before the page runs)."""
-    return st.session_state["_view"]
+    """The view the scope bar chose in this run. app.py draws the bar before every page; a page file run on its own
+    (AppTest) draws it itself — call this once per run."""
+    if st.session_state.get("_view_from_app"):
+        return st.session_state["_view"]
+    return scope_bar()

@@ -49,8 +49,11 @@ select distinct report_id, indicator from suspect_value_findings;
 
 create or replace view agency_years as
 with bounds as (
-  select coalesce(min(year), year(current_date)) as lo, greatest(coalesce(max(year), 0), year(current_date)) as hi
-  from reports where year is not null
+  -- from the first year anything is known of (a report, a registry agency's first owed year, and at the latest
+  -- 2019, the first year of the national format this product reads) to this year
+  select least(coalesce((select min(year) from reports), 2019),
+               coalesce((select min(expected_from) from agencies), 2019), 2019) as lo,
+         greatest(coalesce((select max(year) from reports), 0), year(current_date)) as hi
 ),
 years as (select unnest(range(lo, hi + 1)) as year from bounds),
 spans as (
