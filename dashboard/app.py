@@ -14,6 +14,8 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
     sys.path.insert(0, str(ROOT))
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
+# A local file: a :material/…: page icon makes every browser fetch its SVG from the internet.
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 PAGES = [
     ("overview.py", "总览", ":material/dashboard:", "overview"),
     ("trend.py", "趋势", ":material/show_chart:", "trend"),
@@ -30,7 +32,7 @@ LOG = logging.getLogger("nianbao.app")
 
 def main() -> None:
     """Set up the page, draw the scope bar every page shares, and run the chosen page."""
-    st.set_page_config(page_title="政府信息公开年报", page_icon=":material/bar_chart:", layout="wide")
+    st.set_page_config(page_title="政府信息公开年报", page_icon=str(ICON), layout="wide")
     pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview")) for f, t, i, u in PAGES]
     nav = st.navigation(pages)
     st.sidebar.caption("政府信息公开工作年度报告 · 统计与核对")

@@ -5,18 +5,21 @@ Screenshots go to tests/screenshots/ (gitignored) so a person can look at them: 
 
 from __future__ import annotations
 
+import http.server
 import os
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_queries_fixture import shared_fixture_db
+from test_queries_scope import FIXTURES, build_scope_db
 
 from dashboard.serve import streamlit_command
+from dashboard.store.ingest import ingest_paths
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -29,23 +32,56 @@ PAGES = [("", "总览", '[data-testid="stMetricValue"]'), ("trend", "趋势", ".
          ("quality", "数据质量", ".js-plotly-plot"), ("upload", "导入报告", '[data-testid="stFileUploader"]')]
 
 
-@pytest.fixture(scope="session")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture database (real corpus reports + a simulated county), built once per session."""
-    return shared_fixture_db(tmp_path_factory)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+class Beacon(http.server.BaseHTTPRequestHandler):
+    """A local listener that counts every request: a report's text must never make the browser fetch it."""
+
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        Beacon.hits.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def beacon() -> Iterator[int]:
+    """A listener on a free loopback port; its port."""
+    port = free_port()
+    httpd = http.server.HTTPServer(("127.0.0.1", port), Beacon)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield port
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory, beacon: int) -> Path:
+    """The two-region database (home county set in it), plus a report whose narrative holds Markdown that would
+    fetch the beacon and a link, if it were ever rendered as Markdown or HTML."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    db = build_scope_db(tmp)["db"]
+    seed = (FIXTURES / "000_7180246cedc2b1d8.txt").read_text(encoding="utf-8")
+    hostile = seed.replace("一、总体情况", f"一、总体情况\n![x](http://127.0.0.1:{beacon}/beacon) "
+                                        f"<img src=http://127.0.0.1:{beacon}/img> [点我](data:text/html,hi)\n", 1)
+    path = tmp / "红崖子沟乡-2021-hostile.txt"
+    path.write_text(hostile, encoding="utf-8")
+    ingest_paths([path], db=db)
+    return db
+
+
 @pytest.fixture(scope="module")
 def server(fixture_db: Path) -> Iterator[str]:
     """The dashboard served by `streamlit run` on a free port; its base URL."""
     port = free_port()
-    env = {**os.environ, "NIANBAO_DB": str(fixture_db)}
+    env = {**os.environ, "NIANBAO_DB": str(fixture_db), "NIANBAO_AS_OF": "2024-06-30"}
     proc = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -76,9 +112,13 @@ def browser(server: str) -> Iterator[object]:
         b.close()
 
 
+REQUESTS: list[str] = []
+
+
 def open_page(browser: object, url: str, ready: str = "h1"):  # noqa: ANN201
-    """A new tab at the URL, once Streamlit has finished running the page."""
+    """A new tab at the URL, once Streamlit has finished running the page; every request it makes is recorded."""
     tab = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    tab.on("request", lambda r: REQUESTS.append(r.url))
     tab.goto(url, wait_until="networkidle", timeout=90_000)
     tab.wait_for_selector("h1", timeout=90_000)
     tab.wait_for_selector(ready, timeout=90_000)
@@ -105,23 +145,47 @@ def test_every_page_opens_in_chromium_and_shows_its_chinese_title(browser: objec
     tab.close()
 
 
-def test_overview_link_with_a_year_opens_that_year(browser: object, server: str) -> None:
-    tab = open_page(browser, f"{server}/?year=2025", '[data-testid="stMetricValue"]')
-    assert tab.get_by_text("2025年 · 全部单位", exact=True).count() == 1
+def test_overview_link_with_a_year_and_region_opens_that_view(browser: object, server: str) -> None:
+    tab = open_page(browser, f"{server}/?year=2023&region=洪泽区", '[data-testid="stMetricValue"]')
+    assert tab.get_by_text("2023年 · 洪泽区", exact=True).count() == 1
     values = tab.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    assert "154" in values and "48.0%" in values
+    assert "1 / 1" in values and "4,119" in values
     tab.close()
 
 
-def test_choosing_a_kind_on_the_trend_page_goes_into_the_url(browser: object, server: str) -> None:
-    tab = open_page(browser, f"{server}/trend?indicator=normative_docs_issued", ".js-plotly-plot")
-    assert "规范性文件制发" in tab.locator('[data-testid="stSelectbox"]').first.inner_text(timeout=10_000) \
-        or tab.get_by_text("规范性文件制发").count() > 0
-    tab.locator('[data-testid="stMultiSelect"]').first.click()
-    tab.get_by_role("option", name="镇", exact=True).click()
-    tab.wait_for_url("**kind=*", timeout=30_000)
+def test_a_scope_set_once_holds_on_every_page_of_the_navigation(browser: object, server: str) -> None:
+    tab = open_page(browser, f"{server}/", '[data-testid="stMetricValue"]')
+    region = tab.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+    region.click()
+    tab.get_by_role("option", name="江苏省").click()
+    tab.wait_for_url("**region=*", timeout=30_000)
     wait_idle(tab)
-    assert "kind=" in tab.url and not tab.locator('[data-testid="stException"]').count()
-    tab.keyboard.press("Escape")
-    tab.screenshot(path=str(SHOTS / "trend-kind-filter.png"), full_page=True)
+    for title in ["趋势", "对比", "单位详情", "数据质量", "总览"]:
+        tab.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+        tab.wait_for_function(f"() => document.querySelector('h1') && document.querySelector('h1').innerText.trim()"
+                              f" === '{title}'", timeout=60_000)
+        wait_idle(tab)
+        assert not tab.locator('[data-testid="stException"]').count(), title
+        assert "江苏省" in tab.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.evaluate(
+            "e => e.innerText + ' ' + Array.from(e.querySelectorAll('input')).map(i => i.value).join(' ')"), title
+        assert "region=%E6%B1%9F%E8%8B%8F%E7%9C%81" in tab.url or "region=江苏省" in tab.url, (title, tab.url)
+        tab.screenshot(path=str(SHOTS / f"scope-held-{title}.png"), full_page=True)
     tab.close()
+
+
+def test_report_text_is_shown_as_text_and_fetches_nothing(browser: object, server: str, beacon: int) -> None:
+    Beacon.hits.clear()
+    tab = open_page(browser, f"{server}/detail?region=互助县&year=2021", '[data-testid="stDataFrame"]')
+    tab.get_by_text("一、总体情况").first.click()
+    tab.wait_for_timeout(2000)
+    assert tab.get_by_text("![x](", exact=False).count() >= 1  # the Markdown is there as characters
+    assert tab.locator(f'img[src*="{beacon}"]').count() == 0 and tab.locator('a[href^="data:"]').count() == 0
+    tab.screenshot(path=str(SHOTS / "detail-hostile-text.png"), full_page=True)
+    tab.close()
+    assert Beacon.hits == []
+
+
+def test_no_page_requests_anything_outside_the_server(browser: object, server: str) -> None:
+    assert REQUESTS, "the other tests opened pages"
+    outside = [u for u in REQUESTS if not u.startswith((server, "data:", "blob:", "about:"))]
+    assert sorted(set(outside)) == []
