@@ -43,24 +43,32 @@ def sql_pages(db: Path, agency: int, report: int) -> dict[str, tuple[Callable[[]
     def q(name: str, **p: object) -> pd.DataFrame:
         return run_query(name, db=db, **p)
 
-    common = lambda: (q("app_years"), q("app_indicator_defs"), q("app_agencies"))  # noqa: E731
+    common = lambda: (q("app_years"), q("app_indicator_defs"), q("app_agencies"), q("app_meta"))  # noqa: E731
+    everywhere = {"regions": None, "kinds": None, "agency_ids": None}  # the whole store: the worst case of a scope
+    scoped = {**everywhere, "include_suspect": False}
     return {
-        "总览": (lambda: (common(), q("overview_reports_by_year", kinds=None)),
-               lambda: q("overview_indicators_of_year", year=YEAR, kinds=None)),
-        "趋势": (common, lambda: q("trend_indicator", agency_ids=None, kinds=None, **indicator_params(IND))),
-        "对比·排名": (common, lambda: q("compare_ranking", year=YEAR, kinds=None, **indicator_params(IND))),
-        "对比·热图(镇)": (common, lambda: q("compare_agency_year", year_from=Y0, year_to=Y1, kinds=["镇"],
-                                         agency_ids=None, **indicator_params(IND))),
+        "总览": (lambda: (common(), q("coverage_by_year", **everywhere, year_from=YEAR - 1, year_to=YEAR,
+                                     due_through=YEAR)),
+               lambda: q("scope_indicator_totals", **scoped, year_from=YEAR - 1, year_to=YEAR)),
+        "趋势": (common, lambda: (q("trend_indicator", per_agency=False, **scoped, **indicator_params(IND)),
+                                 q("coverage_by_year", **everywhere, year_from=Y0, year_to=Y1, due_through=YEAR))),
+        "对比·排名": (common, lambda: q("compare_ranking", year=YEAR, due_through=YEAR, **scoped,
+                                    **indicator_params(IND))),
+        "对比·热图(镇)": (common, lambda: q("compare_agency_year", year_from=Y0, year_to=Y1, regions=None, kinds=["镇"],
+                                         agency_ids=None, include_suspect=False, **indicator_params(IND))),
         "单位详情": (lambda: (common(), q("detail_reports_of_agency", agency_id=agency)),
                  lambda: (q("detail_report_cells", report_id=report), q("detail_report_findings", report_id=report),
                           q("detail_report_sections", report_id=report), q("detail_report_source", report_id=report))),
-        "数据质量": (lambda: (common(), q("quality_coverage_counts", year_from=Y0, year_to=Y1, kinds=None),
-                          q("quality_coverage", year_from=Y0, year_to=Y1, kinds=None, limit=80)),
-                 lambda: (q("quality_findings_by_rule_year", year_from=Y0, year_to=Y1, kinds=None, statuses=None),
-                          q("quality_findings_by_agency", year_from=Y0, year_to=Y1, kinds=None, statuses=None,
+        "数据质量": (lambda: (common(), q("quality_coverage_counts", **everywhere, year_from=Y0, year_to=Y1,
+                                      due_through=YEAR),
+                          q("quality_coverage", **everywhere, year_from=Y0, year_to=Y1, due_through=YEAR, limit=80)),
+                 lambda: (q("coverage_non_reporters", **everywhere, year=YEAR, due_through=YEAR),
+                          q("quality_held_back_values", **everywhere, year_from=Y0, year_to=Y1),
+                          q("quality_findings_by_rule_year", **everywhere, year_from=Y0, year_to=Y1, statuses=None),
+                          q("quality_findings_by_agency", **everywhere, year_from=Y0, year_to=Y1, statuses=None,
                             limit=50),
-                          q("quality_findings_list", year_from=Y0, year_to=Y1, kinds=None, statuses=None, rules=None,
-                            limit=300))),
+                          q("quality_findings_list", **everywhere, year_from=Y0, year_to=Y1, statuses=None,
+                            rules=None, limit=300))),
     }
 
 

@@ -11,7 +11,8 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.pages import common as c
-from dashboard.pages.scope_bar import view
+from dashboard.pages.scope_bar import View, view
+from dashboard.queries import stated_in_text
 
 OUTCOMES = ["granted", "partial", "withheld", "unavailable", "not_processed", "other_handling"]
 
@@ -52,6 +53,24 @@ def metric(col: st.delta_generator.DeltaGenerator, totals: pd.DataFrame, defs: p
         notes.append(f"上年另有{int(before['held_back'])}个存疑数值未计入")
     if notes:
         col.caption("；".join(notes))
+
+
+def stated_by_text(v: View, received: int) -> None:
+    """主动公开政府信息 as the reports say it in words (正文所述): apart from every table figure, with sentences."""
+    sections = c.q("text_overview_sections", **v.filters(), year_from=int(v.year), year_to=int(v.year))
+    stated = stated_in_text(sections)
+    col = st.columns(4)[0]
+    if stated.empty:
+        col.metric("主动公开政府信息（条，正文所述）", "—", help="报告正文未写明主动公开条数。")
+        return
+    approx = int(stated["approximate"].sum())
+    col.metric("主动公开政府信息（条，正文所述）", f"{'约' if approx else ''}{stated['value'].sum():,.0f}",
+               help="各报告“一、总体情况”中写明的主动公开条数之和；来自正文，不是表格数据。")
+    col.caption(f"{len(stated)} / {received} 份报告写明" + (f"；其中{approx}个为约数（“余条”）" if approx else ""))
+    with st.expander("正文原句（主动公开条数的出处）"):
+        st.dataframe(pd.DataFrame({"单位": stated["short_name"], "条数": [f"{x:,.0f}" for x in stated["value"]],
+                                   "约数": stated["approximate"].map({True: "是", False: ""}),
+                                   "原句": stated["sentence"]}), hide_index=True, width="stretch")
 
 
 def main() -> None:
@@ -113,6 +132,7 @@ def main() -> None:
     for col, code in zip(cols, ["licensing_decisions", "penalty_decisions", "coercion_decisions", "fees_amount_wan"],
                          strict=True):
         metric(col, totals, defs, code, year)
+    stated_by_text(v, received)
     if figure(totals, "procurement_projects", year) is not None:
         cols = st.columns(4)
         metric(cols[0], totals, defs, "procurement_projects", year)
