@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.parse import parse_document
 from dashboard.parse.narrative_figures import proactive_items
 from dashboard.readers import read_document
-from dashboard.parse import parse_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
