@@ -112,6 +112,29 @@ ROW_ZH: dict[str, dict[str, str]] = {
     "appeals": {"reconsideration": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
                 "litigation_after": "行政诉讼（复议后起诉）"},
 }
+# Short row names for narrow places (a terminal table, a chart legend): the old two-part names.
+ROW_SHORT_ZH: dict[str, dict[str, str]] = {
+    "disclosure": ROW_ZH["disclosure"],
+    "applications": {
+        "new": "本年新收申请", "carried_in": "上年结转申请", "granted": "予以公开", "partial": "部分公开",
+        "withheld_state_secret": "不予公开·国家秘密", "withheld_prohibited": "不予公开·法律行政法规禁止公开",
+        "withheld_security": "不予公开·危及“三安全一稳定”", "withheld_third_party": "不予公开·保护第三方合法权益",
+        "withheld_internal": "不予公开·三类内部事务信息", "withheld_process": "不予公开·四类过程性信息",
+        "withheld_enforcement": "不予公开·行政执法案卷", "withheld_inquiry": "不予公开·行政查询事项",
+        "unavailable_not_held": "无法提供·本机关不掌握", "unavailable_needs_creation": "无法提供·需另行制作",
+        "unavailable_unclear": "无法提供·补正后仍不明确", "not_processed_petition": "不予处理·信访举报投诉类",
+        "not_processed_repeat": "不予处理·重复申请", "not_processed_publication": "不予处理·公开出版物",
+        "not_processed_excessive": "不予处理·无正当理由大量反复申请",
+        "not_processed_confirmation": "不予处理·要求确认或重新出具", "other": "其他处理",
+        "other_no_correction": "其他处理·逾期不补正", "other_no_fee": "其他处理·逾期未缴费",
+        "other_misc": "其他处理·其他", "total": "总计", "carried_over": "结转下年度继续办理",
+    },
+    "appeals": {"reconsideration": "行政复议", "litigation_direct": "行政诉讼·直接起诉",
+                "litigation_after": "行政诉讼·复议后起诉"},
+}
+COL_SHORT_ZH = {"applications": {"natural": "自然人", "commercial": "商业企业", "research": "科研机构",
+                                 "social": "公益组织", "legal": "法律服务", "other_org": "其他组织", "total": "总计"}}
+
 COL_ZH: dict[str, dict[str, str]] = {
     "disclosure": {
         "made": "本年新制作数量", "published": "本年新公开数量", "public_total": "对外公开总数量",
@@ -120,7 +143,7 @@ COL_ZH: dict[str, dict[str, str]] = {
         "amount_wan": "本年收费金额（万元）",
     },
     "applications": {"natural": "自然人", "commercial": "商业企业", "research": "科研机构", "social": "社会公益组织",
-                     "legal": "法律服务机构", "other_org": "其他法人或其他组织", "total": "总计"},
+                     "legal": "法律服务机构", "other_org": "法人或其他组织·其他", "total": "总计"},
     "appeals": {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"},
 }
 FIELD_ZH = {"unit": "单元格所注单位", "value": "数值", "printed": "原文", "flag": "读取标记"}
@@ -129,6 +152,16 @@ FIELD_ZH = {"unit": "单元格所注单位", "value": "数值", "printed": "原�
 def row_label(table: str, row: str) -> str:
     """A row as printed in its table ('applications', 'partial' → '三、（二）部分公开')."""
     return ROW_ZH.get(table, {}).get(row) or _unknown(row)
+
+
+def row_short_label(table: str, row: str) -> str:
+    """A row's short name for narrow places ('applications', 'withheld_third_party' → '不予公开·保护第三方合法权益')."""
+    return ROW_SHORT_ZH.get(table, {}).get(row) or row_label(table, row)
+
+
+def column_short_label(table: str, col: str) -> str:
+    """A column's short name for narrow places ('applications', 'social' → '公益组织')."""
+    return COL_SHORT_ZH.get(table, {}).get(col) or column_label(table, col)
 
 
 def column_label(table: str, col: str) -> str:
