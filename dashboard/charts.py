@@ -195,7 +195,9 @@ def finish(fig: go.Figure, title: str, unit: str = "", height: int = 480, presen
     """
     s = sizes(present)
     fig.update_layout(template=TEMPLATE, title={"text": title, "font": {"size": s.title}}, height=height,
-                      font={"family": FONT, "size": s.label}, legend={"font": {"size": s.label}})
+                      font={"family": FONT, "size": s.label}, legend={"font": {"size": s.label}},
+                      # A figure without title or note (embedded under a slide's or a page's own) keeps no room for them.
+                      margin={"t": 100 if title else 60, "b": 80 if source else 30})
     fig.update_xaxes(tickfont={"size": s.tick}, title_font={"size": s.label})
     fig.update_yaxes(tickfont={"size": s.tick}, title_font={"size": s.label})
     if unit and unit not in ("比率", "按原件"):
@@ -382,8 +384,8 @@ def _by_agency_year(data: pd.DataFrame, column: str, agg: object) -> pd.DataFram
     return wide
 
 
-def _matrix_height(rows: int, s: Sizes) -> int:
-    return max(360, s.row * rows + 230)
+def _matrix_height(rows: int, s: Sizes, bare: bool = False) -> int:
+    return max(200 if bare else 360, s.row * rows + (90 if bare else 230))
 
 
 def _all_rows(fig: go.Figure, labels: list[str], s: Sizes) -> None:
@@ -412,25 +414,31 @@ def heatmap_figure(data: pd.DataFrame, title: str, unit: str, max_rows: int = 60
                                hovertemplate=f"%{{y}} %{{x}}：%{{z:{scale.fmt}}}{'' if scale.rate else scale.unit}"
                                              "<extra></extra>"))
     _all_rows(fig, labels, s)
-    return finish(fig, title, "", height=_matrix_height(len(wide), s), present=present, source=source)
+    return finish(fig, title, "", height=_matrix_height(len(wide), s, not title and not source), present=present,
+                  source=source)
 
 
 def coverage_figure(data: pd.DataFrame, title: str, max_rows: int = 80, present: bool = False,
-                    source: bool = True) -> go.Figure:
-    """Agency × year matrix of publication status (rows of quality_coverage); red marks a missing report."""
+                    source: bool = True, compact: bool = False) -> go.Figure:
+    """Agency × year matrix of publication status (rows of quality_coverage); red marks a missing report.
+
+    `compact` (half a slide): only the exceptions are written in their cells (缺报, 有更正), years as digits.
+    """
     s = sizes(present)
     codes = {"missing": 0, "published": 1, "superseded": 2}
     wide = _by_agency_year(data, "status", "first").iloc[:max_rows]
     z = [[codes.get(v) if isinstance(v, str) else None for v in row] for row in wide.to_numpy()]
-    text = [[STATUS_ZH.get(v, "") if isinstance(v, str) else "" for v in row] for row in wide.to_numpy()]
+    names = {"missing": "缺报", "superseded": "有更正"} if compact else STATUS_ZH
+    text = [[names.get(v, "") if isinstance(v, str) else "" for v in row] for row in wide.to_numpy()]
     scale = [[0, "#e07a5f"], [0.33, "#e07a5f"], [0.34, "#81b29a"], [0.66, "#81b29a"], [0.67, "#f2cc8f"], [1, "#f2cc8f"]]
     labels = [str(i) for i in wide.index]
-    fig = go.Figure(go.Heatmap(z=z, x=[f"{c}年" for c in wide.columns], y=labels, text=text,
+    fig = go.Figure(go.Heatmap(z=z, x=[f"{c}" if compact else f"{c}年" for c in wide.columns], y=labels, text=text,
                                texttemplate="%{text}", textfont={"size": s.label}, zmin=0, zmax=2, colorscale=scale,
                                showscale=False, xgap=2, ygap=2, hoverongaps=False,
                                hovertemplate="%{y} %{x}：%{text}<extra></extra>"))
     _all_rows(fig, labels, s)
-    return finish(fig, title, "", height=_matrix_height(len(wide), s), present=present, source=source)
+    return finish(fig, title, "", height=_matrix_height(len(wide), s, not title and not source), present=present,
+                  source=source)
 
 
 def _pages(data: pd.DataFrame, rows_per_page: int) -> list[pd.DataFrame]:
@@ -443,7 +451,7 @@ def _pages(data: pd.DataFrame, rows_per_page: int) -> list[pd.DataFrame]:
 
 
 def _paged_title(title: str, i: int, n: int) -> str:
-    return title if n == 1 else f"{title}（{i}/{n}）"
+    return title if n == 1 or not title else f"{title}（{i}/{n}）"
 
 
 def heatmap_pages(data: pd.DataFrame, title: str, unit: str, rows_per_page: int = HEATMAP_PAGE_ROWS,
@@ -455,11 +463,11 @@ def heatmap_pages(data: pd.DataFrame, title: str, unit: str, rows_per_page: int 
 
 
 def coverage_pages(data: pd.DataFrame, title: str, rows_per_page: int = HEATMAP_PAGE_ROWS,
-                   present: bool = False, source: bool = True) -> list[go.Figure]:
+                   present: bool = False, source: bool = True, compact: bool = False) -> list[go.Figure]:
     """The publication-status matrix split into pages of at most `rows_per_page` agencies, every row labelled."""
     parts = _pages(data, rows_per_page)
     return [coverage_figure(p, _paged_title(title, i, len(parts)), max_rows=len(p) + 1, present=present,
-                            source=source) for i, p in enumerate(parts, start=1)]
+                            source=source, compact=compact) for i, p in enumerate(parts, start=1)]
 
 
 def small_multiples_figure(data: pd.DataFrame, title: str, unit: str, max_panels: int = 16, present: bool = False,

@@ -42,6 +42,11 @@ TABLE_STYLE = "表格文字"
 SECTIONS = ["依申请公开", "复议诉讼", "主动公开", "数据质量"]
 NUMERALS = "一二三四五六七八九十"
 MAX_FINDINGS = 30
+RANK_ROWS = 15
+# The ranking's headers as a page column can hold them (the lead sentence names the indicator in full).
+SHORT_HEADERS = {"本年新收申请（件）": "新收申请（件）", "上年新收申请（件）": "上年（件）", "办理结果总计（件）": "办结（件）",
+                 "行政复议总计（件）": "复议（件）", "行政诉讼总计（件）": "诉讼（件）", "行政许可处理决定（件）": "许可（件）",
+                 "行政处罚处理决定（件）": "处罚（件）"}
 PAGE_W, MARGIN_LR = 21.0, 2.7
 TEXT_W = PAGE_W - 2 * MARGIN_LR
 CELL_PAD_CM = 0.4  # Word's default left + right cell margins (0.19 cm each) and a little air
@@ -277,7 +282,7 @@ def _key_prose(data: PackData) -> str:
 
 
 def _chart(doc: Document, chart: Chart, images: list[Path], number: int) -> None:
-    _plain(doc, chart.takeaway + (f"（{chart.note.removeprefix('注：').rstrip('。')}。）" if chart.note else ""))
+    _plain(doc, chart.takeaway)  # the comparability note is stated once, under 基本情况
     for k, image in enumerate(images, start=1):
         doc.add_picture(str(image), width=Cm(TEXT_W))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -299,7 +304,11 @@ def write_brief(data: PackData, charts: list[Chart], images: dict[str, list[Path
     doc.add_heading(f"{NUMERALS[n]}、基本情况", level=1)
     _plain(doc, tk.coverage_sentence(data))
     _plain(doc, _key_prose(data))
-    _plain(doc, "主要发现：" + "".join(p if p.endswith("。") else p + "。" for p in tk.key_points(data)))
+    note = tk.comparability_note(data)
+    if note:
+        _plain(doc, note)
+    points = [p for p in tk.key_points(data) if p != tk.coverage_sentence(data)]
+    _plain(doc, "主要发现：" + "".join(p if p.endswith("。") else p + "。" for p in points))
     figure_no = 0
     for name in SECTIONS[:-1]:
         in_section = [c for c in charts if c.section == name]
@@ -315,16 +324,20 @@ def write_brief(data: PackData, charts: list[Chart], images: dict[str, list[Path
     if not ranking.empty:
         n += 1
         doc.add_heading(f"{NUMERALS[n]}、单位排名", level=1)
-        _plain(doc, tk.top_sentence(data, "applications_new") + "各单位主要指标如下（按本年新收申请排序，完整表格见数据表）：")
-        add_table(doc, fit_columns(ranking.drop(columns=["类型"]), TABLE_PT))
+        shown = ranking.drop(columns=["类型"]).rename(columns=SHORT_HEADERS).head(RANK_ROWS)
+        more = f"前 {len(shown)} 名" if len(ranking) > len(shown) else "各单位"
+        _plain(doc, tk.top_sentence(data, "applications_new") + f"{more}主要指标如下（按本年新收申请排序；复议、诉讼为"
+                    "行政复议、行政诉讼总计；完整表格见数据表）：")
+        add_table(doc, fit_columns(shown, TABLE_PT))
 
     n += 1
     doc.add_heading(f"{NUMERALS[n]}、报送情况与数据质量", level=1)
-    _plain(doc, tk.non_reporter_sentence(data))
     missing = non_reporters_table(data)
     if not missing.empty:
+        _plain(doc, tk.non_reporter_sentence(data) + "缺报名单如下：")
         add_table(doc, missing)
-    _plain(doc, tk.findings_sentence(data) + tk.suspect_sentence(data))
+    has_chart = any(c.key == "findings_by_rule" for c in charts)
+    _plain(doc, ("" if has_chart else tk.findings_sentence(data)) + tk.suspect_sentence(data))
     for chart in (c for c in charts if c.section == SECTIONS[-1]):
         figure_no += 1
         _chart(doc, chart, images.get(chart.key, []), figure_no)

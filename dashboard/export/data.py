@@ -212,7 +212,9 @@ def _suspect_values(findings: pd.DataFrame) -> tuple[int, bool]:
 
 def _per_agency(db: Path, year: int, agency_ids: list[int] | None, first_year: int) -> pd.DataFrame:
     frames = []
-    for code in dict.fromkeys([*RANKED, "reconsideration_corrected"]):
+    # The key figures too, so that every headline change can name the agency that drove it.
+    for code in dict.fromkeys([*RANKED, "reconsideration_corrected", "applications_carried_over",
+                               "normative_docs_issued"]):
         df = run_query("compare_agency_year", db=db, **indicator_params(code), year_from=first_year, year_to=year,
                        kinds=None, agency_ids=agency_ids)
         frames.append(df.assign(indicator=code))

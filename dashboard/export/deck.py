@@ -95,7 +95,9 @@ def _slide(prs: Presentation, title: str | None) -> object:
     """A blank slide with its title (once), the source note (once) and the slide number at the foot."""
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     if title:
-        _text(slide, MARGIN, Inches(0.3), W - 2 * MARGIN, Inches(0.7), title, 28, True, BLUE, face=FONT_TITLE_EA)
+        # One line always: a long title (a ranking's "（前15名）") is set smaller rather than run into the takeaway.
+        size = 28 if _width_units(title) <= 50 else max(18, int(28 * 50 / _width_units(title)))
+        _text(slide, MARGIN, Inches(0.3), W - 2 * MARGIN, Inches(0.7), title, size, True, BLUE, face=FONT_TITLE_EA)
     _text(slide, MARGIN, H - Inches(0.45), W - 2 * MARGIN - Inches(1), Inches(0.35), SOURCE_NOTE, 12, color=GREY)
     _text(slide, W - MARGIN - Inches(1), H - Inches(0.45), Inches(1), Inches(0.35), str(len(prs.slides)), 12,
           color=GREY, align=PP_ALIGN.RIGHT)
@@ -250,11 +252,11 @@ def add_native_chart(slide, spec: NativeChart, left: Emu, top: Emu, width: Emu, 
         else:
             series.format.fill.solid()
             series.format.fill.fore_color.rgb = color
-    if spec.unit and spec.unit != "%" and spec.kind == "line":
-        _text(slide, left, top - Inches(0.05), Inches(2), Inches(0.35), f"单位：{spec.unit}", 14, color=GREY)
-    elif spec.unit and spec.unit != "%":
-        _text(slide, left + width - Inches(2), top + height - Inches(0.05), Inches(2), Inches(0.35),
-              f"单位：{spec.unit}", 14, color=GREY, align=PP_ALIGN.RIGHT)
+    if spec.unit and spec.unit != "%":
+        # Above the plot, written across: the unit of the value axis (left for lines, right for bars).
+        at_left = spec.kind == "line"
+        _text(slide, left if at_left else left + width - Inches(2.5), top - Inches(0.3), Inches(2.5), Inches(0.35),
+              f"单位：{spec.unit}", 14, color=GREY, align=PP_ALIGN.LEFT if at_left else PP_ALIGN.RIGHT)
     return chart
 
 
@@ -266,8 +268,28 @@ def _picture(slide, image: Path, top: Emu, bottom: Emu) -> None:  # noqa: ANN001
     slide.shapes.add_picture(str(image), MARGIN + Emu(int((box_w - w) / 2)), top, w, h)
 
 
-def _chart_slides(prs: Presentation, chart: Chart, images: list[Path]) -> None:
+def _two_up(slide, images: list[Path], top: Emu, bottom: Emu) -> None:  # noqa: ANN001
+    """Two pictures side by side, each in half the width (two pages of a matrix on one slide)."""
+    gap = Inches(0.3)
+    box_w, box_h = Emu(int((W - 2 * MARGIN - gap) / 2)), H - top - bottom
+    for k, image in enumerate(images):
+        with Image.open(image) as im:
+            ratio = im.width / im.height
+        w, h = (box_w, Emu(int(box_w / ratio))) if box_w / ratio <= box_h else (Emu(int(box_h * ratio)), box_h)
+        left = MARGIN + (box_w + gap) * k + Emu(int((box_w - w) / 2))
+        slide.shapes.add_picture(str(image), left, top, w, h)
+
+
+def _chart_slides(prs: Presentation, chart: Chart, images: list[Path], halves: list[Path] | None = None) -> None:
     bottom = FOOT + (Inches(0.45) if chart.note else Inches(0.05))
+    if halves:
+        pairs = [halves[i:i + 2] for i in range(0, len(halves), 2)]
+        for k, pair in enumerate(pairs, start=1):
+            slide = _slide(prs, chart.title if len(pairs) == 1 else f"{chart.title}（{k}/{len(pairs)}）")
+            _lead(slide, chart.takeaway)
+            _note(slide, chart.note)
+            _two_up(slide, pair, BODY_TOP, bottom)
+        return
     if chart.native is not None:
         slide = _slide(prs, chart.title)
         _lead(slide, chart.takeaway)
@@ -293,15 +315,36 @@ def _width_units(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
+CELL_PAD = Inches(0.22)  # PowerPoint's default cell margins (0.1 in each side) and a little air
+
+
+def _column_widths(df: pd.DataFrame, texts: list[list[str]], size: float) -> list[Emu]:
+    unit = Pt(size) * 0.55  # a half-width character; a CJK character is two
+    return [Emu(int(max([_width_units(str(c)), *(_width_units(t[j]) for t in texts)]) * unit + CELL_PAD))
+            for j, c in enumerate(df.columns)]
+
+
+def fit_table(df: pd.DataFrame, size: float, width: Emu) -> pd.DataFrame:
+    """The first columns of a table that fit the width on one line each (the workbook keeps every column)."""
+    cols = list(df.columns)
+    while len(cols) > 2:
+        texts = [[cell_text(v, str(c)) for v, c in zip(row, cols, strict=True)]
+                 for row in df[cols].itertuples(index=False)]
+        if sum(_column_widths(df[cols], texts, size)) <= width or "说明" in cols:
+            break
+        cols.pop()
+    return df[cols]
+
+
 def _table(slide, df: pd.DataFrame, top: Emu, size: float = 14, max_width: Emu | None = None) -> None:  # noqa: ANN001
     """A readable table: a blue header row, widths from the longest text of each column, numbers right-aligned."""
+    df = fit_table(df, size, max_width or (W - 2 * MARGIN))
     texts = [[cell_text(v, str(c)) for v, c in zip(row, df.columns, strict=True)] for row in df.itertuples(index=False)]
-    need = [max([_width_units(str(c)), *(_width_units(t[j]) for t in texts)]) + 2 for j, c in enumerate(df.columns)]
+    widths = _column_widths(df, texts, size)
     total_w = max_width or (W - 2 * MARGIN)
-    unit = Pt(size) / 2  # one half-width character
-    natural = sum(need) * unit
-    scale = min(1.0, total_w / natural) if natural else 1.0
-    widths = [Emu(int(n * unit * scale)) for n in need]
+    if sum(widths) > total_w:  # only a long text column is left: it wraps within what remains
+        widest = widths.index(max(widths))
+        widths[widest] = Emu(max(int(widths[widest] - (sum(widths) - total_w)), int(Inches(1.5))))
     row_h = Emu(int(Pt(size) * 2.0))
     shape = slide.shapes.add_table(len(df) + 1, len(df.columns), MARGIN, top, sum(widths), row_h * (len(df) + 1))
     table = shape.table
@@ -353,6 +396,8 @@ def _ranking_slides(prs: Presentation, data: PackData) -> None:
 
 
 def _non_reporter_slides(prs: Presentation, data: PackData) -> None:
+    if data.non_reporters.empty:
+        return  # 要点 and 关键数据 already say that every unit reported
     _table_slides(prs, f"缺报名单 · {data.year}年 · {data.scope}", tk.non_reporter_sentence(data),
                   non_reporters_table(data))
 
@@ -401,8 +446,8 @@ def write_deck(data: PackData, charts: list[Chart], images: dict[str, list[Path]
     _title_slide(prs, data, simulated)
     _points_slide(prs, data)
     _key_slide(prs, data)
-    for chart in charts:
-        _chart_slides(prs, chart, images.get(chart.key, []))
+    for chart in (c for c in charts if c.in_deck):
+        _chart_slides(prs, chart, images.get(chart.key, []), images.get(f"{chart.key}@deck"))
     _ranking_slides(prs, data)
     _non_reporter_slides(prs, data)
     _problem_slides(prs, data)

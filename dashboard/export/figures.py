@@ -19,6 +19,7 @@ from dashboard.export import takeaways as tk
 from dashboard.export.data import OUTCOMES, PackData, _coverage_counts, agency_values
 
 RANK_TOP = 15  # bars a slide can show legibly
+DECK_ROWS = 12  # matrix rows a half slide shows at projector size; two pages stand side by side on a slide
 
 
 @dataclass
@@ -46,6 +47,8 @@ class Chart:
     embeds: list[go.Figure] = field(default_factory=list)
     native: NativeChart | None = None
     note: str = ""  # e.g. the two years were reported by different agencies
+    deck_embeds: list[go.Figure] = field(default_factory=list)  # pages sized for half a slide, two a slide
+    in_deck: bool = True  # False where a deck table says the same (数据问题 by type)
 
     @property
     def figure(self) -> go.Figure:
@@ -144,7 +147,10 @@ def _coverage(data: PackData) -> Chart | None:
     title = charts.chart_title("报告公开情况", c["year"], data.scope)
     full = charts.coverage_pages(c, title)
     bare = charts.coverage_pages(c, "", present=True, source=False)
-    return Chart("coverage", "数据质量", title, full, tk.coverage_sentence(data), bare)
+    halves = charts.coverage_pages(c, "", rows_per_page=DECK_ROWS, present=True, source=False, compact=True)
+    takeaway = tk.coverage_sentence(data)
+    return Chart("coverage", "数据质量", title, full, takeaway, bare, deck_embeds=halves,
+                 note="绿色：已公开；红色：缺报；黄色：已公开，有更正版。")
 
 
 def _findings(data: PackData) -> Chart | None:
@@ -157,7 +163,8 @@ def _findings(data: PackData) -> Chart | None:
     ordered = by_rule.sort_values("total")
     native = NativeChart("bar", list(ordered["rule_zh"]), [("问题条数", list(ordered["total"].astype(float)))],
                          "#,##0", "条")
-    return Chart("findings_by_rule", "数据质量", title, [full], tk.findings_sentence(data), [bare], native)
+    return Chart("findings_by_rule", "数据质量", title, [full], tk.findings_sentence(data), [bare], native,
+                 in_deck=False)
 
 
 def pack_charts(data: PackData) -> list[Chart]:

@@ -23,6 +23,7 @@ from dashboard.settings import db_path
 
 Progress = Callable[[float, str], None]
 IMAGE_SHARE = 0.75  # of the progress bar: rendering dominates the time
+HALF_WIDTH = 620  # px of a picture that fills half a slide
 
 
 def _safe(text: str) -> str:
@@ -44,13 +45,18 @@ def render_chart_images(charts: list[Chart], folder: Path, fmt: str = "png",
         if progress:
             what = "排版图片" if embeds else "生成图片"
             progress(start + share * (i - 1) / max(len(charts), 1), f"{what} {i}/{len(charts)}：{chart.title}")
-        figs = chart.embeds if embeds else chart.figures
-        paths = []
-        for k, fig in enumerate(figs, start=1):
-            page = f"_{k}" if len(figs) > 1 else ""
-            path = folder / f"{i:02d}_{_safe(chart.title)}{page}.{fmt}"
-            paths.append(write_figure(fig, path, fmt, WIDTH, image_height(fig)))
-        out[chart.key] = paths
+        sets = {chart.key: chart.embeds, f"{chart.key}@deck": chart.deck_embeds} if embeds else \
+            {chart.key: chart.figures}
+        for key, figs in sets.items():
+            paths = []
+            for k, fig in enumerate(figs, start=1):
+                page = f"_{k}" if len(figs) > 1 else ""
+                suffix = "_deck" if key.endswith("@deck") else ""
+                path = folder / f"{i:02d}_{_safe(chart.title)}{page}{suffix}.{fmt}"
+                width = HALF_WIDTH if key.endswith("@deck") else WIDTH
+                paths.append(write_figure(fig, path, fmt, width, image_height(fig)))
+            if paths:
+                out[key] = paths
     return out
 
 

@@ -35,7 +35,9 @@ def cell_text(value: object, header: str) -> str:
     if isinstance(value, float | int) and header in ("排名", "名次", "序号", "年度", "最近一次报告"):
         return f"{value:.0f}"
     if isinstance(value, float | int):
-        return f"{value:+,.0f}" if header.startswith("变化") else f"{value:,.0f}"
+        if header.startswith("变化") and round(value) != 0:
+            return f"{value:+,.0f}"
+        return f"{value:,.0f}"
     return str(value)
 
 

@@ -30,6 +30,11 @@ def fmt_value(value: float | None, unit: str) -> str:
     return f"{value:,.0f}{unit}"
 
 
+def in_year(year: int, name: str) -> str:
+    """'2024年新收申请' for '本年新收申请' (never '2024年本年…'), '2024年实质公开率' otherwise."""
+    return f"{year}年{name.removeprefix('本年')}"
+
+
 def change_phrase(cur: float | None, prev: float | None, unit: str) -> str | None:
     """'较上年增长 23.0%' / '较上年下降 4 件' / '与上年持平'; None when there is nothing to compare."""
     if cur is None or prev is None:
@@ -106,7 +111,7 @@ def total_sentence(data: PackData, code: str, caveat: bool = True) -> str:
     note = note if caveat or prev is None else ""
     if cur is None:
         return f"{data.year}年各报告均未填报{name}。"
-    text = f"{data.year}年{name}{fmt_value(cur, unit)}"
+    text = f"{in_year(data.year, name)}{fmt_value(cur, unit)}"
     phrase = change_phrase(cur, prev, unit)
     if phrase is None:
         return text + (note or "，上年无可比数据") + "。"
@@ -252,13 +257,13 @@ def key_points(data: PackData) -> list[str]:
     if is_partial(data):
         points.append(f"本年数据不全：{coverage_text(data)}，以下合计只含已收到的报告。")
     for _, code in _changes(data)[:2]:
-        points.append(total_sentence(data, code))
+        points.append(total_sentence(data, code, caveat=False))
     if data.year_value("disclosure_rate", data.year)[0] is not None:
         points.append(ratio_sentence(data, "disclosure_rate"))
     points.append(non_reporter_sentence(data))
     points.append(findings_sentence(data))
     if len(points) < 3:
-        points.append(total_sentence(data, "applications_new"))
+        points.append(total_sentence(data, "applications_new", caveat=False))
     return points[:5]
 
 
