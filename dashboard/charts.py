@@ -187,6 +187,18 @@ def chart_title(indicator_zh: str, years: Sequence[int], scope: str) -> str:
     return " · ".join(p for p in (indicator_zh, year_span(years), scope) if p)
 
 
+def _below_axis(fig: go.Figure, s: Sizes) -> int:
+    """Pixels under the plot taken by the x tick labels (and the x title, where there is one)."""
+    titled = bool(fig.layout.xaxis.title.text)
+    on_top = fig.layout.xaxis.side == "top"
+    return (0 if on_top else 2 * s.tick + 12) + (2 * s.label if titled else 0) + 6
+
+
+def _bottom(fig: go.Figure, s: Sizes, source: bool) -> int:
+    """The bottom margin: the tick labels, an x title and the source note fit inside the figure, never clipped."""
+    return _below_axis(fig, s) + (s.note + 24 if source else 10)
+
+
 def finish(fig: go.Figure, title: str, unit: str = "", height: int = 480, present: bool = False,
            source: bool = True) -> go.Figure:
     """Apply the template, the title, the unit above the value axis and the source note below the plot.
@@ -195,15 +207,18 @@ def finish(fig: go.Figure, title: str, unit: str = "", height: int = 480, presen
     """
     s = sizes(present)
     fig.update_layout(template=TEMPLATE, title={"text": title, "font": {"size": s.title}}, height=height,
-                      font={"family": FONT, "size": s.label}, legend={"font": {"size": s.label}},
+                      font={"family": FONT, "size": s.label},
+                      # Set here, not only in the template: the image export swaps the template (images.py).
+                      legend={"font": {"size": s.label}, "orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 1,
+                              "xanchor": "right", "traceorder": "normal"},
                       # A figure without title or note (embedded under a slide's or a page's own) keeps no room for them.
-                      margin={"t": 100 if title else 60, "b": 80 if source else 30})
+                      margin={"t": 100 if title else 60, "b": _bottom(fig, s, source)})
     fig.update_xaxes(tickfont={"size": s.tick}, title_font={"size": s.label})
     fig.update_yaxes(tickfont={"size": s.tick}, title_font={"size": s.label})
     if unit and unit not in ("比率", "按原件"):
         _unit_note(fig, unit, s)
     if source:
-        fig.add_annotation(text=SOURCE_NOTE, xref="paper", yref="paper", x=0, y=0, yshift=-40 - 2 * s.tick,
+        fig.add_annotation(text=SOURCE_NOTE, xref="paper", yref="paper", x=0, y=0, yshift=-_below_axis(fig, s),
                            showarrow=False, xanchor="left", yanchor="top", font={"size": s.note, "color": MUTED})
     return fig
 
