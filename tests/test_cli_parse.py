@@ -31,7 +31,7 @@ def test_parse_summary_shows_identity_tables_and_problems() -> None:
     out = _nianbao("parse", str(SAMPLE))
     assert out.returncode == 0, out.stderr
     assert "红崖子沟乡人民政府" in out.stdout and "2019" in out.stdout
-    assert "normative_docs" in out.stdout and "未注明金额单位" in out.stdout
+    assert "规范性文件" in out.stdout and "normative_docs" not in out.stdout and "未注明金额单位" in out.stdout
 
 
 def test_parse_of_an_unreadable_file_exits_non_zero_naming_file_and_reason(tmp_path) -> None:

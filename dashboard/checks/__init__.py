@@ -28,6 +28,7 @@ from dashboard.checks import (
     x2_in_force,
     x3_prev_items,
 )
+from dashboard.checks.labels import rule_name
 from dashboard.checks.model import CheckContext, Finding, Report, flattened_reports
 
 __all__ = ["RULES", "CheckContext", "Finding", "run_checks", "rule_codes"]
@@ -56,6 +57,6 @@ def run_checks(report: Report, ctx: CheckContext | None = None, rules: list[str]
                     out.extend(module.check(report, ctx))
                 except Exception as exc:  # a record of an unforeseen shape must not stop the other rules or reports
                     out.append(Finding(module.RULE, "error",
-                                       f"该项核对未能完成（{type(exc).__name__}: {exc}），请人工核对。", [],
+                                       f"“{rule_name(module.RULE)}”核对未能完成（程序内部错误），请人工核对。", [],
                                        f"check {module.RULE} could not run: {exc!r}"))
     return sorted(out, key=lambda f: SEVERITY_ORDER.get(f.severity, 3))

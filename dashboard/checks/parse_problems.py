@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dashboard.checks.labels import humanize
 from dashboard.checks.model import SEVERITIES, CheckContext, Finding, Report
 
 RULE = "PARSE"
@@ -26,7 +27,8 @@ def check(report: Report, ctx: CheckContext) -> list[Finding]:
             continue
         sev = p.get("severity") if p.get("severity") in SEVERITIES else "warning"
         code = p.get("code") or "parse"
-        msg = p.get("message_zh") or p.get("message_en") or code
+        # The parser's message may name rows by code (placed_by_order lists them): readers get the printed labels.
+        msg = humanize(p.get("message_zh")) or "读取时有格子需要核对"
         out.append(Finding(RULE, sev, f"读取时发现：{msg}", list(p.get("cells") or []),
                            f"[{code}] {p.get('message_en') or ''}".strip()))
     return out

@@ -14,6 +14,6 @@ def check(report: Report, ctx: CheckContext) -> list[Finding]:
     name = report.get("agency") or "（未读出机关名称）"
     hint = f"名录中最接近的是“{ctx.agency_suggestion}”，如为同一机关请在名录中加为别名；" if ctx.agency_suggestion else ""
     return [Finding(RULE, "warning",
-                    f"机关“{name}”不在机关名录（data/agencies.csv）中。{hint}未经确认不会自动归并。",
+                    f"单位“{name}”不在单位名录中。{hint}未经确认不会自动归并。",
                     [], f"agency {name!r} is not in the registry"
                     + (f"; closest: {ctx.agency_suggestion!r}" if ctx.agency_suggestion else ""))]

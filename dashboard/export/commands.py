@@ -17,12 +17,15 @@ KIND_ZH = {"pptx": "演示文稿", "docx": "会议材料（Word）", "xlsx": "�
 def export(
     year: int = typer.Option(..., "--year", help="报告年度，如 2024"),
     agencies: list[str] = typer.Option(None, "--agencies", help="单位（全称、简称或编号；可重复，或用逗号分隔；默认全部单位）"),
+    region: str = typer.Option(None, "--region", help="地区，如 示例县（模拟）（默认全部地区）"),
+    kinds: str = typer.Option(None, "--kinds", help="单位类型：乡、镇、街道、部门、政府（逗号分隔；默认全部类型）"),
+    include_suspect: bool = typer.Option(False, "--include-suspect", help="合计中包含存疑数值（默认不含）"),
     db: Path = typer.Option(None, "--db", help="DuckDB 文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）"),
     out: Path = typer.Option(..., "--out", help="输出文件夹"),
     formats: str = typer.Option("png", "--images", help="图表图片格式：png、svg、pdf（逗号分隔；演示文稿和Word内嵌PNG）"),
 ) -> None:
     """生成会议材料：PPT 演示文稿、Word 材料、Excel 数据表和图表图片 / Build the meeting pack for a year."""
-    from dashboard.export.data import resolve_agencies
+    from dashboard.export.data import EmptyPackError, PackScope, resolve_agencies
     from dashboard.export.images import FORMATS, RenderError, cjk_font_warning
     from dashboard.export.pack import build_pack
 
@@ -42,11 +45,17 @@ def export(
     names = [n for item in (agencies or []) for n in item.split(",") if n.strip()]
     try:
         ids = resolve_agencies(names, target)
+        wanted_kinds = tuple(k.strip() for k in (kinds or "").replace("，", ",").split(",") if k.strip()) or None
+        scope = PackScope(region=region, kinds=wanted_kinds, agency_ids=tuple(ids) if ids else None,
+                          include_suspect=include_suspect)
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                       TimeElapsedColumn(), console=err, transient=False) as bar:
             task = bar.add_task("会议材料", total=1.0)
             files = build_pack(year, ids, target, out, lambda f, m: bar.update(task, completed=f, description=m),
-                               formats=("png", *[f for f in wanted if f != "png"]))
+                               formats=("png", *[f for f in wanted if f != "png"]), scope=scope)
+    except EmptyPackError as exc:
+        err.print(f"[red]未生成[/red] {exc.reason_zh}。")
+        raise typer.Exit(code=3) from None
     except ReportError as exc:
         err.print(f"[red]错误[/red] {exc.source}: {exc.reason_zh}（{exc.reason_en}）")
         raise typer.Exit(code=2) from None

@@ -8,12 +8,13 @@ with st.progress.
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from dashboard.export.brief import write_brief
-from dashboard.export.data import PackData, load_pack_data
+from dashboard.export.data import PackData, PackScope, load_pack_data
 from dashboard.export.deck import write_deck
 from dashboard.export.figures import Chart, image_height, pack_charts
 from dashboard.export.images import WIDTH, start_renderer, write_figure
@@ -22,6 +23,7 @@ from dashboard.settings import db_path
 
 Progress = Callable[[float, str], None]
 IMAGE_SHARE = 0.75  # of the progress bar: rendering dominates the time
+HALF_WIDTH = 620  # px of a picture that fills half a slide
 
 
 def _safe(text: str) -> str:
@@ -34,29 +36,45 @@ def pack_stem(data: PackData) -> str:
 
 
 def render_chart_images(charts: list[Chart], folder: Path, fmt: str = "png",
-                        progress: Progress | None = None, start: float = 0.0, share: float = 1.0) -> dict[str, Path]:
-    """Render every chart into `folder` (NN_title.fmt) with the shared kaleido session; returns key → path."""
-    out: dict[str, Path] = {}
+                        progress: Progress | None = None, start: float = 0.0, share: float = 1.0,
+                        embeds: bool = False) -> dict[str, list[Path]]:
+    """Render every chart into `folder` (NN_title.fmt; a chart of several pages gets one file a page) with the
+    shared kaleido session; `embeds` renders the bare figures for the deck and the brief. Returns key → paths."""
+    out: dict[str, list[Path]] = {}
     for i, chart in enumerate(charts, start=1):
         if progress:
-            progress(start + share * (i - 1) / max(len(charts), 1), f"生成图片 {i}/{len(charts)}：{chart.title}")
-        path = folder / f"{i:02d}_{_safe(chart.title)}.{fmt}"
-        out[chart.key] = write_figure(chart.figure, path, fmt, WIDTH, image_height(chart))
+            what = "排版图片" if embeds else "生成图片"
+            progress(start + share * (i - 1) / max(len(charts), 1), f"{what} {i}/{len(charts)}：{chart.title}")
+        sets = {chart.key: chart.embeds, f"{chart.key}@deck": chart.deck_embeds} if embeds else \
+            {chart.key: chart.figures}
+        for key, figs in sets.items():
+            paths = []
+            for k, fig in enumerate(figs, start=1):
+                page = f"_{k}" if len(figs) > 1 else ""
+                suffix = "_deck" if key.endswith("@deck") else ""
+                path = folder / f"{i:02d}_{_safe(chart.title)}{page}{suffix}.{fmt}"
+                width = HALF_WIDTH if key.endswith("@deck") else WIDTH
+                paths.append(write_figure(fig, path, fmt, width, image_height(fig)))
+            if paths:
+                out[key] = paths
     return out
 
 
 def build_pack(year: int, agencies: list[int] | None, db: Path | None, out_dir: Path,
-               progress: Progress | None = None, formats: tuple[str, ...] = ("png",)) -> dict[str, Path]:
-    """Build the pack for a year and a set of agency ids (None = all) into out_dir; returns kind → file.
+               progress: Progress | None = None, formats: tuple[str, ...] = ("png",),
+               scope: PackScope | None = None) -> dict[str, Path]:
+    """Build the pack for a year and a scope (or a set of agency ids; None = all) into out_dir; returns kind → file.
 
     Kinds: 'pptx', 'docx', 'xlsx', and 'images' (the folder of chart images). `formats` adds SVG/PDF copies
-    of every chart next to the PNGs (the deck and the brief always embed the PNGs).
+    of every chart next to the PNGs. A scope with no report for the year raises EmptyPackError before any file
+    is written.
     """
     report = progress or (lambda _f, _m: None)
     t0 = time.perf_counter()
     report(0.0, "读取数据")
     db = Path(db) if db else db_path()
-    data = load_pack_data(int(year), sorted(set(agencies)) if agencies else None, db)
+    scope = scope or PackScope(agency_ids=tuple(sorted(set(agencies))) if agencies else None)
+    data = load_pack_data(int(year), None, db, scope)
     start_renderer()
     charts = pack_charts(data)
     report(0.05, f"共 {len(charts)} 张图表")
@@ -64,14 +82,17 @@ def build_pack(year: int, agencies: list[int] | None, db: Path | None, out_dir: 
     stem = pack_stem(data)
     folder = out_dir / f"{stem}_图表"
     extra = [f for f in formats if f != "png"]
-    png_share = IMAGE_SHARE / (1 + len(extra))
-    images = render_chart_images(charts, folder, "png", report, 0.05, png_share)
+    share = IMAGE_SHARE / (2 + len(extra))
+    render_chart_images(charts, folder, "png", report, 0.05, share)
     for k, fmt in enumerate(extra):
-        render_chart_images(charts, folder, fmt, report, 0.05 + png_share * (k + 1), png_share)
-    report(0.05 + IMAGE_SHARE, "生成演示文稿（PPTX）")
-    files = {"pptx": write_deck(data, charts, images, out_dir / f"{stem}.pptx")}
-    report(0.87, "生成会议材料（Word）")
-    files["docx"] = write_brief(data, charts, images, out_dir / f"{stem}.docx")
+        render_chart_images(charts, folder, fmt, report, 0.05 + share * (k + 1), share)
+    with tempfile.TemporaryDirectory(prefix="nianbao-embed-") as tmp:
+        embeds = render_chart_images(charts, Path(tmp), "png", report, 0.05 + share * (1 + len(extra)), share,
+                                     embeds=True)
+        report(0.05 + IMAGE_SHARE, "生成演示文稿（PPTX）")
+        files = {"pptx": write_deck(data, charts, embeds, out_dir / f"{stem}.pptx")}
+        report(0.87, "生成会议材料（Word）")
+        files["docx"] = write_brief(data, charts, embeds, out_dir / f"{stem}.docx")
     report(0.95, "生成数据表（Excel）")
     files["xlsx"] = write_workbook(data, charts, out_dir / f"{stem}.xlsx")
     files["images"] = folder

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.checks.labels import (
+    COVERAGE_STATUS_ZH,
+    FINDING_STATUS_ZH,
+    SERIES_ZH,
+    cell_label,
+    format_name,
+    humanize,
+    rule_name,
+    severity_name,
+    template_name,
+)
 from dashboard.export import takeaways as tk
 from dashboard.export.data import RANKED, PackData, ranking_table
 from dashboard.export.figures import Chart
 
-SERIES_ZH = {"all": "两版一致", "2019": "2019年版", "2021": "2021年版"}
-STATUS_ZH = {"published": "已公开", "superseded": "已公开（有更正版）", "missing": "缺报"}
-FINDING_STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已驳回"}
+STATUS_ZH = COVERAGE_STATUS_ZH
 RATE_COLUMNS_SUFFIX = "（%）"  # a header ending so marks a ratio column (stored as a fraction, shown as percent)
+POINTS_SUFFIX = "（个百分点）"  # a change of a rate, stored in percentage points
 
 
 def cell_text(value: object, header: str) -> str:
@@ -20,8 +30,14 @@ def cell_text(value: object, header: str) -> str:
         return "—"
     if isinstance(value, float | int) and header.endswith(RATE_COLUMNS_SUFFIX):
         return f"{value:.1%}"
+    if isinstance(value, float | int) and header.endswith(POINTS_SUFFIX):
+        return f"{value:+.1f}"
+    if isinstance(value, float | int) and header in ("排名", "名次", "序号", "年度", "最近一次报告"):
+        return f"{value:.0f}"
     if isinstance(value, float | int):
-        return f"{value:+,.0f}" if header.startswith("变化") else f"{value:,.0f}"
+        if header.startswith("变化") and round(value) != 0:
+            return f"{value:+,.0f}"
+        return f"{value:,.0f}"
     return str(value)
 
 
@@ -35,8 +51,10 @@ def key_figures_table(data: PackData) -> pd.DataFrame:
     rows = []
     for k in tk.key_figures(data):
         change = None if k["value"] is None or k["previous"] is None else k["value"] - k["previous"]
-        rows.append({"指标": k["name_zh"], "单位": k["unit"], f"{data.year}年": k["value"],
-                     f"{data.year - 1}年": k["previous"], "变化": change, "说明": k["change_text"]})
+        rate = k["unit"] == "比率"
+        rows.append({"指标": k["name_zh"], "单位": "%" if rate else k["unit"], f"{data.year}年": k["value"],
+                     f"{data.year - 1}年": k["previous"], "变化": change * 100 if rate and change is not None else change,
+                     "变化单位": "个百分点" if rate else k["unit"], "说明": k["change_text"]})
     return pd.DataFrame(rows)
 
 
@@ -47,8 +65,8 @@ def trend_table(data: PackData) -> pd.DataFrame:
     t["unit"] = t["indicator"].map(lambda c: data.unit(c) if c in data.defs.index else "")
     order = {c: i for i, c in enumerate(data.defs.index)}
     t = t.sort_values(["indicator", "year", "series"], key=lambda s: s.map(order) if s.name == "indicator" else s)
-    return pd.DataFrame({"指标": t["name"], "代码": t["indicator"], "单位": t["unit"], "年度": t["year"].astype(int),
-                         "口径": t["series"].map(lambda s: SERIES_ZH.get(str(s), str(s))), "数值": t["value"],
+    return pd.DataFrame({"指标": t["name"], "单位": t["unit"].replace({"比率": "%"}), "年度": t["year"].astype(int),
+                         "口径": t["series"].map(lambda s: SERIES_ZH.get(str(s), "两版一致")), "数值": t["value"],
                          "报告份数": t["reports"].where(t["unit"] != "比率")}).reset_index(drop=True)
 
 
@@ -57,7 +75,7 @@ def ranking_zh(data: PackData) -> pd.DataFrame:
     r = ranking_table(data)
     first = RANKED[0]
     out = pd.DataFrame({"排名": r["rank"], "单位": r["short_name"], "类型": r["kind"],
-                        _header(data, first): r[first], f"上年{data.name(first)}（件）": r["previous"],
+                        _header(data, first): r[first], "上年新收申请（件）": r["previous"],
                         "变化（件）": r["change"]})
     for code in RANKED[1:]:
         out[_header(data, code)] = r[code]
@@ -73,25 +91,33 @@ def charts_table(charts: list[Chart]) -> pd.DataFrame:
 def reports_table(data: PackData) -> pd.DataFrame:
     """报告清单: the year's current reports and their findings."""
     r = data.reports
-    return pd.DataFrame({"单位": r["short_name"], "类型": r["kind"], "格式版本": r["template"].map(lambda t: f"{t}年版"),
-                         "文件格式": r["format"], "文件名": r["source_name"], "错误（条）": r["errors"],
+    return pd.DataFrame({"单位": r["short_name"], "类型": r["kind"], "格式版本": r["template"].map(template_name),
+                         "文件格式": r["format"].map(format_name), "文件名": r["source_name"], "错误（条）": r["errors"],
                          "提醒（条）": r["warnings"]})
 
 
 def findings_table(data: PackData) -> pd.DataFrame:
     """数据问题: every open or confirmed finding of the year."""
     f = data.findings
-    return pd.DataFrame({"单位": f["short_name"], "规则": f["rule"], "问题类型": f["rule"].map(lambda r: tk.RULE_ZH.get(r, r)),
-                         "严重程度": f["severity"].map(lambda s: tk.SEVERITY_ZH.get(s, s)),
-                         "状态": f["status"].map(lambda s: FINDING_STATUS_ZH.get(s, s)), "说明": f["message"],
-                         "涉及单元格": f["cells"].map(lambda c: "、".join(c) if c is not None else "")})
+    return pd.DataFrame({"单位": f["short_name"], "问题类型": f["rule"].map(rule_name),
+                         "严重程度": f["severity"].map(severity_name),
+                         "状态": f["status"].map(lambda s: FINDING_STATUS_ZH.get(s, "待核实")),
+                         "说明": f["message"].map(humanize),
+                         "涉及单元格": f["cells"].map(lambda c: "；".join(cell_label(k) for k in c) if c is not None else "")})
 
 
 def findings_by_rule_zh(data: PackData) -> pd.DataFrame:
     """数据问题按类型: counts per rule and severity."""
     t = tk.findings_by_rule(data)
-    return pd.DataFrame({"规则": t["rule"], "问题类型": t["rule_zh"], "错误": t["error"], "提醒": t["warning"],
+    return pd.DataFrame({"问题类型": t["rule_zh"], "错误": t["error"], "提醒": t["warning"],
                          "提示": t["info"], "合计": t["total"]})
+
+
+def non_reporters_table(data: PackData) -> pd.DataFrame:
+    """缺报名单: unit, type, years missed in a row, last report received."""
+    nr = data.non_reporters
+    return pd.DataFrame({"单位": nr["short_name"], "类型": nr["kind"], "连续未报（年）": nr["years_missed"],
+                         "最近一次报告": nr["last_report"].map(lambda y: f"{int(y)}年" if pd.notna(y) else "从未报送")})
 
 
 def coverage_table(data: PackData) -> pd.DataFrame:
@@ -106,5 +132,5 @@ def coverage_table(data: PackData) -> pd.DataFrame:
 def definitions_table(data: PackData) -> pd.DataFrame:
     """指标说明: every indicator's name, unit, definition and series note (dashboard/store/indicators.py)."""
     d = data.defs.reset_index()
-    return pd.DataFrame({"指标": d["name_zh"], "代码": d["indicator"], "单位": d["unit"], "定义": d["definition_zh"],
-                         "口径说明": d["series_note_zh"].fillna("")})
+    return pd.DataFrame({"指标": d["name_zh"], "单位": d["unit"].replace({"比率": "%"}),
+                         "定义": d["definition_zh"].map(humanize), "口径说明": d["series_note_zh"].map(humanize)})

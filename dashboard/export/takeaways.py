@@ -7,19 +7,14 @@ rate from a zero or missing base, and a caveat when the two years were reported 
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pandas as pd
 
+from dashboard.checks.labels import SEVERITY_ZH, rule_name
 from dashboard.export.data import PackData, agency_values, coverage_of_year
 
-RULE_ZH = {
-    "R1": "申请数量结转关系不平", "R2": "申请人类型合计不符", "R3": "办理结果合计不符", "R4": "复议诉讼合计不符",
-    "R5": "数值超出合理范围", "X1": "上年结转与上年报告不符", "X2": "现行有效件数前后不符", "X3": "项目数量前后不符",
-    "VERSION_YEAR": "格式版本与年度不符", "HYBRID": "新旧格式混用", "SECTION_MISSING": "缺少必备章节",
-    "BLANK_TOTAL": "合计栏空白", "UNIT": "金额单位缺失或异常", "TEXT_TABLE": "正文数字与表格不符",
-    "SAME_TEXT": "内容与上年雷同", "UNKNOWN_AGENCY": "单位名称未登记", "PARSE": "表格读取存疑",
-}
-SEVERITY_ZH = {"error": "错误", "warning": "提醒", "info": "提示"}
+MIN_CHANGE = 5  # a change smaller than this (in 件) is not a headline, however large its percentage
 
 
 def fmt_value(value: float | None, unit: str) -> str:
@@ -33,6 +28,11 @@ def fmt_value(value: float | None, unit: str) -> str:
     if unit == "按原件":
         return f"{value:,.2f}"
     return f"{value:,.0f}{unit}"
+
+
+def in_year(year: int, name: str) -> str:
+    """'2024年新收申请' for '本年新收申请' (never '2024年本年…'), '2024年实质公开率' otherwise."""
+    return f"{year}年{name.removeprefix('本年')}"
 
 
 def change_phrase(cur: float | None, prev: float | None, unit: str) -> str | None:
@@ -111,7 +111,7 @@ def total_sentence(data: PackData, code: str, caveat: bool = True) -> str:
     note = note if caveat or prev is None else ""
     if cur is None:
         return f"{data.year}年各报告均未填报{name}。"
-    text = f"{data.year}年{name}{fmt_value(cur, unit)}"
+    text = f"{in_year(data.year, name)}{fmt_value(cur, unit)}"
     phrase = change_phrase(cur, prev, unit)
     if phrase is None:
         return text + (note or "，上年无可比数据") + "。"
@@ -190,6 +190,16 @@ def appeals_sentence(data: PackData) -> str:
     return f"{data.year}年" + "；".join(parts) + tail + "。"
 
 
+def coverage_text(data: PackData) -> str:
+    """'收到 28 / 应报 30' — the coverage every title states."""
+    return f"收到 {data.received} / 应报 {data.expected}"
+
+
+def is_partial(data: PackData) -> bool:
+    """True when fewer reports arrived than were due."""
+    return data.received < data.expected
+
+
 def coverage_sentence(data: PackData) -> str:
     """Expected, received and missing reports of the year."""
     c = coverage_of_year(data, data.year)
@@ -198,7 +208,63 @@ def coverage_sentence(data: PackData) -> str:
     if missing:
         names = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
         return text + f"，缺报 {len(missing)} 个：{names}。"
-    return text + "，无缺报。"
+    if c["expected"] == c["received"] and date.today() <= date(data.year + 1, 1, 31):
+        return text + f"（{data.year}年度报告{data.year + 1}年1月31日前报送，尚未到期，不计缺报）。"
+    return text + "，全部按时报送，无缺报。"
+
+
+def suspect_sentence(data: PackData) -> str:
+    """What was done with values flagged as suspect (held back from totals, or included and named)."""
+    n = data.suspect_values
+    if not n:
+        return "本年报告中没有被标为错误的存疑数值。"
+    if data.suspect_held_back:
+        return f"另有 {n} 个存疑数值未计入合计（见数据问题）。"
+    return f"有 {n} 个数值所在单元格被核对规则标为错误（见数据问题），目前仍计入合计，使用时请留意。"
+
+
+def non_reporter_sentence(data: PackData) -> str:
+    """The 缺报名单 in one sentence: who, and who has missed more than one year in a row."""
+    nr = data.non_reporters
+    if nr.empty:
+        return coverage_sentence(data)
+    names = "、".join(nr["short_name"].astype(str).head(6)) + ("等" if len(nr) > 6 else "")
+    text = f"{data.year}年应报 {data.expected} 个单位，缺报 {len(nr)} 个：{names}"
+    long = nr[nr["years_missed"] > 1]
+    if not long.empty:
+        text += "；其中" + "、".join(f"{r.short_name}连续 {r.years_missed} 年未报" for r in long.head(3).itertuples())
+    return text + "。"
+
+
+def _changes(data: PackData) -> list[tuple[float, str]]:
+    """(size of change, indicator) of the summed key figures that can be compared with last year, largest first."""
+    out = []
+    for k in key_figures(data):
+        cur, prev = k["value"], k["previous"]
+        if k["unit"] == "比率" or cur is None or prev is None or cur == prev:
+            continue
+        delta = cur - prev
+        if abs(delta) < MIN_CHANGE:
+            continue
+        out.append((abs(delta) / max(abs(prev), 1.0), k["indicator"]))
+    return sorted(out, reverse=True)
+
+
+def key_points(data: PackData) -> list[str]:
+    """3–5 findings from the data, in a fixed order: coverage if partial, the two largest changes with their
+    drivers, the disclosure rate, non-reporters, open data problems. Deterministic templates, no guessing."""
+    points: list[str] = []
+    if is_partial(data):
+        points.append(f"本年数据不全：{coverage_text(data)}，以下合计只含已收到的报告。")
+    for _, code in _changes(data)[:2]:
+        points.append(total_sentence(data, code, caveat=False))
+    if data.year_value("disclosure_rate", data.year)[0] is not None:
+        points.append(ratio_sentence(data, "disclosure_rate"))
+    points.append(non_reporter_sentence(data))
+    points.append(findings_sentence(data))
+    if len(points) < 3:
+        points.append(total_sentence(data, "applications_new", caveat=False))
+    return points[:5]
 
 
 def findings_sentence(data: PackData) -> str:
@@ -211,7 +277,7 @@ def findings_sentence(data: PackData) -> str:
     top_rule = f["rule"].value_counts().idxmax()
     n_reports = f["report_id"].nunique()
     text = (f"{data.year}年 {n_reports} 份报告共有数据问题 {len(f)} 条（{sev}），最多的是"
-            f"“{RULE_ZH.get(top_rule, top_rule)}”（{int((f['rule'] == top_rule).sum())} 条）")
+            f"“{rule_name(top_rule)}”（{int((f['rule'] == top_rule).sum())} 条）")
     if data.dismissed:
         text += f"；另有 {data.dismissed} 条经核实已驳回，未计入"
     return text + "。"
@@ -229,7 +295,7 @@ def findings_by_rule(data: PackData) -> pd.DataFrame:
     t = t[["error", "warning", "info"]].astype(int)
     t["total"] = t.sum(axis=1)
     t = t.sort_values("total", ascending=False).reset_index()
-    t.insert(1, "rule_zh", t["rule"].map(lambda r: RULE_ZH.get(r, r)))
+    t.insert(1, "rule_zh", t["rule"].map(rule_name))
     return t
 
 

@@ -45,9 +45,14 @@ def main() -> None:
     sparse = [] if per_agency else sparse_years(coverage)
     markers = definition_markers(code, data)
     title = charts.chart_title(name, range(v.year_from, v.year + 1), v.label)
-    c.show_chart(charts.trend_figure(data, title, unit, markers, sparse), "trend")
-
     cov = coverage.set_index("year")
+    if per_agency:
+        fig = charts.trend_figure(data, title, unit, markers=markers, present=c.presenting())
+    else:
+        county = data.assign(received=data["year"].map(cov["received"]), expected=data["year"].map(cov["expected"]))
+        fig = charts.coverage_trend_figure(county, title, unit, markers, present=c.presenting(), name=v.label)
+    c.show_chart(fig, "trend")
+
     held = int(data["held_back"].sum())
     notes = []
     if sparse:
