@@ -41,8 +41,10 @@ def main() -> None:
 
 def _scope_and_page(nav: st.navigation) -> None:  # type: ignore[valid-type]
     from dashboard.pages.scope_bar import scope_bar
+    from dashboard.pages.style import inject_style
 
     view = scope_bar()
+    inject_style(present=bool(st.session_state.get("scope_present")))
     st.session_state["_view"] = view
     st.session_state["_view_from_app"] = True
     _simulated_note()

@@ -171,37 +171,6 @@ def indicator_params(code: str) -> dict[str, Any]:
     return {"num": [code], "den": None}
 
 
-def county_ratio(totals: pd.DataFrame, code: str) -> pd.DataFrame:
-    """A ratio indicator recomputed per year from summed components (rows of overview_indicators_by_year)."""
-    p = indicator_params(code)
-    wide = totals.pivot_table(index="year", columns="indicator", values="value", aggfunc="sum", dropna=False)
-    missing = [c for c in [*p["num"], p["den"]] if c and c not in wide.columns]
-    for c in missing:
-        wide[c] = float("nan")
-    num = wide[p["num"]].sum(axis=1, min_count=1)
-    den = wide[p["den"]] if p["den"] else 1.0
-    value = num / den.where(den != 0) if p["den"] else num
-    return pd.DataFrame({"year": wide.index, "indicator": code, "value": value.to_numpy()}).reset_index(drop=True)
-
-
-RATIO_CODES = [d["indicator"] for d in INDICATORS if "ratio" in d]
-
-
-def with_county_ratios(totals: pd.DataFrame) -> pd.DataFrame:
-    """Summed totals (year, indicator, series, value, reports) plus each ratio recomputed per year from its summed
-    components; a ratio row counts the reports that state its denominator. A rate is never summed."""
-    summed = totals[~totals["indicator"].isin(RATIO_CODES)]
-    extra = []
-    for code in RATIO_CODES:
-        ratio = county_ratio(summed[summed["series"] == "all"], code)
-        if ratio.empty:
-            continue
-        den = indicator_params(code)["den"]
-        counts = summed[(summed["indicator"] == den) & (summed["series"] == "all")].set_index("year")["reports"]
-        extra.append(ratio.assign(series="all", reports=ratio["year"].map(counts).fillna(0).astype(int)))
-    return pd.concat([summed, *extra], ignore_index=True)
-
-
 def definition_markers(code: str, rows: pd.DataFrame) -> list[tuple[int, str]]:
     """Where a series that spans both versions changed definition: (first year most reports used the 2021 version,
     note naming both columns). rows: a trend (columns year, reports_2019, reports_2021), total or per agency."""

@@ -19,6 +19,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "nianbao.duckdb"
     ingest_paths([FIXTURES / "shanghai-kewei-2024.md", FIXTURES / "hongze-2023.pdf"], db=path)
     monkeypatch.setenv("NIANBAO_DB", str(path))
+    monkeypatch.setenv("NIANBAO_COUNTY", "上海市")  # the scope bar's home region: its latest year is 2024
     return path
 
 

@@ -1,26 +1,23 @@
 """The figures of a meeting pack, read with the dashboard's named queries so that every number matches a page.
 
-County totals use the overview's sums (export_indicator_totals = overview_indicators_by_year for a set of agencies)
-and its ratio formula (dashboard.queries.county_ratio); per-agency values use the compare page's query
-(compare_agency_year); coverage and findings use the quality page's queries, kept to the chosen agencies.
-
-A pack is built for a `PackScope` (region → 单位类型 → 单位, and whether suspect values are included). Three parts
-are read by the small functions marked "swap point" below — coverage of the year (`_coverage_counts`), the
-缺报名单 (`_non_reporters`) and the suspect values (`_suspect_values`); each returns what the dashboard's scope
-queries (coverage_of_year, non_reporters, the held-back count) return, so moving to those queries changes only
-these functions.
+A pack is built for a `PackScope` (region → 单位类型 → 单位, and whether suspect values are included), the same
+scope as the dashboard's scope bar (dashboard.scope.Scope): county totals are the overview's (scope_indicator_totals,
+suspect values held back and counted), per-agency values the compare page's (compare_agency_year), coverage, the
+缺报名单 and the held-back values the quality page's (quality_coverage, coverage_non_reporters,
+quality_held_back_values), with the same 31 January deadline.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard.errors import ReportError
-from dashboard.queries import indicator_params, run_query, with_county_ratios
+from dashboard.queries import indicator_params, run_query
+from dashboard.scope import RegionTree, Scope, as_of, due_through
+from dashboard.store.indicators import INDICATORS
 
 ALL_AGENCIES = 2**31 - 1  # quality_coverage's $limit: the pack lists every chosen agency
 OUTCOMES = ["granted", "partial", "withheld", "unavailable", "not_processed", "other_handling"]
@@ -146,85 +143,70 @@ def scope_label(agency_ids: list[int] | None, names: dict[int, str], region: str
     return label or "全部单位"
 
 
+def _scope(scope: PackScope) -> Scope:
+    return Scope(scope.region, tuple(scope.kinds) if scope.kinds else None,
+                 tuple(int(a) for a in scope.agency_ids) if scope.agency_ids else None, scope.include_suspect)
+
+
 def scope_agency_ids(scope: PackScope, db: Path) -> list[int] | None:
-    """The agency ids a scope covers (None = every agency), from the registry's region and kind."""
+    """The agency ids a scope covers (None = every agency): the region and the regions under it, then kinds."""
     if scope.agency_ids:
         return sorted({int(a) for a in scope.agency_ids})
     if not scope.region and not scope.kinds:
         return None
     table = run_query("app_agencies", db=db)
     if scope.region:
-        if scope.region not in set(table["region"].dropna()):
-            listed = "、".join(sorted(set(table["region"].dropna()))) or "无"
+        tree = RegionTree.load()
+        known = set(tree.options(table["region"].dropna()))
+        if scope.region not in known:
+            listed = "、".join(sorted(known)) or "无"
             raise ReportError(str(db), f"没有地区“{scope.region}”（已有地区：{listed}）",
                               f"no region {scope.region!r} in the database", "UNKNOWN_REGION")
-        table = table[table["region"] == scope.region]
+        table = table[table["region"].isin(tree.below(scope.region))]
     if scope.kinds:
         table = table[table["kind"].isin(scope.kinds)]
     return sorted(int(a) for a in table["agency_id"])
 
 
 def _coverage_counts(coverage: pd.DataFrame, year: int) -> tuple[int, int]:
-    """(received, expected) of the year. Swap point: the dashboard's coverage_of_year query.
-
-    A year whose reports are not yet due (before 1月31日 of the next year) has no 缺报: expected = received.
-    """
+    """(received, expected) of a year from the scope's coverage matrix (quality_coverage): a year not yet due
+    has no 缺报, its expected counts what is owed so far."""
     c = coverage[coverage["year"] == year]
     received = int(c["status"].isin(["published", "superseded"]).sum())
-    missing = int((c["status"] == "missing").sum())
-    if date.today() <= date(year + 1, 1, 31):
-        missing = 0
-    return received, received + missing
+    owed = int(c["status"].isin(["missing", "not_due"]).sum())
+    return received, received + owed
 
 
-def _non_reporters(coverage: pd.DataFrame, year: int) -> pd.DataFrame:
-    """缺报名单: unit, type, years missed in a row up to `year`, last report. Swap point: the non_reporters query."""
-    cols = ["agency_id", "short_name", "kind", "years_missed", "last_report"]
-    if date.today() <= date(year + 1, 1, 31):
-        return pd.DataFrame(columns=cols)
-    c = coverage[coverage["status"].notna()]
-    rows = []
-    for agency_id, g in c.groupby("agency_id"):
-        by_year = dict(zip(g["year"].astype(int), g["status"], strict=True))
-        if by_year.get(year) != "missing":
-            continue
-        run, y = 0, year
-        while by_year.get(y) == "missing":
-            run, y = run + 1, y - 1
-        last = max((y for y, st in by_year.items() if y < year and st in ("published", "superseded")), default=None)
-        rows.append({"agency_id": int(agency_id), "short_name": str(g["short_name"].iloc[0]),
-                     "kind": str(g["kind"].iloc[0]), "years_missed": run,
-                     "last_report": last})
-    out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["years_missed", "short_name"], ascending=[False, True]).reset_index(drop=True)
+def _non_reporters(db: Path, filters: dict, year: int, due: int) -> pd.DataFrame:
+    """缺报名单 of the year (coverage_non_reporters): unit, type, years missed in a row, last report."""
+    nr = run_query("coverage_non_reporters", db=db, **filters, year=year, due_through=due)
+    return pd.DataFrame({"agency_id": nr["agency_id"].astype(int), "short_name": nr["short_name"].astype(str),
+                         "kind": nr["kind"].astype(str), "years_missed": nr["missed_in_row"].astype(int),
+                         "last_report": nr["last_year"]})
 
 
-def _suspect_values(findings: pd.DataFrame) -> tuple[int, bool]:
-    """(how many cells are suspect, whether the totals leave them out). Swap point: the held-back count.
-
-    Today's totals (export_indicator_totals) still include them, so the pack says they are included.
-    """
-    errors = findings[(findings["severity"] == "error") & findings["cells"].notna()]
-    cells = {(int(r.report_id), c) for r in errors.itertuples(index=False) for c in list(r.cells)
-             if str(c).count(".") == 2}
-    return len(cells), False
-
-
-def _per_agency(db: Path, year: int, agency_ids: list[int] | None, first_year: int) -> pd.DataFrame:
+def _per_agency(db: Path, year: int, params: dict, first_year: int) -> pd.DataFrame:
     frames = []
     # The key figures too, so that every headline change can name the agency that drove it.
     for code in dict.fromkeys([*RANKED, "reconsideration_corrected", "applications_carried_over",
                                "normative_docs_issued"]):
         df = run_query("compare_agency_year", db=db, **indicator_params(code), year_from=first_year, year_to=year,
-                       kinds=None, agency_ids=agency_ids)
+                       **params)
         frames.append(df.assign(indicator=code))
     return pd.concat(frames, ignore_index=True)
+
+
+def _due_through(db: Path) -> int:
+    meta = dict(run_query("app_meta", db=db).itertuples(index=False))
+    return due_through(as_of(meta))
 
 
 def load_pack_data(year: int, agency_ids: list[int] | None, db: Path, scope: PackScope | None = None) -> PackData:
     """Read every figure of the pack for `year` and a scope (or the chosen agencies; None = all) from named queries.
 
-    Raises EmptyPackError when the scope has no report for the year: a pack of nothing is never written.
+    Totals leave out suspect values unless the scope includes them, and count what they left out; coverage and
+    the 缺报名单 follow the 31 January deadline. Raises EmptyPackError when the scope has no report for the year:
+    a pack of nothing is never written.
     """
     scope = scope or PackScope(agency_ids=tuple(agency_ids) if agency_ids else None)
     years = [int(y) for y in run_query("app_years", db=db)["year"]]
@@ -242,23 +224,27 @@ def load_pack_data(year: int, agency_ids: list[int] | None, db: Path, scope: Pac
     if reports.empty:
         raise EmptyPackError(str(db), f"“{label}”{year}年没有收到任何报告，未生成会议材料。请换一个年度或范围",
                              f"no reports for {year} in this scope; nothing was written", "NO_DATA")
+    params = _scope(scope).params()
+    filters = {k: v for k, v in params.items() if k != "include_suspect"}
+    due = _due_through(db)
     defs = run_query("app_indicator_defs", db=db).set_index("indicator")
-    totals = with_county_ratios(run_query("export_indicator_totals", db=db, agency_ids=agency_ids, year_to=year))
     first = min(years)
-    coverage = run_query("quality_coverage", db=db, year_from=first, year_to=year, kinds=None, limit=ALL_AGENCIES)
-    if agency_ids is not None:
-        coverage = coverage[coverage["agency_id"].isin(agency_ids)].reset_index(drop=True)
+    totals = run_query("scope_indicator_totals", db=db, **params, year_from=first, year_to=year)
+    series = {d["indicator"]: d["series"] for d in INDICATORS}
+    totals = totals.assign(series=totals["indicator"].map(series).fillna("all"))
+    coverage = run_query("quality_coverage", db=db, **filters, year_from=first, year_to=year, due_through=due,
+                         limit=ALL_AGENCIES)
     findings = run_query("export_findings_of_year", db=db, year=year, agency_ids=agency_ids)
     dismissed = int((findings["status"] == "dismissed").sum())
     findings = findings[findings["status"] != "dismissed"].reset_index(drop=True)
     received, expected = _coverage_counts(coverage, year)
-    suspect, held_back = _suspect_values(findings)
+    held = run_query("quality_held_back_values", db=db, **filters, year_from=year, year_to=year)
     return PackData(
         year=year, agency_ids=agency_ids, scope=label, defs=defs, totals=totals,
-        per_agency=_per_agency(db, year, agency_ids, max(first, year - 1)), reports=reports,
+        per_agency=_per_agency(db, year, params, max(first, year - 1)), reports=reports,
         coverage=coverage, findings=findings, dismissed=dismissed, years=[y for y in years if y <= year],
-        received=received, expected=expected, non_reporters=_non_reporters(coverage, year),
-        suspect_values=suspect, suspect_held_back=held_back and not scope.include_suspect,
+        received=received, expected=expected, non_reporters=_non_reporters(db, filters, year, due),
+        suspect_values=len(held), suspect_held_back=not scope.include_suspect,
         include_suspect=scope.include_suspect, region=scope.region)
 
 

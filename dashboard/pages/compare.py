@@ -67,11 +67,12 @@ def ranking(v: View, code: str, name: str, unit: str) -> None:
             else:
                 top = ranked.head(n)
                 c.show_chart(charts.ranking_figure(top, charts.chart_title(f"{name}前{len(top)}名", [year], label),
-                                                   unit), f"ranking_top_{group}")
+                                                   unit, present=c.presenting()), f"ranking_top_{group}")
                 if len(ranked) > n:
                     bottom = ranked.tail(n)
                     c.show_chart(charts.ranking_figure(bottom, charts.chart_title(f"{name}后{len(bottom)}名", [year],
-                                                                                label), unit),
+                                                                                label), unit,
+                                                       present=c.presenting()),
                                  f"ranking_bottom_{group}")
             st.dataframe(ranking_table(data, unit), hide_index=True, width="stretch")
             missing = int((data["status"] == "missing").sum())
@@ -102,10 +103,10 @@ def matrix(v: View, code: str, name: str, unit: str, kind: str) -> None:
     years = range(int(v.year_from), int(v.year) + 1)
     title = charts.chart_title(name, years, f"{v.label}·分单位")
     if kind == "heatmap":
-        c.show_chart(charts.heatmap_figure(data, title, unit), "heatmap")
+        c.show_chart(charts.heatmap_figure(data, title, unit, present=c.presenting()), "heatmap")
         st.caption("空格表示该年没有报告、报告未填此项或数值存疑未计入，不是0。")
     else:
-        c.show_chart(charts.small_multiples_figure(data, title, unit), "multiples")
+        c.show_chart(charts.small_multiples_figure(data, title, unit, present=c.presenting()), "multiples")
         st.caption("没有数值的年份不相连。")
     if int(data["held"].sum()) and not v.scope.include_suspect:
         st.caption(f"另有 {int(data['held'].sum())} 个存疑数值未显示（见“数据质量”）。")

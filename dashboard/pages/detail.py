@@ -6,14 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import scope as sc
-from dashboard.checks.labels import TABLE_ZH, cell_label
+from dashboard.checks.labels import FINDING_STATUS_ZH, TABLE_ZH, cell_label, humanize, section_label, severity_name
 from dashboard.pages import common as c
 from dashboard.pages.report_tables import marked_cells, report_table, styled
 from dashboard.pages.scope_bar import url_int, url_text, view
-
-SEVERITY_ZH = {"error": "错误", "warning": "提示", "info": "信息"}
-STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已排除"}
-SECTION_ZH = {"overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
 
 
 def pick_report(reports: pd.DataFrame) -> int:
@@ -38,12 +34,12 @@ def show_findings(findings: pd.DataFrame) -> None:
         st.success("核对未发现问题。")
         return
     shown = pd.DataFrame({
-        "级别": findings["severity"].map(lambda s: SEVERITY_ZH.get(s, s)),
+        "级别": findings["severity"].map(lambda s: severity_name(s)),
         "规则": findings["rule"].map(c.rule_name),
-        "说明": findings["message"],
+        "说明": findings["message"].map(humanize),
         "位置": [("；".join(cell_label(k) for k in cells) if cells is not None and len(cells) else "")
                for cells in findings["cells"]],
-        "状态": findings["status"].map(lambda s: STATUS_ZH.get(s, s)),
+        "状态": findings["status"].map(lambda s: FINDING_STATUS_ZH.get(s, "")),
     })
     st.dataframe(shown, hide_index=True, width="stretch")
 
@@ -105,7 +101,7 @@ def main() -> None:
 
     sections = c.q("detail_report_sections", report_id=report_id)
     for s in sections.itertuples():
-        with st.expander(SECTION_ZH.get(s.code, "其他内容")):
+        with st.expander(section_label(s.code)):
             st.text(s.body)  # report text is text: never Markdown or HTML (links and images stay inert)
 
     st.markdown("**版本记录**")

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.errors import ReportError
 from dashboard.export import build_pack, cjk_font_warning
+from dashboard.export.data import PackScope
 from dashboard.export.images import FORMATS, RenderError
 from dashboard.pages import common as c
+from dashboard.pages.scope_bar import view
 from dashboard.settings import db_path
 
 MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -34,27 +37,16 @@ def _zip_folder(folder: Path) -> bytes:
     return buf.getvalue()
 
 
-def _chosen_agencies() -> list[int] | None:
-    table = c.agencies()
-    table = table[table["reports"] > 0]
-    kinds = c.pick_kinds(key="export_kind")
-    if kinds:
-        table = table[table["kind"].isin(kinds)]
-    picked = c.pick_agencies(table, key="export_agencies", placeholder="所选类型的全部单位")
-    if picked:
-        return picked
-    return [int(a) for a in table["agency_id"]] if kinds else None
-
-
-def _build(year: int, agency_ids: list[int] | None, formats: tuple[str, ...]) -> None:
+def _build(year: int, scope: PackScope, formats: tuple[str, ...]) -> None:
     out = exports_dir() / datetime.now().strftime("%Y%m%d-%H%M%S")
     bar = st.progress(0.0, text="准备中……")
     try:
-        files = build_pack(year, agency_ids, db_path(), out, progress=lambda f, m: bar.progress(min(f, 1.0), text=m),
-                           formats=formats)
-    except RenderError as exc:
+        files = build_pack(year, None, db_path(), out, progress=lambda f, m: bar.progress(min(f, 1.0), text=m),
+                           formats=formats, scope=scope)
+    except (RenderError, ReportError) as exc:  # an empty scope, a chart that cannot be drawn: said, nothing kept
         bar.empty()
-        st.error(str(exc))
+        st.session_state.pop("export_files", None)
+        st.error(getattr(exc, "reason_zh", None) or str(exc))
         return
     st.session_state["export_files"] = {k: str(v) for k, v in files.items()}
 
@@ -89,19 +81,17 @@ def main() -> None:
     warning = cjk_font_warning()
     if warning:
         st.warning(warning)
-    available = c.years()
-    if not available:
+    v = view()
+    if v.year is None:
         c.no_data()
-    left, right = st.columns([1, 3])
-    with left:
-        year = c.pick_year(available, key="export_year")
-    with right:
-        agency_ids = _chosen_agencies()
+    year = int(v.year)
+    scope = PackScope(v.scope.region, v.scope.kinds, v.scope.agency_ids, v.scope.include_suspect)
+    st.text(f"范围：{v.label} · {year}年（在左侧“数据范围”中更改）"
+            + ("；含存疑数值" if v.scope.include_suspect else "；存疑数值不计入合计"))
     extra = st.multiselect("图表另存格式（PNG 总会生成）", [f for f in FORMATS if f != "png"], default=[],
                            format_func=str.upper, key="export_formats")
-    n = "全部单位" if agency_ids is None else f"{len(agency_ids)} 个单位"
-    if st.button(f"生成 {year} 年会议材料（{n}）", type="primary"):
-        _build(year, agency_ids, ("png", *extra))
+    if st.button(f"生成 {year} 年会议材料（{v.label}）", type="primary"):
+        _build(year, scope, ("png", *extra))
     files = st.session_state.get("export_files")
     if files and all(Path(p).exists() for p in files.values()):
         _offer(files)

@@ -119,7 +119,7 @@ def main() -> None:
         mix[str(defs.loc[k, "name_zh"])] = None if f is None or pd.isna(f["value"]) else float(f["value"])
     if any(val for val in mix.values()):
         title = charts.chart_title("申请办理结果构成", [year], v.label)
-        c.show_chart(charts.outcome_mix_figure(mix, title), "overview_mix")
+        c.show_chart(charts.outcome_mix_figure(mix, title, present=c.presenting()), "overview_mix")
 
     st.markdown("#### 复议诉讼")
     cols = st.columns(4)

@@ -6,21 +6,19 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.checks.labels import cell_label
+from dashboard.checks.labels import FINDING_STATUS_ZH, cell_label, humanize, severity_name
 from dashboard.pages import common as c
 from dashboard.pages.scope_bar import View, view
 from dashboard.queries import set_finding_status
 
-STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已排除"}
-SEVERITY_ZH = {"error": "错误", "warning": "提示", "info": "信息"}
 LIST_LIMIT = 300
 COVERAGE_ROWS = 80
 
 
 def pick_statuses() -> list[str] | None:
     """Statuses of findings (URL ?status=open,confirmed); None = all."""
-    wanted = [s for s in (st.query_params.get("status") or "").split(",") if s in STATUS_ZH]
-    value = st.multiselect("核实状态", list(STATUS_ZH), default=wanted, format_func=STATUS_ZH.get,
+    wanted = [s for s in (st.query_params.get("status") or "").split(",") if s in FINDING_STATUS_ZH]
+    value = st.multiselect("核实状态", list(FINDING_STATUS_ZH), default=wanted, format_func=FINDING_STATUS_ZH.get,
                            placeholder="全部状态", key="w_status")
     joined = ",".join(value)
     if joined != (st.query_params.get("status") or ""):
@@ -51,7 +49,7 @@ def review(findings: pd.DataFrame) -> None:
             st.error("请填写核实人。")
             return
         set_finding_status(fid, action, who.strip(), note.strip() or None, db=c.db_version()[0])
-        st.session_state["review_done"] = f"已记录：{labels[fid]} → {STATUS_ZH[action]}"
+        st.session_state["review_done"] = f"已记录：{labels[fid]} → {FINDING_STATUS_ZH[action]}"
         st.rerun()
 
 
@@ -113,7 +111,8 @@ def main() -> None:
     coverage = c.q("quality_coverage", limit=COVERAGE_ROWS, **args, due_through=v.due_through)
     shown = coverage[coverage["status"].notna()]
     if not shown.empty:
-        c.show_chart(charts.coverage_figure(shown, charts.chart_title("年报报送情况", years, v.label), COVERAGE_ROWS),
+        c.show_chart(charts.coverage_figure(shown, charts.chart_title("年报报送情况", years, v.label), COVERAGE_ROWS,
+                                           present=c.presenting()),
                      "coverage")
         if shown["agency_id"].nunique() >= COVERAGE_ROWS:
             st.caption(f"图中为缺报年数最多的{COVERAGE_ROWS}个单位。")
@@ -127,7 +126,8 @@ def main() -> None:
     else:
         by_rule = by_rule_year.groupby("rule", as_index=False)["findings"].sum()
         title = charts.chart_title("核对问题数（按规则）", years, v.label)
-        c.show_chart(charts.bar_figure([c.rule_name(r) for r in by_rule["rule"]], by_rule["findings"], title),
+        c.show_chart(charts.bar_figure([c.rule_name(r) for r in by_rule["rule"]], by_rule["findings"], title,
+                                       present=c.presenting()),
                      "findings_by_rule")
         by_year = by_rule_year.pivot_table(index="rule", columns="year", values="findings", aggfunc="sum",
                                            fill_value=0)
@@ -148,9 +148,9 @@ def main() -> None:
         return
     table = pd.DataFrame({
         "年度": findings["year"], "单位": findings["short_name"], "规则": findings["rule"].map(c.rule_name),
-        "级别": findings["severity"].map(lambda s: SEVERITY_ZH.get(s, s)), "说明": findings["message"],
+        "级别": findings["severity"].map(lambda s: severity_name(s)), "说明": findings["message"].map(humanize),
         "位置": [("；".join(cell_label(k) for k in cs) if cs is not None and len(cs) else "") for cs in findings["cells"]],
-        "状态": findings["status"].map(lambda s: STATUS_ZH.get(s, s)), "核实人": findings["reviewed_by"].fillna("")})
+        "状态": findings["status"].map(lambda s: FINDING_STATUS_ZH.get(s, "")), "核实人": findings["reviewed_by"].fillna("")})
     st.dataframe(table, hide_index=True, width="stretch")
     if len(findings) == LIST_LIMIT:
         st.caption(f"只列出前{LIST_LIMIT}条；请缩小年度或数据范围。")

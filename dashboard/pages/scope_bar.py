@@ -127,6 +127,8 @@ def _init_from_url(agencies: pd.DataFrame, region_options: list[str], years: lis
         ss["scope_from"] = start if start in years else (years[0] if years else None)
     if "scope_suspect" not in ss:
         ss["scope_suspect"] = st.query_params.get("suspect") == "1"
+    if "scope_present" not in ss:
+        ss["scope_present"] = st.query_params.get("present") == "1"
 
 
 def default_year(coverage: pd.DataFrame) -> int | None:
@@ -197,6 +199,7 @@ def scope_bar() -> View:
     include_suspect = sb.toggle("含存疑数值", key="scope_suspect",
                                 help="默认不计入被核对规则判为存疑的数值（如疑似元/万元错填、合计不符）；"
                                      "打开后计入，并在数字旁注明。")
+    present = sb.toggle("投影模式", key="scope_present", help="放大图表文字、隐藏页面上的选择控件，适合会议投影。")
     sb.caption(f"本县：{home or '未设置'}" + (f"（{home_source}）" if home_source else "")
                + f" · 报送期限已过的最近年度：{due}年（按 {today.isoformat()} 计）")
 
@@ -207,6 +210,7 @@ def scope_bar() -> View:
     _set_url("year", str(year) if year else None)
     _set_url("from", str(year_from) if year_from else None)
     _set_url("suspect", "1" if include_suspect else None)
+    _set_url("present", "1" if present else None)
     return View(scope, year, year_from, due, today.isoformat(), home, home_source, names, notices)
 
 

@@ -41,6 +41,10 @@ PRESENT_STYLE = """
 html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.1rem; }
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
+/* the controls of the page itself: a projected page shows figures, not widgets (the sidebar keeps the switch) */
+[data-testid="stMain"] [data-testid="stSelectbox"], [data-testid="stMain"] [data-testid="stRadio"],
+[data-testid="stMain"] [data-testid="stSlider"], [data-testid="stMain"] [data-testid="stDownloadButton"],
+[data-testid="stMain"] [data-testid="stMultiSelect"], [data-testid="stToolbar"] { display: none !important; }
 </style>
 """
 
