@@ -5,8 +5,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from dashboard.errors import ReportError
 from dashboard.readers.decode import decode_text
 from dashboard.readers.model import Block, Document, Paragraph, Table
+
+MAX_LINE_CHARS = 20_000  # a converted report's longest line is a paragraph of a few thousand characters
+MAX_ROW_CELLS = 100  # the widest table of a report has about 10 columns
+
+
+def check_line(line: str, source: str) -> None:
+    """Refuse text whose line or table row is far beyond any report's, before the parser's work grows with it."""
+    if len(line) > MAX_LINE_CHARS:
+        raise ReportError(source, f"文件中有一行过长（{len(line)} 个字符），不像是一份年度报告",
+                          f"a line is too long ({len(line)} characters) to be an annual report", code="limits")
+
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -32,7 +44,11 @@ def parse_text(text: str, source: str, fmt: str = "md") -> Document:
 
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw.strip()
+        check_line(line, source)
         if line.startswith("|") and line.count("|") >= 2:
+            if line.count("|") > MAX_ROW_CELLS:
+                raise ReportError(source, "文本表格的列数过多，不像是一份年度报告",
+                                  "a text table has too many columns to be an annual report", code="limits")
             if _SEPARATOR.match(line):
                 # A separator after the first row of a new markdown table: pipe tables that follow one another
                 # directly are still separate tables (a page break in the PDF the text came from).
