@@ -9,7 +9,6 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from dashboard.errors import reason_for
 
@@ -42,19 +41,20 @@ def parse(
     """
     from dashboard.parse import parse_file
     from dashboard.parse.summary import print_summary
+    from dashboard.store.commands import shown
     from dashboard.store.prepare import display_name
     from dashboard.store.records import clean_report
 
     results: list[dict] = []
     failed = 0
     for f in files:
-        name = escape(display_name(f.name))
+        name = shown(display_name(f.name))
         try:
             rep = clean_report(parse_file(f))
         except Exception as exc:  # noqa: BLE001 — every failure is this file's reason, never a traceback
             failed += 1
             zh, en, _ = reason_for(exc)
-            err.print(f"[red]错误[/red] {name}: {escape(zh)}（{escape(en)}）")
+            err.print(f"[red]错误[/red] {name}: {shown(zh)}（{shown(en)}）")
             continue
         results.append(rep)
         missing = [zh for zh, bad in (("单位", not (rep.get("agency") or "").strip()),
@@ -72,9 +72,9 @@ def parse(
         console = Console()
         for rep in results:
             # names and titles come from the file: escape them, or "[…]" in a name is read as Rich markup
-            shown = {**rep, "source": escape(str(rep.get("source") or "")),
-                     "agency": escape(rep["agency"]) if rep.get("agency") else rep.get("agency")}
-            print_summary(shown, console)
+            safe = {**rep, "source": shown(rep.get("source") or ""),
+                    "agency": shown(rep["agency"]) if rep.get("agency") else rep.get("agency")}
+            print_summary(safe, console)
     if failed:
         raise typer.Exit(code=2)
 

@@ -36,6 +36,7 @@ _MAIN_TYPES = ("wordprocessingml.document.main+xml", "wordprocessingml.template.
 MAX_TEXT_PART_BYTES = 40 * 1024 * 1024  # XML, .rels, altChunk HTML/MHT/text: a report's are a few MB together
 MAX_PACKAGE_BYTES = 150 * 1024 * 1024  # all parts unpacked, images included
 MAX_PARTS = 2000  # a report's package has 10–100 parts
+MAX_CELLS = 20_000  # grid positions of all tables; a real report has < 2,000
 MAX_CHUNK_DEPTH = 2  # a Word package imported into a Word package (altChunk), at most this deep
 _MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff", ".svg", ".bin", ".ttf", ".odttf",
           ".fntdata", ".wdp", ".jfif")
@@ -52,6 +53,15 @@ class _Context:
         self.source = source
         self.hidden_merged = 0
         self.depth = depth
+        self.cells_left = MAX_CELLS
+
+    def take_cells(self, n: int) -> None:
+        """Count grid positions as tables are built: a gridSpan bomb stops before its grid is made."""
+        self.cells_left -= n
+        if self.cells_left < 0:
+            raise ReportError(self.source, f"Word 表格过大（合并单元格展开后超过 {MAX_CELLS} 格），不像是一份年度报告",
+                              f"the document's tables expand to more than {MAX_CELLS} cells; not an annual report",
+                              code="limits")
 
 
 def _val(el: etree._Element | None, default: str | None = None) -> str | None:
@@ -229,6 +239,7 @@ def _table(tbl: etree._Element, ctx: _Context) -> Table:
                 vmerge = _val(vm, "continue") if vm is not None else None  # <w:vMerge/> alone continues
                 hmerge = _val(hm, "continue") if hm is not None else None
             text = _cell_text(tc, ctx)
+            ctx.take_cells(span)
             for dc in range(span):
                 pos = (r, c + dc)
                 # a merged cell's text stands in every position it spans; only its origin counts as a number
@@ -402,8 +413,8 @@ def _check_zip(path: Path, source: str) -> None:
             raise ReportError(source, "文件不完整（zip 目录缺失，可能下载或复制时被截断）",
                               "the file is incomplete (the zip directory at its end is missing; truncated?)",
                               code="corrupt") from None
-        raise ReportError(source, f"文件已损坏：不是有效的 .docx（zip）文件（{exc}）",
-                          f"the file is damaged: not a valid .docx (zip) file ({exc})", code="corrupt") from None
+        raise ReportError(source, "文件已损坏：不是有效的 .docx（zip）文件",
+                          "the file is damaged: not a valid .docx (zip) file", code="corrupt") from None
     if b"purl.oclc.org/ooxml" in rels:
         raise ReportError(source, "这是“严格 Open XML”格式的 Word 文件，请另存为普通 .docx 后再导入",
                           "this is a Strict Open XML Word file; save it as an ordinary .docx and import again",
@@ -446,8 +457,10 @@ def _check_sizes(path: Path, source: str, names: dict[str, zipfile.ZipInfo]) -> 
 
 
 def _damaged(source: str, exc: Exception) -> ReportError:
-    return ReportError(source, f"Word 文件已损坏，无法打开（{type(exc).__name__}: {exc}）",
-                       f"the Word file is damaged and cannot be opened ({type(exc).__name__}: {exc})", code="corrupt")
+    # the library's own message ("There is no item named …", "Opening and ending tag mismatch") is no reason a
+    # reader can act on
+    return ReportError(source, "Word 文件已损坏，无法打开", "the Word file is damaged and cannot be opened",
+                       code="corrupt")
 
 
 def _raw_parts(path: Path, source: str) -> tuple[etree._Element, etree._Element | None, etree._Element | None]:

@@ -207,8 +207,9 @@ def parse_html(data: bytes, source: str) -> Document:
         root = etree.fromstring(text, _PARSER)
         if root is None:
             raise ValueError("no elements")
-    except (etree.ParserError, ValueError) as exc:
-        raise ReportError(source, f"网页无法解析（{exc}）", f"the HTML could not be parsed ({exc})", code="html") from None
+    except (etree.ParserError, ValueError):
+        raise ReportError(source, "网页无法解析（结构已损坏）", "the HTML could not be parsed (damaged structure)",
+                          code="html") from None
     title = None
     for xp in ('//meta[@name="ArticleTitle"]/@content', "//title/text()", "//h1//text()"):
         found = [t.strip() for t in root.xpath(xp) if str(t).strip()]

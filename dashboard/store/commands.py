@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import typer
@@ -11,6 +12,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from dashboard.settings import db_path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: object) -> str:
+    """Text from a file (a name, a title) as the terminal may print it: Rich markup escaped, control characters
+    (newlines, ANSI escapes, bidi overrides) written as \\xNN so they cannot rewrite what the screen shows."""
+    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                               else f"\\u{ord(m.group()):04x}", str(text)))
+
 
 DB_OPTION = typer.Option(None, "--db", help="DuckDB 文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）")
 JSON_OPTION = typer.Option(False, "--json", help="输出 JSON")
@@ -26,7 +37,7 @@ def _out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noqa: AN
     for c in columns:
         table.add_column(c)
     for row in df[columns].itertuples(index=False):
-        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else escape(str(v)) for v in row])
+        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else shown(v) for v in row])
     Console().print(table)
 
 
@@ -44,7 +55,7 @@ def resolve_agency(text: str, db: Path) -> tuple[int, str]:
     hits = [(aid, name) for aid, name, short, aliases in rows
             if key in {name_key(n) for n in [name, short or "", *(aliases or [])] if n}]
     if not hits:
-        Console(stderr=True).print(f"[red]未找到机关[/red] {escape(text)}（not found; 用 nianbao agencies 查看）")
+        Console(stderr=True).print(f"[red]未找到机关[/red] {shown(text)}（not found; 用 nianbao agencies 查看）")
         raise typer.Exit(code=1)
     return hits[0]
 
@@ -73,23 +84,23 @@ def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件�
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # noqa: BLE001 — the run itself could not proceed (database, lock): exit 1
-        Console(stderr=True).print(f"[red]无法入库[/red]：{escape(str(exc))[:300]}（the ingest could not run）")
+        Console(stderr=True).print(f"[red]无法入库[/red]：{shown(str(exc))[:300]}（the ingest could not run）")
         raise typer.Exit(code=1) from None
     counts = summary.counts()
     console.print("  ".join(f"{STATUS_ZH[k]} {v}" for k, v in counts.items())
-                  + f"  （{len(summary.outcomes)} 个文件，{summary.seconds:.1f} 秒，数据库 {escape(str(target))}）")
+                  + f"  （{len(summary.outcomes)} 个文件，{summary.seconds:.1f} 秒，数据库 {shown(str(target))}）")
     for o in summary.failed():
-        console.print(f"[red]失败[/red] {escape(o.source)}: {escape(o.reason_zh)}（{escape(o.reason_en)}）")
+        console.print(f"[red]失败[/red] {shown(o.source)}: {shown(o.reason_zh)}（{shown(o.reason_en)}）")
     for o in summary.outcomes:
         if o.status == "superseded":
-            console.print(f"[yellow]替换[/yellow] {escape(o.source)}: {escape(o.agency or '')} {o.year} "
+            console.print(f"[yellow]替换[/yellow] {shown(o.source)}: {shown(o.agency or '')} {o.year} "
                           f"替换了报告 #{o.supersedes}")
     for o in summary.held():
-        console.print(f"[yellow]待核对[/yellow] {escape(o.source)}: {escape(o.agency or '')} {o.year} "
-                      f"已保存为待核对版本 #{o.report_id}，{escape(o.reason_zh)}")
+        console.print(f"[yellow]待核对[/yellow] {shown(o.source)}: {shown(o.agency or '')} {o.year} "
+                      f"已保存为待核对版本 #{o.report_id}，{shown(o.reason_zh)}")
     for p in summary.passed:
         if not p.failed:
-            console.print(f"[cyan]未读取[/cyan] {escape(p.path)}: {escape(p.reason_zh)}（{escape(p.reason_en)}）")
+            console.print(f"[cyan]未读取[/cyan] {shown(p.path)}: {shown(p.reason_zh)}（{shown(p.reason_en)}）")
     if summary.skipped:
         console.print(f"跳过 {len(summary.skipped)} 个非报告文件（not report files）")
     if not summary.all_stored():

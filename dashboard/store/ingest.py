@@ -29,7 +29,15 @@ from dashboard.store.db import writer
 from dashboard.store.findings import Key, check_stored, save_findings
 from dashboard.store.prepare import Passed, Prepared, expand_paths
 from dashboard.store.progress import progress_bar
-from dashboard.store.records import CELL_COLUMNS, cell_rows, completeness, has_errors, layout_of, section_rows
+from dashboard.store.records import (
+    CELL_COLUMNS,
+    cell_rows,
+    completeness,
+    has_errors,
+    layout_of,
+    printed_date,
+    section_rows,
+)
 from dashboard.store.schema import update_indicators
 from dashboard.store.workers import Limits, parse_files
 
@@ -205,18 +213,40 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, l
             con.unregister(name)
 
 
-def _order_key(it: Prepared) -> tuple[str, float, str]:
+def _when(printed: str | None, mtime: float | None) -> tuple[str, float]:
     """Chronological order of versions: the date printed in the report, else the file's modification time — never
     the file name."""
-    mtime_day = datetime.fromtimestamp(it.mtime).strftime("%Y-%m-%d") if it.mtime else ""
-    return (it.extra.get("printed_date") or mtime_day, it.mtime, it.sha256)
+    mtime_day = datetime.fromtimestamp(mtime).strftime("%Y-%m-%d") if mtime else ""
+    return (printed or mtime_day, mtime or 0.0)
 
 
-def _replaces(new: dict[str, Any], cur: dict[str, Any], cur_id: int | str) -> tuple[str, str] | None:
+def _order_key(it: Prepared) -> tuple[str, float, str]:
+    return (*_when(it.extra.get("printed_date"), it.mtime), it.sha256)
+
+
+def _current_when(con: duckdb.DuckDBPyConnection, current: dict[Key, tuple[int, dict]]) -> dict[int, tuple[str, float]]:
+    """When each current version was made (its printed date or stored file time); unknown for old rows."""
+    ids = [v[0] for v in current.values()]
+    if not ids:
+        return {}
+    rows = con.execute("select report_id, source_mtime from reports where report_id in (select unnest(?))",
+                       [ids]).fetchall()
+    mtimes = {rid: m.timestamp() if m else None for rid, m in rows}
+    return {rid: _when(printed_date(rep), mtimes.get(rid)) for rid, rep in current.values()
+            if mtimes.get(rid) or printed_date(rep)}
+
+
+def _replaces(new: dict[str, Any], cur: dict[str, Any], cur_id: int | str,
+              new_when: tuple[str, float] | None = None, cur_when: tuple[str, float] | None = None
+              ) -> tuple[str, str] | None:
     """None when the new version may replace the current one; else why not (Chinese, English).
 
-    A version with error-level reading problems never replaces a clean one; between two equally clean versions the
-    one that reads fewer figures (a truncated or damaged copy) does not replace the more complete one."""
+    A version older than the current one (printed date, else file time) does not replace it; a version with
+    error-level reading problems never replaces a clean one; between two equally clean versions the one that reads
+    fewer figures (a truncated or damaged copy) does not replace the more complete one."""
+    if new_when and cur_when and new_when < cur_when:
+        return (f"比当前版本（报告 #{cur_id}）更早（按报告落款日期或文件修改时间），未替换",
+                f"older than the current version (report #{cur_id}, by printed date or file time); not used")
     new_errors, cur_errors = has_errors(new), has_errors(cur)
     if new_errors and not cur_errors:
         return (f"读取时有错误（{'；'.join(new_errors[:2])}），未替换无错误的当前版本（报告 #{cur_id}）",
@@ -259,6 +289,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     from dashboard.store.findings import current_reports
 
     current = current_reports(con, keys)
+    when = _current_when(con, current)
     next_id = con.execute("select coalesce(max(report_id), 0) + 1 from reports").fetchall()[0][0]
     now = datetime.now()
     plan: list[tuple[int, dict, dict, list, tuple | None]] = []
@@ -269,7 +300,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
         aid = agency_ids[it.report["agency"]]
         key = (aid, it.report["year"])
         old = current.get(key)
-        why = _replaces(it.report, old[1], old[0]) if old else None
+        why = _replaces(it.report, old[1], old[0], _order_key(it)[:2], when.get(old[0])) if old else None
         row = _report_row(next_id, aid, it, now)
         entry_cells = cell_rows(next_id, it.report)
         if why:
@@ -284,6 +315,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
             outcomes[i] = Outcome(it.source_name, status, report_id=next_id, agency=it.report["agency"],
                                   year=it.report["year"], supersedes=old[0] if old else None)
             current[key] = (next_id, it.report)
+            when[next_id] = _order_key(it)[:2]
             batch_reports[key] = (next_id, it.report)
         next_id += 1
     _write_plan(con, plan, outcomes, items)

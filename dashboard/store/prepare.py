@@ -178,7 +178,8 @@ def _read_json_record(path: Path, data: bytes) -> dict[str, Any]:
     try:
         obj = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReportError(path.name, f"JSON 无法解析：{exc}", f"invalid JSON: {exc}", code="json") from exc
+        where = f"第 {exc.lineno} 行" if isinstance(exc, json.JSONDecodeError) else "编码不是 UTF-8"
+        raise ReportError(path.name, f"JSON 无法解析（{where}）", "invalid JSON", code="json") from exc
     if not isinstance(obj, dict) or not {"agency", "year", "template"} <= set(obj):
         raise ReportError(path.name, "JSON 不是规范的年报记录（缺少 agency / year / template）",
                           "JSON is not a canonical report (agency / year / template missing)", code="json")
