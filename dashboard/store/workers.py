@@ -226,3 +226,48 @@ def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limit
 def _replace(w: _Worker, ctx: mp.context.BaseContext, limits: Limits) -> _Worker:
     w.kill()
     return _Worker(ctx, limits)
+
+
+class TurnQueue:
+    """First come, first served among the threads of one process (the dashboard's upload sessions): one import
+    parses at a time, the others see their place in the line."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._line: list[int] = []
+        self._next = 0
+
+    def join(self) -> int:
+        """Take a ticket at the end of the line."""
+        with self._cond:
+            self._next += 1
+            self._line.append(self._next)
+            return self._next
+
+    def ahead(self, ticket: int) -> int:
+        """How many imports are before this ticket (0: its turn)."""
+        with self._cond:
+            return self._line.index(ticket) if ticket in self._line else 0
+
+    def leave(self, ticket: int) -> None:
+        """Give up the place (done, or the session went away)."""
+        with self._cond:
+            if ticket in self._line:
+                self._line.remove(ticket)
+            self._cond.notify_all()
+
+    def wait_turn(self, ticket: int, on_wait: Callable[[int], None] | None = None, poll_s: float = 0.5) -> None:
+        """Block until the ticket is first in line, telling on_wait the number ahead whenever it changes."""
+        last = -1
+        with self._cond:
+            while True:
+                n = self._line.index(ticket) if ticket in self._line else 0
+                if n == 0:
+                    return
+                if n != last and on_wait:
+                    on_wait(n)
+                last = n
+                self._cond.wait(poll_s)
+
+
+UPLOADS = TurnQueue()  # one per server process: the dashboard's imports queue here
