@@ -159,3 +159,58 @@ def test_a_second_ingest_changes_nothing(battery: dict) -> None:
     assert battery["code2"] == 2
     assert _counts(battery["db"]) == battery["counts"]
     assert "新入库 0  替换旧版 0" in battery["out2"]
+
+
+def _big_docx(path: Path, paragraphs: int) -> Path:
+    """A Word file whose document.xml is large but under the package limits (lxml needs ~10× its size)."""
+    import zipfile
+
+    from tests.hostile.generate import CT, RELS, _doc_xml, _para
+
+    body = _para("x") * paragraphs
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", CT)
+        zf.writestr("_rels/.rels", RELS)
+        zf.writestr("word/document.xml", _doc_xml(body))
+    return path
+
+
+def test_a_file_past_the_memory_ceiling_fails_alone_and_the_next_one_is_read(tmp_path: Path) -> None:
+    from dashboard.store.workers import Limits, parse_files
+
+    big = _big_docx(tmp_path / "big.docx", 1_000_000)  # 36 MB of XML, 4 million elements
+    good = ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt"
+    results = {r.path.name: r.prepared for r in parse_files([big, good], workers=1, limits=Limits(memory_mb=200))}
+    assert results["big.docx"].error_zh == "超出资源限制（内存/时间）"
+    assert results[good.name].ok
+
+
+def test_a_file_past_its_wall_clock_limit_fails_alone_and_the_worker_is_replaced(tmp_path: Path) -> None:
+    from dashboard.store.workers import Limits, parse_files
+
+    slow = tmp_path / "slow.txt"
+    slow.write_text("总体情况\n" + "| 1 | 2 | 3 |\n本行是文字，不是表格。\n" * 400_000, encoding="utf-8")
+    good = ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt"
+    results = {r.path.name: r for r in parse_files([slow, good], workers=1, limits=Limits(seconds=1.0))}
+    assert results["slow.txt"].prepared.error_zh == "超出资源限制（内存/时间）"
+    assert results["slow.txt"].seconds < 10
+    assert results[good.name].prepared.ok
+
+
+def test_a_record_that_cannot_be_written_fails_alone_and_the_batch_is_stored(tmp_path: Path) -> None:
+    import copy
+
+    from dashboard.parse import parse_file
+    from dashboard.store.ingest import ingest_prepared
+    from dashboard.store.prepare import prepare_record
+
+    good = parse_file(ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt")
+    bad = copy.deepcopy(good)
+    bad["agency"] = "甲家沟乡人民政府"
+    bad["sections"]["overview"] = "lone surrogate \ud800 cannot be encoded"  # not scrubbed: a record from outside
+    summary = ingest_prepared([prepare_record(bad, "bad.json"), prepare_record(good, "good.json")],
+                              db=tmp_path / "n.duckdb")
+    status = {o.source: (o.status, o.reason_zh) for o in summary.outcomes}
+    assert status["good.json"][0] == "ingested"
+    assert status["bad.json"][0] == "failed" and "写入数据库失败" in status["bad.json"][1]
+    assert _rows(tmp_path / "n.duckdb", "select count(*) from current_reports")[0][0] == 1

@@ -18,7 +18,7 @@ from docx.oxml import parse_xml
 from docx.package import Package
 from lxml import etree
 
-from dashboard.errors import ReportError
+from dashboard.errors import RESOURCE_EN, RESOURCE_ZH, ReportError
 from dashboard.readers.decode import decode_text
 from dashboard.readers.model import Block, Document, Paragraph, Table
 
@@ -457,6 +457,10 @@ def _check_sizes(path: Path, source: str, names: dict[str, zipfile.ZipInfo]) -> 
 
 
 def _damaged(source: str, exc: Exception) -> ReportError:
+    # libxml2 running out of memory (the worker's ceiling) surfaces as a syntax error with no message of its own
+    # ("unknown error") or "Memory allocation failed"; a real syntax error names what is wrong
+    if isinstance(exc, MemoryError) or any(w in str(exc).lower() for w in ("memory", "unknown error")):
+        return ReportError(source, RESOURCE_ZH, RESOURCE_EN, code="resource")
     # the library's own message ("There is no item named …", "Opening and ending tag mismatch") is no reason a
     # reader can act on
     return ReportError(source, "Word 文件已损坏，无法打开", "the Word file is damaged and cannot be opened",
@@ -496,7 +500,8 @@ def _read_word_package(path: Path, source: str, fmt: str, depth: int = 0) -> Doc
             root, numbering, styles = _raw_parts(path, source)
         except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError, OSError, EOFError) as exc:
             raise _damaged(source, exc) from None
-    except (PackageNotFoundError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError, OSError, EOFError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError, OSError, EOFError,
+            MemoryError) as exc:
         raise _damaged(source, exc) from None
     content_type = getattr(part, "content_type", "") if part is not None else _MAIN_TYPES[0]
     if not content_type.endswith(_MAIN_TYPES):

@@ -24,7 +24,7 @@ def report_sha256(report: dict[str, Any], source_bytes: bytes | None) -> str:
         return hashlib.sha256(source_bytes).hexdigest()
     payload = json.dumps({k: report.get(k) for k in ("agency", "year", "template", *TABLES, "sections")},
                          ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()  # a stray surrogate fails later, alone
 
 
 def _printed(value: Any, flag: str | None, given: str | None) -> str | None:
