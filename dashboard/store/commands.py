@@ -171,7 +171,7 @@ def check(year: int | None = typer.Option(None, "--year", help="只核对该年�
     colour = {"error": "red", "warning": "yellow", "info": "blue"}
     for r in df.itertuples(index=False):
         c = colour.get(r.severity, "white")
-        console.print(f"#{r.report_id} {r.agency} {r.year} [{c}]{r.severity} {r.rule}[/{c}] {r.message}")
+        console.print(f"#{r.report_id} {shown(r.agency)} {r.year} [{c}]{r.severity} {r.rule}[/{c}] {shown(r.message)}")
     console.print(f"共 {len(df)} 条（{(df['severity'] == 'error').sum()} 个错误）")
 
 
