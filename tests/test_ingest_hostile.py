@@ -161,13 +161,13 @@ def test_a_second_ingest_changes_nothing(battery: dict) -> None:
     assert "新入库 0  替换旧版 0" in battery["out2"]
 
 
-def _big_docx(path: Path, paragraphs: int) -> Path:
+def _big_docx(path: Path, paragraphs: int, text: str = "x") -> Path:
     """A Word file whose document.xml is large but under the package limits (lxml needs ~10× its size)."""
     import zipfile
 
     from tests.hostile.generate import CT, RELS, _doc_xml, _para
 
-    body = _para("x") * paragraphs
+    body = _para(text) * paragraphs
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", CT)
         zf.writestr("_rels/.rels", RELS)
@@ -178,9 +178,10 @@ def _big_docx(path: Path, paragraphs: int) -> Path:
 def test_a_file_past_the_memory_ceiling_fails_alone_and_the_next_one_is_read(tmp_path: Path) -> None:
     from dashboard.store.workers import Limits, parse_files
 
-    big = _big_docx(tmp_path / "big.docx", 1_000_000)  # 36 MB of XML, 4 million elements
+    # within the structural limits (600,000 tags, 35 MB of XML), ~400 MB to read
+    big = _big_docx(tmp_path / "big.docx", 100_000, "总体情况" * 25)
     good = ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt"
-    results = {r.path.name: r.prepared for r in parse_files([big, good], workers=1, limits=Limits(memory_mb=200))}
+    results = {r.path.name: r.prepared for r in parse_files([big, good], workers=1, limits=Limits(memory_mb=150))}
     assert results["big.docx"].error_zh == "超出资源限制（内存/时间）"
     assert results[good.name].ok
 
@@ -188,12 +189,11 @@ def test_a_file_past_the_memory_ceiling_fails_alone_and_the_next_one_is_read(tmp
 def test_a_file_past_its_wall_clock_limit_fails_alone_and_the_worker_is_replaced(tmp_path: Path) -> None:
     from dashboard.store.workers import Limits, parse_files
 
-    slow = tmp_path / "slow.txt"
-    slow.write_text("总体情况\n" + "| 1 | 2 | 3 |\n本行是文字，不是表格。\n" * 400_000, encoding="utf-8")
+    slow = _big_docx(tmp_path / "slow.docx", 110_000)  # within the structural limits, several seconds to read
     good = ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt"
     results = {r.path.name: r for r in parse_files([slow, good], workers=1, limits=Limits(seconds=1.0))}
-    assert results["slow.txt"].prepared.error_zh == "超出资源限制（内存/时间）"
-    assert results["slow.txt"].seconds < 10
+    assert results["slow.docx"].prepared.error_zh == "超出资源限制（内存/时间）"
+    assert results["slow.docx"].seconds < 10
     assert results[good.name].prepared.ok
 
 
