@@ -69,7 +69,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件�
            time_limit: float = typer.Option(60.0, "--time-limit", min=1.0, help="每个文件读取时的时间上限（秒）"),
            follow_links: bool = typer.Option(False, "--follow-links",
                                              help="跟随指向文件夹之外的符号链接（默认不跟随）")) -> None:
-    """读取报告并入库（按内容去重，同一机关同一年度的新文件替换旧版并保留历史） / Ingest report files.
+    """读取报告并入库（按内容去重；同一机关同一年度的新文件完整无误时替换旧版，否则存为待核对版本） / Ingest report files.
 
     退出码：0 全部入库或未变化；2 有文件失败（已列出）；1 无法运行（如数据库不可用）。
     """
