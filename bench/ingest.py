@@ -2,9 +2,11 @@
 
 The corpus reports are parsed once (timed separately), then repeated with varied agency and year — each copy
 a distinct simulated agency-year, so every record is new — and stored with `ingest_prepared` (batched Arrow
-inserts, checks run after each batch, copy-and-swap writer). Prints a table.
+inserts, checks run after each batch, copy-and-swap writer). Prints a table. Before that, the parse stage alone:
+copies of the corpus files read by worker processes (dashboard.store.workers) with 1 worker and with 2 —
+reports/s of each.
 
-    python bench/ingest.py [--n 10000] [--batch 2000] [--no-bytes] [--db PATH]
+    python bench/ingest.py [--n 10000] [--batch 2000] [--no-bytes] [--db PATH] [--parse-files 40]
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dashboard.parse import parse_file  # noqa: E402
 from dashboard.store.db import open_db  # noqa: E402
 from dashboard.store.ingest import ingest_prepared  # noqa: E402
 from dashboard.store.prepare import prepare_record  # noqa: E402
+from dashboard.store.workers import parse_files  # noqa: E402
 
 CORPUS = [ROOT / "tests/fixtures" / n for n in ("000_7180246cedc2b1d8.txt", "hongze-2023.pdf", "pingtan-2025.html",
                                                  "pingtan-2025.docx", "shanghai-kewei-2024.md")]
@@ -44,6 +47,27 @@ def variants(parsed: list[tuple[dict, bytes]], n: int, with_bytes: bool, start: 
     return out
 
 
+def parse_stage(n: int) -> list[tuple[str, int, float]]:
+    """Parse n copies of the corpus files in worker processes with 1 and with 2 workers (the ingest's read step)."""
+    import shutil
+
+    folder = Path(tempfile.mkdtemp(prefix="nianbao-bench-parse-"))
+    files = []
+    for i in range(n):
+        src = CORPUS[i % len(CORPUS)]
+        dst = folder / f"{i:04d}-{src.name}"
+        shutil.copyfile(src, dst)
+        files.append(dst)
+    out = []
+    list(parse_files(files[:1], workers=1))  # start the forkserver (parsers imported once, ~1 s) outside the timing
+    for workers in (1, 2):
+        t = time.perf_counter()
+        ok = sum(1 for r in parse_files(files, workers=workers) if r.prepared.ok)
+        out.append((f"parse in {workers} worker{'s' if workers > 1 else ''}", ok, time.perf_counter() - t))
+    shutil.rmtree(folder)
+    return out
+
+
 def main() -> None:
     """Run the benchmark and print one table row per stage."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -51,9 +75,12 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=2000)
     ap.add_argument("--no-bytes", action="store_true", help="do not store source file bytes")
     ap.add_argument("--db", type=Path, default=None)
+    ap.add_argument("--parse-files", type=int, default=40, help="files parsed by the worker benchmark (0: skip)")
     args = ap.parse_args()
     db = args.db or Path(tempfile.mkdtemp(prefix="nianbao-bench-")) / "bench.duckdb"
     rows = []
+    if args.parse_files:
+        rows += parse_stage(args.parse_files)
 
     t = time.perf_counter()
     parsed = [(parse_file(p), p.read_bytes()) for p in CORPUS]

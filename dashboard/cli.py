@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from dashboard.errors import ReportError
+from dashboard.errors import reason_for
 
 app = typer.Typer(help="nianbao（年报）：政府信息公开工作年度报告的读取、核对、存储与展示。", no_args_is_help=True,
                   add_completion=False)
@@ -35,18 +35,35 @@ def parse(
     files: list[Path] = typer.Argument(..., help="报告文件（PDF / Word / 网页 / 文本）"),
     as_json: bool = typer.Option(False, "--json", help="输出规范 JSON（一个文件为对象，多个为数组）"),
 ) -> None:
-    """读取报告并输出规范化结果 / Parse report files into the canonical record."""
+    """读取报告并输出规范化结果 / Parse report files into the canonical record.
+
+    退出码非零：某个文件无法读取，或读不出单位、年度或任何数字。
+    """
     from dashboard.parse import parse_file
     from dashboard.parse.summary import print_summary
+    from dashboard.store.commands import shown
+    from dashboard.store.prepare import display_name
+    from dashboard.store.records import clean_report
 
     results: list[dict] = []
     failed = 0
     for f in files:
+        name = shown(display_name(f.name))
         try:
-            results.append(parse_file(f))
-        except ReportError as exc:
+            rep = clean_report(parse_file(f))
+        except Exception as exc:  # noqa: BLE001 — every failure is this file's reason, never a traceback
             failed += 1
-            err.print(f"[red]错误[/red] {exc.source}: {exc.reason_zh}（{exc.reason_en}）")
+            zh, en, _ = reason_for(exc)
+            err.print(f"[red]错误[/red] {name}: {shown(zh)}（{shown(en)}）")
+            continue
+        results.append(rep)
+        missing = [zh for zh, bad in (("单位", not (rep.get("agency") or "").strip()),
+                                      ("年度", not isinstance(rep.get("year"), int)),
+                                      ("数字", not rep.get("figures"))) if bad]
+        if missing:
+            failed += 1
+            err.print(f"[red]错误[/red] {name}: 未能读出{'、'.join(missing)}，不是可用的年度报告"
+                      "（agency, year or figures could not be read）")
     if as_json:
         payload = results[0] if len(files) == 1 and results else results
         if results or len(files) > 1:
@@ -54,7 +71,10 @@ def parse(
     else:
         console = Console()
         for rep in results:
-            print_summary(rep, console)
+            # names and titles come from the file: escape them, or "[…]" in a name is read as Rich markup
+            safe = {**rep, "source": shown(rep.get("source") or ""),
+                    "agency": shown(rep["agency"]) if rep.get("agency") else rep.get("agency")}
+            print_summary(safe, console)
     if failed:
         raise typer.Exit(code=2)
 

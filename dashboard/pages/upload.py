@@ -1,7 +1,10 @@
-"""导入: upload several report files at once; each is read and checked, then stored, with a result per file."""
+"""导入: upload several report files at once; each is read in a worker process (never in the server), checked and
+stored, with a result per file. Imports queue one at a time, each user sees their place in the line."""
 
 from __future__ import annotations
 
+import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -9,54 +12,112 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.pages import common as c
-from dashboard.store.ingest import ingest_prepared
-from dashboard.store.prepare import prepare_file
+from dashboard.store.ingest import ingest_paths
+from dashboard.store.workers import UPLOADS, Limits
 
-STATUS_ZH = {"ingested": "已导入", "superseded": "已导入（替换旧版）", "unchanged": "未变化（已存在）", "failed": "失败"}
-ACCEPTED = ["pdf", "docx", "html", "htm", "md", "txt"]
+STATUS_ZH = {"ingested": "已导入", "superseded": "已导入（替换旧版）", "unchanged": "未变化（已存在）", "failed": "失败",
+             "held": "待核对（未替换当前版本）"}
+BASE_TYPES = ["pdf", "docx", "html", "htm", "md", "txt"]
+UPLOAD_WORKERS = 1  # one import at a time and one worker: an upload never takes more than one core from the readers
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+
+def plain(text: object) -> str:
+    """A file name or reason inside a Markdown message as literal text: no link, image or HTML from a name."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def accepted_types() -> tuple[list[str], bool]:
+    """The suffixes the uploader takes, and whether .doc/.wps are among them (LibreOffice installed)."""
+    office = bool(shutil.which("soffice") or shutil.which("libreoffice"))
+    return BASE_TYPES + (["doc", "wps"] if office else []), office
+
+
+def _save(files: list, folder: Path) -> list[tuple[str, Path]]:
+    """(name shown, saved path) of each upload: the browser's name without folders or control characters, made
+    unique — two uploads of the same name are two files."""
+    out, used = [], set()
+    for i, up in enumerate(files):
+        name = _UNSAFE.sub("_", Path(str(up.name)).name).strip() or f"文件{i + 1}"
+        stem, suffix = Path(name).stem[:100], Path(name).suffix[:10]
+        name = f"{stem}{suffix}"
+        n = 2
+        while name in used:
+            name, n = f"{stem}（{n}）{suffix}", n + 1
+        used.add(name)
+        path = folder / name
+        path.write_bytes(up.getvalue())
+        out.append((str(up.name), path))
+    return out
 
 
 def ingest_uploads(files: list) -> pd.DataFrame:
-    """Save the uploads to a temporary folder, read and check each (with progress), store them in one write."""
-    bar = st.progress(0.0, text="正在读取和核对……")
-    with tempfile.TemporaryDirectory(prefix="nianbao-upload-") as tmp:
-        prepared = []
-        for i, up in enumerate(files, start=1):
-            path = Path(tmp) / Path(up.name).name
-            path.write_bytes(up.getvalue())
-            prepared.append(prepare_file(path))
-            bar.progress(i / (len(files) + 1), text=f"已读取 {i}/{len(files)}：{up.name}")
-        bar.progress(len(files) / (len(files) + 1), text="正在写入数据库……")
-        readable = [p for p in prepared if p.ok]
-        summary = ingest_prepared(readable, db=Path(c.db_version()[0])) if readable else None
+    """Save the uploads, wait for this import's turn, read each in a worker (with progress), store them."""
+    status = st.empty()
+    bar = st.progress(0.0, text="等待中……")
+    ticket = UPLOADS.join()
+    try:
+        UPLOADS.wait_turn(ticket, lambda ahead: status.info(f"排队中：前面还有 {ahead} 个导入任务，请稍候……"))
+        status.empty()
+        with tempfile.TemporaryDirectory(prefix="nianbao-upload-") as tmp:
+            saved = _save(files, Path(tmp))
+            total = len(saved)
+
+            def advance(done: int, _total: int, name: str) -> None:
+                bar.progress(done / (total + 1), text=f"已读取 {done}/{total}：{name}")
+
+            summary = ingest_paths([p for _, p in saved], db=Path(c.db_version()[0]), workers=UPLOAD_WORKERS,
+                                   limits=Limits(), on_file=advance)
+    finally:
+        UPLOADS.leave(ticket)
     bar.progress(1.0, text="完成")
-    outcomes = {o.source: o for o in (summary.outcomes if summary else [])}
+    outcomes = {o.source: o for o in summary.outcomes}
     rows = []
-    for p in prepared:
-        o = outcomes.get(p.source_name)
-        if not p.ok or o is None:
-            rows.append({"文件": p.source_name, "结果": "失败", "单位": "", "年度": None, "核对问题": None,
-                         "原因": p.error_zh or "未写入数据库"})
-        else:
-            rows.append({"文件": p.source_name, "结果": STATUS_ZH.get(o.status, o.status), "单位": o.agency or "",
-                         "年度": o.year, "核对问题": o.findings, "原因": o.reason_zh})
+    for shown, path in saved:
+        o = outcomes.get(path.name)
+        if o is None:
+            rows.append({"文件": shown, "结果": "失败", "单位": "", "年度": "", "核对问题": "",
+                         "原因": "未写入数据库"})
+            continue
+        rows.append({"文件": shown, "结果": STATUS_ZH.get(o.status, "失败"), "单位": o.agency or "",
+                     "年度": str(o.year) if o.year else "", "核对问题": str(o.findings) if o.status != "failed" else "",
+                     "原因": o.reason_zh})
     return pd.DataFrame(rows)
+
+
+def show_result(result: pd.DataFrame) -> None:
+    """Stored files in a success box, held ones as a warning, failures as an error with each reason."""
+    failed = result[result["结果"] == "失败"]
+    held = result[result["结果"].str.startswith("待核对")]
+    stored = result[~result.index.isin(failed.index) & ~result.index.isin(held.index)]
+    if len(stored):
+        counts = stored["结果"].value_counts()
+        st.success("；".join(f"{k} {v} 个" for k, v in counts.items()))
+    if len(held):
+        st.warning(f"{len(held)} 个文件已保存为待核对版本，未替换当前版本：\n\n"
+                   + "\n\n".join(f"- {plain(r.文件)}：{plain(r.原因)}" for r in held.itertuples()))
+    if len(failed):
+        st.error(f"{len(failed)} 个文件导入失败：\n\n"
+                 + "\n\n".join(f"- {plain(r.文件)}：{plain(r.原因)}" for r in failed.itertuples()))
+    st.dataframe(result, hide_index=True, width="stretch")
 
 
 def main() -> None:
     """Render the page."""
     st.title("导入报告")
-    st.write("可一次选择多个文件（PDF、Word、网页、文本）。每个文件会被读取、核对并存入数据库；"
-             "同一单位同一年度的新文件会替换旧版，旧版保留在版本记录中。")
-    files = st.file_uploader("选择报告文件", type=ACCEPTED, accept_multiple_files=True, key="w_upload")
+    types, office = accepted_types()
+    st.write("可一次选择多个文件（PDF、Word、网页、文本）。每个文件在独立的读取进程中读取（有内存和时间上限）、"
+             "核对并存入数据库；同一单位同一年度的新文件在内容完整、读取无错误时替换旧版，否则保存为待核对版本。")
+    if not office:
+        st.caption("本机未安装 LibreOffice，不能导入旧版 .doc / .wps 文件：请先另存为 .docx。")
+    files = st.file_uploader("选择报告文件", type=types, accept_multiple_files=True, key="w_upload",
+                             help="支持 " + "、".join(f".{t}" for t in types))
     if files and st.button(f"导入 {len(files)} 个文件", type="primary"):
-        result = ingest_uploads(files)
-        st.session_state["upload_result"] = result
+        st.session_state["upload_result"] = ingest_uploads(files)
     result = st.session_state.get("upload_result")
     if result is not None:
-        counts = result["结果"].value_counts()
-        st.success("；".join(f"{k} {v} 个" for k, v in counts.items()))
-        st.dataframe(result, hide_index=True, width="stretch")
+        show_result(result)
 
 
 main()

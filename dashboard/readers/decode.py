@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -25,6 +26,29 @@ def looks_binary(data: bytes) -> bool:
     return controls > max(8, len(head) // 50)
 
 
+_PLAUSIBLE = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u2460-\u24ff\u3000-\u303f\u4e00-\u9fff"
+                        r"\uff00-\uffef\u2500-\u257f]")
+
+
+def bomless_utf(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) for UTF-32/UTF-16 without a byte-order mark when the result is clearly text (Chinese,
+    ASCII, punctuation — at least 95 %), else None. Tried only for data with NUL bytes, which UTF-8 and GBK text
+    never has."""
+    for enc, unit in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        if len(data) % unit:
+            continue
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:20000]
+        if not sample or "\x00" in sample:
+            continue
+        if len(_PLAUSIBLE.findall(sample)) >= 0.95 * len(sample):
+            return text, enc
+    return None
+
+
 def _canonical(name: str) -> str:
     try:
         name = codecs.lookup(name).name
@@ -35,6 +59,10 @@ def _canonical(name: str) -> str:
 
 def decode_text(data: bytes, source: str, declared: str | None = None) -> tuple[str, str]:
     """Decode ``data``; returns (text, encoding used). Raises ReportError for binary data."""
+    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        found = bomless_utf(data)
+        if found:
+            return found
     if looks_binary(data):
         raise ReportError(source, "文件是二进制数据，不是文本或网页", "the file is binary data, not text or a web page",
                           code="binary")

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -17,7 +18,7 @@ from docx.oxml import parse_xml
 from docx.package import Package
 from lxml import etree
 
-from dashboard.errors import ReportError
+from dashboard.errors import RESOURCE_EN, RESOURCE_ZH, ReportError
 from dashboard.readers.decode import decode_text
 from dashboard.readers.model import Block, Document, Paragraph, Table
 
@@ -30,7 +31,16 @@ _SKIP = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", W + "sdtPr", W + "sdtE
          W + "delText", W + "delInstrText", W + "footnoteReference", W + "endnoteReference", _FALLBACK}
 _MAIN_TYPES = ("wordprocessingml.document.main+xml", "wordprocessingml.template.main+xml",
                "ms-word.document.macroEnabled.main+xml", "ms-word.template.macroEnabledTemplate.main+xml")
-MAX_XML_BYTES = 400 * 1024 * 1024  # document.xml larger than this is a zip bomb, not a report
+# Counted from the zip directory before anything is unpacked. python-docx loads every part into memory and lxml
+# needs ~10× an XML part's size for its tree, so every part counts — media, .rels and altChunk .htm included.
+MAX_TEXT_PART_BYTES = 40 * 1024 * 1024  # XML, .rels, altChunk HTML/MHT/text: a report's are a few MB together
+MAX_PACKAGE_BYTES = 150 * 1024 * 1024  # all parts unpacked, images included
+MAX_PARTS = 2000  # a report's package has 10–100 parts
+MAX_TAGS = 1_000_000  # XML tags (≈ 2 per element) of all parts; a report's document.xml has a few tens of thousands
+MAX_CELLS = 20_000  # grid positions of all tables; a real report has < 2,000
+MAX_CHUNK_DEPTH = 2  # a Word package imported into a Word package (altChunk), at most this deep
+_MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff", ".svg", ".bin", ".ttf", ".odttf",
+          ".fntdata", ".wdp", ".jfif")
 CONVERT_TIMEOUT_S = 120  # LibreOffice converting one report takes seconds; beyond this it hangs
 
 
@@ -38,11 +48,21 @@ class _Context:
     """What a walk over the body needs besides the XML: list numbering, the part (for its relationships),
     the file name for errors, and counts for Document.meta."""
 
-    def __init__(self, numbering: _Numbering, part: object, source: str) -> None:
+    def __init__(self, numbering: _Numbering, part: object, source: str, depth: int = 0) -> None:
         self.numbering = numbering
         self.part = part
         self.source = source
         self.hidden_merged = 0
+        self.depth = depth
+        self.cells_left = MAX_CELLS
+
+    def take_cells(self, n: int) -> None:
+        """Count grid positions as tables are built: a gridSpan bomb stops before its grid is made."""
+        self.cells_left -= n
+        if self.cells_left < 0:
+            raise ReportError(self.source, f"Word 表格过大（合并单元格展开后超过 {MAX_CELLS} 格），不像是一份年度报告",
+                              f"the document's tables expand to more than {MAX_CELLS} cells; not an annual report",
+                              code="limits")
 
 
 def _val(el: etree._Element | None, default: str | None = None) -> str | None:
@@ -146,10 +166,15 @@ def _alt_chunk(el: etree._Element, ctx: _Context) -> list[Block]:
         text, _ = decode_text(blob, ctx.source)
         return [Paragraph(line) for line in text.splitlines() if line.strip()]
     if content_type.endswith(_MAIN_TYPES) or content_type.endswith("wordprocessingml.document"):
+        if ctx.depth >= MAX_CHUNK_DEPTH:
+            raise ReportError(ctx.source, "Word 文件中嵌套的文档层数过多，不像是一份年度报告",
+                              "Word documents nested too deeply inside the file; not an annual report", code="limits")
         with tempfile.TemporaryDirectory(prefix="nianbao-chunk-") as tmp:
             chunk = Path(tmp) / "chunk.docx"
             chunk.write_bytes(blob)
-            return _read_word_package(chunk, ctx.source, "docx").blocks if zipfile.is_zipfile(chunk) else []
+            if not zipfile.is_zipfile(chunk):
+                return []
+            return _read_word_package(chunk, ctx.source, "docx", ctx.depth + 1).blocks
     return []
 
 
@@ -215,6 +240,7 @@ def _table(tbl: etree._Element, ctx: _Context) -> Table:
                 vmerge = _val(vm, "continue") if vm is not None else None  # <w:vMerge/> alone continues
                 hmerge = _val(hm, "continue") if hm is not None else None
             text = _cell_text(tc, ctx)
+            ctx.take_cells(span)
             for dc in range(span):
                 pos = (r, c + dc)
                 # a merged cell's text stands in every position it spans; only its origin counts as a number
@@ -388,8 +414,8 @@ def _check_zip(path: Path, source: str) -> None:
             raise ReportError(source, "文件不完整（zip 目录缺失，可能下载或复制时被截断）",
                               "the file is incomplete (the zip directory at its end is missing; truncated?)",
                               code="corrupt") from None
-        raise ReportError(source, f"文件已损坏：不是有效的 .docx（zip）文件（{exc}）",
-                          f"the file is damaged: not a valid .docx (zip) file ({exc})", code="corrupt") from None
+        raise ReportError(source, "文件已损坏：不是有效的 .docx（zip）文件",
+                          "the file is damaged: not a valid .docx (zip) file", code="corrupt") from None
     if b"purl.oclc.org/ooxml" in rels:
         raise ReportError(source, "这是“严格 Open XML”格式的 Word 文件，请另存为普通 .docx 后再导入",
                           "this is a Strict Open XML Word file; save it as an ordinary .docx and import again",
@@ -398,14 +424,58 @@ def _check_zip(path: Path, source: str) -> None:
         raise ReportError(source, "压缩包里没有 Word 文档（缺少 [Content_Types].xml），文件已损坏或不是 .docx",
                           "the zip holds no Word document ([Content_Types].xml is missing); damaged or not a .docx",
                           code="corrupt")
-    if sum(info.file_size for name, info in names.items() if name.endswith(".xml")) > MAX_XML_BYTES:
-        raise ReportError(source, "压缩包解压后过大，不像是一份年度报告", "the zip expands to an implausible size",
-                          code="corrupt")
+    _check_sizes(path, source, names)
+
+
+def _check_sizes(path: Path, source: str, names: dict[str, zipfile.ZipInfo]) -> None:
+    """Structural limits from the zip directory (nothing unpacked): parts, their sizes, no DTD in any XML part."""
+    too_big = ReportError(source, "压缩包解压后过大，不像是一份年度报告", "the zip expands to an implausible size",
+                          code="limits")
+    if len(names) > MAX_PARTS:
+        raise ReportError(source, f"Word 文件包含的部件过多（{len(names)} 个），不像是一份年度报告",
+                          f"the Word package has too many parts ({len(names)}); not an annual report", code="limits")
+    if sum(info.file_size for info in names.values()) > MAX_PACKAGE_BYTES:
+        raise too_big
+    text_parts = [n for n in names if not n.lower().endswith(_MEDIA) and not n.endswith("/")]
+    if sum(names[n].file_size for n in text_parts) > MAX_TEXT_PART_BYTES:
+        raise too_big
+    tags = 0
+    with zipfile.ZipFile(path) as zf:
+        for n in text_parts:
+            if not n.lower().endswith((".xml", ".rels")):
+                continue
+            try:
+                with zf.open(n) as fh:
+                    head = fh.read(4096)
+                    chunk = head
+                    while chunk:
+                        # counted while unpacking (≤ 40 MB in all): 300,000 paragraphs took 20 s and 250 MB to read
+                        tags += chunk.count(b"<")
+                        if tags > MAX_TAGS:
+                            raise ReportError(source, "Word 文件的内容元素过多，不像是一份年度报告",
+                                              f"the Word file holds more than {MAX_TAGS} XML tags; not an annual "
+                                              "report", code="limits")
+                        chunk = fh.read(1 << 20)
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+                raise ReportError(source, "Word 文件已损坏（部件无法解压）", "the Word file is damaged (a part cannot "
+                                  "be unpacked)", code="corrupt") from None
+            # Word never writes a DTD: one in a part is an entity bomb or an external-entity (XXE) attempt
+            if b"<!doctype" in head.lower() or "<!DOCTYPE".encode("utf-16-le") in head \
+                    or b"<!entity" in head.lower():
+                raise ReportError(source, "Word 文件中含有文档类型声明（DTD），Word 不会生成这种内容，已拒绝",
+                                  "the Word file holds a document type declaration (DTD), which Word never writes; "
+                                  "refused", code="dtd")
 
 
 def _damaged(source: str, exc: Exception) -> ReportError:
-    return ReportError(source, f"Word 文件已损坏，无法打开（{type(exc).__name__}: {exc}）",
-                       f"the Word file is damaged and cannot be opened ({type(exc).__name__}: {exc})", code="corrupt")
+    # libxml2 running out of memory (the worker's ceiling) surfaces as a syntax error with no message of its own
+    # ("unknown error") or "Memory allocation failed"; a real syntax error names what is wrong
+    if isinstance(exc, MemoryError) or any(w in str(exc).lower() for w in ("memory", "unknown error")):
+        return ReportError(source, RESOURCE_ZH, RESOURCE_EN, code="resource")
+    # the library's own message ("There is no item named …", "Opening and ending tag mismatch") is no reason a
+    # reader can act on
+    return ReportError(source, "Word 文件已损坏，无法打开", "the Word file is damaged and cannot be opened",
+                       code="corrupt")
 
 
 def _raw_parts(path: Path, source: str) -> tuple[etree._Element, etree._Element | None, etree._Element | None]:
@@ -428,7 +498,7 @@ def _raw_parts(path: Path, source: str) -> tuple[etree._Element, etree._Element 
         return parse_xml(zf.read(target)), part("numbering.xml"), part("styles.xml")
 
 
-def _read_word_package(path: Path, source: str, fmt: str) -> Document:
+def _read_word_package(path: Path, source: str, fmt: str, depth: int = 0) -> Document:
     _check_zip(path, source)
     package = part = None
     try:
@@ -441,7 +511,8 @@ def _read_word_package(path: Path, source: str, fmt: str) -> Document:
             root, numbering, styles = _raw_parts(path, source)
         except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError, OSError, EOFError) as exc:
             raise _damaged(source, exc) from None
-    except (PackageNotFoundError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError, OSError, EOFError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError, OSError, EOFError,
+            MemoryError) as exc:
         raise _damaged(source, exc) from None
     content_type = getattr(part, "content_type", "") if part is not None else _MAIN_TYPES[0]
     if not content_type.endswith(_MAIN_TYPES):
@@ -451,7 +522,7 @@ def _read_word_package(path: Path, source: str, fmt: str) -> Document:
     if body is None:
         raise ReportError(source, "Word 文档没有正文（word/document.xml 中缺少 w:body）",
                           "the Word document has no body (no w:body in word/document.xml)", code="corrupt")
-    ctx = _Context(_Numbering(numbering, styles), part, source)
+    ctx = _Context(_Numbering(numbering, styles), part, source, depth)
     blocks: list[Block] = []
     _blocks(body, ctx, blocks)
     doc = Document(source=source, format=fmt, blocks=blocks)
@@ -479,6 +550,15 @@ def _legacy_error(source: str) -> ReportError:
                        "legacy .doc/.wps file; save it as .docx and import again", code="legacy_word")
 
 
+def _office_limits() -> None:
+    """LibreOffice maps far more address space than it uses: lift the worker's soft RLIMIT_AS (the parse worker's
+    ceiling) up to the hard limit for it; its time is bounded by CONVERT_TIMEOUT_S and the worker's wall limit."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 def _convert_with_libreoffice(office: str, path: Path, tmp: Path) -> Path | None:
     """Run LibreOffice headless on a copy of the file with a private profile; None when it gives no .docx."""
     src = tmp / ("source" + (path.suffix.lower() or ".doc"))
@@ -489,7 +569,7 @@ def _convert_with_libreoffice(office: str, path: Path, tmp: Path) -> Path | None
            f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
            "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(src)]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_office_limits)
     try:
         proc.wait(timeout=CONVERT_TIMEOUT_S)
     except subprocess.TimeoutExpired:

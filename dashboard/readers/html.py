@@ -18,6 +18,31 @@ _BLOCK = {"td", "th", "table", "tbody", "p", "div", "br", "li", "ul", "ol", "h1"
           "header", "footer", "blockquote", "pre", "dd", "dt", "center", "form", "hr", "caption"}
 
 
+MAX_CELLS = 20_000  # a real report has < 2,000 cells after rowspan/colspan expansion; the whole page counts
+MAX_TEXT_CHARS = 50_000  # one paragraph or cell; beyond it the regexes of the parser grow with no report in sight
+
+
+class _Budget:
+    """Cells a page may still expand to: a span bomb (rowspan/colspan on many cells) stops before it is built."""
+
+    def __init__(self, source: str, cells: int = MAX_CELLS) -> None:
+        self.source, self.left = source, cells
+
+    def take(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise ReportError(self.source, f"网页表格过大（合并单元格展开后超过 {MAX_CELLS} 格），不像是一份年度报告",
+                              f"the page's tables expand to more than {MAX_CELLS} cells (rowspan/colspan); "
+                              "not an annual report", code="limits")
+
+
+def _check_text(text: str, source: str) -> str:
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReportError(source, f"网页中有一段文字过长（{len(text)} 个字符），不像是一份年度报告",
+                          f"a paragraph is too long ({len(text)} characters) to be an annual report", code="limits")
+    return text
+
+
 _HAS_BREAKS = etree.XPath("boolean(.//br|.//p[2]|.//div|.//script|.//style)")
 _CELL_STRING = etree.XPath("string()")
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
@@ -58,17 +83,24 @@ def _int_attr(el: etree._Element, name: str) -> int:
         return 1
 
 
-def table_grid(table: etree._Element) -> Table:
+def table_grid(table: etree._Element, budget: _Budget | None = None) -> Table:
     """Resolve rowspan/colspan into a grid; spanned positions repeat the text and are marked as copies."""
     grid: dict[tuple[int, int], str] = {}
     copies: set[tuple[int, int]] = set()
     rows = _ROWS(table)
+    if budget is not None:
+        # counted before anything is built: the grid below is as large as the spans say, and ragged rows
+        # make it the longest row times the number of rows
+        spans = [[_int_attr(c, "rowspan") * _int_attr(c, "colspan") for c in _CELLS(tr)] for tr in rows]
+        budget.take(sum(sum(row) for row in spans))
+        widest = max((sum(_int_attr(c, "colspan") for c in _CELLS(tr)) for tr in rows), default=0)
+        budget.take(max(0, widest * len(rows) - sum(sum(row) for row in spans)))
     for r, tr in enumerate(rows):
         c = 0
         for cell in _CELLS(tr):
             while (r, c) in grid:
                 c += 1
-            text = _cell_text(cell)
+            text = _cell_text(cell) if budget is None else _check_text(_cell_text(cell), budget.source)
             rs, cs = _int_attr(cell, "rowspan"), _int_attr(cell, "colspan")
             for dr in range(rs):
                 for dc in range(cs):
@@ -126,16 +158,17 @@ def content_root(root: etree._Element) -> etree._Element:
     return common
 
 
-def html_blocks(root: etree._Element) -> list[Block]:
+def html_blocks(root: etree._Element, source: str = "") -> list[Block]:
     """Walk the page in reading order; tables become grids, text between block elements paragraphs."""
     blocks: list[Block] = []
     buf: list[str] = []
+    budget = _Budget(source)
 
     def flush() -> None:
         text = re.sub(r"[ \t\r\n\f\v\u00a0\u3000]+", " ", "".join(buf)).strip()
         buf.clear()
         if text:
-            blocks.append(Paragraph(text=text))
+            blocks.append(Paragraph(text=_check_text(text, source)))
 
     def walk(node: etree._Element) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
@@ -143,7 +176,7 @@ def html_blocks(root: etree._Element) -> list[Block]:
             return
         if tag == "table" and not _is_layout_table(node):
             flush()
-            blocks.append(table_grid(node))
+            blocks.append(table_grid(node, budget))
             return
         block = tag in _BLOCK
         if block:
@@ -174,15 +207,16 @@ def parse_html(data: bytes, source: str) -> Document:
         root = etree.fromstring(text, _PARSER)
         if root is None:
             raise ValueError("no elements")
-    except (etree.ParserError, ValueError) as exc:
-        raise ReportError(source, f"网页无法解析（{exc}）", f"the HTML could not be parsed ({exc})", code="html") from None
+    except (etree.ParserError, ValueError):
+        raise ReportError(source, "网页无法解析（结构已损坏）", "the HTML could not be parsed (damaged structure)",
+                          code="html") from None
     title = None
     for xp in ('//meta[@name="ArticleTitle"]/@content', "//title/text()", "//h1//text()"):
         found = [t.strip() for t in root.xpath(xp) if str(t).strip()]
         if found:
             title = str(found[0])
             break
-    doc = Document(source=source, format="html", blocks=html_blocks(root), title=title)
+    doc = Document(source=source, format="html", blocks=html_blocks(root, source), title=title)
     doc.meta["encoding"] = enc
     return doc
 

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dashboard.settings import db_path
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: object) -> str:
+    """Text from a file (a name, a title) as the terminal may print it: Rich markup escaped, control characters
+    (newlines, ANSI escapes, bidi overrides) written as \\xNN so they cannot rewrite what the screen shows."""
+    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                               else f"\\u{ord(m.group()):04x}", str(text)))
+
+
 DB_OPTION = typer.Option(None, "--db", help="DuckDB 文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）")
 JSON_OPTION = typer.Option(False, "--json", help="输出 JSON")
-STATUS_ZH = {"ingested": "新入库", "superseded": "替换旧版", "unchanged": "未变化", "failed": "失败"}
+STATUS_ZH = {"ingested": "新入库", "superseded": "替换旧版", "unchanged": "未变化", "failed": "失败",
+             "held": "待核对"}
 
 
 def _out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noqa: ANN001
@@ -24,7 +37,7 @@ def _out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noqa: AN
     for c in columns:
         table.add_column(c)
     for row in df[columns].itertuples(index=False):
-        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in row])
+        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else shown(v) for v in row])
     Console().print(table)
 
 
@@ -42,31 +55,55 @@ def resolve_agency(text: str, db: Path) -> tuple[int, str]:
     hits = [(aid, name) for aid, name, short, aliases in rows
             if key in {name_key(n) for n in [name, short or "", *(aliases or [])] if n}]
     if not hits:
-        Console(stderr=True).print(f"[red]未找到机关[/red] {text}（not found; 用 nianbao agencies 查看）")
+        Console(stderr=True).print(f"[red]未找到机关[/red] {shown(text)}（not found; 用 nianbao agencies 查看）")
         raise typer.Exit(code=1)
     return hits[0]
 
 
 def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件夹（递归）"), db: Path = DB_OPTION,
            quiet: bool = typer.Option(False, "--quiet", help="不显示进度条"),
-           batch: int = typer.Option(200, "--batch", min=1, help="每批文件数（每批一次写入并替换数据库文件）")) -> None:
-    """读取报告并入库（按内容去重，同一机关同一年度的新文件替换旧版并保留历史） / Ingest report files."""
+           batch: int = typer.Option(200, "--batch", min=1, help="每批文件数（每批一次写入并替换数据库文件）"),
+           workers: int | None = typer.Option(None, "--workers", min=1,
+                                              help="读取文件的工作进程数（默认：本机核数）"),
+           memory_mb: int = typer.Option(1024, "--memory-mb", min=64, help="每个文件读取时的内存上限（MB）"),
+           time_limit: float = typer.Option(60.0, "--time-limit", min=1.0, help="每个文件读取时的时间上限（秒）"),
+           follow_links: bool = typer.Option(False, "--follow-links",
+                                             help="跟随指向文件夹之外的符号链接（默认不跟随）")) -> None:
+    """读取报告并入库（按内容去重；同一机关同一年度的新文件完整无误时替换旧版，否则存为待核对版本） / Ingest report files.
+
+    退出码：0 全部入库或未变化；2 有文件失败（已列出）；1 无法运行（如数据库不可用）。
+    """
     from dashboard.store.ingest import ingest_paths
+    from dashboard.store.workers import Limits
 
     target = db_path(db)
-    summary = ingest_paths(list(paths), db=target, progress=not quiet, batch_files=batch)
     console = Console()
+    try:
+        summary = ingest_paths(list(paths), db=target, progress=not quiet, batch_files=batch, workers=workers,
+                               limits=Limits(memory_mb, time_limit), follow_links=follow_links)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 — the run itself could not proceed (database, lock): exit 1
+        Console(stderr=True).print(f"[red]无法入库[/red]：{shown(str(exc))[:300]}（the ingest could not run）")
+        raise typer.Exit(code=1) from None
     counts = summary.counts()
     console.print("  ".join(f"{STATUS_ZH[k]} {v}" for k, v in counts.items())
-                  + f"  （{len(summary.outcomes)} 个文件，{summary.seconds:.1f} 秒，数据库 {target}）")
+                  + f"  （{len(summary.outcomes)} 个文件，{summary.seconds:.1f} 秒，数据库 {shown(str(target))}）")
     for o in summary.failed():
-        console.print(f"[red]失败[/red] {o.source}: {o.reason_zh}（{o.reason_en}）")
+        console.print(f"[red]失败[/red] {shown(o.source)}: {shown(o.reason_zh)}（{shown(o.reason_en)}）")
     for o in summary.outcomes:
         if o.status == "superseded":
-            console.print(f"[yellow]替换[/yellow] {o.source}: {o.agency} {o.year} 替换了报告 #{o.supersedes}")
+            console.print(f"[yellow]替换[/yellow] {shown(o.source)}: {shown(o.agency or '')} {o.year} "
+                          f"替换了报告 #{o.supersedes}")
+    for o in summary.held():
+        console.print(f"[yellow]待核对[/yellow] {shown(o.source)}: {shown(o.agency or '')} {o.year} "
+                      f"已保存为待核对版本 #{o.report_id}，{shown(o.reason_zh)}")
+    for p in summary.passed:
+        if not p.failed:
+            console.print(f"[cyan]未读取[/cyan] {shown(p.path)}: {shown(p.reason_zh)}（{shown(p.reason_en)}）")
     if summary.skipped:
         console.print(f"跳过 {len(summary.skipped)} 个非报告文件（not report files）")
-    if counts["failed"]:
+    if not summary.all_stored():
         raise typer.Exit(code=2)
 
 
@@ -84,14 +121,21 @@ def reports(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
 
 def history(agency: str = typer.Argument(..., help="机关名称或简称"), year: int = typer.Argument(..., help="报告年度"),
             db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
-    """某机关某年度的全部入库版本（新版替换旧版） / Every stored version of one agency's report for a year."""
+    """某机关某年度的全部入库版本（当前、已替换、待核对） / Every stored version of one agency's report for a year."""
     from dashboard.queries import run_query
 
     target = db_path(db)
     agency_id, name = resolve_agency(agency, target)
     df = run_query("store_history", db=target, agency_id=agency_id, year=year)
-    _out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "superseded_by",
-                                                  "current", "sha256"])
+    from dashboard.store.db import read_query
+
+    held = read_query("select report_id, coalesce(held, false) as held, held_reason from reports "
+                      "where agency_id = ? and year = ?", [agency_id, year], target)
+    df = df.merge(held, on="report_id", how="left")
+    df["status"] = [("待核对" if h else "当前" if c else "已替换") for h, c in zip(df["held"], df["current"], strict=True)]
+    df["held_reason"] = df["held_reason"].fillna("")
+    _out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "status",
+                                                  "superseded_by", "held_reason", "sha256"])
 
 
 def agencies(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
@@ -127,7 +171,7 @@ def check(year: int | None = typer.Option(None, "--year", help="只核对该年�
     colour = {"error": "red", "warning": "yellow", "info": "blue"}
     for r in df.itertuples(index=False):
         c = colour.get(r.severity, "white")
-        console.print(f"#{r.report_id} {r.agency} {r.year} [{c}]{r.severity} {r.rule}[/{c}] {r.message}")
+        console.print(f"#{r.report_id} {shown(r.agency)} {r.year} [{c}]{r.severity} {r.rule}[/{c}] {shown(r.message)}")
     console.print(f"共 {len(df)} 条（{(df['severity'] == 'error').sum()} 个错误）")
 
 

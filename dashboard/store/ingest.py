@@ -1,16 +1,20 @@
 """Ingest: files in, reports stored with their cells, sections and findings; history kept, nothing half-written.
 
-Each report is written whole or not at all: reports are grouped into one transaction per batch (one
+Files are read and parsed in worker processes with per-file limits (dashboard.store.workers); this process only
+writes. Each report is written whole or not at all: reports are grouped into one transaction per batch (one
 transaction per report measured 125 reports/s), and when a batch transaction fails, its reports are retried
 one transaction each, so a bad record fails alone. Same content again (sha256) is `unchanged`; a new file for
-an agency and year that already has a report `supersedes` it (the old one stays, with superseded_by set).
+an agency and year that already has a report `supersedes` it (the old one stays, with superseded_by set) when it
+qualifies (see `_replaces`), else it is `held` (待核对): stored, not current, with a finding saying why.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,17 +23,29 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from dashboard.checks.model import Finding
 from dashboard.store.agencies import Agency, Registry, classify_kind, normalize_name, short_name_of
 from dashboard.store.db import writer
-from dashboard.store.findings import Key, check_stored
-from dashboard.store.prepare import Prepared, expand_paths, prepare_file
+from dashboard.store.findings import Key, check_stored, save_findings
+from dashboard.store.prepare import Passed, Prepared, expand_paths
 from dashboard.store.progress import progress_bar
-from dashboard.store.records import CELL_COLUMNS, cell_rows, layout_of, section_rows
+from dashboard.store.records import (
+    CELL_COLUMNS,
+    cell_rows,
+    completeness,
+    has_errors,
+    layout_of,
+    printed_date,
+    section_rows,
+)
 from dashboard.store.schema import update_indicators
+from dashboard.store.workers import Limits, parse_files
 
+log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200
 BATCH_SECONDS = 5.0
 STATUSES = ("ingested", "superseded", "unchanged", "failed")
+STORED = ("ingested", "superseded", "unchanged", "held")
 
 
 @dataclass
@@ -37,7 +53,7 @@ class Outcome:
     """What happened to one input."""
 
     source: str
-    status: str  # ingested | superseded | unchanged | failed
+    status: str  # ingested | superseded | unchanged | held | failed
     reason_zh: str = ""
     reason_en: str = ""
     report_id: int | None = None
@@ -52,17 +68,29 @@ class IngestSummary:
     """Per-input outcomes of one ingest run and its duration."""
 
     outcomes: list[Outcome] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files that are not reports (by suffix)
+    passed: list[Passed] = field(default_factory=list)  # not read, with the reason: unreadable folders, links, FIFOs
     seconds: float = 0.0
 
     def counts(self) -> dict[str, int]:
-        """Number of inputs per status (every status present, 0 when none)."""
+        """Number of inputs per status (ingested/superseded/unchanged/failed always, 0 when none; held when any)."""
         c = Counter(o.status for o in self.outcomes)
-        return {s: c.get(s, 0) for s in STATUSES}
+        out = {s: c.get(s, 0) for s in STATUSES}
+        if c.get("held"):
+            out["held"] = c["held"]
+        return out
 
     def failed(self) -> list[Outcome]:
         """The inputs that could not be stored, with their reasons."""
         return [o for o in self.outcomes if o.status == "failed"]
+
+    def held(self) -> list[Outcome]:
+        """The inputs stored as held versions (待核对), with why they did not become current."""
+        return [o for o in self.outcomes if o.status == "held"]
+
+    def all_stored(self) -> bool:
+        """True when every input was stored or unchanged and no folder was left unread (exit code 0)."""
+        return not self.failed() and not any(p.failed for p in self.passed)
 
 
 def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
@@ -137,7 +165,9 @@ def _report_row(rid: int, aid: int, it: Prepared, now: datetime) -> dict[str, An
             "template": r.get("template"), "applications_layout": layout_of(r), "source_name": it.source_name,
             "format": it.format, "sha256": it.sha256, "source_bytes": it.source_bytes, "ingested_at": now,
             "superseded_by": None, "parse_json": json.dumps(r, ensure_ascii=False, default=str),
-            "source_path": it.source_path, "simulated": bool(r.get("simulated"))}
+            "source_path": it.source_path, "simulated": bool(r.get("simulated")), "held": False, "held_reason": None,
+            "source_mtime": datetime.fromtimestamp(it.mtime) if it.mtime else None,
+            "source_name_hex": r.get("source_name_hex")}
 
 
 REPORT_SCHEMA = pa.schema([
@@ -145,7 +175,8 @@ REPORT_SCHEMA = pa.schema([
     ("template", pa.string()), ("applications_layout", pa.string()), ("source_name", pa.string()),
     ("format", pa.string()), ("sha256", pa.string()), ("source_bytes", pa.binary()),
     ("ingested_at", pa.timestamp("us")), ("superseded_by", pa.int32()), ("parse_json", pa.string()),
-    ("source_path", pa.string()), ("simulated", pa.bool_())])
+    ("source_path", pa.string()), ("simulated", pa.bool_()), ("held", pa.bool_()), ("held_reason", pa.string()),
+    ("source_mtime", pa.timestamp("us")), ("source_name_hex", pa.string())])
 REPORT_COLUMNS = ", ".join(REPORT_SCHEMA.names)
 CELL_SCHEMA = pa.schema([("report_id", pa.int32()), ("tbl", pa.string()), ("row_code", pa.string()),
                          ("col_code", pa.string()), ("value", pa.float64()), ("printed", pa.string()),
@@ -182,9 +213,60 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, l
             con.unregister(name)
 
 
+def _when(printed: str | None, mtime: float | None) -> tuple[str, float]:
+    """Chronological order of versions: the date printed in the report, else the file's modification time — never
+    the file name."""
+    mtime_day = datetime.fromtimestamp(mtime).strftime("%Y-%m-%d") if mtime else ""
+    return (printed or mtime_day, mtime or 0.0)
+
+
+def _order_key(it: Prepared) -> tuple[str, float, str]:
+    return (*_when(it.extra.get("printed_date"), it.mtime), it.sha256)
+
+
+def _current_when(con: duckdb.DuckDBPyConnection, current: dict[Key, tuple[int, dict]]) -> dict[int, tuple[str, float]]:
+    """When each current version was made (its printed date or stored file time); unknown for old rows."""
+    ids = [v[0] for v in current.values()]
+    if not ids:
+        return {}
+    rows = con.execute("select report_id, source_mtime from reports where report_id in (select unnest(?))",
+                       [ids]).fetchall()
+    mtimes = {rid: m.timestamp() if m else None for rid, m in rows}
+    return {rid: _when(printed_date(rep), mtimes.get(rid)) for rid, rep in current.values()
+            if mtimes.get(rid) or printed_date(rep)}
+
+
+def _replaces(new: dict[str, Any], cur: dict[str, Any], cur_id: int | str,
+              new_when: tuple[str, float] | None = None, cur_when: tuple[str, float] | None = None
+              ) -> tuple[str, str] | None:
+    """None when the new version may replace the current one; else why not (Chinese, English).
+
+    A version older than the current one (printed date, else file time) does not replace it; a version with
+    error-level reading problems never replaces a clean one; between two equally clean versions the one that reads
+    fewer figures (a truncated or damaged copy) does not replace the more complete one."""
+    if new_when and cur_when and new_when < cur_when:
+        return (f"比当前版本（报告 #{cur_id}）更早（按报告落款日期或文件修改时间），未替换",
+                f"older than the current version (report #{cur_id}, by printed date or file time); not used")
+    new_errors, cur_errors = has_errors(new), has_errors(cur)
+    if new_errors and not cur_errors:
+        return (f"读取时有错误（{'；'.join(new_errors[:2])}），未替换无错误的当前版本（报告 #{cur_id}）",
+                f"read with errors ({len(new_errors)}); the clean current version (report #{cur_id}) was kept")
+    if bool(new_errors) == bool(cur_errors):
+        have, had = completeness(new), completeness(cur)
+        if have < had:
+            return (f"比当前版本（报告 #{cur_id}）少读出 {had - have} 项数据，可能不完整，未替换",
+                    f"{had - have} fewer figures than the current version (report #{cur_id}); possibly incomplete, "
+                    "not used")
+    return None
+
+
 def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry: Registry,
                 run_checks_after: bool = True) -> list[Outcome]:
-    """Store one batch of prepared inputs in a writer connection; returns one outcome per input, in order."""
+    """Store one batch of prepared inputs in a writer connection; returns one outcome per input, in order.
+
+    Versions of one agency-year are taken in chronological order (`_order_key`); each replaces the current version
+    only when `_replaces` allows it, else it is stored as a held version (待核对) with a HELD finding saying why.
+    """
     outcomes: dict[int, Outcome] = {}
     good = [i for i, it in enumerate(items) if it.ok]
     for i, it in enumerate(items):
@@ -206,33 +288,50 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     keys = {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in fresh}
     from dashboard.store.findings import current_reports
 
-    current = {k: v[0] for k, v in current_reports(con, keys).items()}
+    current = current_reports(con, keys)
+    when = _current_when(con, current)
     next_id = con.execute("select coalesce(max(report_id), 0) + 1 from reports").fetchall()[0][0]
     now = datetime.now()
     plan: list[tuple[int, dict, dict, list, tuple | None]] = []
     batch_reports: dict[Key, tuple[int, dict]] = {}
-    for i in fresh:
+    held: dict[int, Finding] = {}
+    for i in sorted(fresh, key=lambda i: _order_key(items[i])):
         it = items[i]
         aid = agency_ids[it.report["agency"]]
         key = (aid, it.report["year"])
         old = current.get(key)
+        why = _replaces(it.report, old[1], old[0], _order_key(it)[:2], when.get(old[0])) if old else None
         row = _report_row(next_id, aid, it, now)
-        plan.append((i, row, cell_rows(next_id, it.report), section_rows(next_id, it.report),
-                     (old, next_id) if old else None))
-        status = "superseded" if old else "ingested"
-        outcomes[i] = Outcome(it.source_name, status, report_id=next_id, agency=it.report["agency"],
-                              year=it.report["year"], supersedes=old)
-        current[key] = next_id
-        batch_reports[key] = (next_id, it.report)
+        entry_cells = cell_rows(next_id, it.report)
+        if why:
+            row["superseded_by"], row["held"], row["held_reason"] = old[0], True, why[0]
+            plan.append((i, row, entry_cells, section_rows(next_id, it.report), None))
+            outcomes[i] = Outcome(it.source_name, "held", why[0], why[1], report_id=next_id,
+                                  agency=it.report["agency"], year=it.report["year"], supersedes=old[0])
+            held[next_id] = Finding("HELD", "warning", f"此版本待核对，未成为当前版本：{why[0]}", [], why[1])
+        else:
+            plan.append((i, row, entry_cells, section_rows(next_id, it.report), (old[0], next_id) if old else None))
+            status = "superseded" if old else "ingested"
+            outcomes[i] = Outcome(it.source_name, status, report_id=next_id, agency=it.report["agency"],
+                                  year=it.report["year"], supersedes=old[0] if old else None)
+            current[key] = (next_id, it.report)
+            when[next_id] = _order_key(it)[:2]
+            batch_reports[key] = (next_id, it.report)
         next_id += 1
     _write_plan(con, plan, outcomes, items)
-    stored_ids = {o.report_id for o in outcomes.values() if o.status in ("ingested", "superseded")}
+    stored_ids = {o.report_id for o in outcomes.values() if o.status in ("ingested", "superseded", "held")}
     stored = {k: v for k, v in batch_reports.items() if v[0] in stored_ids}
     if run_checks_after and stored:
         results = check_stored(con, stored, registry)
         for o in outcomes.values():
             if o.report_id in results and o.status in ("ingested", "superseded"):
                 o.findings = len(results[o.report_id])
+    held = {rid: f for rid, f in held.items() if rid in stored_ids}
+    if held:
+        save_findings(con, {rid: [f] for rid, f in held.items()})
+        for o in outcomes.values():
+            if o.status == "held":
+                o.findings = 1
     return [outcomes[i] for i in range(len(items))]
 
 
@@ -256,15 +355,17 @@ def _write_plan(con: duckdb.DuckDBPyConnection, plan: list, outcomes: dict[int, 
     try:
         _insert(con, *_merge(plan))
         return
-    except duckdb.Error:
-        pass  # find the record that broke the batch: one transaction each
+    except Exception:  # noqa: BLE001, S110 — find the record that broke the batch: one transaction each
+        pass
     for entry in plan:
         # a report superseding one written earlier in this batch points at it; if that one failed, nothing to supersede
         try:
             _insert(con, *_merge([entry]))
-        except duckdb.Error as exc:
+        except Exception as exc:  # noqa: BLE001 — one report's failed write must not lose the others
             i = entry[0]
-            outcomes[i] = Outcome(items[i].source_name, "failed", f"写入数据库失败：{exc}", f"database write failed: {exc}")
+            log.warning("writing %s failed", items[i].source_name, exc_info=True)
+            outcomes[i] = Outcome(items[i].source_name, "failed", "写入数据库失败（该文件的内容无法保存）",
+                                  f"database write failed ({type(exc).__name__})")
 
 
 def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Registry | None = None,
@@ -285,16 +386,21 @@ def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Reg
 def _audit(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome], who: str = "nianbao ingest") -> None:
     counts = Counter(o.status for o in outcomes)
     details = {"counts": dict(counts), "files": [[o.source, o.status, o.report_id] for o in outcomes][:1000]}
-    con.execute("insert into audit_log values (now(), ?, 'ingest', ?)", [who, json.dumps(details, ensure_ascii=False)])
+    # names are display text already; ensure_ascii keeps any stray unencodable character out of the log's JSON
+    con.execute("insert into audit_log values (now(), ?, 'ingest', ?)", [who, json.dumps(details)])
 
 
 def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = False,
-                 registry: Registry | None = None, batch_files: int = BATCH_FILES) -> IngestSummary:
-    """Ingest files and folders (recursive): parse outside the write lock, write in batches, swap after each."""
+                 registry: Registry | None = None, batch_files: int = BATCH_FILES, workers: int | None = None,
+                 limits: Limits | None = None, follow_links: bool = False,
+                 on_file: Callable[[int, int, str], None] | None = None) -> IngestSummary:
+    """Ingest files and folders (recursive): parse in worker processes with per-file limits, write in batches
+    outside them, swap after each batch. `on_file(done, total, name)` is called as each file is read."""
     t0 = time.perf_counter()
     registry = registry or Registry.load()
-    files, skipped = expand_paths([Path(p) for p in paths])
-    summary = IngestSummary(skipped=[str(p) for p in skipped])
+    summary = IngestSummary()
+    files, skipped = expand_paths([Path(p) for p in paths], summary.passed, follow_links)
+    summary.skipped = [str(p) for p in skipped]
     bar = progress_bar(progress, len(files))
     pending: list[Prepared] = []
     started = time.perf_counter()
@@ -310,11 +416,16 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         pending, started = [], time.perf_counter()
 
     with bar:
-        for f in files:
-            pending.append(prepare_file(f))
-            bar.advance(f.name)
+        for done, result in enumerate(parse_files(files, workers=workers, limits=limits), start=1):
+            pending.append(result.prepared)
+            bar.advance(result.prepared.source_name)
+            if on_file:
+                on_file(done, len(files), result.prepared.source_name)
             if len(pending) >= batch_files or time.perf_counter() - started > BATCH_SECONDS:
                 flush()
         flush()
+    for p in summary.passed:
+        if p.failed:
+            summary.outcomes.append(Outcome(p.path, "failed", p.reason_zh, p.reason_en))
     summary.seconds = time.perf_counter() - t0
     return summary

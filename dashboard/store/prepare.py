@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dashboard.errors import ReportError
-from dashboard.store.records import report_sha256
+from dashboard.errors import ReportError, reason_for
+from dashboard.store.records import clean_report, printed_date, report_sha256
+
+log = logging.getLogger("nianbao.ingest")
 
 # Walked in folders. A canonical JSON record (manual entry, correction) is ingested only when named explicitly:
 # a folder of expected or exported JSON beside the reports must not silently supersede them.
 REPORT_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml", ".mht", ".md", ".markdown", ".txt"}
+MAX_PDF_PAGES = 200  # a county report has 3–30 pages; a PDF of thousands is not one, and costs minutes to read
 
 
 @dataclass
@@ -28,6 +34,7 @@ class Prepared:
     error_zh: str = ""
     error_en: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    mtime: float = 0.0  # the file's modification time: orders versions that print no date
 
     @property
     def ok(self) -> bool:
@@ -35,20 +42,135 @@ class Prepared:
         return self.report is not None
 
 
-def expand_paths(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """(files to ingest, files skipped): folders are walked recursively for report files; named files are all taken."""
+@dataclass
+class Passed:
+    """Something in a folder that was not read, and why (unreadable folder, link outside, FIFO, device)."""
+
+    path: str
+    reason_zh: str
+    reason_en: str
+    failed: bool = False  # True when files may have been missed (an unreadable folder), not a deliberate skip
+
+
+def display_name(name: str) -> str:
+    """A file name as text every writer can encode: names that are not UTF-8 (GBK names from a zip made on Windows)
+    are decoded as GB18030 when they are that, else their undecodable bytes shown as \\xNN."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="backslashreplace")
+
+
+def raw_name_hex(name: str) -> str | None:
+    """The bytes of a name that is not valid UTF-8, as hex (kept so the original name can be recovered)."""
+    try:
+        name.encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        return os.fsencode(name).hex()
+
+
+def _special_kind(mode: int) -> tuple[str, str] | None:
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO），不是文件，未读取", "a named pipe (FIFO), not a file; not read"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件，不是普通文件，未读取", "a device, not a regular file; not read"
+    if stat.S_ISSOCK(mode):
+        return "套接字，不是文件，未读取", "a socket, not a file; not read"
+    return None
+
+
+def _inside(target: Path, root: Path) -> bool:
+    try:
+        target.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def walk_folder(root: Path, files: list[Path], skipped: list[Path], passed: list[Passed],
+                follow_links: bool = False) -> None:
+    """Collect the report files under root; say what was not read and why (never follow a link out of root)."""
+    real_root = root.resolve()
+    stack = [root]
+    seen: set[tuple[int, int]] = set()
+    found: list[Path] = []
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            passed.append(Passed(display_name(str(folder)), f"无法读取文件夹（{_os_reason(exc)[0]}），其中的文件未导入",
+                                 f"cannot read the folder ({_os_reason(exc)[1]}); its files were not ingested", True))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_symlink():
+                    try:
+                        target = path.resolve(strict=True)
+                    except (OSError, RuntimeError):
+                        passed.append(Passed(display_name(str(path)), "符号链接无效（目标不存在或链接成环），未读取",
+                                             "a broken or looping symbolic link; not read"))
+                        continue
+                    if not follow_links and not _inside(target, real_root):
+                        passed.append(Passed(display_name(str(path)), "符号链接指向所选文件夹之外，未跟随",
+                                             "a symbolic link leading outside the folder; not followed"))
+                        continue
+                    if target.is_dir():
+                        continue  # a link to a folder inside root: that folder is walked anyway
+                mode = path.stat().st_mode
+            except OSError as exc:
+                passed.append(Passed(display_name(str(path)), f"无法读取（{_os_reason(exc)[0]}）",
+                                     f"cannot be read ({_os_reason(exc)[1]})", True))
+                continue
+            if stat.S_ISDIR(mode):
+                stack.append(path)
+                continue
+            special = _special_kind(mode)
+            if special:
+                passed.append(Passed(display_name(str(path)), *special))
+                continue
+            (found if path.suffix.lower() in REPORT_SUFFIXES else skipped).append(path)
+    files.extend(sorted(found, key=lambda p: os.fsencode(str(p))))
+
+
+def _os_reason(exc: OSError) -> tuple[str, str]:
+    if isinstance(exc, PermissionError):
+        return "没有权限", "permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return "不存在", "does not exist"
+    return "输入输出错误", exc.strerror or "input/output error"
+
+
+def expand_paths(paths: list[Path], passed: list[Passed] | None = None,
+                 follow_links: bool = False) -> tuple[list[Path], list[Path]]:
+    """(files to ingest, files skipped): folders are walked recursively for report files; named files are all taken.
+
+    What a folder holds but was not read (unreadable folders, links leading outside, FIFOs, devices) goes to
+    ``passed`` with its reason.
+    """
     files: list[Path] = []
     skipped: list[Path] = []
+    passed = passed if passed is not None else []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if not f.is_file() or any(part.startswith(".") for part in f.relative_to(p).parts):
-                    continue
-                (files if f.suffix.lower() in REPORT_SUFFIXES else skipped).append(f)
+            walk_folder(p, files, skipped, passed, follow_links)
         else:
             files.append(p)
-    return files, skipped
+    return files, sorted(skipped)
 
 
 def _read_json_record(path: Path, data: bytes) -> dict[str, Any]:
@@ -56,7 +178,8 @@ def _read_json_record(path: Path, data: bytes) -> dict[str, Any]:
     try:
         obj = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReportError(path.name, f"JSON 无法解析：{exc}", f"invalid JSON: {exc}", code="json") from exc
+        where = f"第 {exc.lineno} 行" if isinstance(exc, json.JSONDecodeError) else "编码不是 UTF-8"
+        raise ReportError(path.name, f"JSON 无法解析（{where}）", "invalid JSON", code="json") from exc
     if not isinstance(obj, dict) or not {"agency", "year", "template"} <= set(obj):
         raise ReportError(path.name, "JSON 不是规范的年报记录（缺少 agency / year / template）",
                           "JSON is not a canonical report (agency / year / template missing)", code="json")
@@ -65,20 +188,41 @@ def _read_json_record(path: Path, data: bytes) -> dict[str, Any]:
     return obj
 
 
+def _check_pdf_pages(path: Path, data: bytes) -> None:
+    """Refuse a PDF with more pages than any report before reading its pages (counting them is cheap)."""
+    if not data.startswith(b"%PDF"):
+        return
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:  # the reader says what is wrong with a damaged PDF
+        return
+    try:
+        pages = len(pdf)
+    finally:
+        pdf.close()
+    if pages > MAX_PDF_PAGES:
+        raise ReportError(path.name, f"PDF 页数过多（{pages} 页），不像是一份年度报告",
+                          f"the PDF has too many pages ({pages}) to be an annual report", code="limits")
+
+
 def _parse(path: Path, data: bytes) -> dict[str, Any]:
     if path.suffix.lower() == ".json":
         return _read_json_record(path, data)
+    _check_pdf_pages(path, data)
     from dashboard.parse import parse_file  # the parser is a separate step; imported only when a file needs it
 
     return parse_file(path)
 
 
 def _validate(path: Path, report: dict[str, Any]) -> None:
-    if not (report.get("agency") or "").strip():
+    if not isinstance(report.get("agency"), str) or not report["agency"].strip():
         raise ReportError(path.name, "未能读出机关名称", "the agency name could not be read", code="no_agency")
     year = report.get("year")
     if not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise ReportError(path.name, f"未能读出报告年度（{year!r}）", f"the report year could not be read ({year!r})",
+        shown = year if isinstance(year, int) and abs(year) < 10 ** 8 else "无"
+        raise ReportError(path.name, f"未能读出报告年度（{shown}）", f"the report year could not be read ({shown})",
                           code="no_year")
     if report.get("template") not in ("2019", "2021"):
         raise ReportError(path.name, "未能识别报告格式版本", "the format version could not be recognised",
@@ -86,29 +230,40 @@ def _validate(path: Path, report: dict[str, Any]) -> None:
 
 
 def prepare_file(path: Path) -> Prepared:
-    """Read and parse one file; every failure becomes a reason (Chinese and English), never an exception."""
-    item = Prepared(path.name, str(path))
+    """Read and parse one file; every failure becomes a reason (Chinese and English), never an exception.
+
+    A plain top-level function: the worker processes (dashboard.store.workers) and any other engine call it.
+    """
+    path = Path(path)
+    name = display_name(path.name)
+    item = Prepared(name, display_name(str(path)))
+    hexname = raw_name_hex(path.name)
     try:
+        st = path.stat()
+        item.mtime = st.st_mtime
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+            special = _special_kind(st.st_mode) or ("不是普通文件", "not a regular file")
+            raise ReportError(name, *special, code="special")
         data = path.read_bytes()
         if not data:
-            raise ReportError(path.name, "文件为空", "the file is empty", code="empty")
+            raise ReportError(name, "文件为空", "the file is empty", code="empty")
         item.source_bytes = data
         item.sha256 = report_sha256({}, data)
         report = _parse(path, data)
         _validate(path, report)
+        report = clean_report(report)
+        report["source"] = name
+        if hexname:
+            report["source_name_hex"] = hexname
         item.report = report
         item.format = str(report.get("format") or path.suffix.lstrip(".").lower())
-    except ReportError as exc:
-        item.error_zh, item.error_en = exc.reason_zh, exc.reason_en
-    except FileNotFoundError:
-        item.error_zh, item.error_en = "文件不存在", "the file does not exist"
-    except IsADirectoryError:
-        item.error_zh, item.error_en = "这是一个文件夹，不是文件", "this is a folder, not a file"
-    except OSError as exc:
-        item.error_zh, item.error_en = f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}"
-    except Exception as exc:  # a parser bug on one file must not stop the batch; the reason is kept
-        item.error_zh = f"读取时出错（{type(exc).__name__}: {exc}）"
-        item.error_en = f"unexpected error while reading ({type(exc).__name__}: {exc})"
+        item.extra["printed_date"] = printed_date(report)
+    except Exception as exc:  # noqa: BLE001 — one file's failure, whatever raised it, must not touch the run
+        item.report = None
+        item.error_zh, item.error_en, code = reason_for(exc)
+        item.extra["error_code"] = code
+        if not isinstance(exc, ReportError | OSError):
+            log.debug("reading %s failed", name, exc_info=True)
     return item
 
 

@@ -34,7 +34,9 @@ class RichBar(NoBar):
         self.progress.stop()
 
     def advance(self, name: str) -> None:
-        self.progress.update(self.task, advance=1, name=name[:40])
+        from dashboard.store.commands import shown  # a name is text, never Rich markup or terminal control
+
+        self.progress.update(self.task, advance=1, name=shown(name[:40]))
 
 
 def progress_bar(enabled: bool, total: int) -> NoBar:

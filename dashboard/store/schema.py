@@ -82,6 +82,15 @@ MIGRATIONS: list[tuple[int, str]] = [
     alter table agencies add column expected_from integer;
     alter table agencies add column expected_to integer;
     """),
+    (4, """
+    -- A version held back for review (待核对): a file for an agency-year with a clean current version that did not
+    -- qualify to replace it (errors while reading, fewer figures, an older one of several in one run). It is not
+    -- current (superseded_by names the version that stayed current); held_reason says why, and a HELD finding too.
+    alter table reports add column held boolean default false;
+    alter table reports add column held_reason varchar;
+    alter table reports add column source_mtime timestamp;
+    alter table reports add column source_name_hex varchar;
+    """),
     (8, """
     -- Settings that belong to the data, not the installation: home_county, as_of (dashboard/scope.py).
     create table if not exists meta (key varchar primary key, value varchar);

@@ -1,0 +1,273 @@
+"""Parsing in worker processes with a memory ceiling and a time limit per file: no file can stop or starve the run.
+
+`parse_files(paths, workers=N, limits=Limits(...))` yields one `FileOutcome` per path as files finish. Each worker
+is a process forked from a forkserver (parsers preloaded, so a new worker costs milliseconds) that sets its own
+address-space limit (RLIMIT_AS) and reads one file at a time through `prepare_file` — a plain importable
+function, so another engine (a Dask cluster) can run the same per-file step. The parent enforces the wall limit:
+past it, or when a worker dies (out of memory, a crash in a C library), that file fails with
+"超出资源限制（内存/时间）" and the worker is replaced; the other files go on.
+
+`workers=0` parses in the calling process (no limits): for debugging only — the CLI and the dashboard never do.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from dashboard.errors import RESOURCE_EN, RESOURCE_ZH
+from dashboard.store.prepare import Prepared, display_name, prepare_file
+
+DEFAULT_MEMORY_MB = 1024
+DEFAULT_SECONDS = 60.0
+# Loaded once in the forkserver so that every worker starts with the parsers imported.
+PRELOAD = ["dashboard.store.prepare", "dashboard.parse", "dashboard.readers.pdf", "dashboard.readers.docx",
+           "dashboard.readers.html", "dashboard.readers.text"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-file resource limits: address space of the worker (MB) and wall-clock seconds."""
+
+    memory_mb: int = DEFAULT_MEMORY_MB
+    seconds: float = DEFAULT_SECONDS
+
+
+@dataclass
+class FileOutcome:
+    """One input's result: its position in the input, its path, and the prepared record or failure."""
+
+    index: int
+    path: Path
+    prepared: Prepared
+    seconds: float = 0.0
+
+
+def default_workers() -> int:
+    """The machine's cores available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Soft RLIMIT_AS: the worker's allocations past it raise MemoryError (or kill it); LibreOffice, a child that
+    needs more address space, may raise its own soft limit back up to the hard one."""
+    if memory_mb <= 0:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    want = memory_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+
+
+def _worker_main(conn: Connection, memory_mb: int) -> None:
+    """A worker's loop: read one path, send back its Prepared; exit on None, EOF, or after running out of memory."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, path = task
+        item = prepare_file(Path(path))
+        spent = item.error_zh == RESOURCE_ZH
+        try:
+            conn.send((index, item))
+        except MemoryError:
+            return  # the parent sees the worker end and fails this file with the resource reason
+        if spent:
+            return  # a worker that ran out of memory may hold a damaged heap: start a fresh one
+
+
+def resource_failure(path: Path) -> Prepared:
+    """The record of a file whose worker went past its memory or time limit (or died reading it)."""
+    name = display_name(path.name)
+    item = Prepared(name, display_name(str(path)), error_zh=RESOURCE_ZH, error_en=RESOURCE_EN)
+    item.extra["error_code"] = "resource"
+    return item
+
+
+class _Worker:
+    def __init__(self, ctx: mp.context.BaseContext, limits: Limits) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, limits.memory_mb), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: tuple[int, Path] | None = None
+        self.started = 0.0
+
+    def give(self, index: int, path: Path) -> None:
+        self.task = (index, path)
+        self.started = time.monotonic()
+        self.conn.send((index, str(path)))
+
+    def kill(self) -> None:
+        """End the worker and anything it started (LibreOffice runs in its own session)."""
+        try:
+            import psutil
+
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except Exception:  # noqa: BLE001 — psutil missing or the process already gone
+            children = []
+        for child in children:
+            try:
+                child.kill()
+            except Exception:  # noqa: BLE001, S110 — already ended
+                pass
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.proc.join(2)
+        if self.proc.is_alive():
+            self.kill()
+        else:
+            self.conn.close()
+
+
+_CTX_LOCK = threading.Lock()
+_CTX: mp.context.BaseContext | None = None
+
+
+def _context() -> mp.context.BaseContext:
+    """A forkserver context (safe from threaded parents such as the Streamlit server) with the parsers preloaded."""
+    global _CTX
+    with _CTX_LOCK:
+        if _CTX is None:
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(PRELOAD)
+            _CTX = ctx
+        return _CTX
+
+
+def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limits | None = None,
+                on_start: Callable[[int, Path], None] | None = None) -> Iterator[FileOutcome]:
+    """Read and parse every path in worker processes; yields one FileOutcome per path, in the order they finish."""
+    limits = limits or Limits()
+    todo = list(enumerate(Path(p) for p in paths))
+    todo.reverse()  # pop() from the end keeps the input order
+    n = default_workers() if workers is None else workers
+    if n <= 0:
+        for index, path in reversed(todo):
+            t0 = time.monotonic()
+            yield FileOutcome(index, path, prepare_file(path), time.monotonic() - t0)
+        return
+    ctx = _context()
+    pool: list[_Worker] = []
+    try:
+        for _ in range(min(n, len(todo))):
+            pool.append(_Worker(ctx, limits))
+        busy: list[_Worker] = []
+        while todo or busy:
+            for w in pool:
+                if w.task is None and todo:
+                    index, path = todo.pop()
+                    if on_start:
+                        on_start(index, path)
+                    try:
+                        w.give(index, path)
+                    except OSError:  # the worker died while idle: replace it and give the file to the new one
+                        pool[pool.index(w)] = w = _replace(w, ctx, limits)
+                        w.give(index, path)
+                    busy.append(w)
+            now = time.monotonic()
+            deadline = min(w.started + limits.seconds for w in busy)
+            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=max(0.0, deadline - now))
+            for w in list(busy):
+                index, path = w.task  # type: ignore[misc]
+                spent = time.monotonic() - w.started
+                result: Prepared | None = None
+                if w.conn in ready:
+                    try:
+                        got_index, result = w.conn.recv()
+                        assert got_index == index
+                    except (EOFError, OSError):
+                        result = None
+                    if result is not None:
+                        w.task = None
+                        busy.remove(w)
+                        if not w.proc.is_alive() or result.error_zh == RESOURCE_ZH:
+                            w.proc.join(1)
+                            pool[pool.index(w)] = _replace(w, ctx, limits)
+                        yield FileOutcome(index, path, result, spent)
+                        continue
+                if result is None and (w.conn in ready or w.proc.sentinel in ready or spent >= limits.seconds):
+                    # died (out of memory, a crash in a C library) or over its time: this file fails, a new worker
+                    busy.remove(w)
+                    pool[pool.index(w)] = _replace(w, ctx, limits)
+                    yield FileOutcome(index, path, resource_failure(path), spent)
+    finally:
+        for w in pool:
+            if w.task is not None:
+                w.kill()
+            else:
+                w.stop()
+
+
+def _replace(w: _Worker, ctx: mp.context.BaseContext, limits: Limits) -> _Worker:
+    w.kill()
+    return _Worker(ctx, limits)
+
+
+class TurnQueue:
+    """First come, first served among the threads of one process (the dashboard's upload sessions): one import
+    parses at a time, the others see their place in the line."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._line: list[int] = []
+        self._next = 0
+
+    def join(self) -> int:
+        """Take a ticket at the end of the line."""
+        with self._cond:
+            self._next += 1
+            self._line.append(self._next)
+            return self._next
+
+    def ahead(self, ticket: int) -> int:
+        """How many imports are before this ticket (0: its turn)."""
+        with self._cond:
+            return self._line.index(ticket) if ticket in self._line else 0
+
+    def leave(self, ticket: int) -> None:
+        """Give up the place (done, or the session went away)."""
+        with self._cond:
+            if ticket in self._line:
+                self._line.remove(ticket)
+            self._cond.notify_all()
+
+    def wait_turn(self, ticket: int, on_wait: Callable[[int], None] | None = None, poll_s: float = 0.5) -> None:
+        """Block until the ticket is first in line, telling on_wait the number ahead whenever it changes."""
+        last = -1
+        with self._cond:
+            while True:
+                n = self._line.index(ticket) if ticket in self._line else 0
+                if n == 0:
+                    return
+                if n != last and on_wait:
+                    on_wait(n)
+                last = n
+                self._cond.wait(poll_s)
+
+
+UPLOADS = TurnQueue()  # one per server process: the dashboard's imports queue here
