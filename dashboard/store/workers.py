@@ -58,13 +58,24 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _address_space() -> int:
+    """This process's virtual address space now, in bytes (/proc/self/statm; 0 where there is none)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _limit_memory(memory_mb: int) -> None:
-    """Soft RLIMIT_AS: the worker's allocations past it raise MemoryError (or kill it); LibreOffice, a child that
-    needs more address space, may raise its own soft limit back up to the hard one."""
+    """Soft RLIMIT_AS: what reading one file may add to the worker's address space at start; allocations past it
+    raise MemoryError (or kill it). The worker's own baseline (interpreter, parsers, thread stacks: it varies with
+    what the parent had loaded when the forkserver started) is not the file's doing, so it is not counted against
+    it. LibreOffice, a child that needs more address space, may raise its own soft limit back up to the hard one."""
     if memory_mb <= 0:
         return
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    want = memory_mb * 1024 * 1024
+    want = _address_space() + memory_mb * 1024 * 1024
     if hard != resource.RLIM_INFINITY:
         want = min(want, hard)
     resource.setrlimit(resource.RLIMIT_AS, (want, hard))
