@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +39,7 @@ from dashboard.store.records import (
     section_rows,
 )
 from dashboard.store.schema import update_indicators
-from dashboard.store.workers import Limits, parse_files
+from dashboard.store.workers import FileOutcome, Limits, parse_files
 
 log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200
@@ -393,9 +393,13 @@ def _audit(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome], who: str = "
 def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = False,
                  registry: Registry | None = None, batch_files: int = BATCH_FILES, workers: int | None = None,
                  limits: Limits | None = None, follow_links: bool = False,
-                 on_file: Callable[[int, int, str], None] | None = None) -> IngestSummary:
+                 on_file: Callable[[int, int, str], None] | None = None,
+                 engine: Callable[..., Iterable[FileOutcome]] | None = None) -> IngestSummary:
     """Ingest files and folders (recursive): parse in worker processes with per-file limits, write in batches
-    outside them, swap after each batch. `on_file(done, total, name)` is called as each file is read."""
+    outside them, swap after each batch. `on_file(done, total, name)` is called as each file is read.
+
+    `engine(files, workers=, limits=)` replaces the local worker pool (default `workers.parse_files`): any engine
+    that yields one FileOutcome per file — e.g. a Dask cluster running `prepare.prepare_file` — plugs in here."""
     t0 = time.perf_counter()
     registry = registry or Registry.load()
     summary = IngestSummary()
@@ -416,7 +420,7 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         pending, started = [], time.perf_counter()
 
     with bar:
-        for done, result in enumerate(parse_files(files, workers=workers, limits=limits), start=1):
+        for done, result in enumerate((engine or parse_files)(files, workers=workers, limits=limits), start=1):
             pending.append(result.prepared)
             bar.advance(result.prepared.source_name)
             if on_file:
