@@ -84,7 +84,8 @@ def battery(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The battery generated and ingested once, then ingested again."""
     base = tmp_path_factory.mktemp("hostile")
     folder, db = base / "in", base / "n.duckdb"
-    kinds = generate(folder)
+    # root reads any folder: the unreadable kinds need root's override dropped (setpriv), or a normal user
+    kinds = generate(folder, with_unreadable=os.geteuid() != 0 or bool(shutil.which("setpriv")))
     code, out, peak, seconds = run_ingest(folder, db)
     after_first = _counts(db)
     code2, out2, peak2, seconds2 = run_ingest(folder, db)
@@ -215,3 +216,32 @@ def test_a_record_that_cannot_be_written_fails_alone_and_the_batch_is_stored(tmp
     assert status["good.json"][0] == "ingested"
     assert status["bad.json"][0] == "failed" and "写入数据库失败" in status["bad.json"][1]
     assert _rows(tmp_path / "n.duckdb", "select count(*) from current_reports")[0][0] == 1
+
+
+def test_a_worker_killed_mid_file_is_that_files_failure_and_the_run_goes_on(tmp_path: Path) -> None:
+    import signal
+    import threading
+
+    from dashboard.store.workers import Limits, parse_files
+
+    slow = _big_docx(tmp_path / "slow.docx", 110_000)
+    good = ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt"
+    me = os.getpid()
+    killed: list[int] = []
+
+    def kill_the_worker() -> None:
+        # the workers are the forkserver's children: grandchildren of this process
+        for _ in range(200):
+            workers = [p for p in psutil.Process(me).children(recursive=True) if p.ppid() != me]
+            if workers:
+                time.sleep(0.3)
+                os.kill(workers[0].pid, signal.SIGKILL)
+                killed.append(workers[0].pid)
+                return
+            time.sleep(0.05)
+
+    threading.Thread(target=kill_the_worker, daemon=True).start()
+    results = {r.path.name: r.prepared for r in parse_files([slow, good], workers=1, limits=Limits(seconds=30))}
+    assert killed
+    assert results["slow.docx"].error_zh == "超出资源限制（内存/时间）"
+    assert results[good.name].ok

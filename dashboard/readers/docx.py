@@ -101,7 +101,8 @@ def _inline_text(el: etree._Element, out: list[str], boxes: list[etree._Element]
             out.append("-")
         elif tag == W + "sym":
             code = int(child.get(W + "char", "0"), 16) if child.get(W + "char", "").isalnum() else 0
-            if code and not 0xE000 <= code <= 0xF8FF:  # symbol-font glyphs in the private area are not text
+            # symbol-font glyphs in the private area are not text; a surrogate or out-of-range code is no character
+            if code and not 0xE000 <= code <= 0xF8FF and not 0xD800 <= code <= 0xDFFF and code <= 0x10FFFF:
                 out.append(chr(code))
         elif tag == W + "txbxContent":
             boxes.append(child)

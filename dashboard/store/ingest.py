@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +39,7 @@ from dashboard.store.records import (
     section_rows,
 )
 from dashboard.store.schema import update_indicators
-from dashboard.store.workers import Limits, parse_files
+from dashboard.store.workers import FileOutcome, Limits, parse_files
 
 log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200
@@ -213,38 +213,47 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, l
             con.unregister(name)
 
 
-def _when(printed: str | None, mtime: float | None) -> tuple[str, float]:
-    """Chronological order of versions: the date printed in the report, else the file's modification time — never
-    the file name."""
-    mtime_day = datetime.fromtimestamp(mtime).strftime("%Y-%m-%d") if mtime else ""
-    return (printed or mtime_day, mtime or 0.0)
+When = tuple[str | None, float | None]  # (date printed in the report, file modification time), either unknown
 
 
 def _order_key(it: Prepared) -> tuple[str, float, str]:
-    return (*_when(it.extra.get("printed_date"), it.mtime), it.sha256)
+    """Chronological order of the versions in one batch: the date printed in the report, else the file's
+    modification time — never the file name."""
+    mtime_day = datetime.fromtimestamp(it.mtime).strftime("%Y-%m-%d") if it.mtime else ""
+    return (it.extra.get("printed_date") or mtime_day, it.mtime, it.sha256)
 
 
-def _current_when(con: duckdb.DuckDBPyConnection, current: dict[Key, tuple[int, dict]]) -> dict[int, tuple[str, float]]:
-    """When each current version was made (its printed date or stored file time); unknown for old rows."""
+def _when_of(it: Prepared) -> When:
+    return (it.extra.get("printed_date"), it.mtime or None)
+
+
+def _older(new: When, cur: When) -> bool:
+    """True when the new version is known to be older than the current one: printed dates compared when both
+    print one (file times break a tie), else file times when both have one; unknown is never older."""
+    if new[0] and cur[0] and new[0] != cur[0]:
+        return new[0] < cur[0]
+    return bool(new[1] and cur[1] and new[1] < cur[1])
+
+
+def _current_when(con: duckdb.DuckDBPyConnection, current: dict[Key, tuple[int, dict]]) -> dict[int, When]:
+    """When each current version was made (its printed date, its stored file time)."""
     ids = [v[0] for v in current.values()]
     if not ids:
         return {}
     rows = con.execute("select report_id, source_mtime from reports where report_id in (select unnest(?))",
                        [ids]).fetchall()
     mtimes = {rid: m.timestamp() if m else None for rid, m in rows}
-    return {rid: _when(printed_date(rep), mtimes.get(rid)) for rid, rep in current.values()
-            if mtimes.get(rid) or printed_date(rep)}
+    return {rid: (printed_date(rep), mtimes.get(rid)) for rid, rep in current.values()}
 
 
 def _replaces(new: dict[str, Any], cur: dict[str, Any], cur_id: int | str,
-              new_when: tuple[str, float] | None = None, cur_when: tuple[str, float] | None = None
-              ) -> tuple[str, str] | None:
+              new_when: When | None = None, cur_when: When | None = None) -> tuple[str, str] | None:
     """None when the new version may replace the current one; else why not (Chinese, English).
 
     A version older than the current one (printed date, else file time) does not replace it; a version with
     error-level reading problems never replaces a clean one; between two equally clean versions the one that reads
     fewer figures (a truncated or damaged copy) does not replace the more complete one."""
-    if new_when and cur_when and new_when < cur_when:
+    if new_when and cur_when and _older(new_when, cur_when):
         return (f"比当前版本（报告 #{cur_id}）更早（按报告落款日期或文件修改时间），未替换",
                 f"older than the current version (report #{cur_id}, by printed date or file time); not used")
     new_errors, cur_errors = has_errors(new), has_errors(cur)
@@ -300,7 +309,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
         aid = agency_ids[it.report["agency"]]
         key = (aid, it.report["year"])
         old = current.get(key)
-        why = _replaces(it.report, old[1], old[0], _order_key(it)[:2], when.get(old[0])) if old else None
+        why = _replaces(it.report, old[1], old[0], _when_of(it), when.get(old[0])) if old else None
         row = _report_row(next_id, aid, it, now)
         entry_cells = cell_rows(next_id, it.report)
         if why:
@@ -315,7 +324,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
             outcomes[i] = Outcome(it.source_name, status, report_id=next_id, agency=it.report["agency"],
                                   year=it.report["year"], supersedes=old[0] if old else None)
             current[key] = (next_id, it.report)
-            when[next_id] = _order_key(it)[:2]
+            when[next_id] = _when_of(it)
             batch_reports[key] = (next_id, it.report)
         next_id += 1
     _write_plan(con, plan, outcomes, items)
@@ -393,9 +402,13 @@ def _audit(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome], who: str = "
 def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = False,
                  registry: Registry | None = None, batch_files: int = BATCH_FILES, workers: int | None = None,
                  limits: Limits | None = None, follow_links: bool = False,
-                 on_file: Callable[[int, int, str], None] | None = None) -> IngestSummary:
+                 on_file: Callable[[int, int, str], None] | None = None,
+                 engine: Callable[..., Iterable[FileOutcome]] | None = None) -> IngestSummary:
     """Ingest files and folders (recursive): parse in worker processes with per-file limits, write in batches
-    outside them, swap after each batch. `on_file(done, total, name)` is called as each file is read."""
+    outside them, swap after each batch. `on_file(done, total, name)` is called as each file is read.
+
+    `engine(files, workers=, limits=)` replaces the local worker pool (default `workers.parse_files`): any engine
+    that yields one FileOutcome per file — e.g. a Dask cluster running `prepare.prepare_file` — plugs in here."""
     t0 = time.perf_counter()
     registry = registry or Registry.load()
     summary = IngestSummary()
@@ -416,7 +429,7 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         pending, started = [], time.perf_counter()
 
     with bar:
-        for done, result in enumerate(parse_files(files, workers=workers, limits=limits), start=1):
+        for done, result in enumerate((engine or parse_files)(files, workers=workers, limits=limits), start=1):
             pending.append(result.prepared)
             bar.advance(result.prepared.source_name)
             if on_file:
