@@ -6,6 +6,7 @@ import re
 
 from dashboard.errors import ReportError
 from dashboard.parse import codes
+from dashboard.parse import flat as flat_text
 from dashboard.parse.appeals import fill_appeals
 from dashboard.parse.applications import detect_layout, fill_applications
 from dashboard.parse.identity import find_identity, period_year
@@ -14,7 +15,8 @@ from dashboard.parse.result import Builder
 from dashboard.parse.tables import TABLE_SECTIONS, detect_version, fill_disclosure, scan
 from dashboard.readers.model import Document, Table
 
-_UNCERTAIN = {"placed_by_order", "fuzzy_label", "unreadable"}
+_UNCERTAIN = {"placed_by_order", "fuzzy_label", "unreadable", "split_ambiguous"}
+_COLUMNS = {"disclosure": None, "applications": codes.APPLICATION_COLUMNS, "appeals": codes.APPEAL_COLUMNS}
 SECTION_NAMES = {"overview": "一、总体情况", "disclosure": "二、主动公开政府信息情况",
                  "applications": "三、收到和处理政府信息公开申请情况", "appeals": "四、行政复议、行政诉讼情况",
                  "problems": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
@@ -50,8 +52,42 @@ def _count_figures(tables: dict) -> int:
     return sum(1 for rows in tables.values() for cols in rows.values() for v in cols.values() if v is not None)
 
 
+def _row_keys(table: str, row: str, template: str) -> list[str]:
+    cols = _COLUMNS[table] or codes.DISCLOSURE_COLUMNS[template].get(row, [])
+    return [f"{table}.{row}.{c}" for c in cols]
+
+
+def _flat_outcome(flat: flat_text.FlatRead, template: str, b: Builder) -> None:
+    """Cells of a flattened page: a split the rules chose is confirmed; a split left open is named, never guessed."""
+    b.problem("flattened_text", "info", "表格文字粘连成行（网页存为文本），按格式的标签顺序和勾稽关系拆分数字",
+              "the tables were glued into lines of text; digits were split by the format's label order and the rules")
+    for table, rows in flat.by_rules.items():
+        keys = [k for row in rows for k in _row_keys(table, row, template) if b.flags.get(k) is None]
+        for key in keys:
+            b.flags[key] = "placed_by_rules"
+        if keys:
+            b.problem("placed_by_rules", "info",
+                      f"{'、'.join(rows)} 的数字粘连，唯一满足勾稽关系的拆分已采用",
+                      f"glued digits of {', '.join(rows)} split the one way that satisfies the rules", keys)
+    for table, rows in flat.unresolved.items():
+        keys = []
+        for row in rows:
+            for key in _row_keys(table, row, template):
+                _, r, c = key.split(".")
+                b.tables[table].setdefault(r, {})[c] = None
+                b.printed.pop(key, None)
+                b.flags[key] = "split_ambiguous"
+                keys.append(key)
+        b.problem("split_ambiguous", "error",
+                  f"{'、'.join(rows)} 的数字粘连在一起，无法唯一拆分到各列（不同拆分都可能成立），未读取，请核对原文",
+                  f"glued digits of {', '.join(rows)} cannot be split into columns in one way only; not read", keys)
+
+
 def parse_document(doc: Document) -> dict:
     """Parse a read Document into the canonical report dict; raises ReportError when it is not a report at all."""
+    flat = flat_text.read_flat(doc) if flat_text.is_flattened(doc) else None
+    if flat is not None:
+        doc = flat.doc
     items = flatten(doc)
     has_table = any(isinstance(b, Table) for b in doc.blocks)
     sections_found = {it.heading for it in items if it.heading}
@@ -73,6 +109,13 @@ def parse_document(doc: Document) -> dict:
     fill_disclosure(found, template, b)
     fill_applications(found, layout, b)
     fill_appeals(found, b)
+    if flat is not None:
+        _flat_outcome(flat, template, b)
+    for it in items:
+        if it.heading and it.approx:
+            text = it.text or next((c for c in it.cells if c.strip()), "")
+            b.problem("heading_approximate", "info", f"章节标题“{text}”与标准标题近似（有错字），按“{SECTION_NAMES[it.heading]}”读取",
+                      f"section heading '{text}' matched '{it.heading}' approximately (a typo)", [it.heading])
     if template == "2021" and layout == "2019":
         b.problem("hybrid", "info", "混合格式：第二部分为 2021 版，第三部分为 2019 版（单行“（六）其他处理”）",
                   "hybrid layout: 2021 section 二 with the 2019 section 三 (one （六） row)", [])
