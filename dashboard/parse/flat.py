@@ -30,7 +30,7 @@ _DISC_CORES = {"rules": "规章", "normative_docs": "规范性文件", "licensin
                "penalty": "行政处罚", "coercion": "行政强制", "fees": "行政事业性收费", "procurement": "政府集中采购"}
 _APP_CORES = {
     "new": "本年新收", "carried_in": "上年结转", "granted": "予以公开", "partial": "部分公开",
-    "withheld_state_secret": "国家秘密", "withheld_prohibited": "禁止公开", "withheld_security": "三安全一稳定|危及",
+    "withheld_state_secret": "国家秘密", "withheld_prohibited": "禁止公开|其他法律行政|法律行政法规", "withheld_security": "三安全一稳定|危及",
     "withheld_third_party": "第三方", "withheld_internal": "内部事务", "withheld_process": "过程性",
     "withheld_enforcement": "执法案卷", "withheld_inquiry": "查询事项", "unavailable_not_held": "不掌握",
     "unavailable_needs_creation": "没有现成|另行制作", "unavailable_unclear": "补正后|仍不明确",
@@ -43,6 +43,8 @@ _CORE_RX = {code: re.compile(p) for code, p in {**_DISC_CORES, **_APP_CORES}.ite
 _GLUED_ROW = re.compile(r"(?:本年新收|上年结转|予以公开|部分公开|国家秘密|规章|行政许可|行政处罚)[^\d\n]{0,40}?\d")
 _RUN = re.compile(r"[\d.\s—/\-]*")
 _VALUE_START = re.compile(r"[\d—/]")
+_PAGE_NUMBER = re.compile(r"-\s?\d{1,3}\s?-")
+_TITLE_END = re.compile(r"(?:年度报告|年报)(?:[(（]\d{4}年?度?[)）])?")
 _CJK = re.compile(r"[\u4e00-\u9fff、（(]")
 
 
@@ -106,6 +108,12 @@ def _run_after(text: str, pos: int, end: int) -> tuple[str, int]:
     return s, stop
 
 
+def _one_per_cell(run: str, n: int) -> bool:
+    # Only when each printed digit (or placeholder) is a cell of its own does the count alone place them; a longer
+    # run cut the one way a number can be printed still needs the rules to agree.
+    return len(re.findall(r"\d|[—/]+", run)) == n
+
+
 def _header_text(text: str, start: int, end: int) -> str:
     return re.sub(r"[\d\s]+", "", text[start:end])
 
@@ -142,8 +150,8 @@ def _applications(text: str, start: int, end: int, out: FlatRead) -> tuple[list[
         run, stop = _run_after(text, lab_end, bound)
         last_stop = max(last_stop, stop)
         readings = checksum.splits(run, ["count"] * len(cols))
-        if len(readings) == 1:
-            fixed[code] = readings[0]  # the count alone places every digit: printed as it is, right or wrong
+        if len(readings) == 1 and _one_per_cell(run, len(cols)):
+            fixed[code] = readings[0]  # every digit is a cell: printed as it is, right or wrong
             continue
         good = [r for r in readings if checksum.row_total_holds(r, cols)]
         if good:
@@ -175,7 +183,7 @@ def _appeals(text: str, start: int, end: int, out: FlatRead) -> list[list[str]]:
     n = len(codes.APPEAL_GROUPS) * len(codes.APPEAL_COLUMNS)
     readings = checksum.splits(run, ["count"] * n)
     rows: list[list[str]] = [[_header_text(text, start, head_end)]]
-    if len(readings) == 1:
+    if len(readings) == 1 and _one_per_cell(run, n):
         return [*rows, [c.printed for c in readings[0]]]
     per_group = len(codes.APPEAL_COLUMNS)
 
@@ -196,7 +204,8 @@ def _appeals(text: str, start: int, end: int, out: FlatRead) -> list[list[str]]:
 def read_flat(doc: Document) -> FlatRead:
     """Blocks rebuilt from a flattened text: title lines, section headings, narratives and one table per section."""
     source = "\n".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
-    text = source.translate(_WIDTH)
+    # Page numbers printed between dashes ('-3-') are the page's, not the table's: blanked, positions kept.
+    text = _PAGE_NUMBER.sub(lambda m: " " * len(m.group()), source.translate(_WIDTH))
     heads = _headings(text)
     at = {code: (s, e) for s, e, code in heads}
     out = FlatRead(Document(doc.source, doc.format, [], doc.title, dict(doc.meta)))
@@ -213,7 +222,10 @@ def read_flat(doc: Document) -> FlatRead:
     disc_end = min(next_heading(disc_start), app_start)
     app_end = at["appeals"][0] if "appeals" in at else next_heading(app_start)
     first = heads[0][0] if heads else disc_start
-    blocks.append(Paragraph(source[:first].strip()))
+    preamble = source[:first].strip()
+    m = _TITLE_END.search(preamble, 0, 120)
+    # The title glued to the first sentence ('…年度报告本报告由…'): the title is a line of its own.
+    blocks += [Paragraph(preamble[:m.end()]), Paragraph(preamble[m.end():])] if m else [Paragraph(preamble)]
     narrative_bounds = {code: (e, next_heading(e)) for s, e, code in heads if code in codes.NARRATIVE_SECTIONS}
     titles = dict(zip(("overview", "disclosure", "applications", "appeals", "problems", "other_matters"),
                       ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",

@@ -69,6 +69,8 @@ def _flat_outcome(flat: flat_text.FlatRead, template: str, b: Builder) -> None:
             b.problem("placed_by_rules", "info",
                       f"{'、'.join(rows)} 的数字粘连，唯一满足勾稽关系的拆分已采用",
                       f"glued digits of {', '.join(rows)} split the one way that satisfies the rules", keys)
+    # A table whose glued digits stay unsplit was found: its problem is the split, not a missing table.
+    b.problems = [p for p in b.problems if not (p.code == "table_missing" and set(p.cells) & set(flat.unresolved))]
     for table, rows in flat.unresolved.items():
         keys = []
         for row in rows:
