@@ -7,7 +7,8 @@ import re
 from dashboard.parse import codes
 from dashboard.parse.result import Builder
 from dashboard.parse.rows import Row
-from dashboard.parse.tables import Claim, Scan, values_for
+from dashboard.parse import checksum
+from dashboard.parse.tables import Claim, Scan, continuation, join_rows, values_for
 
 _COLS = codes.APPLICATION_COLUMNS
 _LAYOUT_2021_ONLY = {"other_no_correction", "other_no_fee", "other_misc"}
@@ -29,11 +30,38 @@ def detect_layout(found: Scan, template: str | None) -> str | None:
     return template
 
 
+def _join_split_rows(events: list[tuple[str, Claim | Row]]) -> list[tuple[str, Claim | Row]]:
+    """A labelled row whose numbers continue on following label-less lines, joined when the count is exactly 7.
+
+    The join is confirmed by the rules later (R2 for the row, R1/R3 for the table); until then it is 'joined'.
+    """
+    out: list[tuple[str, Claim | Row]] = []
+    i = 0
+    while i < len(events):
+        kind, ev = events[i]
+        if kind == "anchor" and isinstance(ev, Claim):
+            following: list[Row] = []
+            for k2, e2 in events[i + 1:i + 8]:
+                if k2 != "orphan":
+                    break
+                assert isinstance(e2, Row)
+                following.append(e2)
+            n = continuation(ev.row, following, len(_COLS))
+            if n:
+                ev = Claim(ev.code, join_rows(ev.row, following[:n]), {}, "joined")
+                out.append((kind, ev))
+                i += 1 + n
+                continue
+        out.append((kind, ev))
+        i += 1
+    return out
+
+
 def _claims_in_order(found: Scan, b: Builder) -> tuple[dict[str, Claim], list[tuple[str, Claim | Row]]]:
     """Keep one claim per code (a wrapped label's second half is a continuation, not a second row)."""
     claims: dict[str, Claim] = {}
     events: list[tuple[str, Claim | Row]] = []
-    for kind, ev in found.app_events:
+    for kind, ev in _join_split_rows(found.app_events):
         if kind == "orphan":
             events.append((kind, ev))
             continue
@@ -66,11 +94,13 @@ def _place_orphans(events: list[tuple[str, Claim | Row]], claims: dict[str, Clai
                 b.problem("stray_numbers", "info", f"第三部分有一行数字无法对应到表格行（{len(ev.values)} 个数）：已忽略",
                           f"section 三: a line of {len(ev.values)} numbers fits no row; ignored")
             continue
+        if kind == "anchor" and isinstance(ev, Claim) and not ev.row.values:
+            continue  # a label line without numbers: its numbers may be among the orphans, placed by order
         nxt = len(order) if kind == "end" else index.get(ev.code, -1) if isinstance(ev, Claim) else -1
         if kind == "anchor" and nxt < 0:
             continue
         if run:
-            gap = [c for c in order[prev + 1:nxt] if c not in claims] if nxt > prev else []
+            gap = [c for c in order[prev + 1:nxt] if c not in claims or not claims[c].row.values] if nxt > prev else []
             if len(gap) == len(run):
                 for code, row in zip(gap, run, strict=True):
                     claims[code] = Claim(code, row, {}, "placed_by_order")
@@ -89,6 +119,42 @@ def _place_orphans(events: list[tuple[str, Claim | Row]], claims: dict[str, Clai
             prev = max(prev, nxt)
 
 
+def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder) -> None:
+    """Rows placed by order or joined from split lines: confirmed when every applicable rule holds on the table."""
+    placed = [c for c in order if c in claims and claims[c].how in ("placed_by_order", "joined")]
+    if not placed:
+        return
+    table = b.tables["applications"]
+    unknown = [c for c in order if any(b.flags.get(f"applications.{c}.{col}") in ("missing", "unreadable")
+                                       for col in _COLS)]
+    known = {c: table[c] for c in order if c in table and c not in unknown}
+    keys = [f"applications.{c}.{col}" for c in placed for col in _COLS]
+    # The rules must reach every placed row: R2 always does; R1/R3 only when no row they need is unknown.
+    if not unknown and checksum.rules_hold(known, None):
+        for key in keys:
+            if b.flags.get(key) in ("placed_by_order", "joined"):
+                b.flags[key] = "placed_by_rules"
+        b.problem("placed_by_rules", "info",
+                  f"第三部分 {'、'.join(placed)} 的数字与标签分离或分行，按行序放入后勾稽关系全部成立，已确认",
+                  f"section 三 rows {', '.join(placed)} were placed by order or joined from split lines; "
+                  "every rule holds, so the placement is confirmed", keys)
+        b.problems = [p for p in b.problems if p.code != "placed_by_order" or not set(p.cells) <= set(
+            f"applications.{c}" for c in placed)]
+        return
+    joined = [c for c in placed if claims[c].how == "joined"]
+    for key in keys:
+        if b.flags.get(key) == "joined":  # lines joined by count alone, not confirmed: not read rather than guessed
+            _, row, col = key.split(".")
+            b.tables["applications"][row][col] = None
+            b.printed.pop(key, None)
+            b.flags[key] = "unreadable"
+    if joined:
+        b.problem("row_unreadable", "error",
+                  f"第三部分 {'、'.join(joined)} 的数字分在几行，按列数可以合并，但勾稽关系无法确认，未读取（请核对）",
+                  f"section 三 rows {', '.join(joined)} are split over lines; the rules cannot confirm the join; not read",
+                  [f"applications.{c}.{col}" for c in joined for col in _COLS])
+
+
 def fill_applications(found: Scan, layout: str, b: Builder) -> None:
     """Every row of the layout with its seven columns; what cannot be read is null, flagged and reported."""
     order = codes.application_rows(layout)
@@ -100,6 +166,8 @@ def fill_applications(found: Scan, layout: str, b: Builder) -> None:
                       f"section 三 row '{claims[code].row.label_text}' does not belong to the {layout} layout; not read")
             del claims[code]
     _place_orphans(events, claims, order, b)
+    for code in [c for c, cl in claims.items() if cl.row.source == "line" and not cl.row.values]:
+        del claims[code]  # a label line whose numbers were never found: the row is missing, as before
     missing: list[str] = []
     for code in order:
         claim = claims.get(code)
@@ -118,6 +186,7 @@ def fill_applications(found: Scan, layout: str, b: Builder) -> None:
         if claim and claim.how == "fuzzy_label":
             b.problem("fuzzy_label", "info", f"第三部分“{claim.row.label_text}”按近似标签识别为 {code}",
                       f"section 三 row '{claim.row.label_text}' matched {code} approximately", [f"applications.{code}"])
+    _confirm_by_rules(claims, order, b)
     if missing:
         b.problem("rows_missing", "error" if len(missing) > 3 else "warning",
                   f"第三部分缺少以下行：{'、'.join(missing)}", f"section 三 rows not found: {', '.join(missing)}",

@@ -46,6 +46,7 @@ class Scan:
     """What a pass over the items found, per table."""
 
     app_events: list[tuple[str, Claim | Row]] = field(default_factory=list)  # ("anchor", Claim) | ("orphan", Row)
+    disc_orphans: list[tuple[int, Row]] = field(default_factory=list)  # (index in disclosure, label-less value row)
     disclosure: list[Claim] = field(default_factory=list)
     appeals: list[Row] = field(default_factory=list)
     # Every label printed in each table section, numbers or not: what the version and header checks read.
@@ -125,7 +126,11 @@ def scan(items: list[Item]) -> Scan:
             row = row_from_line(i, item)
             out.labels[item.section].append(normalize_label(item.text))
             if row is None:
-                continue
+                # A short label line without numbers may be a row whose numbers were pushed to the next line.
+                if item.section == "appeals" or len(item.text) > 40:
+                    continue
+                norm = normalize_label(item.text)
+                row = Row(i, item.section, "line", item.block, [strip_numbering(norm)], [norm], 0)
         else:
             if item.heading:
                 continue
@@ -167,7 +172,7 @@ def _take_header(item: Item, row: Row, kinds: list[str], headers: dict[str, dict
 def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], out: Scan) -> None:
     for kind in kinds:
         if kind == "applications":
-            hit = match_application_row(row)
+            hit = match_application_row(row) if row.labels else None
             if hit:
                 out.app_events.append(("anchor", Claim(hit[0], row, dict(headers["applications"]), hit[1])))
                 return
@@ -176,12 +181,38 @@ def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], ou
             if code:
                 out.disclosure.append(Claim(code, row, dict(headers["disclosure"])))
                 return
+            if row.has_numbers and not row.labels and kinds == ["disclosure"]:
+                out.disc_orphans.append((len(out.disclosure), row))
+                return
         elif kind == "appeals":
             if row.has_numbers:
                 out.appeals.append(row)
             return
     if row.has_numbers and "applications" in kinds and (row.source == "table" or not row.labels):
         out.app_events.append(("orphan", row))
+
+
+def join_rows(first: Row, rest: list[Row]) -> Row:
+    """One row from a labelled row and the label-less lines that continue its numbers."""
+    values = [v for _, v in first.values] + [v for r in rest for _, v in r.values]
+    return Row(first.item_index, first.section, first.source, first.block, first.labels, first.raw_labels,
+               first.last_label if first.values else 0, [(i + 1, v) for i, v in enumerate(values)])
+
+
+def continuation(row: Row, following: list[Row], width: int) -> int:
+    """How many of the following label-less rows complete `row` to exactly `width` numbers (0: none do)."""
+    if row.source != "line" or len(row.values) >= width:
+        return 0
+    have = len(row.values)
+    for n, nxt in enumerate(following, 1):
+        if nxt.labels or nxt.source != "line":
+            return 0
+        have += len(nxt.values)
+        if have == width:
+            return n
+        if have > width:
+            return 0
+    return 0
 
 
 def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
@@ -225,6 +256,18 @@ def fill_disclosure(found: Scan, version: str, b: Builder) -> None:
     """Section 二: every row of the version, each cell by its column label."""
     expected = codes.DISCLOSURE_COLUMNS[version]
     seen: dict[str, Claim] = {}
+    orphans: dict[int, list[Row]] = {}
+    for at, row in found.disc_orphans:
+        orphans.setdefault(at, []).append(row)
+    for k, claim in enumerate(found.disclosure):
+        # Numbers pushed below their label (a wrapped label, pdftotext -layout): joined when the count fits exactly.
+        following = orphans.get(k + 1, [])
+        n = continuation(claim.row, following, len(expected.get(claim.code, [])))
+        if n:
+            claim.row = join_rows(claim.row, following[:n])
+            del following[:n]
+            b.problem("rows_joined", "info", f"第二部分“{claim.row.label_text}”的数字在下一行，按列数合并",
+                      f"section 二 row '{claim.row.label_text}': its numbers continue on the next line; joined")
     for claim in found.disclosure:
         if claim.code not in expected:
             b.problem("row_not_in_version", "warning",
