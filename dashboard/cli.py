@@ -55,8 +55,13 @@ def parse(
         console = Console()
         for rep in results:
             print_summary(rep, console)
+    held = [r for r in results if r.get("held_for_review")]
+    for r in held:
+        err.print(f"[yellow]待核对[/yellow] {r.get('source')}: 单位名称无法确认，未归入任何单位（the agency could not be established)")
     if failed:
         raise typer.Exit(code=2)
+    if held:
+        raise typer.Exit(code=3)
 
 
 _registered = False

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from dashboard.errors import ReportError
 from dashboard.parse import codes
 from dashboard.parse import flat as flat_text
 from dashboard.parse.appeals import fill_appeals
 from dashboard.parse.applications import detect_layout, fill_applications
-from dashboard.parse.identity import find_identity, period_year
+from dashboard.parse.identity import agency_shape_ok, find_identity, period_year, registry_agency
 from dashboard.parse.items import Item, flatten
 from dashboard.parse.result import Builder
 from dashboard.parse.tables import TABLE_SECTIONS, detect_version, fill_disclosure, scan
@@ -85,8 +86,37 @@ def _flat_outcome(flat: flat_text.FlatRead, template: str, b: Builder) -> None:
                   f"glued digits of {', '.join(rows)} cannot be split into columns in one way only; not read", keys)
 
 
-def parse_document(doc: Document) -> dict:
-    """Parse a read Document into the canonical report dict; raises ReportError when it is not a report at all."""
+def _establish_agency(agency: str | None, rejected: str | None, registry: Any, b: Builder) -> str | None:
+    """The agency as read, checked against the shape of a name and the registry; None (held for review) if neither."""
+    if agency is None and rejected is None:
+        b.problem("agency_unknown", "error", "未能从标题中读出单位名称，报告待人工核对",
+                  "the agency name could not be read from the title; held for review")
+        return None
+    if registry is not None:
+        hit, exact = registry_agency(agency or rejected or "", registry)
+        if hit and exact:
+            return agency or hit
+        if hit:
+            b.problem("agency_from_registry", "warning",
+                      f"标题中的单位名称“{agency or rejected}”与名录中的“{hit}”仅差一个易混字（如识别错误），按名录读取，请核对",
+                      f"the printed agency '{agency or rejected}' is one confusable character from the registry's "
+                      f"'{hit}'; read as the registry's name")
+            return hit
+    if agency is not None and agency_shape_ok(agency):
+        return agency
+    b.problem("agency_unknown", "error",
+              f"读出的单位名称“{agency or rejected}”不像机关名称（可能是句子的片段），未采用，报告待人工核对",
+              f"'{agency or rejected}' does not read as an agency's name (a fragment of a sentence?); not used, "
+              "held for review")
+    return None
+
+
+def parse_document(doc: Document, registry: Any = None) -> dict:
+    """Parse a read Document into the canonical report dict; raises ReportError when it is not a report at all.
+
+    registry: an agency registry (dashboard.store.agencies.Registry) to check the agency against; optional, the
+    parser reads nothing itself.
+    """
     flat = flat_text.read_flat(doc) if flat_text.is_flattened(doc) else None
     if flat is not None:
         doc = flat.doc
@@ -126,9 +156,8 @@ def parse_document(doc: Document) -> dict:
             b.problem("section_missing", "warning", f"未找到章节标题“{SECTION_NAMES[code]}”",
                       f"section heading not found: {SECTION_NAMES[code]}", [code])
     preamble = [it.text for it in items if it.kind == "line" and it.section == "preamble"]
-    agency, year, where = find_identity(doc.title, preamble, prefer_title=doc.format == "html")
-    if agency is None:
-        b.problem("agency_unknown", "error", "未能从标题中读出单位名称", "the agency name could not be read from the title")
+    agency, year, where, rejected = find_identity(doc.title, preamble, prefer_title=doc.format == "html")
+    agency = _establish_agency(agency, rejected, registry, b)
     py = period_year([it.text for it in items if it.kind == "line"][:80])
     if year is None and py:
         year, where = py, "statistics period"
@@ -158,6 +187,8 @@ def parse_document(doc: Document) -> dict:
         "printed": b.printed,
         "cell_notes": b.notes,
         "identity_source": where,
+        # Nothing is filed under an agency that could not be established: ingest and `nianbao parse` hold it.
+        "held_for_review": agency is None,
         "version_markers": markers,
         "figures": figures,
         "problems": [p.as_dict() for p in b.problems],
