@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from dashboard.parse import codes
+from dashboard.parse import checksum, codes
 from dashboard.parse.result import Builder
 from dashboard.parse.rows import Row
-from dashboard.parse import checksum
 from dashboard.parse.tables import Claim, Scan, continuation, join_rows, values_for
 
 _COLS = codes.APPLICATION_COLUMNS

@@ -18,10 +18,14 @@ from dashboard.parse.normalize import CellValue, is_placeholder
 
 _CTX = CheckContext()
 MAX_COMBINATIONS = 4096  # beyond this many joint placements the layout does not "allow a few": stay uncertain
-_MAX_SPLITS = 2000
+_MAX_SPLITS = 5000
 _TOKEN = re.compile(r"[+\-]?\d[\d.]*|[^\d\s]+")
 
 Cells = tuple[CellValue, ...]
+
+
+class _TooMany(Exception):
+    """More readings than can be told apart."""
 
 
 def _part(text: str, kind: str) -> CellValue | None:
@@ -58,7 +62,7 @@ def _split_token(tok: str, k: int, kinds: Sequence[str]) -> list[list[CellValue]
         for rest in _split_token(tok[i:], k - 1, kinds[1:]):
             out.append([head, *rest])
             if len(out) > _MAX_SPLITS:
-                return out
+                raise _TooMany
     return out
 
 
@@ -75,7 +79,7 @@ def splits(run: str, kinds: Sequence[str]) -> list[Cells]:
 
     def walk(t: int, col: int, acc: list[CellValue]) -> None:
         if len(out) > _MAX_SPLITS:
-            return
+            raise _TooMany
         if t == len(tokens):
             if col == n:
                 out.append(tuple(acc))
@@ -90,8 +94,11 @@ def splits(run: str, kinds: Sequence[str]) -> list[Cells]:
             for parts in _split_token(tok, k, kinds[col:col + k]):
                 walk(t + 1, col + k, [*acc, *parts])
 
-    if tokens:
-        walk(0, 0, [])
+    try:
+        if tokens:
+            walk(0, 0, [])
+    except _TooMany:
+        return []  # too many readings to choose among: none is chosen
     return out
 
 
@@ -120,6 +127,9 @@ def rules_hold(applications: dict[str, dict] | None = None, appeals: dict[str, d
 
 def row_total_holds(cells: Cells, columns: Sequence[str]) -> bool:
     """R2 for one row of section 三: its 总计 column is the sum of the six applicant columns."""
+    # A quick sum first (thousands of readings may be tried); the rule's own code has the last word.
+    if sum(_num(c) for c in cells[:-1]) != _num(cells[-1]):
+        return False
     return rules_hold({"row": _table({"row": cells}, columns)["row"]})
 
 
