@@ -94,6 +94,11 @@ def _establish_agency(agency: str | None, rejected: str | None, registry: Any, b
         return None
     if registry is not None:
         hit, exact = registry_agency(agency or rejected or "", registry)
+        if hit is None and rejected and "关于" in rejected:
+            # "X人民政府关于公布…报告的通知": X is the issuer; taken only when the registry knows it by that name.
+            head = rejected.split("关于", 1)[0]
+            hit, exact = registry_agency(head, registry) if agency_shape_ok(head) else (None, False)
+            exact = exact and hit is not None
         if hit and exact:
             return agency or hit
         if hit:
