@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,33 @@ def test_flattened_synthetic_reports_give_exact_cells_or_name_the_uncertain_ones
     got = _parse(flat, "synth.md")
     assert (got["agency"], got["year"], got["template"]) == (truth["agency"], truth["year"], truth["template"])
     assert _wrong_unnamed(got, truth) == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), scale=st.sampled_from([1, 3, 12, 130]),
+       variant=st.sampled_from([v for v in lastmile.VARIANTS if "flattened" not in v]))
+def test_line_variants_of_synthetic_reports_read_every_cell(seed: int, scale: int, variant: str) -> None:
+    """Typo'd or missing headings, numbers on their own line, rows over three lines: every cell exact, none doubted."""
+    text, truth = _synthetic_markdown(seed, scale)
+    got = _parse(lastmile.VARIANTS[variant](text), "synth.md")
+    assert _wrong_unnamed(got, truth) == [] and not _not_read(got) and not got["uncertain_cells"]
+
+
+def _labels_lost_and_a_row_repeated(text: str) -> str:
+    lines = lastmile.plain(text).split("\n")
+    rows = [i for i, line in enumerate(lines) if re.search(r"(予以公开|部分公开|国家秘密|禁止公开)\S* (\d+ ){6}\d+$", line)]
+    for i in rows[:3]:
+        lines[i] = " ".join(lines[i].split()[-7:])  # the converter moved the label away
+    new = next(line for line in lines if re.search(r"本年新收\S* (\d+ ){6}\d+$", line))
+    lines.insert(rows[1] + 1, " ".join(new.split()[-7:]))  # and a stray line of another row's numbers
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("scale", [1, 7, 45])
+@pytest.mark.parametrize("seed", [3, 11, 29])
+def test_more_label_less_rows_than_missing_rows_are_placed_only_as_the_rules_allow(seed: int, scale: int) -> None:
+    """Four value rows for three missing labels: the placements in printed order are tried, one satisfies R1–R3."""
+    text, truth = _synthetic_markdown(seed, scale)
+    got = _parse(_labels_lost_and_a_row_repeated(text), "synth.md")
+    assert _wrong_unnamed(got, truth) == [] and not _not_read(got) and not got["uncertain_cells"]
+    assert any(p["code"] == "placed_by_rules" and "其余 1 行忽略" in p["message_zh"] for p in got["problems"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from dashboard.parse import checksum, codes
@@ -82,6 +83,7 @@ def _claims_in_order(found: Scan, b: Builder) -> tuple[dict[str, Claim], list[tu
 def _place_orphans(events: list[tuple[str, Claim | Row]], claims: dict[str, Claim], order: list[str],
                    b: Builder) -> None:
     index = {code: i for i, code in enumerate(order)}
+    pending: list[tuple[list[Row], list[str]]] = []
     run: list[Row] = []
     prev = -1
     for kind, ev in [*events, ("end", None)]:
@@ -108,14 +110,54 @@ def _place_orphans(events: list[tuple[str, Claim | Row]], claims: dict[str, Clai
                           f"section 三: {len(run)} value rows were separated from their labels and placed by the "
                           f"format's row order: {', '.join(gap)} (please verify)",
                           [f"applications.{c}" for c in gap])
+            elif len(run) > len(gap) > 0 and len(run) <= 10:
+                pending.append((list(run), gap))  # more value rows than missing rows: the rules may pick them
             else:
-                b.problem("unplaced_rows", "error",
-                          f"第三部分有 {len(run)} 行数字没有标签，而此处缺少 {len(gap)} 行，无法确定对应关系，未读取",
-                          f"section 三: {len(run)} value rows without labels where {len(gap)} rows are missing; "
-                          "they cannot be placed and were not read", [f"applications.{c}" for c in gap])
+                _unplaced(run, gap, b)
             run = []
         if nxt >= 0:
             prev = max(prev, nxt)
+    if len(pending) == 1:
+        _place_by_rules(*pending[0], claims, order, b)
+    else:
+        for extra, gap in pending:
+            _unplaced(extra, gap, b)
+
+
+def _unplaced(run: list[Row], gap: list[str], b: Builder) -> None:
+    b.problem("unplaced_rows", "error",
+              f"第三部分有 {len(run)} 行数字没有标签，而此处缺少 {len(gap)} 行，无法确定对应关系，未读取",
+              f"section 三: {len(run)} value rows without labels where {len(gap)} rows are missing; "
+              "they cannot be placed and were not read", [f"applications.{c}" for c in gap])
+
+
+def _place_by_rules(run: list[Row], gap: list[str], claims: dict[str, Claim], order: list[str], b: Builder) -> None:
+    """More label-less value rows than missing rows: keep the one choice (in printed order) the rules allow."""
+    fixed: dict[str, tuple] = {}
+    for code, claim in claims.items():
+        cells = values_for(claim, _COLS) if claim.row.values else None
+        if cells is not None and code in order:
+            fixed[code] = tuple(cells)
+    unknown = [c for c in order if c not in fixed and c not in gap]
+    options = []
+    for pick in itertools.combinations(range(len(run)), len(gap)):
+        cells = {code: tuple(run[i].trimmed(len(_COLS)) or ()) for code, i in zip(gap, pick, strict=True)}
+        table = {c: dict(zip(_COLS, (v.value for v in cs), strict=True)) for c, cs in {**fixed, **cells}.items()}
+        if not unknown and checksum.rules_hold(table, None):
+            options.append((cells, pick))
+    chosen = checksum.unique(o[0] for o in options)
+    if chosen is None:
+        _unplaced(run, gap, b)
+        return
+    pick = next(p for c, p in options if c == chosen)
+    for code, i in zip(gap, pick, strict=True):
+        claims[code] = Claim(code, run[i], {}, "placed_by_rules")
+    keys = [f"applications.{c}.{col}" for c in gap for col in _COLS]
+    b.problem("placed_by_rules", "info",
+              f"第三部分有 {len(run)} 行无标签的数字、缺少 {len(gap)} 行：只有一种按行序的放法使勾稽关系全部成立，已放入"
+              f"{'、'.join(gap)}，其余 {len(run) - len(gap)} 行忽略",
+              f"section 三: {len(run)} label-less value rows for {len(gap)} missing rows; exactly one placement in "
+              f"printed order satisfies every rule: {', '.join(gap)}", keys)
 
 
 def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder) -> None:
