@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from dashboard.checks import r1_carry_balance, r2_applicant_total, r3_outcome_total, r4_appeal_total
-from dashboard.checks.model import CheckContext
+from dashboard.checks.model import CheckContext, flattened_reports
 from dashboard.parse.codes import APPLICATION_COLUMNS as _APP_COLUMNS
 from dashboard.parse.normalize import CellValue, is_placeholder
 
@@ -122,7 +122,8 @@ def rules_hold(applications: dict[str, dict] | None = None, appeals: dict[str, d
     rep = {"applications": applications or {}, "appeals": appeals or {}, "cell_flags": flags}
     rules = (r1_carry_balance, r2_applicant_total, r3_outcome_total) if applications else ()
     rules += (r4_appeal_total,) if appeals else ()
-    return not any(rule.check(rep, _CTX) for rule in rules)
+    with flattened_reports():  # the rules read the candidate's cells once, not once per rule and column
+        return not any(rule.check(rep, _CTX) for rule in rules)
 
 
 def row_total_holds(cells: Cells, columns: Sequence[str]) -> bool:

@@ -97,6 +97,8 @@ def find_identity(title: str | None, preamble: list[str], prefer_title: bool = F
     year: int | None = None
     where = ""
     for text, source in candidates:
+        if "报" not in text and "報" not in text:
+            continue  # every title form ends in 报告 or 年报: a window without it cannot be one (and is not cleaned)
         a, y = _from_title(text)
         if y and year is None:
             year, where = y, source

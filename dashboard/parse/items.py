@@ -25,6 +25,10 @@ _TITLES = [
     ("other_matters", "其他需要报告的事项"),
 ]
 _PUNCT = re.compile(r"[、，,.。:：\s]")
+_DIGIT = re.compile(r"\d")
+_LONGEST_NEAR_TITLE = max(len(t) for _, t in _TITLES) + 4  # two edits and a punctuation mark or two
+_TITLE_CHARS = frozenset("".join(t for _, t in _TITLES))
+_NEAR_TITLE_LENGTHS = {len(t) + d for _, t in _TITLES for d in (-2, -1, 0, 1, 2)}
 # "五、政府信息公开工作存在的主要问题…" is a real variant of "五、存在的主要问题…".
 _TITLE_PREFIX = re.compile(r"^(?:本机关|本单位)?(?:政府信息公开|政务公开)(?:工作)?(?=存在|其他|总体|主要)")
 
@@ -55,13 +59,17 @@ def heading_match(text: str) -> tuple[str, bool] | None:
     for code, rx in _HEADINGS:
         if rx.search(core):
             return code, True
-    bare = _PUNCT.sub("", core)
-    if len(bare) < 6 or not any("\u4e00" <= ch <= "\u9fff" for ch in bare[:2]):
+    if not 6 <= len(core) <= _LONGEST_NEAR_TITLE:
         return None
-    # An inserted, dropped or changed character (政府信息公开行政复议、行政诉诉讼情况): one clear nearest title.
-    ranked = sorted((Levenshtein.distance(bare, title), code) for code, title in _TITLES)
-    best, code = ranked[0]
+    bare = _PUNCT.sub("", core)
+    if len(bare) < 6 or _DIGIT.search(bare) or not ("\u4e00" <= bare[0] <= "\u9fff"):
+        return None
     limit = 1 if len(bare) < 10 else 2
+    if len(bare) not in _NEAR_TITLE_LENGTHS or len(_TITLE_CHARS.intersection(bare)) < len(set(bare)) - limit:
+        return None  # most lines: far longer or shorter than any title, no edit distance needed
+    # An inserted, dropped or changed character (政府信息公开行政复议、行政诉诉讼情况): one clear nearest title.
+    ranked = sorted((Levenshtein.distance(bare, title, score_cutoff=limit + 3), code) for code, title in _TITLES)
+    best, code = ranked[0]
     runner = min(d for d, c in ranked if c != code)
     if best <= limit and runner > best + 2 and (norm != core or len(bare) >= 8):
         return code, False
@@ -123,8 +131,13 @@ _IMPLIED = [
 ]
 
 
+_IMPLIED_WORDS = ("第二十条", "信息内容", "本列数据", "申请人情况", "本年新收", "行政复议")
+
+
 def _implied(text: str, section: str) -> str | None:
     """The table section an item starts by its content when no heading did (only forward in the report's order)."""
+    if section in ("appeals", "problems", "other_matters") or not any(w in text for w in _IMPLIED_WORDS):
+        return None
     norm = strip_numbering(normalize_label(text))
     if not norm or len(norm) > 240 or "。" in norm:  # a sentence of the narrative is not a table's header
         return None

@@ -54,7 +54,7 @@ class Scan:
     header_units: dict[str, str] = field(default_factory=dict)
 
 
-def match_application_row(row: Row) -> tuple[str, str] | None:
+def match_application_row(row: Row, fuzzy: bool = True) -> tuple[str, str] | None:
     """(row code, how) for a row of section 三, from its most specific label cell leftwards."""
     for label in reversed(row.labels):
         for g in _APP_GROUPS:
@@ -65,7 +65,7 @@ def match_application_row(row: Row) -> tuple[str, str] | None:
         hits = [(p.code, m.end() - m.start()) for p in _APP_ALL if (m := p.regex.search(label))]
         if hits:
             return max(hits, key=lambda h: h[1])[0], "label"
-    for label in reversed(row.labels):
+    for label in reversed(row.labels if fuzzy else []):
         if len(label) < 4:
             continue
         ranked = sorted(((fuzz.ratio(label, canon), code) for code, canon in _CANON_APP.items()), reverse=True)
@@ -108,6 +108,15 @@ def match_appeal_group(row: Row) -> str | None:
     return None
 
 
+_NUMBERS_ONLY = re.compile(r"^[\d\s.,+\-—/]+$")
+
+
+def _numbers_follow(items: list[Item], i: int) -> bool:
+    """True when the next item is a line of numbers only (what a label pushed its numbers onto)."""
+    nxt = items[i + 1] if i + 1 < len(items) else None
+    return nxt is not None and nxt.kind == "line" and bool(_NUMBERS_ONLY.match(nxt.text))
+
+
 def scan(items: list[Item]) -> Scan:
     """One pass in reading order: header rows set the column map of their block; data rows become claims."""
     out = Scan()
@@ -127,7 +136,7 @@ def scan(items: list[Item]) -> Scan:
             out.labels[item.section].append(normalize_label(item.text))
             if row is None:
                 # A short label line without numbers may be a row whose numbers were pushed to the next line.
-                if item.section == "appeals" or len(item.text) > 40:
+                if item.section == "appeals" or len(item.text) > 40 or not _numbers_follow(items, i):
                     continue
                 norm = normalize_label(item.text)
                 row = Row(i, item.section, "line", item.block, [strip_numbering(norm)], [norm], 0)
@@ -172,7 +181,9 @@ def _take_header(item: Item, row: Row, kinds: list[str], headers: dict[str, dict
 def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], out: Scan) -> None:
     for kind in kinds:
         if kind == "applications":
-            hit = match_application_row(row) if row.labels else None
+            # A label line without numbers counts only when its label is plainly a row's (no approximate match):
+            # most such lines in section 三 are fragments of wrapped labels and headers.
+            hit = match_application_row(row, fuzzy=row.has_numbers or row.source != "line") if row.labels else None
             if hit:
                 out.app_events.append(("anchor", Claim(hit[0], row, dict(headers["applications"]), hit[1])))
                 return
