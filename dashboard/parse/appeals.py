@@ -22,9 +22,10 @@ def _split_row(rows: list[Row]) -> Row | None:
     for i in range(len(rows)):
         n = 0
         for j in range(i, len(rows)):
-            if rows[j].labels or rows[j].source != "line":
+            if rows[j].labels or rows[j].source != rows[i].source or rows[j].block != rows[i].block and \
+                    rows[i].source == "table":
                 break
-            n += len(rows[j].values)
+            n += len(rows[j].written())
             if n >= _N:
                 if n == _N and j > i:
                     windows.append((i, j))

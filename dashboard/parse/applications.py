@@ -39,6 +39,15 @@ def _join_split_rows(events: list[tuple[str, Claim | Row]]) -> list[tuple[str, C
     i = 0
     while i < len(events):
         kind, ev = events[i]
+        if kind == "orphan" and isinstance(ev, Row) and 0 < len(ev.written()) < len(_COLS):
+            # Numbers with no label at all, continuing over several lines: one value row when they make exactly 7.
+            rest = [e for k, e in events[i + 1:i + 8] if k == "orphan"]
+            rest = rest[:next((j for j, (k, _) in enumerate(events[i + 1:i + 8]) if k != "orphan"), len(rest))]
+            n = continuation(ev, rest, len(_COLS))  # type: ignore[arg-type]
+            if n:
+                out.append(("orphan", join_rows(ev, rest[:n])))  # type: ignore[arg-type]
+                i += 1 + n
+                continue
         if kind == "anchor" and isinstance(ev, Claim):
             following: list[Row] = []
             for k2, e2 in events[i + 1:i + 8]:

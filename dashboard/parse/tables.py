@@ -204,21 +204,25 @@ def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], ou
 
 
 def join_rows(first: Row, rest: list[Row]) -> Row:
-    """One row from a labelled row and the label-less lines that continue its numbers."""
-    values = [v for _, v in first.values] + [v for r in rest for _, v in r.values]
+    """One row from a labelled row and the label-less lines or table rows that continue its numbers."""
+    values = [*first.written(), *(v for r in rest for v in r.written())]
     return Row(first.item_index, first.section, first.source, first.block, first.labels, first.raw_labels,
                first.last_label if first.values else 0, [(i + 1, v) for i, v in enumerate(values)])
 
 
 def continuation(row: Row, following: list[Row], width: int) -> int:
-    """How many of the following label-less rows complete `row` to exactly `width` numbers (0: none do)."""
-    if row.source != "line" or len(row.values) >= width:
+    """How many of the following label-less rows complete `row` to exactly `width` numbers (0: none do).
+
+    Lines (text) and table rows alike — OCR markdown puts a row's numbers in several table rows — but a table row
+    continues only rows of its own table.
+    """
+    have = len(row.written())
+    if have >= width:
         return 0
-    have = len(row.values)
     for n, nxt in enumerate(following, 1):
-        if nxt.labels or nxt.source != "line":
+        if nxt.labels or nxt.source != row.source or (row.source == "table" and nxt.block != row.block):
             return 0
-        have += len(nxt.values)
+        have += len(nxt.written())
         if have == width:
             return n
         if have > width:
