@@ -102,9 +102,10 @@ def test_a_heading_with_an_inserted_character_still_starts_its_section(source: s
     assert not [p for p in got["problems"] if p["code"] == "section_missing"]
 
 
-def test_tables_without_their_headings_are_found_by_their_labels() -> None:
+@pytest.mark.parametrize("source", ["seed", "hongze-layout"])
+def test_tables_without_their_headings_are_found_by_their_labels(source: str) -> None:
     """Sections 三 and 四 printed without titles: the tables are read by their header and row labels."""
-    got, exp = _variant("headings of 三 and 四 missing", "seed")
+    got, exp = _variant("headings of 三 and 四 missing", source)
     assert _wrong_unnamed(got, exp) == [] and not _not_read(got) and not got["uncertain_cells"]
     missing = {c for p in got["problems"] if p["code"] == "section_missing" for c in p["cells"]}
     assert missing == {"applications", "appeals"}  # the titles really are missing: said, not hidden
@@ -122,6 +123,21 @@ def test_a_row_split_over_three_lines_is_joined() -> None:
     """OCR-like text: seven numbers over three lines, fifteen for section 四 — read exactly."""
     got, exp = _variant("rows split over three lines", "seed")
     assert _wrong_unnamed(got, exp) == [] and not _not_read(got) and not got["uncertain_cells"]
+
+
+def test_ocr_markdown_with_generic_headers_and_rows_over_three_table_rows_reads_every_cell() -> None:
+    """列1 列2 … headers, each row's numbers in three table rows (section 四's fifteen too): all read, none doubted."""
+    got, exp = _variant("OCR markdown: generic headers, rows over three table rows", "seed")
+    assert _wrong_unnamed(got, exp) == [] and not _not_read(got) and not got["uncertain_cells"]
+
+
+def test_split_rows_whose_printed_totals_are_wrong_keep_the_printed_numbers_doubted_and_named() -> None:
+    """hongze's section 四 over three table rows: joined in order, R4 fails in the source, so doubted, not changed."""
+    got, exp = _variant("OCR markdown: generic headers, rows over three table rows", "hongze-layout")
+    assert got["appeals"] == exp["appeals"]
+    assert {k.split(".")[0] for k in got["uncertain_cells"]} == {"appeals"}
+    assert any(p["code"] == "placed_by_order" and p["cells"] == ["appeals"] for p in got["problems"])
+    assert any(f.rule == "R4" for f in run_checks(got))
 
 
 def test_the_seed_flattened_onto_one_line_reads_all_but_the_truly_ambiguous_cells() -> None:

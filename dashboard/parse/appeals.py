@@ -13,7 +13,9 @@ _N = len(codes.APPEAL_GROUPS) * len(codes.APPEAL_COLUMNS)
 def _headers_in_order(labels: list[str]) -> bool:
     text = "|".join(labels)
     i, j = text.find("复议"), text.find("诉讼")
-    return 0 <= i < j and "维持" in text and "总计" in text
+    # Without its first header line the table still names the two litigation groups in their order.
+    k, m = text.find("未经复议直接起诉"), text.find("复议后起诉")
+    return (0 <= i < j or 0 <= k < m) and "维持" in text and "总计" in text
 
 
 def _split_row(rows: list[Row]) -> Row | None:

@@ -127,11 +127,11 @@ _ORDER = ("preamble", "overview", "disclosure", "applications", "appeals", "prob
 _IMPLIED = [
     ("disclosure", re.compile(r"^(?:第二十条第|信息内容(?:本年|上一年))")),
     ("applications", re.compile(r"^(?:\(本列数据的勾稽关系|申请人情况|本年新收政府信息公开申请)")),
-    ("appeals", re.compile(r"^行政复议(?:行政诉讼|结果维持)?")),
+    ("appeals", re.compile(r"^(?:行政复议|未经复议直接起诉|复议后起诉)")),
 ]
 
 
-_IMPLIED_WORDS = ("第二十条", "信息内容", "本列数据", "申请人情况", "本年新收", "行政复议")
+_IMPLIED_WORDS = ("第二十条", "信息内容", "本列数据", "申请人情况", "本年新收", "行政复议", "复议")
 
 
 def _implied(text: str, section: str) -> str | None:

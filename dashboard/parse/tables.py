@@ -28,6 +28,7 @@ _HEADERS = {
     "disclosure": {c: re.compile(p) for c, p in codes.DISCLOSURE_HEADERS.items()},
 }
 _UNIT_IN_HEADER = re.compile(r"(万元|元)")
+_APPEAL_CELLS = len(codes.APPEAL_GROUPS) * len(codes.APPEAL_COLUMNS)
 _FUZZY_MIN = 80  # and the runner-up far behind: a typo'd label, not a different row
 
 
@@ -199,7 +200,9 @@ def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], ou
             if row.has_numbers:
                 out.appeals.append(row)
             return
-    if row.has_numbers and "applications" in kinds and (row.source == "table" or not row.labels):
+    if row.has_numbers and "applications" in kinds and not row.labels and len(row.written()) == _APPEAL_CELLS:
+        out.appeals.append(row)  # fifteen numbers: section 四's row, whatever heading (or none) came before
+    elif row.has_numbers and "applications" in kinds and (row.source == "table" or not row.labels):
         out.app_events.append(("orphan", row))
 
 
