@@ -57,7 +57,10 @@ def _join_split_rows(events: list[tuple[str, Claim | Row]]) -> list[tuple[str, C
                 following.append(e2)
             n = continuation(ev.row, following, len(_COLS))
             if n:
-                ev = Claim(ev.code, join_rows(ev.row, following[:n]), {}, "joined")
+                # A label line and the one line of its numbers is what placing by order would do anyway
+                # ('joined_line'); numbers assembled from several fragments are a stronger assumption ('joined').
+                how = "joined_line" if n == 1 and not ev.row.values else "joined"
+                ev = Claim(ev.code, join_rows(ev.row, following[:n]), {}, how)
                 out.append((kind, ev))
                 i += 1 + n
                 continue
@@ -171,7 +174,7 @@ def _place_by_rules(run: list[Row], gap: list[str], claims: dict[str, Claim], or
 
 def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder) -> None:
     """Rows placed by order or joined from split lines: confirmed when every applicable rule holds on the table."""
-    placed = [c for c in order if c in claims and claims[c].how in ("placed_by_order", "joined")]
+    placed = [c for c in order if c in claims and claims[c].how in ("placed_by_order", "joined", "joined_line")]
     if not placed:
         return
     table = b.tables["applications"]
@@ -182,7 +185,7 @@ def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder) ->
     # The rules must reach every placed row: R2 always does; R1/R3 only when no row they need is unknown.
     if not unknown and checksum.rules_hold(known, None):
         for key in keys:
-            if b.flags.get(key) in ("placed_by_order", "joined"):
+            if b.flags.get(key) in ("placed_by_order", "joined", "joined_line"):
                 b.flags[key] = "placed_by_rules"
         b.problem("placed_by_rules", "info",
                   f"第三部分 {'、'.join(placed)} 的数字与标签分离或分行，按行序放入后勾稽关系全部成立，已确认",
@@ -192,6 +195,15 @@ def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder) ->
             f"applications.{c}" for c in placed)]
         return
     joined = [c for c in placed if claims[c].how == "joined"]
+    by_line = [c for c in placed if claims[c].how == "joined_line"]
+    for key in keys:
+        if b.flags.get(key) == "joined_line":
+            b.flags[key] = "placed_by_order"
+    if by_line:
+        b.problem("placed_by_order", "warning",
+                  f"第三部分 {'、'.join(by_line)} 的数字在标签的下一行，按行放入，但勾稽关系无法确认（请核对）",
+                  f"section 三 rows {', '.join(by_line)}: the numbers are on the line after the label; placed there, "
+                  "but the rules cannot confirm it", [f"applications.{c}" for c in by_line])
     for key in keys:
         if b.flags.get(key) == "joined":  # lines joined by count alone, not confirmed: not read rather than guessed
             _, row, col = key.split(".")
