@@ -102,6 +102,44 @@ def splits(run: str, kinds: Sequence[str]) -> list[Cells]:
     return out
 
 
+def total_splits(run: str, n: int, group: int) -> list[Cells] | None:
+    """Readings of a run of glued digits as n counts where every `group`-th cell is the sum of the group before it
+    (R2: seven columns, 总计 last; R4: three groups of five) — built directly, not filtered from every split.
+
+    None when the run is not plain digits (spaces, placeholders): then `splits` and a filter are used instead.
+    """
+    if not run.isdigit() or n % group:
+        return None
+    out: list[Cells] = []
+
+    def walk(pos: int, col: int, acc: int, cells: list[CellValue]) -> None:
+        if len(out) > _MAX_SPLITS:
+            raise _TooMany
+        left = n - col
+        if left == 0:
+            if pos == len(run):
+                out.append(tuple(cells))
+            return
+        if len(run) - pos < left:
+            return
+        if col % group == group - 1:  # the group's total: its digits are fixed by the sum so far
+            t = str(acc)
+            if run.startswith(t, pos):
+                walk(pos + len(t), col + 1, 0, [*cells, CellValue(acc, t)])
+            return
+        for end in range(pos + 1, len(run) - (left - 1) + 1):
+            piece = run[pos:end]
+            if len(piece) > 1 and piece[0] == "0":
+                break  # nobody prints 05
+            walk(end, col + 1, acc + int(piece), [*cells, CellValue(int(piece), piece)])
+
+    try:
+        walk(0, 0, 0, [])
+    except _TooMany:
+        return []
+    return out
+
+
 def _num(cell: CellValue) -> float:
     return float(cell.value) if cell.value is not None else 0.0
 

@@ -149,11 +149,13 @@ def _applications(text: str, start: int, end: int, out: FlatRead) -> tuple[list[
     for (code, _, lab_end), bound in zip(found, bounds, strict=True):
         run, stop = _run_after(text, lab_end, bound)
         last_stop = max(last_stop, stop)
-        readings = checksum.splits(run, ["count"] * len(cols))
-        if len(readings) == 1 and _one_per_cell(run, len(cols)):
+        one_each = _one_per_cell(run, len(cols))
+        readings = checksum.splits(run, ["count"] * len(cols)) if one_each or not run.isdigit() else []
+        if len(readings) == 1 and one_each:
             fixed[code] = readings[0]  # every digit is a cell: printed as it is, right or wrong
             continue
-        good = [r for r in readings if checksum.row_total_holds(r, cols)]
+        quick = checksum.total_splits(run, len(cols), len(cols))
+        good = [r for r in (readings if quick is None else quick) if checksum.row_total_holds(r, cols)]
         if good:
             choices[code] = good
         else:
@@ -181,10 +183,11 @@ def _appeals(text: str, start: int, end: int, out: FlatRead) -> list[list[str]]:
     head_end = start + (totals[-1] if totals else 0)
     run, _ = _run_after(text, head_end, end)
     n = len(codes.APPEAL_GROUPS) * len(codes.APPEAL_COLUMNS)
-    readings = checksum.splits(run, ["count"] * n)
     rows: list[list[str]] = [[_header_text(text, start, head_end)]]
-    if len(readings) == 1 and _one_per_cell(run, n):
+    if _one_per_cell(run, n) and len(readings := checksum.splits(run, ["count"] * n)) == 1:
         return [*rows, [c.printed for c in readings[0]]]
+    quick = checksum.total_splits(run, n, len(codes.APPEAL_COLUMNS))
+    readings = quick if quick is not None else checksum.splits(run, ["count"] * n)
     per_group = len(codes.APPEAL_COLUMNS)
 
     def as_groups(r: checksum.Cells) -> dict[str, checksum.Cells]:
