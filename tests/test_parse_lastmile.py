@@ -240,3 +240,13 @@ def test_more_label_less_rows_than_missing_rows_are_placed_only_as_the_rules_all
     got = _parse(_labels_lost_and_a_row_repeated(text), "synth.md")
     assert _wrong_unnamed(got, truth) == [] and not _not_read(got) and not got["uncertain_cells"]
     assert any(p["code"] == "placed_by_rules" and "其余 1 行忽略" in p["message_zh"] for p in got["problems"])
+
+
+def test_a_narrative_sentence_full_of_figures_is_not_taken_for_a_flattened_table() -> None:
+    """'受理行政许可5000件，行政处罚300件，予以公开120件…' in the overview: the report reads as before, tables untouched."""
+    text = SAMPLE.read_text("utf-8").replace(
+        "（一）完善制度建设。", "（一）完善制度建设。全年受理行政许可5000件，行政处罚300件，予以公开120件，部分公开300件，规章000件。")
+    got = _parse(text)
+    exp = json.loads((FIXTURES / "seed-expected.json").read_text("utf-8"))
+    assert _wrong_unnamed(got, exp) == [] and not got["uncertain_cells"]
+    assert not any(p["code"] == "flattened_text" for p in got["problems"])

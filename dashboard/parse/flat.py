@@ -41,6 +41,7 @@ _APP_CORES = {
 }
 _CORE_RX = {code: re.compile(p) for code, p in {**_DISC_CORES, **_APP_CORES}.items()}
 _GLUED_ROW = re.compile(r"(?:本年新收|上年结转|予以公开|部分公开|国家秘密|规章|行政许可|行政处罚)[^\d\n]{0,40}?\d")
+_TABLE_HEADER = re.compile(r"信息内容|申请人情况|结果维持")
 _RUN = re.compile(r"[\d.\s—/\-]*")
 _VALUE_START = re.compile(r"[\d—/]")
 _PAGE_NUMBER = re.compile(r"-\s?\d{1,3}\s?-")
@@ -63,7 +64,9 @@ def is_flattened(doc: Document) -> bool:
         return False
     for block in doc.blocks:
         for line in block.text.split("\n"):  # type: ignore[union-attr]
-            if len(line) >= 60 and len(_GLUED_ROW.findall(line.translate(_WIDTH))) >= 3:
+            # Glued rows under a glued table header: a narrative sentence ('行政许可5000件，行政处罚30件…') has
+            # neither the header words nor digits glued to the next label.
+            if len(line) >= 60 and _TABLE_HEADER.search(line) and len(_GLUED_ROW.findall(line.translate(_WIDTH))) >= 3:
                 return True
     return False
 

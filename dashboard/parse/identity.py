@@ -125,7 +125,7 @@ def period_year(lines: list[str]) -> int | None:
 # ---- is it an agency's name? (issue 14 part 3: identity never garbage) ----
 _AGENCY_END = re.compile(
     r"(?:人民政府|政府|办事处|街道|管委会|管理委员会|委员会|实验区|开发区|新区|局|委|办公室|办|中心|院|所|站|队|馆|署|厅|部|"
-    r"会|社|处|公司|集团|乡|镇)$")
+    r"会|社|处|公司|集团|乡|镇|区|县|市|场|关|台|校|学|协|狱|行|厂|团|室|园|所)$")
 # Words of a sentence around a title, never of a name: "…关于编制公布人民政府" is a fragment, not an agency.
 _SENTENCE_WORDS = re.compile(r"关于|编制|公布|根据|按照|现将|印发|发布|本报告|要求|以下|如下|年度|报告|[，,。；;：:！？、]")
 # Characters an OCR engine or a typist confuses (沭阳 read as 沐阳): one of these swapped is the same name.
