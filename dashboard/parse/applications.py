@@ -6,7 +6,7 @@ import itertools
 import re
 
 from dashboard.parse import checksum, codes
-from dashboard.parse.result import Builder
+from dashboard.parse.result import Builder, rows_zh
 from dashboard.parse.rows import Row
 from dashboard.parse.tables import Claim, Scan, continuation, join_rows, values_for
 
@@ -118,7 +118,7 @@ def _place_orphans(events: list[tuple[str, Claim | Row]], claims: dict[str, Clai
                 for code, row in zip(gap, run, strict=True):
                     claims[code] = Claim(code, row, {}, "placed_by_order")
                 b.problem("placed_by_order", "warning",
-                          f"第三部分有 {len(run)} 行数字与其标签分离，按表格行序放入：{'、'.join(gap)}（请核对）",
+                          f"第三部分有 {len(run)} 行数字与其标签分离，按表格行序放入：{rows_zh('applications', gap)}（请核对）",
                           f"section 三: {len(run)} value rows were separated from their labels and placed by the "
                           f"format's row order: {', '.join(gap)} (please verify)",
                           [f"applications.{c}" for c in gap])
@@ -167,7 +167,7 @@ def _place_by_rules(run: list[Row], gap: list[str], claims: dict[str, Claim], or
     keys = [f"applications.{c}.{col}" for c in gap for col in _COLS]
     b.problem("placed_by_rules", "info",
               f"第三部分有 {len(run)} 行无标签的数字、缺少 {len(gap)} 行：只有一种按行序的放法使勾稽关系全部成立，已放入"
-              f"{'、'.join(gap)}，其余 {len(run) - len(gap)} 行忽略",
+              f"{rows_zh('applications', gap)}，其余 {len(run) - len(gap)} 行忽略",
               f"section 三: {len(run)} label-less value rows for {len(gap)} missing rows; exactly one placement in "
               f"printed order satisfies every rule: {', '.join(gap)}", keys)
 
@@ -188,7 +188,7 @@ def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder) ->
             if b.flags.get(key) in ("placed_by_order", "joined", "joined_line"):
                 b.flags[key] = "placed_by_rules"
         b.problem("placed_by_rules", "info",
-                  f"第三部分 {'、'.join(placed)} 的数字与标签分离或分行，按行序放入后勾稽关系全部成立，已确认",
+                  f"第三部分 {rows_zh('applications', placed)} 的数字与标签分离或分行，按行序放入后勾稽关系全部成立，已确认",
                   f"section 三 rows {', '.join(placed)} were placed by order or joined from split lines; "
                   "every rule holds, so the placement is confirmed", keys)
         b.problems = [p for p in b.problems if p.code != "placed_by_order" or not set(p.cells) <= set(
@@ -201,7 +201,7 @@ def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder) ->
             b.flags[key] = "placed_by_order"
     if by_line:
         b.problem("placed_by_order", "warning",
-                  f"第三部分 {'、'.join(by_line)} 的数字在标签的下一行，按行放入，但勾稽关系无法确认（请核对）",
+                  f"第三部分 {rows_zh('applications', by_line)} 的数字在标签的下一行，按行放入，但勾稽关系无法确认（请核对）",
                   f"section 三 rows {', '.join(by_line)}: the numbers are on the line after the label; placed there, "
                   "but the rules cannot confirm it", [f"applications.{c}" for c in by_line])
     for key in keys:
@@ -212,7 +212,7 @@ def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder) ->
             b.flags[key] = "unreadable"
     if joined:
         b.problem("row_unreadable", "error",
-                  f"第三部分 {'、'.join(joined)} 的数字分在几行，按列数可以合并，但勾稽关系无法确认，未读取（请核对）",
+                  f"第三部分 {rows_zh('applications', joined)} 的数字分在几行，按列数可以合并，但勾稽关系无法确认，未读取（请核对）",
                   f"section 三 rows {', '.join(joined)} are split over lines; the rules cannot confirm the join; not read",
                   [f"applications.{c}.{col}" for c in joined for col in _COLS])
 
@@ -251,5 +251,5 @@ def fill_applications(found: Scan, layout: str, b: Builder) -> None:
     _confirm_by_rules(claims, order, b)
     if missing:
         b.problem("rows_missing", "error" if len(missing) > 3 else "warning",
-                  f"第三部分缺少以下行：{'、'.join(missing)}", f"section 三 rows not found: {', '.join(missing)}",
+                  f"第三部分缺少以下行：{rows_zh('applications', missing)}", f"section 三 rows not found: {', '.join(missing)}",
                   [f"applications.{c}" for c in missing])

@@ -12,7 +12,7 @@ from dashboard.parse.appeals import fill_appeals
 from dashboard.parse.applications import detect_layout, fill_applications
 from dashboard.parse.identity import agency_shape_ok, find_identity, period_year, registry_agency
 from dashboard.parse.items import Item, flatten
-from dashboard.parse.result import Builder
+from dashboard.parse.result import Builder, rows_zh, table_zh
 from dashboard.parse.tables import TABLE_SECTIONS, detect_version, fill_disclosure, scan
 from dashboard.readers.model import Document, Table
 
@@ -68,7 +68,7 @@ def _flat_outcome(flat: flat_text.FlatRead, template: str, b: Builder) -> None:
             b.flags[key] = "placed_by_rules"
         if keys:
             b.problem("placed_by_rules", "info",
-                      f"{'、'.join(rows)} 的数字粘连，唯一满足勾稽关系的拆分已采用",
+                      f"{table_zh(table)}{rows_zh(table, rows)} 的数字粘连，只有一种拆分使勾稽关系全部成立，已采用",
                       f"glued digits of {', '.join(rows)} split the one way that satisfies the rules", keys)
     # A table whose glued digits stay unsplit was found: its problem is the split, not a missing table.
     b.problems = [p for p in b.problems if not (p.code == "table_missing" and set(p.cells) & set(flat.unresolved))]
@@ -82,7 +82,8 @@ def _flat_outcome(flat: flat_text.FlatRead, template: str, b: Builder) -> None:
                 b.flags[key] = "split_ambiguous"
                 keys.append(key)
         b.problem("split_ambiguous", "error",
-                  f"{'、'.join(rows)} 的数字粘连在一起，无法唯一拆分到各列（不同拆分都可能成立），未读取，请核对原文",
+                  f"{table_zh(table)}{rows_zh(table, rows)} 的数字粘连在一起，无法唯一拆分到各列（可能有多种拆分，或没有一种"
+                  "使勾稽关系成立），未读取，请核对原文",
                   f"glued digits of {', '.join(rows)} cannot be split into columns in one way only; not read", keys)
 
 

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from dashboard.parse import codes
 from dashboard.parse.items import Item
 from dashboard.parse.normalize import CellValue, normalize_label, strip_numbering
-from dashboard.parse.result import Builder
+from dashboard.parse.result import Builder, rows_zh
 from dashboard.parse.rows import Row, header_matches, row_from_cells, row_from_line
 
 TABLE_SECTIONS = ("disclosure", "applications", "appeals")
@@ -317,7 +317,7 @@ def fill_disclosure(found: Scan, version: str, b: Builder) -> None:
     missing = [code for code in expected if code not in seen]
     if missing:
         b.problem("rows_missing", "warning" if len(missing) < len(expected) else "error",
-                  f"第二部分缺少以下行：{'、'.join(missing)}", f"section 二 rows not found: {', '.join(missing)}",
+                  f"第二部分缺少以下行：{rows_zh('disclosure', missing)}", f"section 二 rows not found: {', '.join(missing)}",
                   [f"disclosure.{c}" for c in missing])
 
 
