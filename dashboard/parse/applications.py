@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 
 from dashboard.parse import checksum, codes
@@ -93,8 +94,10 @@ def _claims_in_order(found: Scan, b: Builder) -> tuple[dict[str, Claim], list[tu
 
 
 def _place_orphans(events: list[tuple[str, Claim | Row]], claims: dict[str, Claim], order: list[str],
-                   b: Builder) -> None:
+                   b: Builder) -> list[list[str]]:
+    """Label-less value rows placed on the missing rows between two labelled ones; returns the segments placed."""
     index = {code: i for i, code in enumerate(order)}
+    segments: list[list[str]] = []
     pending: list[tuple[list[Row], list[str]]] = []
     run: list[Row] = []
     prev = -1
@@ -117,6 +120,7 @@ def _place_orphans(events: list[tuple[str, Claim | Row]], claims: dict[str, Clai
             if len(gap) == len(run):
                 for code, row in zip(gap, run, strict=True):
                     claims[code] = Claim(code, row, {}, "placed_by_order")
+                segments.append(list(gap))
                 b.problem("placed_by_order", "warning",
                           f"第三部分有 {len(run)} 行数字与其标签分离，按表格行序放入：{rows_zh('applications', gap)}（请核对）",
                           f"section 三: {len(run)} value rows were separated from their labels and placed by the "
@@ -134,6 +138,7 @@ def _place_orphans(events: list[tuple[str, Claim | Row]], claims: dict[str, Clai
     else:
         for extra, gap in pending:
             _unplaced(extra, gap, b)
+    return segments
 
 
 def _unplaced(run: list[Row], gap: list[str], b: Builder) -> None:
@@ -152,7 +157,12 @@ def _place_by_rules(run: list[Row], gap: list[str], claims: dict[str, Claim], or
             fixed[code] = tuple(cells)
     unknown = [c for c in order if c not in fixed and c not in gap]
     options = []
-    for pick in itertools.combinations(range(len(run)), len(gap)):
+    # Every assignment of the value rows to the missing rows — in printed order or not: the rules must rule out
+    # the swaps too, since R3 adds the outcome rows in any order.
+    if math.perm(len(run), len(gap)) > _MAX_PLACEMENTS:
+        _unplaced(run, gap, b)
+        return
+    for pick in itertools.permutations(range(len(run)), len(gap)):
         cells = {code: tuple(run[i].trimmed(len(_COLS)) or ()) for code, i in zip(gap, pick, strict=True)}
         table = {c: dict(zip(_COLS, (v.value for v in cs), strict=True)) for c, cs in {**fixed, **cells}.items()}
         if not unknown and checksum.rules_hold(table, None):
@@ -166,13 +176,31 @@ def _place_by_rules(run: list[Row], gap: list[str], claims: dict[str, Claim], or
         claims[code] = Claim(code, run[i], {}, "placed_by_rules")
     keys = [f"applications.{c}.{col}" for c in gap for col in _COLS]
     b.problem("placed_by_rules", "info",
-              f"第三部分有 {len(run)} 行无标签的数字、缺少 {len(gap)} 行：只有一种按行序的放法使勾稽关系全部成立，已放入"
+              f"第三部分有 {len(run)} 行无标签的数字、缺少 {len(gap)} 行：只有一种放法使勾稽关系全部成立，已放入"
               f"{rows_zh('applications', gap)}，其余 {len(run) - len(gap)} 行忽略",
               f"section 三: {len(run)} label-less value rows for {len(gap)} missing rows; exactly one placement in "
               f"printed order satisfies every rule: {', '.join(gap)}", keys)
 
 
-def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder) -> None:
+_MAX_PLACEMENTS = 720
+
+
+def _other_order_holds(table: dict[str, dict], movable: list[str]) -> bool:
+    """True when the rows in `movable`, put in another order that changes some cell, still satisfy every rule."""
+    rows = [tuple(table[c].items()) for c in movable]
+    if len(set(rows)) < 2:
+        return False  # identical rows: every order gives the same cells
+    if math.factorial(len(rows)) > _MAX_PLACEMENTS:
+        return True  # too many orders to rule out: not confirmed
+    for perm in set(itertools.permutations(rows)):
+        if perm == tuple(rows):
+            continue
+        if checksum.rules_hold({**table, **{c: dict(r) for c, r in zip(movable, perm, strict=True)}}, None):
+            return True
+    return False
+
+
+def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder, segments: list[list[str]]) -> None:
     """Rows placed by order or joined from split lines: confirmed when every applicable rule holds on the table."""
     placed = [c for c in order if c in claims and claims[c].how in ("placed_by_order", "joined", "joined_line")]
     if not placed:
@@ -182,8 +210,17 @@ def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder) ->
                                        for col in _COLS)]
     known = {c: table[c] for c in order if c in table and c not in unknown}
     keys = [f"applications.{c}.{col}" for c in placed for col in _COLS]
-    # The rules must reach every placed row: R2 always does; R1/R3 only when no row they need is unknown.
+    # The rules must reach every placed row: R2 always does; R1/R3 only when no row they need is unknown. Rows
+    # placed by order are confirmed only if no other order of them also satisfies the rules (R3 cannot tell two
+    # outcome rows apart: 不掌握 4 / 另行制作 6 swapped add up the same).
     if not unknown and checksum.rules_hold(known, None):
+        # Another order is possible only within one run of separated rows: the labelled rows around it fix the rest.
+        doubtful = {c for seg in segments if _other_order_holds(known, [c for c in seg if c in placed]) for c in seg}
+        if doubtful:
+            placed = [c for c in placed if c not in doubtful]
+            keys = [f"applications.{c}.{col}" for c in placed for col in _COLS]
+            if not placed:
+                return
         for key in keys:
             if b.flags.get(key) in ("placed_by_order", "joined", "joined_line"):
                 b.flags[key] = "placed_by_rules"
@@ -227,7 +264,7 @@ def fill_applications(found: Scan, layout: str, b: Builder) -> None:
                       f"第三部分的“{claims[code].row.label_text}”不属于此版格式，未读取",
                       f"section 三 row '{claims[code].row.label_text}' does not belong to the {layout} layout; not read")
             del claims[code]
-    _place_orphans(events, claims, order, b)
+    segments = _place_orphans(events, claims, order, b)
     for code in [c for c, cl in claims.items() if cl.row.source == "line" and not cl.row.values]:
         del claims[code]  # a label line whose numbers were never found: the row is missing, as before
     missing: list[str] = []
@@ -248,7 +285,7 @@ def fill_applications(found: Scan, layout: str, b: Builder) -> None:
         if claim and claim.how == "fuzzy_label":
             b.problem("fuzzy_label", "info", f"第三部分“{claim.row.label_text}”按近似标签识别为 {code}",
                       f"section 三 row '{claim.row.label_text}' matched {code} approximately", [f"applications.{code}"])
-    _confirm_by_rules(claims, order, b)
+    _confirm_by_rules(claims, order, b, segments)
     if missing:
         b.problem("rows_missing", "error" if len(missing) > 3 else "warning",
                   f"第三部分缺少以下行：{rows_zh('applications', missing)}", f"section 三 rows not found: {', '.join(missing)}",

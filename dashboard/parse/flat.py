@@ -40,7 +40,8 @@ _APP_CORES = {
     "total": "总计", "carried_over": "结转下年|下年度继续",
 }
 _CORE_RX = {code: re.compile(p) for code, p in {**_DISC_CORES, **_APP_CORES}.items()}
-_GLUED_ROW = re.compile(r"(?:本年新收|上年结转|予以公开|部分公开|国家秘密|规章|行政许可|行政处罚)[^\d\n]{0,40}?\d")
+_GLUED_ROW = re.compile(
+    r"(?:本年新收|上年结转|予以公开|部分公开|国家秘密|规章|行政许可|行政处罚|行政强制)[^\d\n]{0,40}?\d+(?![\d.件条项次个起人万元%])")
 _TABLE_HEADER = re.compile(r"信息内容|申请人情况|结果维持")
 _RUN = re.compile(r"[\d.\s—/\-]*")
 _VALUE_START = re.compile(r"[\d—/]")
@@ -62,13 +63,12 @@ def is_flattened(doc: Document) -> bool:
     """True for a text document whose tables were glued into lines ('规章000行政规范性文件055…')."""
     if doc.format not in ("md", "txt") or any(isinstance(b, Table) for b in doc.blocks):
         return False
-    for block in doc.blocks:
-        for line in block.text.split("\n"):  # type: ignore[union-attr]
-            # Glued rows under a glued table header: a narrative sentence ('行政许可5000件，行政处罚30件…') has
-            # neither the header words nor digits glued to the next label.
-            if len(line) >= 60 and _TABLE_HEADER.search(line) and len(_GLUED_ROW.findall(line.translate(_WIDTH))) >= 3:
-                return True
-    return False
+    text = "\n".join(b.text for b in doc.blocks)  # type: ignore[union-attr]
+    if not _TABLE_HEADER.search(text):
+        return False
+    # A line of glued rows: labels with digits glued on, no unit after them — a narrative sentence
+    # ('受理行政许可5000件，行政处罚30件…') counts its figures in 件.
+    return any(len(line) >= 60 and len(_GLUED_ROW.findall(line.translate(_WIDTH))) >= 3 for line in text.split("\n"))
 
 
 def _headings(text: str) -> list[tuple[int, int, str]]:
