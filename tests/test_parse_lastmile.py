@@ -250,3 +250,44 @@ def test_a_narrative_sentence_full_of_figures_is_not_taken_for_a_flattened_table
     exp = json.loads((FIXTURES / "seed-expected.json").read_text("utf-8"))
     assert _wrong_unnamed(got, exp) == [] and not got["uncertain_cells"]
     assert not any(p["code"] == "flattened_text" for p in got["problems"])
+
+
+def _outcome_rows_with_distinct_numbers() -> tuple[str, dict, list[str]]:
+    """A synthetic report (scaled) with two adjacent outcome rows that differ, and those rows' codes."""
+    for seed in range(200):
+        text, truth = _synthetic_markdown(seed, 7)
+        apps = truth["applications"]
+        codes = list(apps)
+        for a, b in zip(codes[2:], codes[3:], strict=False):
+            if a.startswith(("granted", "partial", "withheld_", "unavailable_", "not_processed_")) and \
+                    b.startswith(("partial", "withheld_", "unavailable_", "not_processed_")) and apps[a] != apps[b]:
+                return text, truth, [a, b]
+    raise AssertionError("no synthetic report with two differing adjacent outcome rows")
+
+
+def _labels_removed(text: str, rows: list[str]) -> str:
+    from dashboard.parse.flat import _APP_CORES
+
+    lines = lastmile.plain(text).split("\n")
+    for code in rows:
+        rx = re.compile(f"(?:{_APP_CORES[code]})\\S* (\\d+ ){{6}}\\d+$")
+        i = next(i for i, line in enumerate(lines) if rx.search(line))
+        lines[i] = " ".join(lines[i].split()[-7:])
+    return "\n".join(lines)
+
+
+def test_one_separated_row_that_the_rules_confirm_is_not_uncertain() -> None:
+    """One value row away from its label, one missing row there: the only placement, R1–R3 hold — confirmed."""
+    text, truth, (a, _) = _outcome_rows_with_distinct_numbers()
+    got = _parse(_labels_removed(text, [a]), "synth.md")
+    assert got["applications"][a] == truth["applications"][a]
+    assert got["cell_flags"][f"applications.{a}.total"] == "placed_by_rules" and not got["uncertain_cells"]
+
+
+def test_two_separated_rows_that_the_rules_cannot_tell_apart_stay_uncertain() -> None:
+    """Two different rows without labels: swapped, they add up the same (R3) — placed by order, still doubted."""
+    text, truth, rows = _outcome_rows_with_distinct_numbers()
+    got = _parse(_labels_removed(text, rows), "synth.md")
+    assert {got["cell_flags"][f"applications.{r}.total"] for r in rows} == {"placed_by_order"}
+    assert all(f"applications.{r}.natural" in got["uncertain_cells"] for r in rows)
+    assert _wrong_unnamed(got, truth) == []
