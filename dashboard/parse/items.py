@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -49,6 +50,7 @@ class Item:
     implied: bool = False  # no heading: the section was switched by what the item contains (a table's labels)
 
 
+@lru_cache(maxsize=65536)  # like normalize_label: a county's reports repeat the same lines and table labels
 def heading_match(text: str) -> tuple[str, bool] | None:
     """(section code, exact) when a line is a section heading; approximate = within two edits of a known title."""
     norm = normalize_label(text)
@@ -131,12 +133,13 @@ _IMPLIED = [
 ]
 
 
-_IMPLIED_WORDS = ("第二十条", "信息内容", "本列数据", "申请人情况", "本年新收", "行政复议", "复议")
+_IMPLIED_WORDS = re.compile("第二十条|信息内容|本列数据|申请人情况|本年新收|复议")
+_NO_IMPLIED = frozenset(("appeals", "problems", "other_matters"))
 
 
 def _implied(text: str, section: str) -> str | None:
     """The table section an item starts by its content when no heading did (only forward in the report's order)."""
-    if section in ("appeals", "problems", "other_matters") or not any(w in text for w in _IMPLIED_WORDS):
+    if section in _NO_IMPLIED or not _IMPLIED_WORDS.search(text):
         return None
     norm = strip_numbering(normalize_label(text))
     if not norm or len(norm) > 240 or "。" in norm:  # a sentence of the narrative is not a table's header
@@ -171,7 +174,7 @@ def flatten(doc: Document) -> list[Item]:
                 code, exact = accepted.get((b, r), (None, True))
                 if code == section:
                     code = None
-                implied = None if code else _implied("".join(cells), section)
+                implied = None if code or section in _NO_IMPLIED else _implied("".join(cells), section)
                 section = code or implied or section
                 copies = [block.is_copy(r, c) for c in range(len(cells))]
                 items.append(Item("row", section, cells=list(cells), copies=copies, block=b, row=r, heading=code,
