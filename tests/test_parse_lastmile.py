@@ -291,3 +291,15 @@ def test_two_separated_rows_that_the_rules_cannot_tell_apart_stay_uncertain() ->
     assert {got["cell_flags"][f"applications.{r}.total"] for r in rows} == {"placed_by_order"}
     assert all(f"applications.{r}.natural" in got["uncertain_cells"] for r in rows)
     assert _wrong_unnamed(got, truth) == []
+
+
+def test_a_flattened_page_whose_tables_lost_their_headers_is_read_not_refused() -> None:
+    """No table header survived the copy, but the titles are there: identity and narrative read, tables named."""
+    text = lastmile.whole_flattened(SAMPLE.read_text("utf-8"))
+    for header in ("信息内容", "申请人情况", "结果维持"):
+        text = text.replace(header, "")
+    got = _parse(text)
+    assert (got["agency"], got["year"]) == ("红崖子沟乡人民政府", 2021)
+    assert "便民信息站" in got["sections"]["problems"]
+    exp = json.loads((FIXTURES / "seed-expected.json").read_text("utf-8"))
+    assert _wrong_unnamed(got, exp) == []

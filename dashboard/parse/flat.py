@@ -64,6 +64,9 @@ def is_flattened(doc: Document) -> bool:
     if doc.format not in ("md", "txt") or any(isinstance(b, Table) for b in doc.blocks):
         return False
     text = "\n".join(b.text for b in doc.blocks)  # type: ignore[union-attr]
+    # Section titles glued into one long line: the page was flattened, whatever its tables look like.
+    if any(len(line) >= 200 and len(_headings(line)) >= 3 for line in text.split("\n")):
+        return True
     if not _TABLE_HEADER.search(text):
         return False
     # A line of glued rows: labels with digits glued on, no unit after them — a narrative sentence
