@@ -303,3 +303,14 @@ def test_a_flattened_page_whose_tables_lost_their_headers_is_read_not_refused() 
     assert "便民信息站" in got["sections"]["problems"]
     exp = json.loads((FIXTURES / "seed-expected.json").read_text("utf-8"))
     assert _wrong_unnamed(got, exp) == []
+
+
+@pytest.mark.parametrize("source", ["seed", "hongze-layout"])
+def test_a_flattened_page_without_the_titles_of_its_tables_reads_like_the_flattened_page(source: str) -> None:
+    """Two transformations at once: the tables are still found by their rows, the same cells read or named."""
+    path, truth = SOURCES[source]
+    exp = json.loads(Path(truth).read_text("utf-8"))
+    both = _parse(lastmile.whole_flattened(lastmile.heading_missing(path.read_text("utf-8"))), path.name)
+    flat = _parse(lastmile.whole_flattened(path.read_text("utf-8")), path.name)
+    assert _wrong_unnamed(both, exp) == []
+    assert _not_read(both) == _not_read(flat)

@@ -39,6 +39,9 @@ _APP_CORES = {
     "other_no_correction": "不补正", "other_no_fee": "缴纳费用|收费通知", "other_misc": "其他",
     "total": "总计", "carried_over": "结转下年|下年度继续",
 }
+# The rows' labels as printed where the short core would not say which table they belong to (a page without the
+# heading of 三 is recognised by its first row).
+_APP_LABELS = {"new": "本年新收政府信息公开申请数量", "carried_in": "上年结转政府信息公开申请数量"}
 _CORE_RX = {code: re.compile(p) for code, p in {**_DISC_CORES, **_APP_CORES}.items()}
 _GLUED_ROW = re.compile(
     r"(?:本年新收|上年结转|予以公开|部分公开|国家秘密|规章|行政许可|行政处罚|行政强制)[^\d\n]{0,40}?\d+(?![\d.件条项次个起人万元%])")
@@ -171,13 +174,11 @@ def _applications(text: str, start: int, end: int, out: FlatRead) -> tuple[list[
         unknown += list(choices)
         chosen = {}
     elif chosen:
-        out.by_rules["applications"] = [c for c in chosen if len(choices[c]) >= 1]
+        out.by_rules["applications"] = list(chosen)  # each had several readings; R2 and the table's rules chose
     rows: list[list[str]] = []
     for code in order:
         cells = fixed.get(code) or chosen.get(code)
-        label = _APP_CORES[code].split("|")[0]
-        if label == "其他" and code == "other_misc":
-            label = "其他"
+        label = _APP_LABELS.get(code) or _APP_CORES[code].split("|")[0]
         rows.append([label, *(c.printed for c in cells)] if cells else [label, *[""] * len(cols)])
     if unknown:
         out.unresolved["applications"] = [c for c in order if c in unknown]
