@@ -78,8 +78,29 @@ def test_a_county_misread_by_ocr_is_found_in_a_given_registry() -> None:
 def test_a_name_one_ordinary_character_away_is_another_agency_not_the_registry_one() -> None:
     """红岩子沟乡 is not 红崖子沟乡 (岩/崖 are not look-alikes): two townships, the printed one is kept as printed."""
     got = _parse(_with_title("红岩子沟乡人民政府2021年信息公开工作年度报告"))
-    assert got["agency"] == "红岩子沟乡人民政府"
+    assert got["agency"] == "红岩子沟乡人民政府" and not got["held_for_review"]
     assert not any(p["code"] == "agency_from_registry" for p in got["problems"])
+    near = next(p for p in got["problems"] if p["code"] == "agency_near_registry")
+    assert near["severity"] == "warning" and "红崖子沟乡人民政府" in near["message_zh"]
+
+
+def _scanned(text: str) -> dict:
+    doc = parse_text(text, "scan.pdf")
+    doc.format = "scan"  # what the OCR reader returns: the same Document, its text read from pixels
+    return parse_document(doc, REGISTRY)
+
+
+def test_a_scanned_name_one_ordinary_character_from_the_registry_is_held_not_filed() -> None:
+    """OCR may have misread any character: 红岩子沟乡 on a scan is 红崖子沟乡 or another township — a person decides."""
+    got = _scanned(_with_title("红岩子沟乡人民政府2021年信息公开工作年度报告"))
+    assert got["agency"] is None and got["held_for_review"]
+    assert any(p["code"] == "agency_unknown" and "红崖子沟乡人民政府" in p["message_zh"] for p in got["problems"])
+
+
+def test_a_scanned_name_with_a_look_alike_character_is_the_registry_agency() -> None:
+    """红涯子沟乡 on a scan: the look-alike 涯/崖 and exactly one registry name — that agency, with a warning."""
+    got = _scanned(_with_title("红涯子沟乡人民政府2021年信息公开工作年度报告"))
+    assert got["agency"] == "红崖子沟乡人民政府" and not got["held_for_review"]
 
 
 @pytest.mark.parametrize("title", [

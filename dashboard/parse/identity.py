@@ -162,3 +162,16 @@ def registry_agency(name: str, registry: Any) -> tuple[str | None, bool]:
     key = name_key(name)
     hits = {a.name for a in registry.agencies for k in a.keys() if _one_confusion(key, k)}
     return (hits.pop(), False) if len(hits) == 1 else (None, False)
+
+
+def registry_near(name: str, registry: Any) -> str | None:
+    """The one registry name (or alias) exactly one character away from a printed name that the registry lacks."""
+    from rapidfuzz.distance import Levenshtein
+
+    from dashboard.store.agencies import name_key
+
+    key = name_key(name)
+    if registry.match(name).agency is not None:
+        return None
+    hits = {a.name for a in registry.agencies for k in a.keys() if Levenshtein.distance(key, k, score_cutoff=1) == 1}
+    return hits.pop() if len(hits) == 1 else None

@@ -10,7 +10,7 @@ from dashboard.parse import codes
 from dashboard.parse import flat as flat_text
 from dashboard.parse.appeals import fill_appeals
 from dashboard.parse.applications import detect_layout, fill_applications
-from dashboard.parse.identity import agency_shape_ok, find_identity, period_year, registry_agency
+from dashboard.parse.identity import agency_shape_ok, find_identity, period_year, registry_agency, registry_near
 from dashboard.parse.items import Item, flatten
 from dashboard.parse.result import Builder, rows_zh, table_zh
 from dashboard.parse.tables import TABLE_SECTIONS, detect_version, fill_disclosure, scan
@@ -87,7 +87,8 @@ def _flat_outcome(flat: flat_text.FlatRead, template: str, b: Builder) -> None:
                   f"glued digits of {', '.join(rows)} cannot be split into columns in one way only; not read", keys)
 
 
-def _establish_agency(agency: str | None, rejected: str | None, registry: Any, b: Builder) -> str | None:
+def _establish_agency(agency: str | None, rejected: str | None, registry: Any, b: Builder,
+                      scanned: bool = False) -> str | None:
     """The agency as read, checked against the shape of a name and the registry; None (held for review) if neither."""
     if agency is None and rejected is None:
         b.problem("agency_unknown", "error", "未能从标题中读出单位名称，报告待人工核对",
@@ -108,7 +109,19 @@ def _establish_agency(agency: str | None, rejected: str | None, registry: Any, b
                       f"the printed agency '{agency or rejected}' is one confusable character from the registry's "
                       f"'{hit}'; read as the registry's name")
             return hit
+    near = registry_near(agency, registry) if agency is not None and registry is not None else None
+    if near and scanned:
+        # OCR misreads characters: a scanned name one character from a registry name is that agency or another
+        # one — a person decides, nothing is filed under a possible misreading.
+        b.problem("agency_unknown", "error",
+                  f"识别出的单位名称“{agency}”与名录中的“{near}”只差一个字，无法确定是否识别错误，未采用，报告待人工核对",
+                  f"the scanned agency '{agency}' is one character from the registry's '{near}'; held for review")
+        return None
     if agency is not None and agency_shape_ok(agency):
+        if near:
+            b.problem("agency_near_registry", "warning",
+                      f"单位名称“{agency}”不在名录中，与名录中的“{near}”只差一个字：如为同一单位请核对原文或在名录中加别名",
+                      f"'{agency}' is not in the registry and one character from '{near}'; please check")
         return agency
     b.problem("agency_unknown", "error",
               f"读出的单位名称“{agency or rejected}”不像机关名称（可能是句子的片段），未采用，报告待人工核对",
@@ -163,7 +176,7 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
                       f"section heading not found: {SECTION_NAMES[code]}", [code])
     preamble = [it.text for it in items if it.kind == "line" and it.section == "preamble"]
     agency, year, where, rejected = find_identity(doc.title, preamble, prefer_title=doc.format == "html")
-    agency = _establish_agency(agency, rejected, registry, b)
+    agency = _establish_agency(agency, rejected, registry, b, scanned=doc.format == "scan")
     py = period_year([it.text for it in items if it.kind == "line"][:80])
     if year is None and py:
         year, where = py, "statistics period"
