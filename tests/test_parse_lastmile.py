@@ -32,7 +32,7 @@ SOURCES = {
                       FIXTURES / "variants/hongze-2023-pdftotext-layout.json"),
     "shanghai": (FIXTURES / "shanghai-kewei-2024.md", FIXTURES / "expected/shanghai-kewei-2024.json"),
 }
-_NOT_READ = {"split_ambiguous", "unreadable", "missing"}
+_NOT_READ = {"unreadable", "missing"}
 
 
 def _parse(text: str, name: str = "variant.md") -> dict:
@@ -149,6 +149,12 @@ def test_the_seed_flattened_onto_one_line_reads_all_but_the_truly_ambiguous_cell
                               "disclosure.normative_docs.public_total", "disclosure.procurement.projects",
                               "disclosure.procurement.amount"}
     assert got["sections"]["overview"].startswith("2021年度") and "便民信息站" in got["sections"]["problems"]
+
+
+def test_glued_digits_left_unsplit_raise_no_false_sum_finding() -> None:
+    """A cell not read silences the rules that need it: no R2/R4 'error' made up from cells that were never read."""
+    got, _ = _variant("whole report flattened onto one line", "hongze-layout")
+    assert not [f for f in run_checks(got) if f.rule in ("R1", "R2", "R3", "R4") and set(f.cells) & _not_read(got)]
 
 
 def test_a_flattened_report_whose_printed_sums_are_wrong_keeps_them_unsplit_and_named() -> None:

@@ -16,7 +16,7 @@ from dashboard.parse.result import Builder, rows_zh, table_zh
 from dashboard.parse.tables import TABLE_SECTIONS, detect_version, fill_disclosure, scan
 from dashboard.readers.model import Document, Table
 
-_UNCERTAIN = {"placed_by_order", "fuzzy_label", "unreadable", "split_ambiguous"}
+_UNCERTAIN = {"placed_by_order", "fuzzy_label", "unreadable"}
 _COLUMNS = {"disclosure": None, "applications": codes.APPLICATION_COLUMNS, "appeals": codes.APPEAL_COLUMNS}
 SECTION_NAMES = {"overview": "一、总体情况", "disclosure": "二、主动公开政府信息情况",
                  "applications": "三、收到和处理政府信息公开申请情况", "appeals": "四、行政复议、行政诉讼情况",
@@ -79,7 +79,7 @@ def _flat_outcome(flat: flat_text.FlatRead, template: str, b: Builder) -> None:
                 _, r, c = key.split(".")
                 b.tables[table].setdefault(r, {})[c] = None
                 b.printed.pop(key, None)
-                b.flags[key] = "split_ambiguous"
+                b.flags[key] = "unreadable"  # not read: the checks leave its sums alone (checks/model.py)
                 keys.append(key)
         b.problem("split_ambiguous", "error",
                   f"{table_zh(table)}{rows_zh(table, rows)} 的数字粘连在一起，无法唯一拆分到各列（可能有多种拆分，或没有一种"
