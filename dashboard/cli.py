@@ -60,7 +60,7 @@ def parse(
         missing = [zh for zh, bad in (("单位", not (rep.get("agency") or "").strip()),
                                       ("年度", not isinstance(rep.get("year"), int)),
                                       ("数字", not rep.get("figures"))) if bad]
-        if missing:
+        if missing and not rep.get("held_for_review"):  # a held report is said below, with its own exit code
             failed += 1
             err.print(f"[red]错误[/red] {name}: 未能读出{'、'.join(missing)}，不是可用的年度报告"
                       "（agency, year or figures could not be read）")
@@ -75,8 +75,14 @@ def parse(
             safe = {**rep, "source": shown(rep.get("source") or ""),
                     "agency": shown(rep["agency"]) if rep.get("agency") else rep.get("agency")}
             print_summary(safe, console)
+    held = [r for r in results if r.get("held_for_review")]
+    for r in held:
+        err.print(f"[yellow]待核对[/yellow] {shown(r.get('source') or '')}：单位名称无法确认，未归入任何单位 "
+                  "(the agency could not be established)")
     if failed:
         raise typer.Exit(code=2)
+    if held:
+        raise typer.Exit(code=3)
 
 
 _registered = False

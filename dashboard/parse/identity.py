@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from dashboard.parse.normalize import _SPACE, _T2S
 
@@ -72,8 +73,10 @@ def _from_title(text: str) -> tuple[str | None, int | None]:
     return (agency or None), year
 
 
-def find_identity(title: str | None, preamble: list[str], prefer_title: bool = False) -> tuple[str | None, int | None, str]:
-    """(agency, year, where found). Tries windows of 1–3 preamble lines and the container title.
+def find_identity(title: str | None, preamble: list[str], prefer_title: bool = False
+                  ) -> tuple[str | None, int | None, str, str | None]:
+    """(agency, year, where found, first candidate rejected as not an agency's name). Tries windows of 1–3 preamble
+    lines and the container title.
 
     A web page's own title comes first (its chrome may list other reports); elsewhere the printed title does.
     """
@@ -90,18 +93,24 @@ def find_identity(title: str | None, preamble: list[str], prefer_title: bool = F
     if title and not prefer_title:
         candidates.append((title, "container title"))
     agency: str | None = None
+    rejected: str | None = None
     year: int | None = None
     where = ""
     for text, source in candidates:
+        if "报" not in text and "報" not in text:
+            continue  # every title form ends in 报告 or 年报: a window without it cannot be one (and is not cleaned)
         a, y = _from_title(text)
         if y and year is None:
             year, where = y, source
         if a and agency is None and y:
+            if not agency_shape_ok(a):
+                rejected = rejected or a  # a fragment of a sentence: look further, never file under it
+                continue
             agency, where = a, source
             year = year or y
         if agency and year:
             break
-    return agency, year, where
+    return agency, year, where, None if agency else rejected
 
 
 def period_year(lines: list[str]) -> int | None:
@@ -111,3 +120,58 @@ def period_year(lines: list[str]) -> int | None:
         if m:
             return int(m.group(1))
     return None
+
+
+# ---- is it an agency's name? (issue 14 part 3: identity never garbage) ----
+_AGENCY_END = re.compile(
+    r"(?:人民政府|政府|办事处|街道|管委会|管理委员会|委员会|实验区|开发区|新区|局|委|办公室|办|中心|院|所|站|队|馆|署|厅|部|"
+    r"会|社|处|公司|集团|乡|镇|区|县|市|场|关|台|校|学|协|狱|行|厂|团|室|园|所)$")
+# Words of a sentence around a title, never of a name: "…关于编制公布人民政府" is a fragment, not an agency.
+_SENTENCE_WORDS = re.compile(r"关于|编制|公布|根据|按照|现将|印发|发布|本报告|要求|以下|如下|年度|报告|[，,。；;：:！？、]")
+# Characters an OCR engine or a typist confuses (沭阳 read as 沐阳): one of these swapped is the same name.
+_CONFUSABLE = [set(g) for g in ("沭沐", "己已巳", "未末", "土士", "日曰", "人入八", "大太犬", "天夭", "王玉主", "千干于",
+                                  "戊戌戍", "汩汨", "候侯", "徽微", "崖涯", "泽译择", "区匹", "县具", "街衔", "办为",
+                                  "宁字", "洪拱", "沟钩", "乡多", "镇慎", "渠棐", "鸟乌", "兔免", "盲肓", "折拆")]
+
+
+def agency_shape_ok(name: str) -> bool:
+    """True when a candidate reads as an agency's name (ends like one, no sentence words), not a title fragment."""
+    return 2 <= len(name) <= 40 and bool(_AGENCY_END.search(name)) and not _SENTENCE_WORDS.search(name)
+
+
+def _confusable(a: str, b: str) -> bool:
+    return any(a in g and b in g for g in _CONFUSABLE)
+
+
+def _one_confusion(a: str, b: str) -> bool:
+    diff = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
+    return len(a) == len(b) and len(diff) == 1 and _confusable(*diff[0])
+
+
+def registry_agency(name: str, registry: Any) -> tuple[str | None, bool]:
+    """(registry name, exact) for a printed name: by name or alias, else one OCR-confusable character away.
+
+    Two townships whose names differ by one ordinary character are different townships: only a confusable pair
+    (沭/沐) counts, and only when exactly one registry entry is that close.
+    """
+    m = registry.match(name)
+    if m.agency is not None:
+        return m.agency.name, True
+    from dashboard.store.agencies import name_key  # the registry's own normalisation, one place
+
+    key = name_key(name)
+    hits = {a.name for a in registry.agencies for k in a.keys() if _one_confusion(key, k)}
+    return (hits.pop(), False) if len(hits) == 1 else (None, False)
+
+
+def registry_near(name: str, registry: Any) -> str | None:
+    """The one registry name (or alias) exactly one character away from a printed name that the registry lacks."""
+    from rapidfuzz.distance import Levenshtein
+
+    from dashboard.store.agencies import name_key
+
+    key = name_key(name)
+    if registry.match(name).agency is not None:
+        return None
+    hits = {a.name for a in registry.agencies for k in a.keys() if Levenshtein.distance(key, k, score_cutoff=1) == 1}
+    return hits.pop() if len(hits) == 1 else None

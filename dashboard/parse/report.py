@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from dashboard.errors import ReportError
 from dashboard.parse import codes
+from dashboard.parse import flat as flat_text
 from dashboard.parse.appeals import fill_appeals
 from dashboard.parse.applications import detect_layout, fill_applications
-from dashboard.parse.identity import find_identity, period_year
+from dashboard.parse.identity import agency_shape_ok, find_identity, period_year, registry_agency, registry_near
 from dashboard.parse.items import Item, flatten
-from dashboard.parse.result import Builder
+from dashboard.parse.result import Builder, rows_zh, table_zh
 from dashboard.parse.tables import TABLE_SECTIONS, detect_version, fill_disclosure, scan
 from dashboard.readers.model import Document, Table
 
 _UNCERTAIN = {"placed_by_order", "fuzzy_label", "unreadable"}
+_COLUMNS = {"disclosure": None, "applications": codes.APPLICATION_COLUMNS, "appeals": codes.APPEAL_COLUMNS}
 SECTION_NAMES = {"overview": "一、总体情况", "disclosure": "二、主动公开政府信息情况",
                  "applications": "三、收到和处理政府信息公开申请情况", "appeals": "四、行政复议、行政诉讼情况",
                  "problems": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
@@ -50,8 +53,92 @@ def _count_figures(tables: dict) -> int:
     return sum(1 for rows in tables.values() for cols in rows.values() for v in cols.values() if v is not None)
 
 
-def parse_document(doc: Document) -> dict:
-    """Parse a read Document into the canonical report dict; raises ReportError when it is not a report at all."""
+def _row_keys(table: str, row: str, template: str) -> list[str]:
+    cols = _COLUMNS[table] or codes.DISCLOSURE_COLUMNS[template].get(row, [])
+    return [f"{table}.{row}.{c}" for c in cols]
+
+
+def _flat_outcome(flat: flat_text.FlatRead, template: str, b: Builder) -> None:
+    """Cells of a flattened page: a split the rules chose is confirmed; a split left open is named, never guessed."""
+    b.problem("flattened_text", "info", "表格文字粘连成行（网页存为文本），按格式的标签顺序和勾稽关系拆分数字",
+              "the tables were glued into lines of text; digits were split by the format's label order and the rules")
+    for table, rows in flat.by_rules.items():
+        keys = [k for row in rows for k in _row_keys(table, row, template) if b.flags.get(k) is None]
+        for key in keys:
+            b.flags[key] = "placed_by_rules"
+        if keys:
+            b.problem("placed_by_rules", "info",
+                      f"{table_zh(table)}{rows_zh(table, rows)} 的数字粘连，只有一种拆分使勾稽关系全部成立，已采用",
+                      f"glued digits of {', '.join(rows)} split the one way that satisfies the rules", keys)
+    # A table whose glued digits stay unsplit was found: its problem is the split, not a missing table.
+    b.problems = [p for p in b.problems if not (p.code == "table_missing" and set(p.cells) & set(flat.unresolved))]
+    for table, rows in flat.unresolved.items():
+        keys = []
+        for row in rows:
+            for key in _row_keys(table, row, template):
+                _, r, c = key.split(".")
+                b.tables[table].setdefault(r, {})[c] = None
+                b.printed.pop(key, None)
+                b.flags[key] = "unreadable"  # not read: the checks leave its sums alone (checks/model.py)
+                keys.append(key)
+        b.problem("split_ambiguous", "error",
+                  f"{table_zh(table)}{rows_zh(table, rows)} 的数字粘连在一起，无法唯一拆分到各列（可能有多种拆分，或没有一种"
+                  "使勾稽关系成立），未读取，请核对原文",
+                  f"glued digits of {', '.join(rows)} cannot be split into columns in one way only; not read", keys)
+
+
+def _establish_agency(agency: str | None, rejected: str | None, registry: Any, b: Builder,
+                      scanned: bool = False) -> str | None:
+    """The agency as read, checked against the shape of a name and the registry; None (held for review) if neither."""
+    if agency is None and rejected is None:
+        b.problem("agency_unknown", "error", "未能从标题中读出单位名称，报告待人工核对",
+                  "the agency name could not be read from the title; held for review")
+        return None
+    if registry is not None:
+        hit, exact = registry_agency(agency or rejected or "", registry)
+        if hit is None and rejected and "关于" in rejected:
+            # "X人民政府关于公布…报告的通知": X is the issuer; taken only when the registry knows it by that name.
+            head = rejected.split("关于", 1)[0]
+            hit, exact = registry_agency(head, registry) if agency_shape_ok(head) else (None, False)
+            exact = exact and hit is not None
+        if hit and exact:
+            return agency or hit
+        if hit:
+            b.problem("agency_from_registry", "warning",
+                      f"标题中的单位名称“{agency or rejected}”与名录中的“{hit}”仅差一个易混字（如识别错误），按名录读取，请核对",
+                      f"the printed agency '{agency or rejected}' is one confusable character from the registry's "
+                      f"'{hit}'; read as the registry's name")
+            return hit
+    near = registry_near(agency, registry) if agency is not None and registry is not None else None
+    if near and scanned:
+        # OCR misreads characters: a scanned name one character from a registry name is that agency or another
+        # one — a person decides, nothing is filed under a possible misreading.
+        b.problem("agency_unknown", "error",
+                  f"识别出的单位名称“{agency}”与名录中的“{near}”只差一个字，无法确定是否识别错误，未采用，报告待人工核对",
+                  f"the scanned agency '{agency}' is one character from the registry's '{near}'; held for review")
+        return None
+    if agency is not None and agency_shape_ok(agency):
+        if near:
+            b.problem("agency_near_registry", "warning",
+                      f"单位名称“{agency}”不在名录中，与名录中的“{near}”只差一个字：如为同一单位请核对原文或在名录中加别名",
+                      f"'{agency}' is not in the registry and one character from '{near}'; please check")
+        return agency
+    b.problem("agency_unknown", "error",
+              f"读出的单位名称“{agency or rejected}”不像机关名称（可能是句子的片段），未采用，报告待人工核对",
+              f"'{agency or rejected}' does not read as an agency's name (a fragment of a sentence?); not used, "
+              "held for review")
+    return None
+
+
+def parse_document(doc: Document, registry: Any = None) -> dict:
+    """Parse a read Document into the canonical report dict; raises ReportError when it is not a report at all.
+
+    registry: an agency registry (dashboard.store.agencies.Registry) to check the agency against; optional, the
+    parser reads nothing itself.
+    """
+    flat = flat_text.read_flat(doc) if flat_text.is_flattened(doc) else None
+    if flat is not None:
+        doc = flat.doc
     items = flatten(doc)
     has_table = any(isinstance(b, Table) for b in doc.blocks)
     sections_found = {it.heading for it in items if it.heading}
@@ -73,6 +160,13 @@ def parse_document(doc: Document) -> dict:
     fill_disclosure(found, template, b)
     fill_applications(found, layout, b)
     fill_appeals(found, b)
+    if flat is not None:
+        _flat_outcome(flat, template, b)
+    for it in items:
+        if it.heading and it.approx:
+            text = it.text or next((c for c in it.cells if c.strip()), "")
+            b.problem("heading_approximate", "info", f"章节标题“{text}”与标准标题近似（有错字），按“{SECTION_NAMES[it.heading]}”读取",
+                      f"section heading '{text}' matched '{it.heading}' approximately (a typo)", [it.heading])
     if template == "2021" and layout == "2019":
         b.problem("hybrid", "info", "混合格式：第二部分为 2021 版，第三部分为 2019 版（单行“（六）其他处理”）",
                   "hybrid layout: 2021 section 二 with the 2019 section 三 (one （六） row)", [])
@@ -81,9 +175,8 @@ def parse_document(doc: Document) -> dict:
             b.problem("section_missing", "warning", f"未找到章节标题“{SECTION_NAMES[code]}”",
                       f"section heading not found: {SECTION_NAMES[code]}", [code])
     preamble = [it.text for it in items if it.kind == "line" and it.section == "preamble"]
-    agency, year, where = find_identity(doc.title, preamble, prefer_title=doc.format == "html")
-    if agency is None:
-        b.problem("agency_unknown", "error", "未能从标题中读出单位名称", "the agency name could not be read from the title")
+    agency, year, where, rejected = find_identity(doc.title, preamble, prefer_title=doc.format == "html")
+    agency = _establish_agency(agency, rejected, registry, b, scanned=doc.format == "scan")
     py = period_year([it.text for it in items if it.kind == "line"][:80])
     if year is None and py:
         year, where = py, "statistics period"
@@ -113,6 +206,8 @@ def parse_document(doc: Document) -> dict:
         "printed": b.printed,
         "cell_notes": b.notes,
         "identity_source": where,
+        # Nothing is filed under an agency that could not be established: ingest and `nianbao parse` hold it.
+        "held_for_review": agency is None,
         "version_markers": markers,
         "figures": figures,
         "problems": [p.as_dict() for p in b.problems],

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dashboard.checks.labels import ROW_ZH, TABLE_ZH
 from dashboard.parse.normalize import CellValue
+
+
+def rows_zh(table: str, rows: list[str]) -> str:
+    """Rows named as a reader sees them ('本年新收申请、总计'), never by their codes."""
+    return "、".join(f"「{ROW_ZH.get(table, {}).get(r, r)}」" for r in rows)
+
+
+def table_zh(table: str) -> str:
+    """'三、依申请公开' for 'applications'."""
+    return TABLE_ZH.get(table, table)
 
 
 @dataclass

@@ -35,6 +35,15 @@ class Row:
         """All label cells joined (for messages)."""
         return " / ".join(dict.fromkeys(x for x in self.raw_labels if x))
 
+    def written(self) -> list[CellValue]:
+        """The value cells without blank or merged cells at either edge (a ragged table row's padding)."""
+        vals = [v for _, v in self.values]
+        while vals and vals[-1].flag in ("blank", _MERGED):
+            vals.pop()
+        while vals and vals[0].flag in ("blank", _MERGED):
+            vals.pop(0)
+        return vals
+
     def trimmed(self, k: int) -> list[CellValue] | None:
         """The value cells trimmed of blank/merged edges down to k cells, or None when they do not fit k."""
         vals = [v for _, v in self.values]

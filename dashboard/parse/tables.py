@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from dashboard.parse import codes
 from dashboard.parse.items import Item
 from dashboard.parse.normalize import CellValue, normalize_label, strip_numbering
-from dashboard.parse.result import Builder
+from dashboard.parse.result import Builder, rows_zh
 from dashboard.parse.rows import Row, header_matches, row_from_cells, row_from_line
 
 TABLE_SECTIONS = ("disclosure", "applications", "appeals")
@@ -28,6 +28,7 @@ _HEADERS = {
     "disclosure": {c: re.compile(p) for c, p in codes.DISCLOSURE_HEADERS.items()},
 }
 _UNIT_IN_HEADER = re.compile(r"(万元|元)")
+_APPEAL_CELLS = len(codes.APPEAL_GROUPS) * len(codes.APPEAL_COLUMNS)
 _FUZZY_MIN = 80  # and the runner-up far behind: a typo'd label, not a different row
 
 
@@ -46,6 +47,7 @@ class Scan:
     """What a pass over the items found, per table."""
 
     app_events: list[tuple[str, Claim | Row]] = field(default_factory=list)  # ("anchor", Claim) | ("orphan", Row)
+    disc_orphans: list[tuple[int, Row]] = field(default_factory=list)  # (index in disclosure, label-less value row)
     disclosure: list[Claim] = field(default_factory=list)
     appeals: list[Row] = field(default_factory=list)
     # Every label printed in each table section, numbers or not: what the version and header checks read.
@@ -53,7 +55,7 @@ class Scan:
     header_units: dict[str, str] = field(default_factory=dict)
 
 
-def match_application_row(row: Row) -> tuple[str, str] | None:
+def match_application_row(row: Row, fuzzy: bool = True) -> tuple[str, str] | None:
     """(row code, how) for a row of section 三, from its most specific label cell leftwards."""
     for label in reversed(row.labels):
         for g in _APP_GROUPS:
@@ -64,7 +66,7 @@ def match_application_row(row: Row) -> tuple[str, str] | None:
         hits = [(p.code, m.end() - m.start()) for p in _APP_ALL if (m := p.regex.search(label))]
         if hits:
             return max(hits, key=lambda h: h[1])[0], "label"
-    for label in reversed(row.labels):
+    for label in reversed(row.labels if fuzzy else []):
         if len(label) < 4:
             continue
         ranked = sorted(((fuzz.ratio(label, canon), code) for code, canon in _CANON_APP.items()), reverse=True)
@@ -107,6 +109,15 @@ def match_appeal_group(row: Row) -> str | None:
     return None
 
 
+_NUMBERS_ONLY = re.compile(r"^[\d\s.,+\-—/]+$")
+
+
+def _numbers_follow(items: list[Item], i: int) -> bool:
+    """True when the next item is a line of numbers only (what a label pushed its numbers onto)."""
+    nxt = items[i + 1] if i + 1 < len(items) else None
+    return nxt is not None and nxt.kind == "line" and bool(_NUMBERS_ONLY.match(nxt.text))
+
+
 def scan(items: list[Item]) -> Scan:
     """One pass in reading order: header rows set the column map of their block; data rows become claims."""
     out = Scan()
@@ -125,7 +136,11 @@ def scan(items: list[Item]) -> Scan:
             row = row_from_line(i, item)
             out.labels[item.section].append(normalize_label(item.text))
             if row is None:
-                continue
+                # A short label line without numbers may be a row whose numbers were pushed to the next line.
+                if item.section == "appeals" or len(item.text) > 40 or not _numbers_follow(items, i):
+                    continue
+                norm = normalize_label(item.text)
+                row = Row(i, item.section, "line", item.block, [strip_numbering(norm)], [norm], 0)
         else:
             if item.heading:
                 continue
@@ -167,7 +182,9 @@ def _take_header(item: Item, row: Row, kinds: list[str], headers: dict[str, dict
 def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], out: Scan) -> None:
     for kind in kinds:
         if kind == "applications":
-            hit = match_application_row(row)
+            # A label line without numbers counts only when its label is plainly a row's (no approximate match):
+            # most such lines in section 三 are fragments of wrapped labels and headers.
+            hit = match_application_row(row, fuzzy=row.has_numbers or row.source != "line") if row.labels else None
             if hit:
                 out.app_events.append(("anchor", Claim(hit[0], row, dict(headers["applications"]), hit[1])))
                 return
@@ -176,12 +193,44 @@ def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], ou
             if code:
                 out.disclosure.append(Claim(code, row, dict(headers["disclosure"])))
                 return
+            if row.has_numbers and not row.labels and kinds == ["disclosure"]:
+                out.disc_orphans.append((len(out.disclosure), row))
+                return
         elif kind == "appeals":
             if row.has_numbers:
                 out.appeals.append(row)
             return
-    if row.has_numbers and "applications" in kinds and (row.source == "table" or not row.labels):
+    if row.has_numbers and "applications" in kinds and not row.labels and len(row.written()) == _APPEAL_CELLS:
+        out.appeals.append(row)  # fifteen numbers: section 四's row, whatever heading (or none) came before
+    elif row.has_numbers and "applications" in kinds and (row.source == "table" or not row.labels):
         out.app_events.append(("orphan", row))
+
+
+def join_rows(first: Row, rest: list[Row]) -> Row:
+    """One row from a labelled row and the label-less lines or table rows that continue its numbers."""
+    values = [*first.written(), *(v for r in rest for v in r.written())]
+    return Row(first.item_index, first.section, first.source, first.block, first.labels, first.raw_labels,
+               first.last_label if first.values else 0, [(i + 1, v) for i, v in enumerate(values)])
+
+
+def continuation(row: Row, following: list[Row], width: int) -> int:
+    """How many of the following label-less rows complete `row` to exactly `width` numbers (0: none do).
+
+    Lines (text) and table rows alike — OCR markdown puts a row's numbers in several table rows — but a table row
+    continues only rows of its own table.
+    """
+    have = len(row.written())
+    if have >= width:
+        return 0
+    for n, nxt in enumerate(following, 1):
+        if nxt.labels or nxt.source != row.source or (row.source == "table" and nxt.block != row.block):
+            return 0
+        have += len(nxt.written())
+        if have == width:
+            return n
+        if have > width:
+            return 0
+    return 0
 
 
 def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
@@ -225,6 +274,18 @@ def fill_disclosure(found: Scan, version: str, b: Builder) -> None:
     """Section 二: every row of the version, each cell by its column label."""
     expected = codes.DISCLOSURE_COLUMNS[version]
     seen: dict[str, Claim] = {}
+    orphans: dict[int, list[Row]] = {}
+    for at, row in found.disc_orphans:
+        orphans.setdefault(at, []).append(row)
+    for k, claim in enumerate(found.disclosure):
+        # Numbers pushed below their label (a wrapped label, pdftotext -layout): joined when the count fits exactly.
+        following = orphans.get(k + 1, [])
+        n = continuation(claim.row, following, len(expected.get(claim.code, [])))
+        if n:
+            claim.row = join_rows(claim.row, following[:n])
+            del following[:n]
+            b.problem("rows_joined", "info", f"第二部分“{claim.row.label_text}”的数字在下一行，按列数合并",
+                      f"section 二 row '{claim.row.label_text}': its numbers continue on the next line; joined")
     for claim in found.disclosure:
         if claim.code not in expected:
             b.problem("row_not_in_version", "warning",
@@ -256,7 +317,7 @@ def fill_disclosure(found: Scan, version: str, b: Builder) -> None:
     missing = [code for code in expected if code not in seen]
     if missing:
         b.problem("rows_missing", "warning" if len(missing) < len(expected) else "error",
-                  f"第二部分缺少以下行：{'、'.join(missing)}", f"section 二 rows not found: {', '.join(missing)}",
+                  f"第二部分缺少以下行：{rows_zh('disclosure', missing)}", f"section 二 rows not found: {', '.join(missing)}",
                   [f"disclosure.{c}" for c in missing])
 
 
