@@ -16,7 +16,8 @@ from dashboard.parse.codes import (
     DISCLOSURE_COLUMNS,
 )
 
-FLAG_ZH = {"blank": "（空白）", "placeholder": "（占位符）", "placed_by_order": "按行序放入", "uncertain": "不确定"}
+FLAG_ZH = {"blank": "（空白）", "placeholder": "（占位符）", "placed_by_order": "按行序放入", "uncertain": "不确定",
+           "placed_by_rules": "按勾稽关系确定"}
 MARK_STYLE = "background-color: #fde2e1; color: #8b1a1a; font-weight: 600"
 
 
