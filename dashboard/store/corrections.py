@@ -193,14 +193,14 @@ def _report(con: duckdb.DuckDBPyConnection, report_id: int) -> tuple[int, int, s
     return row
 
 
-def _current_cell(con: duckdb.DuckDBPyConnection, report_id: int, key: str) -> tuple[bool, float | None, str | None,
-                                                                                     float | None]:
-    """(exists, current value, current printed text, parsed value) of one cell."""
+def _current_cell(con: duckdb.DuckDBPyConnection, report_id: int,
+                  key: str) -> tuple[bool, float | None, str | None, float | None, str | None]:
+    """(exists, current value, current printed text, parsed value, current flag) of one cell."""
     tbl, row, col = key.split(".", 2)
-    hit = con.execute("""select value, printed, parsed_value from effective_cells
+    hit = con.execute("""select value, printed, parsed_value, flag from effective_cells
                          where report_id = ? and tbl = ? and row_code = ? and col_code = ?""",
                       [report_id, tbl, row, col]).fetchone()
-    return (False, None, None, None) if hit is None else (True, hit[0], hit[1], hit[2])
+    return (False, None, None, None, None) if hit is None else (True, hit[0], hit[1], hit[2], hit[3])
 
 
 def _next_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -235,8 +235,10 @@ def _apply(con: duckdb.DuckDBPyConnection, user: User, report_id: int, changes: 
         keyed[key] = value
     next_id = _next_id(con)
     for key, value in keyed.items():
-        exists, before, printed, parsed = _current_cell(con, report_id, key)
-        if exists and before == value and not (value is None and printed not in ("", None)):
+        exists, before, printed, parsed, flag = _current_cell(con, report_id, key)
+        # the same value is no change — unless the cell was not read (missing, uncertain): then deciding it is one
+        if exists and before == value and flag not in ("missing", "uncertain", "unreadable", "placed_by_order") \
+                and not (value is None and printed not in ("", None)):
             result.unchanged.append(key)
             continue
         tbl, row, col = key.split(".", 2)
@@ -436,7 +438,8 @@ def create_manual_report(user: User | None, agency_id: int, year: int, template:
                          db: Path | None = None) -> tuple[int, CorrectionResult]:
     """A report entered by hand (编辑 or higher) over the blank grid; every typed value is an 'entry' correction.
 
-    Refused when the agency already has a current report for the year (correct that one on 校对 instead).
+    A cell left empty is entered as blank (counts as 0 in sums, as on a printed form). Refused when the agency
+    already has a current report for the year (correct that one on 校对 instead).
     """
     from dashboard.store.records import cell_rows
 
@@ -450,7 +453,7 @@ def create_manual_report(user: User | None, agency_id: int, year: int, template:
     unknown = [k for k in values if k not in keys]
     if unknown:
         raise CorrectionError(f"不是该版本表格中的格：{'、'.join(unknown[:5])}")
-    parsed = {}
+    parsed: dict[str, float | None] = dict.fromkeys(grid_keys(template, layout))  # left empty = entered as blank
     for k, raw in values.items():
         try:
             parsed[k] = parse_value(raw)
