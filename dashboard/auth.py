@@ -113,7 +113,7 @@ def has_users(db: Path | None = None) -> bool:
 def _get(name: str, db: Path | None) -> dict[str, Any] | None:
     from dashboard.queries import run_query
 
-    rows = run_query("auth_user_hash", db=db, name=name)
+    rows = run_query("auth_user_hash", db=db, login=name)
     return None if rows.empty else rows.iloc[0].to_dict()
 
 

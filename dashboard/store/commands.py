@@ -92,6 +92,8 @@ def history(agency: str = typer.Argument(..., help="机关名称或简称"), yea
     df = run_query("store_history", db=target, agency_id=agency_id, year=year)
     _out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "superseded_by",
                                                   "current", "sha256"])
+    if not as_json:  # corrections of every version (dashboard/admin_commands.py)
+        __import__("dashboard.admin_commands").admin_commands.print_corrections(agency_id, year, target)
 
 
 def agencies(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
