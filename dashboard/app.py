@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project
     sys.path.insert(0, str(ROOT))
 
+from dashboard import auth  # noqa: E402  (after the path fix above)
+
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 PAGES = [
     ("overview.py", "总览", ":material/dashboard:", "overview"),
@@ -20,15 +22,21 @@ PAGES = [
     ("quality.py", "数据质量", ":material/fact_check:", "quality"),
     ("upload.py", "导入", ":material/upload_file:", "upload"),
     ("export_page.py", "导出", ":material/download:", "export"),  # the export helper's page (dashboard/export)
+    ("proofread.py", "校对", ":material/edit_note:", "proofread"),
+    ("manual_entry.py", "手工录入", ":material/keyboard:", "manual_entry"),
+    ("audit_log.py", "操作记录", ":material/history:", "audit_log"),
 ]
 
 
 def main() -> None:
     """Set up the page and run the chosen one."""
     st.set_page_config(page_title="政府信息公开年报", page_icon=":material/bar_chart:", layout="wide")
-    pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview")) for f, t, i, u in PAGES]
+    user = auth.require_login()  # login form until signed in; the local 管理 on 127.0.0.1 without users
+    pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview"))
+             for f, t, i, u in auth.allowed_pages(PAGES, user)]
     nav = st.navigation(pages)
     st.sidebar.caption("政府信息公开工作年度报告 · 统计与核对")
+    auth.sidebar_account(user)
     _simulated_note()
     nav.run()
 

@@ -106,8 +106,13 @@ def list_users(db: Path | None = None):  # noqa: ANN201
 
 
 def has_users(db: Path | None = None) -> bool:
-    """True when at least one login is configured in the database."""
-    return not list_users(db).empty
+    """True when at least one login is configured in the database (a database from before logins has none)."""
+    import duckdb
+
+    try:
+        return not list_users(db).empty
+    except duckdb.CatalogException:
+        return False
 
 
 def _get(name: str, db: Path | None) -> dict[str, Any] | None:
@@ -223,11 +228,16 @@ def allowed_pages(pages: list[tuple], user: User) -> list[tuple]:
 
 
 def current_user() -> User | None:
-    """The logged-in user of this browser session (None when nobody is)."""
+    """The logged-in user of this browser session; the local 管理 when require_login would grant it (127.0.0.1, no
+    users — also for a page run on its own); None when nobody is logged in."""
     import streamlit as st
 
     state = st.session_state.get("auth")
-    return state["user"] if state else None
+    if state:
+        return state["user"]
+    if is_loopback(server_address()) and not has_users():
+        return User(LOCAL_ADMIN, "管理", local=True)
+    return None
 
 
 def _expired(state: dict[str, Any], now: float) -> bool:

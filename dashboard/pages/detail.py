@@ -7,10 +7,11 @@ import streamlit as st
 
 from dashboard.checks.labels import TABLE_ZH, cell_label
 from dashboard.pages import common as c
+from dashboard.pages.correction_grid import show_corrections
 from dashboard.pages.report_tables import marked_cells, report_table, styled
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示", "info": "信息"}
-STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已排除"}
+STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已排除", "resolved": "已因更正关闭"}
 SECTION_ZH = {"overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
 
 
@@ -79,6 +80,7 @@ def main() -> None:
         st.markdown(f"**{TABLE_ZH[tbl]}**")
         st.dataframe(styled(text, mark), width="stretch", height=min(38 * (len(text) + 1), 1000))
     st.caption("标红的格为核对发现问题的位置；“（空白）”表示原件未填，与填写0不同。")
+    show_corrections(cells)  # 人工更正: who, when, why, the value replaced (dashboard/pages/correction_grid.py)
 
     sections = c.q("detail_report_sections", report_id=report_id)
     for s in sections.itertuples():

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard import auth
 from dashboard.pages import common as c
-from dashboard.store.ingest import ingest_prepared
 from dashboard.store.prepare import prepare_file
 
 STATUS_ZH = {"ingested": "已导入", "superseded": "已导入（替换旧版）", "unchanged": "未变化（已存在）", "failed": "失败"}
@@ -28,7 +28,7 @@ def ingest_uploads(files: list) -> pd.DataFrame:
             bar.progress(i / (len(files) + 1), text=f"已读取 {i}/{len(files)}：{up.name}")
         bar.progress(len(files) / (len(files) + 1), text="正在写入数据库……")
         readable = [p for p in prepared if p.ok]
-        summary = ingest_prepared(readable, db=Path(c.db_version()[0])) if readable else None
+        summary = auth.guarded_ingest(auth.current_user(), readable, db=Path(c.db_version()[0])) if readable else None
     bar.progress(1.0, text="完成")
     outcomes = {o.source: o for o in (summary.outcomes if summary else [])}
     rows = []
