@@ -132,6 +132,32 @@ def save_form(user: auth.User, report_id: int, pending: dict[str, str], confirm_
     st.rerun()
 
 
+def one_cell_form(user: auth.User, report_id: int, cells: pd.DataFrame, keys: list[str], focus: str | None) -> None:
+    """Correct one cell by name (the cell a finding or an unsure reading linked to comes first): value and reason."""
+    if not keys:
+        return
+    default = keys.index(focus) if focus in keys else 0
+    current = {f"{r.tbl}.{r.row_code}.{r.col_code}": g.number_text(r.value) for r in cells.itertuples()}
+    with st.form("pr_one"):
+        st.markdown("**按格更正**")
+        cols = st.columns([3, 1])
+        key = cols[0].selectbox("格", keys, index=default, format_func=lambda x: f"{cell_label(x)}（现为 "
+                                f"{current.get(x) or '空白'}）", key="w_pr_one_cell")
+        value = cols[1].text_input("更正为（留空 = 空白）", key="w_pr_one_value")
+        reason = st.text_input("理由（必填）", key="w_pr_one_reason")
+        ok = st.form_submit_button("保存这一格")
+    if not ok:
+        return
+    try:
+        result = k.correct(user, report_id, {key: value}, reason.strip(), db=c.db_version()[0])
+    except (k.CorrectionError, auth.PermissionDenied) as exc:
+        st.error(str(exc))
+        return
+    st.session_state["pr_done"] = (f"已保存 {len(result.correction_ids)} 处更正；核对已重新运行，"
+                                   f"因更正而关闭的问题 {len(result.resolved_findings)} 条。")
+    st.rerun()
+
+
 def stale_and_history(user: auth.User, report_id: int, editable: bool) -> None:
     """Corrections carried from an older version that wait for review, and this report's correction history."""
     history = c.q("proofread_corrections", report_id=report_id)
@@ -221,6 +247,9 @@ def main() -> None:
         unsure = [f"{r.tbl}.{r.row_code}.{r.col_code}" for r in cells.itertuples()
                   if isinstance(r.flag, str) and r.flag in g.FLAG_REASON and r.flag != "missing"]
         save_form(user, report_id, pending, unsure)
+        ordered = list(dict.fromkeys([*marks, *k.grid_keys(template, layout)]))
+        one_cell_form(user, report_id, cells, [x for x in ordered if x in set(k.grid_keys(template, layout))],
+                      focus if focus and focus.count(".") == 2 else None)
     else:
         st.caption("当前角色只能查看；更正需要「编辑」角色。")
     stale_and_history(user, report_id, editable)
