@@ -56,3 +56,9 @@ def log_event(who: str, action: str, obj: str, before: Any = None, after: Any = 
 
     run_writes([("audit_insert", {"who": who, "action": action,
                                   "details": details_json(obj, before, after, **extra)})], db)
+
+
+def export_done(who: str | None, year: int, agency_ids: list[int] | None, files: dict, db: Path | None = None) -> None:
+    """The audit row of one meeting-pack export (CLI: the OS user; dashboard: the logged-in user)."""
+    log_event(who or cli_who(), "export", f"{year} 年度会议材料", None,
+              {"files": {str(k): str(v) for k, v in files.items()}}, db=db, year=year, agency_ids=agency_ids)

@@ -146,3 +146,14 @@ def test_the_audit_page_is_for_managers_and_lists_user_changes(db: Path) -> None
 def _debug(at: AppTest) -> tuple[list, list, list]:
     """Errors, warnings and successes shown, for an assertion message."""
     return [e.value for e in at.error], [w.value for w in at.warning], [s.value for s in at.success]
+
+
+def test_a_manager_adds_a_login_on_the_audit_page_and_the_change_is_logged(db: Path) -> None:
+    at = logged_in(PAGES / "audit_log.py", User("王管理", "管理"))
+    at.text_input(key="w_al_user_name").input("赵新人")
+    at.selectbox(key="w_al_user_role").set_value("编辑")
+    at.text_input(key="w_al_user_pw").input("new-user-password")
+    next(b for b in at.button if b.label == "执行").click().run()
+    assert not at.exception
+    assert scalar(db, "select role from users where name = '赵新人'") == "编辑"
+    assert scalar(db, "select who from audit_log where action = 'user_add' order by \\"at\\" desc limit 1") == "王管理"

@@ -141,3 +141,42 @@ def show_corrections(cells: pd.DataFrame) -> None:
     st.markdown("**人工更正**")
     st.caption(f"以下 {len(table)} 个格的数字经人工更正（原读数保留在版本记录中）；上表显示的是更正后的数字。")
     st.dataframe(table, hide_index=True, width="stretch")
+
+
+PROOFREAD_PAGE = "proofread.py"
+
+
+def proofread_link(report_id: int, cell: str | None = None, label: str = "在“校对”页打开") -> None:
+    """A link to 校对 for this report (and cell) for an editor; nothing for a viewer. A link inside the app keeps
+    the login (a new browser load would start a new session)."""
+    from pathlib import Path
+
+    import streamlit as st
+    from streamlit.errors import StreamlitAPIException
+
+    from dashboard import auth
+
+    if not auth.allows(auth.current_user(), "编辑"):
+        return
+    params = {"report": str(int(report_id)), **({"cell": cell} if cell else {})}
+    try:
+        st.page_link(Path(__file__).with_name(PROOFREAD_PAGE), label=label, icon=":material/edit_note:",
+                     query_params=params)
+    except StreamlitAPIException:
+        pass  # the page runs on its own (no navigation): there is nowhere to link to
+
+
+def finding_links(findings: pd.DataFrame) -> None:
+    """数据质量: pick a finding and open its report on 校对 at its first cell (editors only)."""
+    import streamlit as st
+
+    from dashboard import auth
+
+    if findings.empty or not auth.allows(auth.current_user(), "编辑"):
+        return
+    rows = {int(f.finding_id): f for f in findings.itertuples()}
+    fid = st.selectbox("去校对：选择一条问题", list(rows), key="w_pr_link_finding",
+                       format_func=lambda i: f"{rows[i].year}年 {rows[i].short_name} · {rows[i].message[:50]}")
+    f = rows[int(fid)]
+    cells = [x for x in (list(f.cells) if f.cells is not None else []) if x.count(".") == 2]
+    proofread_link(int(f.report_id), cells[0] if cells else None, "在“校对”页打开这条问题的格")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import audit, auth
 from dashboard.export import build_pack, cjk_font_warning
 from dashboard.export.images import FORMATS, RenderError
 from dashboard.pages import common as c
@@ -57,6 +58,7 @@ def _build(year: int, agency_ids: list[int] | None, formats: tuple[str, ...]) ->
         st.error(str(exc))
         return
     st.session_state["export_files"] = {k: str(v) for k, v in files.items()}
+    audit.export_done(getattr(auth.current_user(), "name", None), year, agency_ids, files, db_path())  # audit row
 
 
 def _offer(files: dict[str, str]) -> None:

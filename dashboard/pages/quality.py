@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import auth, charts
 from dashboard.checks.labels import cell_label
 from dashboard.pages import common as c
+from dashboard.pages.correction_grid import finding_links
 
 STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已排除", "resolved": "已因更正关闭"}
 SEVERITY_ZH = {"error": "错误", "warning": "提示", "info": "信息"}
@@ -121,6 +122,7 @@ def main() -> None:
     if len(findings) == LIST_LIMIT:
         st.caption(f"只列出前{LIST_LIMIT}条；请缩小年度或单位类型。")
     review(findings)
+    finding_links(findings)  # one click to 校对 at the finding's cell (dashboard/pages/correction_grid.py)
 
 
 main()
