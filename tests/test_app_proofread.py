@@ -156,4 +156,4 @@ def test_a_manager_adds_a_login_on_the_audit_page_and_the_change_is_logged(db: P
     next(b for b in at.button if b.label == "执行").click().run()
     assert not at.exception
     assert scalar(db, "select role from users where name = '赵新人'") == "编辑"
-    assert scalar(db, "select who from audit_log where action = 'user_add' order by \\"at\\" desc limit 1") == "王管理"
+    assert scalar(db, """select who from audit_log where action = 'user_add' order by "at" desc limit 1""") == "王管理"
