@@ -17,6 +17,7 @@ from dashboard.store import corrections as k
 from dashboard.store.source_view import pdf_page_png, read_source
 
 HINT_COL = "需核对"
+ROW_COL = "项目"
 STATUS_ZH = {"active": "生效", "replaced": "已被取代", "reverted": "已撤销", "stale": "待复核", "reapplied": "已重新应用",
              "dropped": "已放弃"}
 
@@ -83,14 +84,20 @@ def editor(cells: pd.DataFrame, tbl: str, template: str, layout: str, marks: dic
         row_marks = [f"{keys.columns[j]}：{'；'.join(dict.fromkeys(marks[kk]))}" for j, kk in enumerate(keys.iloc[i])
                      if kk and kk in marks]
         hints.append(" ｜ ".join(row_marks))
+    # row labels as a read-only column: an editable index would let a label be typed over
     shown = text.assign(**{HINT_COL: hints})
+    shown.insert(0, ROW_COL, list(text.index))
+    shown = shown.reset_index(drop=True)
     styled = shown.style.apply(lambda s: ["background-color: #fff3cd" if v else "" for v in s], subset=[HINT_COL])
     config = {col: st.column_config.TextColumn(col, width="small") for col in text.columns}
+    config[ROW_COL] = st.column_config.TextColumn(ROW_COL, width="medium")
     config[HINT_COL] = st.column_config.TextColumn(HINT_COL, width="large")
-    edited = st.data_editor(styled, key=f"w_pr_grid_{tbl}", width="stretch", column_config=config,
-                            disabled=True if not editable else [HINT_COL],
+    edited = st.data_editor(styled, key=f"w_pr_grid_{tbl}", width="stretch", column_config=config, hide_index=True,
+                            disabled=True if not editable else [ROW_COL, HINT_COL],
                             height=min(36 * (len(text) + 1) + 4, 900))
-    return text, keys, edited.drop(columns=[HINT_COL])
+    edited = edited.drop(columns=[ROW_COL, HINT_COL])
+    edited.index = text.index
+    return text, keys, edited
 
 
 def save_form(user: auth.User, report_id: int, pending: dict[str, str], confirm_options: list[str]) -> None:
@@ -228,7 +235,7 @@ def main() -> None:
     start = focus.split(".")[0] if focus and focus.split(".")[0] in tables else "applications"
     tbl = st.radio("表格", tables, index=tables.index(start), format_func=TABLE_ZH.get, horizontal=True,
                    key="w_pr_table")
-    left, right = st.columns([2, 3])
+    left, right = st.columns([2, 5])
     with left:
         st.markdown("**原件（读取时所见）**")
         show_source(report_id, tbl)
