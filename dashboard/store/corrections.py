@@ -312,7 +312,9 @@ def carry_over(con: duckdb.DuckDBPyConnection, pairs: list[tuple[int, int]] | No
     finding asks for review). Stale corrections of the old report are carried as stale. Returns counts.
     """
     if supersede_relation:
-        pairs = [(int(o), int(n)) for o, n in con.execute(f"select old, new from {supersede_relation}").fetchall()]
+        # oldest first: a report superseded twice in one batch passes its corrections along the chain
+        pairs = [(int(o), int(n)) for o, n in con.execute(
+            f"select old, new from {supersede_relation} order by new").fetchall()]
     counts = {"carried": 0, "stale": 0}
     if not pairs:
         return counts
