@@ -2,8 +2,10 @@
 
 Passwords are argon2id hashes (argon2-cffi) in the database's `users` table; never stored plain. The login form is
 ours, not streamlit-authenticator: its cookie component has broken with several Streamlit releases (its issues
-#173, #265, #275), and a session held server-side in st.session_state needs no cookie secret. A login expires
-after IDLE_S without activity or MAX_S in all.
+#173, #265, #275). A login lives in st.session_state and, so that a page reload or a link keeps it, in a `sessions`
+row found by the sha256 of a random token kept in a browser cookie (read with st.context.cookies). A login
+expires after IDLE_S without activity (within the browser session) or MAX_S in all; logging out, a password or
+role change and removing the user end it on the server.
 
 Every writing function checks the caller's role itself (`require_role`): hiding a page is a convenience, the
 check inside the write is the guard, so a forged request from a viewer's session changes nothing.
@@ -13,6 +15,8 @@ served on any other interface it refuses (dashboard/serve.py and `require_login`
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +35,7 @@ IDLE_S = 30 * 60
 MAX_S = 8 * 3600
 MIN_PASSWORD = 8
 LOCAL_ADMIN = "本机管理员"
+COOKIE = "nianbao_session"
 # The least role that may open a page (url_path of dashboard/app.py PAGES); pages not listed: 查看.
 PAGE_ROLE = {"upload": "编辑", "proofread": "编辑", "manual_entry": "编辑", "audit_log": "管理"}
 ADD_USER_HINT = "请先添加用户：nianbao user add 用户名 --role 管理"
@@ -152,7 +157,8 @@ def set_password(actor: User, name: str, password: str | None = None, role: str 
         _check_role(role)
     if password is not None:
         _check_password(password)
-    run_writes([("auth_user_passwd", {"name": name, "role": role,
+    run_writes([("auth_sessions_of_user_remove", {"login": name}),
+                ("auth_user_passwd", {"name": name, "role": role,
                                       "password_hash": hash_password(password) if password else None}),
                 ("audit_insert", {"who": actor.name, "action": "user_passwd", "details": audit.details_json(
                     f"用户 {name}", {"role": old["role"]}, {"role": role or old["role"],
@@ -167,7 +173,7 @@ def remove_user(actor: User, name: str, db: Path | None = None) -> None:
     old = _get(name, db)
     if old is None:
         raise AuthError(f"没有用户「{name}」。")
-    run_writes([("auth_user_remove", {"name": name}),
+    run_writes([("auth_sessions_of_user_remove", {"login": name}), ("auth_user_remove", {"name": name}),
                 ("audit_insert", {"who": actor.name, "action": "user_remove",
                                   "details": audit.details_json(f"用户 {name}", {"role": old["role"]}, None)})], db)
 
@@ -182,6 +188,41 @@ def authenticate(name: str, password: str, db: Path | None = None) -> User | Non
 
 
 _DUMMY_HASH = _hasher.hash("nianbao-not-a-password")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(user: User, db: Path | None = None) -> str:
+    """Remember a login on the server; returns the random token for the browser's cookie (only its hash is kept)."""
+    from dashboard.queries import run_writes
+
+    token = secrets.token_urlsafe(32)
+    run_writes([("auth_sessions_expired_remove", {}),
+                ("auth_session_add", {"token_hash": _token_hash(token), "login": user.name, "seconds": MAX_S})], db)
+    return token
+
+
+def resume_session(token: str | None, db: Path | None = None) -> tuple[User, float] | None:
+    """(user, login time) of a cookie token whose session has not expired and whose user still exists."""
+    from dashboard.queries import run_query
+
+    if not token:
+        return None
+    rows = run_query("auth_session_get", db=db, token_hash=_token_hash(token))
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return User(str(row["name"]), str(row["role"])), row["created_at"].timestamp()
+
+
+def end_session(token: str | None, db: Path | None = None) -> None:
+    """Forget a browser login on the server (logout, expiry)."""
+    from dashboard.queries import run_writes
+
+    if token:
+        run_writes([("auth_session_remove", {"token_hash": _token_hash(token)})], db)
 
 
 # ---- guarded writes that live in other modules ----
@@ -244,6 +285,25 @@ def _expired(state: dict[str, Any], now: float) -> bool:
     return now - state["seen_at"] > IDLE_S or now - state["login_at"] > MAX_S
 
 
+def _cookie_token() -> str | None:
+    import streamlit as st
+
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser request behind this run (tests): no cookie
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def _set_cookie(token: str | None) -> None:
+    """Store (or, with None, clear) the session cookie in the browser; a zero-height component runs the script."""
+    import streamlit.components.v1 as components
+
+    value, age = (token, MAX_S) if token else ("", 0)
+    components.html(f"<script>document.cookie = '{COOKIE}={value}; path=/; max-age={age}; SameSite=Strict';</script>",
+                    height=0)
+
+
 def require_login(db: Path | None = None) -> User:
     """The user of this session: the local 管理 (127.0.0.1, no users), else the login form until a login succeeds."""
     import streamlit as st
@@ -257,18 +317,28 @@ def require_login(db: Path | None = None) -> User:
         st.error("看板在本机以外的网络地址上提供服务，但还没有配置任何用户，因此拒绝访问。" + ADD_USER_HINT)
         st.stop()
     state = st.session_state.get("auth")
-    if state and not state["user"].local:
+    if state and state["user"].local:
+        st.session_state.pop("auth", None)  # users were added since: the local 管理 ends
+        state = None
+    if state is None:
+        resumed = resume_session(_cookie_token(), db)  # a reload or a link: the browser's cookie
+        if resumed:
+            state = st.session_state["auth"] = {"user": resumed[0], "login_at": resumed[1], "seen_at": now,
+                                                "token": _cookie_token()}
+    if state:
         row = _get(state["user"].name, db)
         if _expired(state, now) or row is None:
+            end_session(state.get("token"), db)
             st.session_state.pop("auth", None)
             st.session_state["auth_note"] = "登录已过期，请重新登录。" if row is not None else "该用户已被删除。"
+            _set_cookie(None)
         else:
             state["seen_at"] = now
             user = User(str(row["name"]), str(row["role"]))  # a role changed by 管理 applies at once
             state["user"] = user
+            if token := state.pop("set_cookie", None):
+                _set_cookie(token)
             return user
-    elif state and state["user"].local:
-        st.session_state.pop("auth", None)  # users were added since: the local 管理 ends
     _login_form(db)
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
@@ -278,6 +348,8 @@ def _login_form(db: Path | None) -> None:
     import streamlit as st
 
     st.title("登录")
+    if st.session_state.pop("clear_cookie", False):
+        _set_cookie(None)
     if note := st.session_state.pop("auth_note", None):
         st.info(note)
     with st.form("login"):
@@ -291,7 +363,9 @@ def _login_form(db: Path | None) -> None:
             st.error("用户名或密码不正确。")
             return
         now = time.time()
-        st.session_state["auth"] = {"user": user, "login_at": now, "seen_at": now}
+        token = start_session(user, db)
+        st.session_state["auth"] = {"user": user, "login_at": now, "seen_at": now, "token": token,
+                                    "set_cookie": token}
         st.rerun()
 
 
@@ -304,5 +378,8 @@ def sidebar_account(user: User) -> None:
         return
     st.sidebar.caption(f"当前用户：{user.name}（{user.role}）")
     if st.sidebar.button("退出登录", key="logout"):
-        st.session_state.pop("auth", None)
+        state = st.session_state.pop("auth", None) or {}
+        end_session(state.get("token"))
+        st.session_state["auth_note"] = "已退出登录。"
+        st.session_state["clear_cookie"] = True  # done by the next run: this one ends here
         st.rerun()

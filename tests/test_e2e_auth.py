@@ -116,17 +116,24 @@ def test_an_editor_corrects_an_unsure_cell_and_a_viewer_sees_the_corrected_figur
     SHOTS.mkdir(exist_ok=True)
     tab = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
     tab.goto(server, wait_until="networkidle", timeout=90_000)
+    tab.get_by_role("heading", name="登录").first.wait_for(timeout=90_000)
+    wait_idle(tab)
     tab.screenshot(path=str(SHOTS / "auth-login.png"), full_page=True)
     login(tab, "张编辑", "editor-password")
     assert "校对" in sidebar_pages(tab) and "导入" in sidebar_pages(tab)
     before = rate(tab)
     assert before == "25.7%"  # (予以公开 9 + 部分公开 0) / 办理结果总计 35
 
-    go(tab, "校对")
+    # a link (a new page load, as from a finding) keeps the login: the session cookie
+    tab.goto(f"{server}/proofread?cell=applications.partial.total", wait_until="networkidle", timeout=90_000)
+    tab.get_by_role("heading", name="校对").first.wait_for(timeout=90_000)
+    wait_idle(tab)
     form = tab.locator('[data-testid="stForm"]').filter(has_text="按格更正")
-    form.locator('[data-testid="stSelectbox"]').click()
-    tab.keyboard.type("部分公开」行「总计")
-    tab.get_by_role("option").filter(has_text=UNSURE_CELL).first.click()
+    chosen = form.locator('[data-testid="stSelectbox"]')
+    shown = chosen.inner_text() + " ".join(i.input_value() for i in chosen.locator("input").all()) + \
+        (chosen.get_attribute("aria-label") or "") + " ".join(chosen.locator("[title]").evaluate_all(
+            "els => els.map(e => e.title)"))
+    assert UNSURE_CELL in shown, shown  # the linked cell is the one chosen
     form.get_by_label("更正为（留空 = 空白）").fill("3")
     form.get_by_label("理由（必填）").fill("核对原件：部分公开3件")
     form.get_by_role("button", name="保存这一格").click()
@@ -134,6 +141,8 @@ def test_an_editor_corrects_an_unsure_cell_and_a_viewer_sees_the_corrected_figur
     wait_idle(tab)
     tab.screenshot(path=str(SHOTS / "auth-editor-proofread.png"), full_page=True)
     tab.locator('[data-testid="stSidebar"]').get_by_role("button", name="退出登录").click()
+    tab.get_by_text("已退出登录。").wait_for(timeout=60_000)
+    tab.reload(wait_until="networkidle")  # the ended session does not come back with the old cookie
 
     login(tab, "李查看", "viewer-password")
     pages = sidebar_pages(tab)

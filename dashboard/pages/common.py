@@ -25,7 +25,7 @@ RULE_ZH = {
     "R5": "数值范围", "X1": "与上年结转衔接", "X2": "现行有效件数衔接", "X3": "上年项目数衔接",
     "VERSION_YEAR": "格式版本与年度不符", "HYBRID": "新旧格式混用", "SECTION_MISSING": "缺少章节",
     "BLANK_TOTAL": "总计栏空白", "UNIT": "金额单位存疑", "TEXT_TABLE": "正文数字与表格不符", "SAME_TEXT": "内容与上年雷同",
-    "UNKNOWN_AGENCY": "单位不在名录中", "PARSE": "读取时需核对",
+    "UNKNOWN_AGENCY": "单位不在名录中", "PARSE": "读取时需核对", "CORRECTION_STALE": "人工更正待复核",
 }
 
 

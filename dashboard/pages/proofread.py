@@ -35,8 +35,9 @@ def pick_report(reports: pd.DataFrame) -> int:
     default = int(wanted) if wanted and wanted.isdigit() and int(wanted) in labels else ids[0]
     value = st.selectbox("报告", ids, index=ids.index(default), format_func=labels.get, key="w_pr_report")
     if st.query_params.get("report") != str(value):
+        if st.query_params.get("report"):
+            st.query_params.pop("cell", None)  # another report chosen: the linked cell was of the old one
         st.query_params["report"] = str(value)
-        st.query_params.pop("cell", None)
     return int(value)
 
 

@@ -102,6 +102,9 @@ MIGRATIONS: list[tuple[int, str]] = [
         name varchar primary key, role varchar not null, password_hash varchar not null,
         created_at timestamp, updated_at timestamp
     );
+    -- A login that survives a page reload: the sha256 of a random token kept in the browser's cookie.
+    create table sessions (token_hash varchar primary key, name varchar not null, created_at timestamp,
+                           expires_at timestamp not null);
     -- Manual entry: a report created by hand over a blank grid (reports.format = 'manual').
     alter table reports add column entered_by varchar;
     """),
