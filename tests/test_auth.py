@@ -159,3 +159,27 @@ def test_serve_listens_on_127_0_0_1_by_default_and_sigterm_stops_its_streamlit_c
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_browser_session_resumes_until_logout_or_a_password_change_and_stores_no_token(tmp_path: Path) -> None:
+    db = tmp_path / "n.duckdb"
+    auth.add_user(auth.cli_user(), "张编辑", "编辑", "correct horse", db=db)
+    editor = auth.User("张编辑", "编辑")
+    token = auth.start_session(editor, db)
+    assert rows(db, "select count(*) from sessions where token_hash = ?", [token]) == [(0,)]  # only its hash
+    assert auth.resume_session(token, db)[0] == editor
+    assert auth.resume_session("forged-token", db) is None
+    auth.end_session(token, db)
+    assert auth.resume_session(token, db) is None
+    token = auth.start_session(editor, db)
+    auth.set_password(auth.cli_user(), "张编辑", "battery staple", db=db)
+    assert auth.resume_session(token, db) is None
+
+
+def test_an_export_writes_one_audit_row_with_the_os_user(tmp_path: Path) -> None:
+    from dashboard import audit
+
+    db = tmp_path / "n.duckdb"
+    audit.export_done(None, 2024, None, {"pptx": "会议材料/2024.pptx"}, db)
+    ((who, action, obj),) = rows(db, "select who, action, object from audit_entries")
+    assert (who, action, obj) == (auth.cli_user().name, "export", "2024 年度会议材料")
