@@ -16,6 +16,7 @@ from dashboard.pages import correction_grid as g
 from dashboard.store import corrections as k
 
 TABLES = ["disclosure", "applications", "appeals"]
+ROW_COL = "项目"
 VERSIONS = {"2021": "2021年版（国办公开办函〔2021〕30号）", "2019": "2019年版（国办公开办函〔2019〕60号）"}
 
 
@@ -73,9 +74,13 @@ def main() -> None:
         text, _keys = g.grid(empty, tbl, template, layout)
         st.markdown(f"**{TABLE_ZH[tbl]}**")
         config = {col: st.column_config.TextColumn(col, width="small") for col in text.columns}
-        edited = st.data_editor(text, key=f"w_me_grid_{tbl}_{template}", width="stretch", column_config=config,
+        config[ROW_COL] = st.column_config.TextColumn(ROW_COL, width="medium")
+        shown = text.copy()
+        shown.insert(0, ROW_COL, list(text.index))  # row labels read-only: an editable index could be typed over
+        edited = st.data_editor(shown.reset_index(drop=True), key=f"w_me_grid_{tbl}_{template}", width="stretch",
+                                column_config=config, hide_index=True, disabled=[ROW_COL],
                                 height=min(36 * (len(text) + 1) + 4, 900))
-        st.session_state[f"w_me_result_{tbl}"] = edited
+        st.session_state[f"w_me_result_{tbl}"] = edited.drop(columns=[ROW_COL])
 
     values = typed_values(template, layout)
     st.subheader("合计核对（随录入更新）")

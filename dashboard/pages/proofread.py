@@ -14,7 +14,7 @@ from dashboard.checks.labels import TABLE_ZH, cell_label
 from dashboard.pages import common as c
 from dashboard.pages import correction_grid as g
 from dashboard.store import corrections as k
-from dashboard.store.source_view import pdf_page_png, read_source
+from dashboard.store.source_view import pdf_page_png, pdf_table_png, read_source
 
 HINT_COL = "需核对"
 ROW_COL = "项目"
@@ -61,9 +61,14 @@ def show_source(report_id: int, tbl: str) -> None:
         st.warning(f"原件无法读取：{view.error}")
         return
     if view.format == "pdf" and data:
-        page = view.table_pages.get(tbl, 0)
-        page = st.number_input("页码", 1, max(view.pages, 1), page + 1, key=f"w_pr_page_{tbl}") - 1
-        st.image(pdf_page_png(data, int(page)), caption=f"原件第 {page + 1} 页（共 {view.pages} 页）", width="stretch")
+        table_page = view.table_pages.get(tbl, 0)
+        cols = st.columns([1, 1])
+        page = int(cols[0].number_input("页码", 1, max(view.pages, 1), table_page + 1, key=f"w_pr_page_{tbl}")) - 1
+        whole = cols[1].toggle("显示整页", key=f"w_pr_whole_{tbl}")
+        image, cropped = (pdf_page_png(data, page), False) if whole or page != table_page else \
+            pdf_table_png(data, page, tbl)
+        where = "（表格所在部分）" if cropped else ""
+        st.image(image, caption=f"原件第 {page + 1} 页{where}（共 {view.pages} 页）", width="stretch")
     elif tbl in view.tables:
         rows = view.tables[tbl]
         width = max((len(r) for r in rows), default=0)
@@ -236,7 +241,7 @@ def main() -> None:
     start = focus.split(".")[0] if focus and focus.split(".")[0] in tables else "applications"
     tbl = st.radio("表格", tables, index=tables.index(start), format_func=TABLE_ZH.get, horizontal=True,
                    key="w_pr_table")
-    left, right = st.columns([2, 5])
+    left, right = st.columns([3, 4])
     with left:
         st.markdown("**原件（读取时所见）**")
         show_source(report_id, tbl)

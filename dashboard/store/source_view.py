@@ -90,3 +90,39 @@ def pdf_page_png(data: bytes, page: int, scale: float = 1.6) -> bytes:
         return buf.getvalue()
     finally:
         pdf.close()
+
+
+# The heading printed above each table (its distinctive words); the crop starts there.
+HEADINGS = {"disclosure": ["主动公开政府信息情况", "主动公开政府信息"], "applications": ["收到和处理政府信息公开申请"],
+            "appeals": ["行政复议、行政诉讼", "行政复议和行政诉讼", "行政复议"]}
+
+
+def pdf_table_png(data: bytes, page: int, tbl: str, scale: float = 2.0, share: float = 0.6) -> tuple[bytes, bool]:
+    """(PNG, cropped): the page from the table's printed heading down `share` of the page height, or the whole page
+    when the heading is not on it."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        page = max(0, min(page, len(pdf) - 1))
+        pg = pdf[page]
+        height = pg.get_height()
+        top = None
+        textpage = pg.get_textpage()
+        for word in HEADINGS.get(tbl, []):
+            hit = textpage.search(word).get_next()
+            if hit:
+                _left, _bottom, _right, t = textpage.get_charbox(hit[0])
+                top = height - t
+                break
+        image = pg.render(scale=scale).to_pil()
+        cropped = top is not None
+        if cropped:
+            y0 = max(0, int((top - 12) * scale))
+            y1 = min(image.height, int((top + share * height) * scale))
+            image = image.crop((0, y0, image.width, y1))
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        return buf.getvalue(), cropped
+    finally:
+        pdf.close()
