@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "dashboard.synth.commands",   # synth, demo
     "dashboard.serve",            # serve
     "dashboard.export.commands",  # export
+    "dashboard.admin_commands",   # correct, user add/passwd/list/remove
 ]
 
 

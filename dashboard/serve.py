@@ -1,8 +1,14 @@
-"""`nianbao serve`: run the Streamlit dashboard on a database file."""
+"""`nianbao serve`: run the Streamlit dashboard on a database file — safe by default.
+
+It listens on 127.0.0.1 unless --host is given. On any other interface it refuses to start while no login is
+configured (`nianbao user add NAME --role 管理`); on 127.0.0.1 without users the dashboard runs as one local
+管理 (dashboard/auth.py). Ctrl-C or SIGTERM stops the Streamlit child too.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -14,10 +20,54 @@ from dashboard.settings import ROOT, db_path
 APP = Path(__file__).resolve().parent / "app.py"
 
 
-def streamlit_command(port: int = 8501, headless: bool = True) -> list[str]:
+DEFAULT_HOST = "127.0.0.1"
+STOP_WAIT_S = 10.0
+
+
+def streamlit_command(port: int = 8501, headless: bool = True, host: str = DEFAULT_HOST) -> list[str]:
     """The `streamlit run dashboard/app.py` command line for a port (through `python -m dashboard.serve run`)."""
     return [sys.executable, "-m", "dashboard.serve", "run", str(APP), "--server.port", str(port),
-            "--server.headless", "true" if headless else "false", "--browser.gatherUsageStats", "false"]
+            "--server.address", host, "--server.headless", "true" if headless else "false",
+            "--browser.gatherUsageStats", "false"]
+
+
+class UnsafeServe(RuntimeError):
+    """Serving beyond this machine with no login configured."""
+
+
+def check_safe(db: Path, host: str) -> None:
+    """Refuse a non-loopback host while the database has no users (migrating the database first)."""
+    from dashboard.auth import ADD_USER_HINT, has_users, is_loopback
+    from dashboard.store.db import writer
+
+    with writer(db):
+        pass  # apply pending migrations (users, corrections) before the app reads the file
+    if not is_loopback(host) and not has_users(db):
+        raise UnsafeServe(f"拒绝在 {host} 上启动：还没有配置任何用户，网络上的任何人都能修改数据。{ADD_USER_HINT}"
+                          f"（--db {db}）；或去掉 --host，只在本机 127.0.0.1 使用。")
+
+
+def run_child(cmd: list[str], env: dict[str, str], cwd: Path) -> int:
+    """Run the Streamlit child until it ends; Ctrl-C or SIGTERM on this process stops it (then kills it if it hangs)."""
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd)
+
+    def stop(signum: int, _frame: object) -> None:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return proc.wait()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(STOP_WAIT_S)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def run_streamlit(argv: list[str]) -> None:
@@ -36,11 +86,17 @@ def run_streamlit(argv: list[str]) -> None:
     cli.main()
 
 
-def serve(db: Path | None, port: int = 8501, headless: bool = True) -> int:
+def serve(db: Path | None, port: int = 8501, headless: bool = True, host: str = DEFAULT_HOST) -> int:
     """Run the dashboard on the database (NIANBAO_DB for the app) until it stops; returns its exit code."""
-    env = {**os.environ, "NIANBAO_DB": str(db_path(db).resolve())}
+    path = db_path(db).resolve()
+    try:
+        check_safe(path, host)
+    except UnsafeServe as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    env = {**os.environ, "NIANBAO_DB": str(path)}
     # cwd = project root so that Streamlit finds .streamlit/config.toml (theme, headless, no usage stats).
-    return subprocess.call(streamlit_command(port, headless), env=env, cwd=ROOT)
+    return run_child(streamlit_command(port, headless, host), env, ROOT)
 
 
 def register(app: typer.Typer) -> None:
@@ -51,9 +107,11 @@ def register(app: typer.Typer) -> None:
         db: Path | None = typer.Option(None, "--db", help="DuckDB 数据库文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）"),
         port: int = typer.Option(8501, "--port", help="端口"),
         headless: bool = typer.Option(True, "--headless/--open-browser", help="不自动打开浏览器"),
+        host: str = typer.Option(DEFAULT_HOST, "--host",
+                                 help="监听地址（默认仅本机 127.0.0.1；其他地址须先 nianbao user add 添加用户）"),
     ) -> None:
         """启动统计看板 / Serve the dashboard."""
-        raise typer.Exit(code=serve(db, port, headless))
+        raise typer.Exit(code=serve(db, port, headless, host))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ RULE_ZH: dict[str, str] = {
     "R5": "数值超出合理范围", "BLANK_TOTAL": "总计栏空白", "UNIT": "金额单位缺失或存疑",
     "TEXT_TABLE": "正文数字与表格不符", "X1": "上年结转与上年报告不符", "X2": "现行有效件数前后不符",
     "X3": "上一年项目数前后不符", "SAME_TEXT": "内容与上年雷同", "HELD": "待核对版本（未替换现行版）",
+    "CORRECTION_STALE": "人工更正待复核",
 }
 RULE_EXPLAIN_ZH: dict[str, str] = {
     "PARSE": "读取报告时有格子无法确定位置或内容，需对照原件核对。",
@@ -43,7 +44,7 @@ RULE_EXPLAIN_ZH: dict[str, str] = {
     "SAME_TEXT": "正文与同一单位上年报告几乎相同。",
 }
 SEVERITY_ZH = {"error": "错误", "warning": "提醒", "info": "提示"}
-FINDING_STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已驳回"}
+FINDING_STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已驳回", "resolved": "已因更正关闭"}
 
 
 def rule_name(code: str) -> str:

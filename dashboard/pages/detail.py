@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import scope as sc
 from dashboard.checks.labels import FINDING_STATUS_ZH, TABLE_ZH, cell_label, humanize, section_label, severity_name
 from dashboard.pages import common as c
+from dashboard.pages.correction_grid import proofread_link, show_corrections
 from dashboard.pages.report_tables import marked_cells, report_table, styled
 from dashboard.pages.scope_bar import url_int, url_text, view
 
@@ -98,6 +99,8 @@ def main() -> None:
         st.markdown(f"**{TABLE_ZH[tbl]}**")
         st.dataframe(styled(text, mark), width="stretch", height=min(38 * (len(text) + 1), 1000))
     st.caption("标红的格为核对发现问题的位置；“（空白）”表示原件未填，与填写0不同。")
+    show_corrections(cells)  # 人工更正: who, when, why, the value replaced (dashboard/pages/correction_grid.py)
+    proofread_link(report_id)  # editors: open this report on 校对
 
     sections = c.q("detail_report_sections", report_id=report_id)
     for s in sections.itertuples():

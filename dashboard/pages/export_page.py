@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import audit, auth
 from dashboard.errors import ReportError
 from dashboard.export import build_pack, cjk_font_warning
 from dashboard.export.data import PackScope
@@ -49,6 +50,8 @@ def _build(year: int, scope: PackScope, formats: tuple[str, ...]) -> None:
         st.error(getattr(exc, "reason_zh", None) or str(exc))
         return
     st.session_state["export_files"] = {k: str(v) for k, v in files.items()}
+    audit.export_done(getattr(auth.current_user(), "name", None), year, list(scope.agency_ids or []) or None, files,
+                      db_path())  # audit row
 
 
 def _offer(files: dict[str, str]) -> None:

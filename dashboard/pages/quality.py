@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import auth, charts
 from dashboard.checks.labels import FINDING_STATUS_ZH, cell_label, humanize, severity_name
 from dashboard.pages import common as c
+from dashboard.pages.correction_grid import finding_links
 from dashboard.pages.scope_bar import View, view
-from dashboard.queries import set_finding_status
 
 LIST_LIMIT = 300
 COVERAGE_ROWS = 80
@@ -31,13 +31,14 @@ def pick_statuses() -> list[str] | None:
 
 def review(findings: pd.DataFrame) -> None:
     """Confirm or dismiss one finding; the decision goes to the findings table and the audit log."""
-    if findings.empty:
+    user = auth.current_user()
+    if findings.empty or not auth.allows(user, "编辑"):  # a viewer sees no review buttons (and the write refuses)
         return
     labels = {int(f.finding_id): f"{f.year}年 {f.short_name} · {c.rule_name(f.rule)} · {f.message[:60]}"
               for f in findings.itertuples()}
     with st.form("review"):
         fid = st.selectbox("核实一条问题", list(labels), format_func=labels.get, key="w_finding")
-        who = st.text_input("核实人", key="w_who")
+        who = st.text_input("核实人", value=user.name, disabled=not user.local, key="w_who")
         note = st.text_input("说明（可选）", key="w_note")
         cols = st.columns(3)
         confirm = cols[0].form_submit_button("确认问题")
@@ -48,7 +49,8 @@ def review(findings: pd.DataFrame) -> None:
         if not who.strip():
             st.error("请填写核实人。")
             return
-        set_finding_status(fid, action, who.strip(), note.strip() or None, db=c.db_version()[0])
+        auth.guarded_set_finding_status(user if not user.local else auth.User(who.strip(), user.role, True), fid,
+                                        action, note.strip() or None, db=c.db_version()[0])
         st.session_state["review_done"] = f"已记录：{labels[fid]} → {FINDING_STATUS_ZH[action]}"
         st.rerun()
 
@@ -155,6 +157,7 @@ def main() -> None:
     if len(findings) == LIST_LIMIT:
         st.caption(f"只列出前{LIST_LIMIT}条；请缩小年度或数据范围。")
     review(findings)
+    finding_links(findings)  # one click to 校对 at the finding's cell (dashboard/pages/correction_grid.py)
 
 
 main()

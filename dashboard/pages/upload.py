@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard import auth
 from dashboard.pages import common as c
-from dashboard.store.ingest import ingest_paths
 from dashboard.store.workers import UPLOADS, Limits
 
 STATUS_ZH = {"ingested": "已导入", "superseded": "已导入（替换旧版）", "unchanged": "未变化（已存在）", "failed": "失败",
@@ -67,8 +67,9 @@ def ingest_uploads(files: list) -> pd.DataFrame:
             def advance(done: int, _total: int, name: str) -> None:
                 bar.progress(done / (total + 1), text=f"已读取 {done}/{total}：{name}")
 
-            summary = ingest_paths([p for _, p in saved], db=Path(c.db_version()[0]), workers=UPLOAD_WORKERS,
-                                   limits=Limits(), on_file=advance)
+            summary = auth.guarded_ingest_paths(auth.current_user(), [p for _, p in saved],
+                                                db=Path(c.db_version()[0]), workers=UPLOAD_WORKERS, limits=Limits(),
+                                                on_file=advance)
     finally:
         UPLOADS.leave(ticket)
     bar.progress(1.0, text="完成")

@@ -136,6 +136,10 @@ def history(agency: str = typer.Argument(..., help="机关名称或简称"), yea
     df["held_reason"] = df["held_reason"].fillna("")
     _out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "status",
                                                   "superseded_by", "held_reason", "sha256"])
+    if not as_json:  # corrections of every version (dashboard/admin_commands.py)
+        from dashboard.admin_commands import print_corrections
+
+        print_corrections(agency_id, year, target)
 
 
 def agencies(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,

@@ -122,7 +122,8 @@ def indicator_ratio_rows() -> list[tuple[str, list[str], str, list[str], str]]:
 
 # The `indicators` table holds one row per (current report, indicator); it is filled when a report is stored and
 # its rows are removed when the report is superseded — computing it from cells at read time took tens of seconds
-# on a province's data. `{ids}` is a relation of report_ids to (re)compute.
+# on a province's data. `{ids}` is a relation of report_ids to (re)compute. It reads current values
+# (effective_cells: parsed cells with corrections applied), so a correction moves every indicator and total.
 FILL_INDICATORS_SQL = """
 insert into indicators (agency_id, year, report_id, template, indicator, value, series)
 with base as (
@@ -130,7 +131,7 @@ with base as (
          case when m.series = 'template' then r.template else m.series end as series
   from reports r
   join indicator_cells m on m.template = r.template
-  left join cells c on c.report_id = r.report_id and c.tbl = m.tbl and c.row_code = m.row_code
+  left join effective_cells c on c.report_id = r.report_id and c.tbl = m.tbl and c.row_code = m.row_code
                    and c.col_code = m.col_code
   where r.superseded_by is null and r.report_id in (select report_id from {ids})
   group by all

@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from dashboard.checks.model import Finding
 from dashboard.store.agencies import Agency, Registry, classify_kind, normalize_name, short_name_of
+from dashboard.store.corrections import carry_over
 from dashboard.store.db import writer
 from dashboard.store.findings import Key, check_stored, save_findings
 from dashboard.store.prepare import Passed, Prepared, expand_paths
@@ -203,6 +204,7 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, l
         con.execute("insert into sections (report_id, code, body) select * from _new_sections")
         if supersede:
             con.execute("update reports set superseded_by = s.new from _supersede s where reports.report_id = s.old")
+            carry_over(con, supersede_relation="_supersede")  # corrections of the old version: carried or stale
         update_indicators(con, "_new_reports", "(select old as report_id from _supersede)" if supersede else None)
         con.execute("commit")
     except Exception:

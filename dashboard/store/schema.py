@@ -91,6 +91,33 @@ MIGRATIONS: list[tuple[int, str]] = [
     alter table reports add column source_mtime timestamp;
     alter table reports add column source_name_hex varchar;
     """),
+    (5, """
+    -- Corrections are a layer over the parsed cells (which stay as read): one row per change of one cell.
+    -- status: active (applied) | replaced (a later correction of the same cell) | reverted | stale (carried from an
+    -- older version whose parsed value no longer matches: not applied, waiting for review) | reapplied | dropped.
+    create table corrections (
+        correction_id integer primary key,
+        report_id integer not null,
+        tbl varchar not null, row_code varchar not null, col_code varchar not null,
+        value_before double, printed_before varchar,  -- the cell's current value when corrected (NULL = blank/none)
+        parsed_value double,                          -- the parsed value under the correction (carry-over compares it)
+        value_after double,                           -- NULL = blank (空白)
+        who varchar not null, "at" timestamp not null, reason varchar not null,
+        status varchar not null default 'active',
+        kind varchar not null default 'correction',   -- correction | entry (manual entry over an empty parse)
+        carried_from integer                          -- the correction of the older version this one continues
+    );
+    -- Logins: roles 查看 / 编辑 / 管理; argon2 hashes only (dashboard/auth.py).
+    create table users (
+        name varchar primary key, role varchar not null, password_hash varchar not null,
+        created_at timestamp, updated_at timestamp
+    );
+    -- A login that survives a page reload: the sha256 of a random token kept in the browser's cookie.
+    create table sessions (token_hash varchar primary key, name varchar not null, created_at timestamp,
+                           expires_at timestamp not null);
+    -- Manual entry: a report created by hand over a blank grid (reports.format = 'manual').
+    alter table reports add column entered_by varchar;
+    """),
     (8, """
     -- Settings that belong to the data, not the installation: home_county, as_of (dashboard/scope.py).
     create table if not exists meta (key varchar primary key, value varchar);
@@ -105,10 +132,46 @@ select r.report_id, r.agency_id, r.agency_printed, r.year, r.template, r.applica
 from reports r left join agencies a using (agency_id)
 where r.superseded_by is null;
 
+-- Current values: the parsed cells with the active corrections applied (a corrected cell that the parse did not
+-- have is added). `parsed_value` keeps what was read; `corrected` marks the cell for 人工更正 and its trail.
+create or replace view effective_cells as
+with a as (select * from corrections where status = 'active')
+select c.report_id, c.tbl, c.row_code, c.col_code,
+       case when a.correction_id is null then c.value else a.value_after end as value,
+       case when a.correction_id is null then c.printed
+            when a.value_after is null then ''
+            when a.value_after = trunc(a.value_after) then cast(cast(a.value_after as bigint) as varchar)
+            else cast(a.value_after as varchar) end as printed,
+       case when a.correction_id is null then c.flag when a.value_after is null then 'blank' else null end as flag,
+       c.unit,
+       a.correction_id is not null as corrected,
+       c.value as parsed_value, c.printed as parsed_printed, c.flag as parsed_flag,
+       a.correction_id, a.who as corrected_by, a."at" as corrected_at, a.reason as correction_reason,
+       a.value_before as correction_before, a.kind as correction_kind
+from cells c
+left join a on a.report_id = c.report_id and a.tbl = c.tbl and a.row_code = c.row_code and a.col_code = c.col_code
+union all
+-- a corrected cell the parse did not have (a row the reader missed)
+select a.report_id, a.tbl, a.row_code, a.col_code, a.value_after,
+       case when a.value_after is null then ''
+            when a.value_after = trunc(a.value_after) then cast(cast(a.value_after as bigint) as varchar)
+            else cast(a.value_after as varchar) end,
+       case when a.value_after is null then 'blank' end, null, true, null, null, null,
+       a.correction_id, a.who, a."at", a.reason, a.value_before, a.kind
+from a
+where not exists (select 1 from cells c where c.report_id = a.report_id and c.tbl = a.tbl
+                  and c.row_code = a.row_code and c.col_code = a.col_code);
+
 create or replace view current_cells as
 select c.*, r.agency_id, r.year, r.template
-from cells c join reports r using (report_id)
+from effective_cells c join reports r using (report_id)
 where r.superseded_by is null;
+
+-- The audit trail with its common fields as columns (they live in details: object, before, after).
+create or replace view audit_entries as
+select "at", who, action, details ->> 'object' as object, details -> 'before' as before,
+       details -> 'after' as after, details
+from audit_log;
 """
 
 

@@ -1,0 +1,201 @@
+"""CLI for corrections and logins: `nianbao correct`, `nianbao user add/passwd/list/remove`.
+
+The command line acts as the operating-system user (the "who" of its audit rows) with 管理 rights: whoever can
+run it can already write the database file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dashboard.settings import db_path
+
+DB_OPTION = typer.Option(None, "--db", help="DuckDB 文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）")
+STATUS_ZH = {"active": "生效", "replaced": "已被后来的更正取代", "reverted": "已撤销", "stale": "待复核（新版数值已变）",
+             "reapplied": "复核后重新应用", "dropped": "复核后放弃"}
+KIND_ZH = {"correction": "更正", "entry": "手工录入"}
+err = Console(stderr=True)
+user_app = typer.Typer(help="管理看板登录用户（角色：查看 / 编辑 / 管理）", no_args_is_help=True)
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]错误[/red] {message}")
+    raise typer.Exit(code=1)
+
+
+def _num(v: float | None) -> str:
+    if v is None or v != v:
+        return "空白"
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def correct(
+    agency: str | None = typer.Argument(None, help="单位名称或简称"),
+    year: int | None = typer.Argument(None, help="报告年度"),
+    assignments: list[str] | None = typer.Argument(None, help="格=值，格用代码（applications.new.total）或表/行/列（三/本年新收申请/总计）；值留空为空白"),
+    reason: str | None = typer.Option(None, "--reason", help="更正理由（必填）"),
+    from_csv: Path | None = typer.Option(None, "--from", help="批量更正 CSV：agency, year, cell, value, reason"),
+    db: Path = DB_OPTION,
+) -> None:
+    """更正已入库报告的数字（原读数保留，更正另行记录并重新核对） / Correct cells of stored reports."""
+    from dashboard.auth import cli_user
+    from dashboard.store.commands import resolve_agency
+    from dashboard.store.corrections import CorrectionError, correct_many, read_bulk_csv
+
+    target = db_path(db)
+    user = cli_user()
+    try:
+        if from_csv:
+            if agency or assignments:
+                _fail("--from 与“单位 年度 格=值”不能同时使用")
+            items = read_bulk_csv(from_csv, lambda name: _agency_id(name, target), db=target)
+        else:
+            if not (agency and year and assignments):
+                _fail("用法：nianbao correct 单位 年度 格=值 … --reason 理由，或 nianbao correct --from 文件.csv")
+            if not (reason or "").strip():
+                _fail("请用 --reason 说明更正理由")
+            changes = {}
+            for a in assignments or []:
+                if "=" not in a:
+                    _fail(f"「{a}」不是 格=值 的形式")
+                cell, _, value = a.partition("=")
+                changes[cell.strip()] = value
+            from dashboard.queries import run_query
+
+            agency_id, name = resolve_agency(agency, target)
+            hit = run_query("corrections_current_report", db=target, agency_id=int(agency_id), year=int(year))
+            if hit.empty:
+                _fail(f"{name} {year} 年度没有入库的报告")
+            items = [(int(hit.iloc[0]["report_id"]), changes, str(reason))]
+        result = correct_many(user, items, db=target)
+    except CorrectionError as exc:
+        _fail(f"{exc}（未做任何更改）")
+    console = Console()
+    console.print(f"已记录 {len(result.correction_ids)} 处更正（报告 {', '.join(map(str, result.report_ids))}），"
+                  f"更正人 {user.name}；因更正而关闭的问题 {len(result.resolved_findings)} 条。")
+    if result.unchanged:
+        console.print(f"未变化（已是该值）：{len(result.unchanged)} 处")
+
+
+def _agency_id(name: str, db: Path) -> int:
+    """The agency id of a name, or CorrectionError (a CSV row must not exit the program half way)."""
+    from dashboard.store.agencies import name_key
+    from dashboard.store.corrections import CorrectionError
+    from dashboard.store.db import open_db
+
+    con = open_db(db, read_only=True)
+    try:
+        rows = con.execute("select agency_id, name, short_name, aliases from agencies").fetchall()
+    finally:
+        con.close()
+    key = name_key(name)
+    for aid, full, short, aliases in rows:
+        if key and key in {name_key(n) for n in [full, short or "", *(aliases or [])] if n}:
+            return int(aid)
+    raise CorrectionError(f"未找到单位「{name}」")
+
+
+def print_corrections(agency_id: int, year: int, db: Path, as_json: bool = False) -> None:
+    """The corrections of every version of one agency's report for a year (called by `nianbao history`)."""
+    from dashboard.checks.labels import cell_label
+    from dashboard.store.corrections import corrections_of
+    from dashboard.store.db import open_db
+
+    con = open_db(db, read_only=True)
+    try:
+        rows = corrections_of(con, agency_id, year)
+    finally:
+        con.close()
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    if not rows:
+        Console().print("没有人工更正。")
+        return
+    table = Table(title="人工更正与手工录入")
+    for c in ("编号", "报告", "格", "原值", "更正为", "更正人", "时间", "理由", "状态", "类型"):
+        table.add_column(c)
+    for r in rows:
+        key = f"{r['tbl']}.{r['row_code']}.{r['col_code']}"
+        table.add_row(str(r["correction_id"]), str(r["report_id"]), cell_label(key), _num(r["value_before"]),
+                      _num(r["value_after"]), r["who"], str(r["at"])[:19], r["reason"],
+                      STATUS_ZH.get(r["status"], r["status"]) + (f"（沿用自 {r['carried_from']}）" if r["carried_from"]
+                                                                 else ""), KIND_ZH.get(r["kind"], r["kind"]))
+    Console().print(table)
+
+
+def _password(password: str | None) -> str:
+    if password:
+        return password
+    return typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+
+
+@user_app.command("add")
+def user_add(name: str = typer.Argument(..., help="用户名"),
+             role: str = typer.Option("查看", "--role", help="角色：查看 / 编辑 / 管理"),
+             password: str | None = typer.Option(None, "--password", help="密码（不给则提示输入，不回显）"),
+             db: Path = DB_OPTION) -> None:
+    """新增用户 / Add a login."""
+    from dashboard.auth import AuthError, add_user, cli_user
+
+    try:
+        add_user(cli_user(), name, role, _password(password), db=db_path(db))
+    except AuthError as exc:
+        _fail(str(exc))
+    Console().print(f"已新增用户 {name}（{role}）。")
+
+
+@user_app.command("passwd")
+def user_passwd(name: str = typer.Argument(..., help="用户名"),
+                role: str | None = typer.Option(None, "--role", help="同时改角色：查看 / 编辑 / 管理"),
+                password: str | None = typer.Option(None, "--password", help="新密码（不给则提示输入）"),
+                keep_password: bool = typer.Option(False, "--keep-password", help="只改角色，不改密码"),
+                db: Path = DB_OPTION) -> None:
+    """修改用户密码或角色 / Change a login's password or role."""
+    from dashboard.auth import AuthError, cli_user, set_password
+
+    try:
+        set_password(cli_user(), name, None if keep_password else _password(password), role, db=db_path(db))
+    except AuthError as exc:
+        _fail(str(exc))
+    Console().print(f"已更新用户 {name}。")
+
+
+@user_app.command("list")
+def user_list(db: Path = DB_OPTION) -> None:
+    """列出用户 / List logins."""
+    from dashboard.auth import list_users
+
+    df = list_users(db_path(db))
+    if df.empty:
+        Console().print("还没有用户；看板只能在本机（127.0.0.1）使用。添加：nianbao user add 用户名 --role 管理")
+        return
+    table = Table(title="看板用户")
+    for c in ("用户名", "角色", "创建时间", "更新时间"):
+        table.add_column(c)
+    for r in df.itertuples(index=False):
+        table.add_row(r.name, r.role, str(r.created_at)[:19], str(r.updated_at)[:19])
+    Console().print(table)
+
+
+@user_app.command("remove")
+def user_remove(name: str = typer.Argument(..., help="用户名"), db: Path = DB_OPTION) -> None:
+    """删除用户（其操作记录保留） / Remove a login."""
+    from dashboard.auth import AuthError, cli_user, remove_user
+
+    try:
+        remove_user(cli_user(), name, db=db_path(db))
+    except AuthError as exc:
+        _fail(str(exc))
+    Console().print(f"已删除用户 {name}。")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `nianbao correct` and `nianbao user …` to the command line."""
+    app.command(name="correct")(correct)
+    app.add_typer(user_app, name="user")
