@@ -101,7 +101,8 @@ def test_an_editor_corrects_a_cell_on_proofread_and_it_shows_on_detail_and_in_th
     assert fixed.iloc[0]["更正为"] == "11" and fixed.iloc[0]["更正人"] == "张编辑"
     assert fixed.iloc[0]["原读数"] == "0"
 
-    totals = run_query("overview_indicators_by_year", db=db, kinds=None)
+    totals = run_query("scope_indicator_totals", db=db, regions=None, kinds=None, agency_ids=None,
+                       include_suspect=False, year_from=2019, year_to=2030)
     y2023 = totals[(totals["year"] == 2023) & (totals["indicator"] == "reconsideration_total")]
     assert float(y2023["value"].sum()) == 11
 

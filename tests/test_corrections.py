@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.auth import PermissionDenied, User
+from dashboard.checks.labels import cell_label
 from dashboard.queries import run_query
 from dashboard.store import corrections as k
 from dashboard.store.db import open_db
@@ -48,7 +49,8 @@ def test_a_correction_changes_current_values_indicators_and_county_totals_and_ke
     db = tmp_path / "n.duckdb"
     ingest_paths([HONGZE], db=db)
     rid = report_id_of(db, "洪泽")
-    before = run_query("overview_indicators_by_year", db=db, kinds=None)
+    before = run_query("scope_indicator_totals", db=db, regions=None, kinds=None, agency_ids=None,
+                       include_suspect=False, year_from=2019, year_to=2030)
     total_before = before[before["indicator"] == "reconsideration_total"]["value"].sum()
     assert total_before == 0
 
@@ -67,12 +69,13 @@ def test_a_correction_changes_current_values_indicators_and_county_totals_and_ke
     rate = one(db, "select value from indicators where report_id = ? and indicator = 'reconsideration_correction_rate'",
                [rid])
     assert rate[0][0] == pytest.approx(1 / 11)
-    after = run_query("overview_indicators_by_year", db=db, kinds=None)
+    after = run_query("scope_indicator_totals", db=db, regions=None, kinds=None, agency_ids=None,
+                       include_suspect=False, year_from=2019, year_to=2030)
     assert after[after["indicator"] == "reconsideration_total"]["value"].sum() == 11
     # the R4 finding of that group is closed by the correction, the other group's stays open
     r4 = one(db, "select status, message from findings where report_id = ? and rule = 'R4' order by finding_id", [rid])
     assert sorted(s for s, _ in r4) == ["open", "resolved"]
-    assert [m for s, m in r4 if s == "open"][0].startswith("四、复议诉讼「行政诉讼·复议后起诉」")
+    assert [m for s, m in r4 if s == "open"][0].startswith("四、复议诉讼「行政诉讼（复议后起诉）」")
 
 
 def test_correcting_the_cell_that_breaks_r3_closes_the_r3_finding_and_logs_it(tmp_path):
@@ -157,7 +160,7 @@ def test_manual_entry_creates_a_report_whose_values_are_entry_corrections_over_a
     assert bad == []
     assert any(p.startswith("R2：") for p in problems) and any(p.startswith("R3：") for p in problems)
     totals = {label: computed for label, _typed, computed in k.computed_totals(values, "2021")}
-    assert totals["三、依申请公开「总计」行「总计」列"] == 2
+    assert totals[cell_label("applications.total.total")] == 2  # the cell named as printed
 
     rid, result = k.create_manual_report(EDITOR, aid, 2022, "2021", values, "扫描件，按纸质原件录入", db=db)
 

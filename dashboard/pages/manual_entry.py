@@ -13,6 +13,7 @@ from dashboard import auth
 from dashboard.checks.labels import TABLE_ZH
 from dashboard.pages import common as c
 from dashboard.pages import correction_grid as g
+from dashboard.pages.scope_bar import view
 from dashboard.store import corrections as k
 
 TABLES = ["disclosure", "applications", "appeals"]
@@ -64,7 +65,8 @@ def main() -> None:
     ids = [int(a) for a in agencies["agency_id"]]
     names = dict(zip(ids, agencies["name"], strict=True))
     agency = top[0].selectbox("单位", ids, format_func=names.get, key="w_me_agency")
-    year = int(top[1].number_input("年度", 2008, 2100, (c.default_year() or 2024), key="w_me_year"))
+    v = view()  # the scope bar's year is the default (the app draws the bar; a page run alone draws it here)
+    year = int(top[1].number_input("年度", 2008, 2100, v.year or v.due_through, key="w_me_year"))
     template = top[2].radio("格式版本", list(VERSIONS), format_func=VERSIONS.get, key="w_me_template")
     layout = template
     source = st.file_uploader("原件（可选，扫描件或照片随报告保存）", key="w_me_source")

@@ -30,7 +30,7 @@ import duckdb
 
 from dashboard import audit
 from dashboard.auth import User, require_role
-from dashboard.checks.labels import COL_ZH, ROW_ZH, TABLE_ZH, cell_label
+from dashboard.checks.labels import COL_ZH, ROW_ZH, TABLE_ZH, cell_label, row_label, row_short_label
 from dashboard.parse.codes import (
     APPEAL_COLUMNS,
     APPEAL_GROUPS,
@@ -99,8 +99,21 @@ def _check_value(key: str, value: float | None) -> None:
         raise CorrectionError(f"{cell_label(key)} 不能为负数（{value:g}）")
 
 
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:（[一二三四五六七八九十]+）)?(?:[0-9]+[.．、])?")
+
+
 def _strip_label(s: str) -> str:
-    return re.sub(r"[\s「」『』\"“”（）()]", "", s)
+    return re.sub(r"[\s「」『』\"“”（）()·•]", "", s)
+
+
+def _names(tbl: str, row: str) -> set[str]:
+    """Every way a person may write a row: its short name, its label as printed, either without its numbering."""
+    out = set()
+    for label in (ROW_ZH[tbl].get(row, ""), row_label(tbl, row), row_short_label(tbl, row)):
+        for form in (label, _NUMBERING.sub("", label)):
+            if form:
+                out.add(_strip_label(form))
+    return out
 
 
 def resolve_cell(text: str, template: str, layout: str | None = None) -> str:
@@ -117,7 +130,7 @@ def resolve_cell(text: str, template: str, layout: str | None = None) -> str:
             names = {_strip_label(TABLE_ZH[tbl]), _strip_label(TABLE_ZH[tbl]).split("、")[0]}
             if t not in names and not _strip_label(TABLE_ZH[tbl]).endswith(t):
                 continue
-            rows = [k for k, v in ROW_ZH[tbl].items() if _strip_label(v) == r or k == r]
+            rows = [k for k in ROW_ZH[tbl] if r in _names(tbl, k) or k == r]
             cols = [k for k, v in COL_ZH[tbl].items() if _strip_label(v) == c or k == c]
             for row in rows:
                 for col in cols:

@@ -3,7 +3,8 @@
 **Suspect values** are the (report, indicator) pairs whose value reads a cell named by a finding that doubts the
 number itself: any error-level finding (a sum that does not add up names its cells), a likely 元/万元 slip
 (UNIT), or a cell the parser placed with doubt (PARSE warnings: placed by row order, fuzzy label, unreadable).
-A reviewer's "dismissed" releases the value; "confirmed" keeps it out. A ratio is suspect when any of its
+A reviewer's "dismissed" releases the value, and so does a correction that resolves the finding; "confirmed"
+keeps it out. A ratio is suspect when any of its
 components is. County totals leave them out unless the user asks (`$include_suspect`), and say how many.
 
 **agency_years** is the agency × year grid from the first report year to this year: the current report, how
@@ -26,7 +27,7 @@ select f.report_id, f.finding_id, f.rule, f.severity, f.status,
        split_part(c.cell, '.', 1) as tbl, split_part(c.cell, '.', 2) as row_code,
        nullif(split_part(c.cell, '.', 3), '') as col_code
 from findings f, unnest(f.cells) as c(cell)
-where f.status <> 'dismissed'
+where f.status in ('open', 'confirmed')  -- dismissed by a reviewer, or resolved by a correction: released
   and (f.severity = 'error' or (f.severity = 'warning' and f.rule in {SUSPECT_WARNING_RULES!r}))
   and split_part(c.cell, '.', 1) in ('disclosure', 'applications', 'appeals');
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import resource
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -115,7 +117,7 @@ class _Worker:
     def __init__(self, ctx: mp.context.BaseContext, limits: Limits) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, limits.memory_mb), daemon=True)
-        self.proc.start()
+        _start_without_main(self.proc)
         child.close()
         self.task: tuple[int, Path] | None = None
         self.started = 0.0
@@ -157,6 +159,26 @@ class _Worker:
 
 _CTX_LOCK = threading.Lock()
 _CTX: mp.context.BaseContext | None = None
+
+
+_MAIN_LOCK = threading.Lock()
+
+
+def _start_without_main(proc: mp.process.BaseProcess) -> None:
+    """Start a worker without Python's habit of re-running the parent's __main__ in the child.
+
+    multiprocessing hands the child the parent's main script to run first. Under Streamlit (and AppTest) the
+    "main script" is the page being shown: a worker would run the dashboard page. The worker needs nothing from
+    __main__, so it is started while __main__ is a bare module.
+    """
+    with _MAIN_LOCK:
+        real = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            proc.start()
+        finally:
+            if real is not None:
+                sys.modules["__main__"] = real
 
 
 def _context() -> mp.context.BaseContext:
