@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.export import build_pack, cjk_font_warning
+from dashboard.export.data import EmptyPackError, PackScope
 from dashboard.export.images import FORMATS, RenderError
 from dashboard.pages import common as c
 from dashboard.settings import db_path
@@ -34,27 +35,42 @@ def _zip_folder(folder: Path) -> bytes:
     return buf.getvalue()
 
 
-def _chosen_agencies() -> list[int] | None:
+ALL_REGIONS = "全部地区"
+
+
+def _chosen_scope() -> tuple[PackScope, str]:
+    """Region → 单位类型 → 单位, as the pack's scope, and how the button names it."""
     table = c.agencies()
     table = table[table["reports"] > 0]
+    regions = sorted({str(r) for r in table["region"].dropna() if str(r)})
+    region = st.selectbox("地区", [ALL_REGIONS, *regions], key="export_region")
+    if region != ALL_REGIONS:
+        table = table[table["region"] == region]
     kinds = c.pick_kinds(key="export_kind")
     if kinds:
         table = table[table["kind"].isin(kinds)]
-    picked = c.pick_agencies(table, key="export_agencies", placeholder="所选类型的全部单位")
-    if picked:
-        return picked
-    return [int(a) for a in table["agency_id"]] if kinds else None
+    picked = c.pick_agencies(table, key="export_agencies", placeholder="所选范围的全部单位")
+    scope = PackScope(region=None if region == ALL_REGIONS else region, kinds=tuple(kinds) if kinds else None,
+                      agency_ids=tuple(picked) if picked else None)
+    label = f"{len(picked)} 个单位" if picked else (region if region != ALL_REGIONS else "全部单位") + \
+        ("（" + "、".join(kinds) + "）" if kinds else "")
+    return scope, label
 
 
-def _build(year: int, agency_ids: list[int] | None, formats: tuple[str, ...]) -> None:
+def _build(year: int, scope: PackScope, formats: tuple[str, ...]) -> None:
     out = exports_dir() / datetime.now().strftime("%Y%m%d-%H%M%S")
     bar = st.progress(0.0, text="准备中……")
     try:
-        files = build_pack(year, agency_ids, db_path(), out, progress=lambda f, m: bar.progress(min(f, 1.0), text=m),
-                           formats=formats)
+        files = build_pack(year, None, db_path(), out, progress=lambda f, m: bar.progress(min(f, 1.0), text=m),
+                           formats=formats, scope=scope)
+    except EmptyPackError as exc:
+        bar.empty()
+        st.session_state.pop("export_files", None)
+        st.warning(f"未生成：{exc.reason_zh}。", icon=":material/info:")
+        return
     except RenderError as exc:
         bar.empty()
-        st.error(str(exc))
+        st.error(f"生成失败：{exc}")
         return
     st.session_state["export_files"] = {k: str(v) for k, v in files.items()}
 
@@ -96,12 +112,13 @@ def main() -> None:
     with left:
         year = c.pick_year(available, key="export_year")
     with right:
-        agency_ids = _chosen_agencies()
+        scope, label = _chosen_scope()
     extra = st.multiselect("图表另存格式（PNG 总会生成）", [f for f in FORMATS if f != "png"], default=[],
-                           format_func=str.upper, key="export_formats")
-    n = "全部单位" if agency_ids is None else f"{len(agency_ids)} 个单位"
-    if st.button(f"生成 {year} 年会议材料（{n}）", type="primary"):
-        _build(year, agency_ids, ("png", *extra))
+                           format_func=str.upper, key="export_formats", placeholder="不另存")
+    include = st.toggle("含存疑数值", value=False, key="export_suspect",
+                        help="默认不把被核对规则标为错误的数值计入合计；打开后计入。")
+    if st.button(f"生成 {year} 年会议材料（{label}）", type="primary"):
+        _build(year, PackScope(scope.region, scope.kinds, scope.agency_ids, include), ("png", *extra))
     files = st.session_state.get("export_files")
     if files and all(Path(p).exists() for p in files.values()):
         _offer(files)
