@@ -452,6 +452,7 @@ def coverage_figure(data: pd.DataFrame, title: str, max_rows: int = 80, present:
                                showscale=False, xgap=2, ygap=2, hoverongaps=False,
                                hovertemplate="%{y} %{x}：%{text}<extra></extra>"))
     _all_rows(fig, labels, s)
+    fig.update_xaxes(tickangle=0)  # years read across, never slanted
     return finish(fig, title, "", height=_matrix_height(len(wide), s, not title and not source), present=present,
                   source=source)
 

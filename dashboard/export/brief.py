@@ -283,6 +283,7 @@ def _key_prose(data: PackData) -> str:
 
 def _chart(doc: Document, chart: Chart, images: list[Path], number: int) -> None:
     _plain(doc, chart.takeaway)  # the comparability note is stated once, under 基本情况
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # a takeaway stays on the page of its figure
     for k, image in enumerate(images, start=1):
         doc.add_picture(str(image), width=Cm(TEXT_W))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -105,7 +105,9 @@ def _slide(prs: Presentation, title: str | None) -> object:
 
 
 def _lead(slide, text: str, size: float = 18) -> None:  # noqa: ANN001
-    """The slide's one-line takeaway under its title."""
+    """The slide's takeaway under its title: one line, or two at a smaller size when it is long."""
+    if _width_units(text) > 100:
+        size = min(size, 16)
     _text(slide, MARGIN, Inches(1.0), W - 2 * MARGIN, Inches(0.7), text, size, True, DARK)
 
 
@@ -174,7 +176,7 @@ def _count_axis(axis, values: list[float], number_format: str) -> None:  # noqa:
     top = max([v for v in values if v is not None] or [0])
     axis.has_major_gridlines = True
     axis.major_gridlines.format.line.color.rgb = RGBColor(0xE4, 0xE8, 0xEC)
-    axis.tick_labels.number_format = number_format
+    axis.tick_labels.number_format = "0%" if "%" in number_format else number_format  # ticks: 25%, labels: 25.0%
     axis.tick_labels.number_format_is_linked = False
     axis.minimum_scale = 0
     if "%" in number_format:
@@ -294,8 +296,8 @@ def _chart_slides(prs: Presentation, chart: Chart, images: list[Path], halves: l
         slide = _slide(prs, chart.title)
         _lead(slide, chart.takeaway)
         _note(slide, chart.note)
-        add_native_chart(slide, chart.native, MARGIN, BODY_TOP + Inches(0.2), W - 2 * MARGIN,
-                         H - BODY_TOP - Inches(0.2) - bottom)
+        add_native_chart(slide, chart.native, MARGIN, BODY_TOP + Inches(0.3), W - 2 * MARGIN,
+                         H - BODY_TOP - Inches(0.3) - bottom)
         return
     for k, image in enumerate(images, start=1):
         title = chart.title if len(images) == 1 else f"{chart.title}（{k}/{len(images)}）"
