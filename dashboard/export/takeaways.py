@@ -265,8 +265,9 @@ def key_points(data: PackData) -> list[str]:
     points: list[str] = []
     if is_partial(data):
         points.append(f"本年数据不全：{coverage_text(data)}，以下合计只含已收到的报告。")
+    differ = "（两年的报告单位不完全相同）" if comparability_note(data) else ""
     for _, code in _changes(data)[:2]:
-        points.append(total_sentence(data, code, caveat=False))
+        points.append(total_sentence(data, code, caveat=False).removesuffix("。") + differ + "。")
     if data.year_value("disclosure_rate", data.year)[0] is not None:
         points.append(ratio_sentence(data, "disclosure_rate"))
     points.append(non_reporter_sentence(data))
