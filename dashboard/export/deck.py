@@ -30,7 +30,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from dashboard.charts import COLORS, SOURCE_NOTE, nice_step
+from dashboard.charts import CATEGORY_COLORS, NEUTRAL, SOURCE_NOTE, nice_step
 from dashboard.checks.labels import humanize
 from dashboard.export import takeaways as tk
 from dashboard.export.data import PackData
@@ -234,7 +234,7 @@ def add_native_chart(slide, spec: NativeChart, left: Emu, top: Emu, width: Emu, 
         labels.position = XL_LABEL_POSITION.CENTER
         labels.font.color.rgb = WHITE
     for i, series in enumerate(plot.series):
-        color = _rgb(COLORS[i % len(COLORS)] if spec.kind != "bar" else COLORS[0])
+        color = _rgb(CATEGORY_COLORS[i % len(CATEGORY_COLORS)] if spec.kind != "bar" else NEUTRAL)
         if spec.kind == "line":
             series.smooth = False
             series.format.line.color.rgb = color
