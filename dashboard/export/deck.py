@@ -26,6 +26,7 @@ from pptx.enum.chart import (
     XL_MARKER_STYLE,
     XL_TICK_LABEL_POSITION,
 )
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -244,8 +245,18 @@ def add_native_chart(slide, spec: NativeChart, left: Emu, top: Emu, width: Emu, 
             series.marker.format.fill.solid()
             series.marker.format.fill.fore_color.rgb = color
             series.marker.format.line.color.rgb = color
+            if spec.hollow:
+                # A point's own label makes a series-level label list that hides the others unless it shows them.
+                own = series.data_labels
+                own.show_value = True
+                own.number_format = labels.number_format
+                own.number_format_is_linked = False
+                own.position = XL_LABEL_POSITION.ABOVE
+                own.font.size = labels.font.size
             for j, text in zip(spec.hollow, spec.hollow_labels, strict=True):
                 point = series.points[j]
+                point.format.line.color.rgb = color
+                point.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH  # the segment into an incomplete year
                 point.marker.format.fill.solid()
                 point.marker.format.fill.fore_color.rgb = WHITE
                 point.marker.format.line.color.rgb = color
