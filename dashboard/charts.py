@@ -456,6 +456,10 @@ def coverage_figure(data: pd.DataFrame, title: str, max_rows: int = 80, present:
                                hovertemplate="%{y} %{x}：%{text}<extra></extra>"))
     _all_rows(fig, labels, s)
     fig.update_xaxes(tickangle=0)  # years read across, never slanted
+    if compact:
+        # Wide enough that every year's column holds its label however long the agency names are.
+        longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in n) for n in labels), default=8)
+        fig.update_layout(width=int(longest * s.tick * 0.55 + len(wide.columns) * 2.8 * s.tick + 60))
     return finish(fig, title, "", height=_matrix_height(len(wide), s, not title and not source), present=present,
                   source=source)
 

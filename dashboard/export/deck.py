@@ -268,7 +268,7 @@ def add_native_chart(slide, spec: NativeChart, left: Emu, top: Emu, width: Emu, 
     if spec.unit and spec.unit != "%":
         # Above the plot, written across: the unit of the value axis (left for lines, right for bars).
         at_left = spec.kind == "line"
-        _text(slide, left if at_left else left + width - Inches(2.5), top - Inches(0.3), Inches(2.5), Inches(0.35),
+        _text(slide, left if at_left else left + width - Inches(2.5), top - Inches(0.2), Inches(2.5), Inches(0.35),
               f"单位：{spec.unit}", 14, color=GREY, align=PP_ALIGN.LEFT if at_left else PP_ALIGN.RIGHT)
     return chart
 
