@@ -337,11 +337,11 @@ def write_brief(data: PackData, charts: list[Chart], images: dict[str, list[Path
     if not missing.empty:
         _plain(doc, tk.non_reporter_sentence(data) + "缺报名单如下：")
         add_table(doc, missing)
-    has_chart = any(c.key == "findings_by_rule" for c in charts)
-    _plain(doc, ("" if has_chart else tk.findings_sentence(data)) + tk.suspect_sentence(data))
     for chart in (c for c in charts if c.section == SECTIONS[-1]):
         figure_no += 1
         _chart(doc, chart, images.get(chart.key, []), figure_no)
+    has_chart = any(c.key == "findings_by_rule" for c in charts)
+    _plain(doc, ("" if has_chart else tk.findings_sentence(data)) + tk.suspect_sentence(data))
     by_rule = findings_by_rule_zh(data)
     if not by_rule.empty:
         _plain(doc, "数据问题按类型统计如下（不含经核实驳回的）：")
