@@ -28,6 +28,8 @@ SOURCE_NOTE = "数据来源：各单位政府信息公开工作年度报告"
 BROWSER = "/usr/bin/chromium"
 PNG_SCALE = 3
 COLORS = ["#1f5fa8", "#d9822b", "#2e8b57", "#b03a48", "#6a4c93", "#3aa6b9", "#8c6d31", "#5f6b7a"]
+# Categories without a judgement (办理结果, two series): no red or green, which would say "bad" or "good".
+CATEGORY_COLORS = ["#1f5fa8", "#d9822b", "#6a4c93", "#3aa6b9", "#8c6d31", "#9aa5b1", "#5b8fd1", "#5f6b7a"]
 NEUTRAL = "#1f5fa8"
 MUTED = "#5f6b7a"
 SERIES_ZH = {"all": "", "2019": "2019年版口径", "2021": "2021年版口径"}
@@ -256,7 +258,7 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, series_note: str = "
             fig.add_trace(go.Scatter(
                 x=list(years), y=values, customdata=[f"{y}年" for y in years],
                 mode="lines+markers", connectgaps=False, name=_series_label(str(scope), series, n_series),
-                line={"color": COLORS[i % len(COLORS)], "width": 3 if present else 2,
+                line={"color": CATEGORY_COLORS[i % len(CATEGORY_COLORS)], "width": 3 if present else 2,
                       "dash": "solid" if series in ("all", "2021") else "dash"},
                 marker={"size": 10 if present else 7},
                 hovertemplate=f"%{{customdata}}：%{{y:{scale.fmt}}}{'' if scale.rate else scale.unit}"
@@ -302,7 +304,7 @@ def coverage_trend_figure(data: pd.DataFrame, title: str, unit: str,
     received = [0 if pd.isna(v) else int(v) for v in d["received"]]
     expected = [0 if pd.isna(v) else int(v) for v in d["expected"]]
     partial = [e > 0 and r < e * INCOMPLETE_SHARE for r, e in zip(received, expected, strict=True)]
-    color = COLORS[0]
+    color = NEUTRAL
     fig.add_trace(go.Scatter(
         x=years, y=values, mode="lines+markers", connectgaps=False, name=name or title,
         customdata=[[f"{y}年", r, e] for y, r, e in zip(years, received, expected, strict=True)],
@@ -362,7 +364,8 @@ def outcome_mix_figure(values: dict[str, float | None], title: str, present: boo
     known = {k: float(v) for k, v in values.items() if v is not None and not pd.isna(v)}
     total = sum(known.values()) or 1.0
     for i, (name, v) in enumerate(known.items()):
-        fig.add_trace(go.Bar(x=[v], y=["办理结果"], orientation="h", name=name, marker_color=COLORS[i % len(COLORS)],
+        fig.add_trace(go.Bar(x=[v], y=["办理结果"], orientation="h", name=name,
+                             marker_color=CATEGORY_COLORS[i % len(CATEGORY_COLORS)],
                              texttemplate="%{x:,.0f}" if v / total >= 0.04 else "", textposition="inside",
                              insidetextanchor="middle", textfont={"size": s.label},
                              hovertemplate=f"{name}：%{{x:,.0f}}件（{v / total:.0%}）<extra></extra>"))
@@ -458,6 +461,11 @@ def coverage_figure(data: pd.DataFrame, title: str, max_rows: int = 80, present:
                                showscale=False, xgap=2, ygap=2, hoverongaps=False,
                                hovertemplate="%{y} %{x}：%{text}<extra></extra>"))
     _all_rows(fig, labels, s)
+    fig.update_xaxes(tickangle=0)  # years read across, never slanted
+    if compact:
+        # Wide enough that every year's column holds its label however long the agency names are.
+        longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in n) for n in labels), default=8)
+        fig.update_layout(width=int(longest * s.tick * 0.55 + len(wide.columns) * 2.8 * s.tick + 60))
     return finish(fig, title, "", height=_matrix_height(len(wide), s, not title and not source), present=present,
                   source=source)
 

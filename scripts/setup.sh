@@ -9,8 +9,9 @@ SUDO=""
 if command -v apt-get >/dev/null 2>&1; then
   need=""
   # chromium: kaleido's images and the browser test; fonts-wqy-microhei: Chinese glyphs (Noto CJK breaks PDF text copy);
-  # poppler-utils: pdftoppm for looking at exported pages.
-  for pkg in chromium fonts-wqy-microhei poppler-utils; do
+  # poppler-utils: pdftoppm for looking at exported pages; libreoffice-impress/-writer: .doc/.wps reports and the
+  # test that renders the exported deck and brief to PDF.
+  for pkg in chromium fonts-wqy-microhei poppler-utils libreoffice-impress libreoffice-writer; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
   done
   if [ -n "$need" ]; then

@@ -136,10 +136,16 @@ def test_a_year_with_fewer_than_half_the_reports_is_hollow_and_says_so() -> None
     fig = charts.coverage_trend_figure(frame, "规范性文件制发", "件", markers=[(2021, "2021年起为“本年制发件数”")])
     trace = fig.data[0]
     assert list(trace.y) == [4.0, 6.0, None, 2.0] and trace.connectgaps is False
-    assert list(trace.marker.color) == [charts.COLORS[0]] * 2 + ["white"] * 2
+    assert list(trace.marker.color) == [charts.NEUTRAL] * 2 + ["white"] * 2
     assert any(a.text == "数据不全（9/30）" for a in fig.layout.annotations)
     assert [s.x0 for s in fig.layout.shapes] == [2020.5]
     assert any("本年制发件数" in a.text for a in fig.layout.annotations)
+
+
+def test_colours_of_categories_carry_no_judgement() -> None:
+    fig = charts.outcome_mix_figure({"予以公开": 3, "部分公开": 1, "不予公开": 2, "无法提供": 4}, "t")
+    reds_greens = {"#b03a48", "#e07a5f", "#2e8b57", "#81b29a"}
+    assert not {t.marker.color for t in fig.data} & reds_greens
 
 
 def test_plotly_config_is_chinese_with_a_reduced_modebar() -> None:

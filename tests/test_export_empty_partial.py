@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -74,6 +75,13 @@ def test_a_partial_pack_states_its_coverage_on_the_title_slide_and_in_the_brief(
     names = [s.text_frame.text for sl in Presentation(str(files["pptx"])).slides for s in sl.shapes
              if s.has_text_frame]
     assert any(t.startswith("缺报名单") for t in names)
+    # The trend draws 2023 (3 of 8 reports) hollow and says 数据不全, in the native chart's own XML.
+    chart = next(sh.chart for sl in Presentation(str(files["pptx"])).slides for sh in sl.shapes
+                 if sh.has_chart and "2023年" in list(sh.chart.plots[0].categories)
+                 and sh.chart.chart_type is not None and len(sh.chart.plots[0].categories) == 2)
+    xml = re.sub(r">\s+<", "><", chart._chartSpace.xml)  # noqa: SLF001 — python-pptx reads no point formats
+    assert '<c:idx val="1"/><c:marker><c:spPr><a:solidFill><a:srgbClr val="FFFFFF"/>' in xml
+    assert "数据不全（3/8）" in xml
 
 
 def _simulated(db: Path) -> tuple[int, ...]:

@@ -321,3 +321,9 @@ def test_deck_and_brief_convert_to_pdf_with_a_cjk_font_and_render_every_page(pac
             assert pages == len(Presentation(str(pack[kind])).slides)
         else:
             assert re.search(r"—\s*2\s*—", text)  # the PAGE field is numbered by the renderer
+
+
+def test_a_fall_driven_by_a_unit_without_a_report_this_year_names_it(db: Path) -> None:
+    # 洪泽区 reported 4,119 行政处罚 for 2023 and has no 2024 report: that, not a township, is the fall
+    sentence = total_sentence(load_pack_data(YEAR, None, db), "penalty_decisions")
+    assert "减量主要来自洪泽区（-4,119件，本年无报告）" in sentence

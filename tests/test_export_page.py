@@ -36,3 +36,15 @@ def test_page_builds_the_pack_and_offers_pptx_docx_xlsx(db: Path) -> None:
     assert len(list((db.parent / "exports").glob("*/*.pptx"))) == 1  # written beside the database
     labels = [b.label for b in at.get("download_button")]
     assert {"下载演示文稿（PPTX）", "下载会议材料（Word）", "下载数据表（Excel）"} <= set(labels)
+
+
+def test_a_scope_without_reports_shows_a_chinese_notice_and_writes_nothing(db: Path) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=240)
+    at.run()
+    at.selectbox(key="export_region").select("上海市").run()
+    at.selectbox(key="w_export_year").select(2023).run()
+    next(b for b in at.button if b.label.startswith("生成")).click().run()
+    assert not at.exception
+    assert any("没有收到任何报告" in w.value for w in at.warning)
+    assert not at.success
+    assert not list((db.parent / "exports").glob("*/*.pptx"))

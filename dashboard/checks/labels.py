@@ -82,7 +82,7 @@ SECTION_ZH = {"overview": "一、总体情况", "disclosure": "二、主动公�
               "problems": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
 TABLE_ZH = {"disclosure": "二、主动公开", "applications": "三、依申请公开", "appeals": "四、复议诉讼"}
 
-ROW_ZH: dict[str, dict[str, str]] = {
+ROW_PRINTED_ZH: dict[str, dict[str, str]] = {
     "disclosure": {
         "rules": "规章", "normative_docs": "规范性文件", "licensing": "行政许可", "other_services": "其他对外管理服务事项",
         "penalty": "行政处罚", "coercion": "行政强制", "fees": "行政事业性收费", "procurement": "政府集中采购",
@@ -114,9 +114,9 @@ ROW_ZH: dict[str, dict[str, str]] = {
     "appeals": {"reconsideration": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
                 "litigation_after": "行政诉讼（复议后起诉）"},
 }
-# Short row names for narrow places (a terminal table, a chart legend): the old two-part names.
-ROW_SHORT_ZH: dict[str, dict[str, str]] = {
-    "disclosure": ROW_ZH["disclosure"],
+# Short row names for narrow places (a terminal table, a page's table, a chart legend).
+ROW_ZH: dict[str, dict[str, str]] = {
+    "disclosure": ROW_PRINTED_ZH["disclosure"],
     "applications": {
         "new": "本年新收申请", "carried_in": "上年结转申请", "granted": "予以公开", "partial": "部分公开",
         "withheld_state_secret": "不予公开·国家秘密", "withheld_prohibited": "不予公开·法律行政法规禁止公开",
@@ -131,9 +131,10 @@ ROW_SHORT_ZH: dict[str, dict[str, str]] = {
         "other_no_correction": "其他处理·逾期不补正", "other_no_fee": "其他处理·逾期未缴费",
         "other_misc": "其他处理·其他", "total": "总计", "carried_over": "结转下年度继续办理",
     },
-    "appeals": {"reconsideration": "行政复议", "litigation_direct": "行政诉讼·直接起诉",
+    "appeals": {"reconsideration": "行政复议", "litigation_direct": "行政诉讼·未经复议直接起诉",
                 "litigation_after": "行政诉讼·复议后起诉"},
 }
+ROW_SHORT_ZH = ROW_ZH
 COL_SHORT_ZH = {"applications": {"natural": "自然人", "commercial": "商业企业", "research": "科研机构",
                                  "social": "公益组织", "legal": "法律服务", "other_org": "其他组织", "total": "总计"}}
 
@@ -145,15 +146,19 @@ COL_ZH: dict[str, dict[str, str]] = {
         "amount_wan": "本年收费金额（万元）",
     },
     "applications": {"natural": "自然人", "commercial": "商业企业", "research": "科研机构", "social": "社会公益组织",
-                     "legal": "法律服务机构", "other_org": "法人或其他组织·其他", "total": "总计"},
+                     "legal": "法律服务机构", "other_org": "其他", "total": "总计"},
     "appeals": {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"},
 }
 FIELD_ZH = {"unit": "单元格所注单位", "value": "数值", "printed": "原文", "flag": "读取标记"}
 
 
+# Where a column's printed label alone is ambiguous in a cell's name (其他 sits under 法人或其他组织).
+COL_PRINTED_ZH = {"applications": {"other_org": "法人或其他组织·其他"}}
+
+
 def row_label(table: str, row: str) -> str:
     """A row as printed in its table ('applications', 'partial' → '三、（二）部分公开')."""
-    return ROW_ZH.get(table, {}).get(row) or _unknown(row)
+    return ROW_PRINTED_ZH.get(table, {}).get(row) or _unknown(row)
 
 
 def row_short_label(table: str, row: str) -> str:
@@ -167,8 +172,8 @@ def column_short_label(table: str, col: str) -> str:
 
 
 def column_label(table: str, col: str) -> str:
-    """A column as printed ('applications', 'natural' → '自然人')."""
-    return COL_ZH.get(table, {}).get(col) or _unknown(col)
+    """A column as printed ('applications', 'natural' → '自然人'; 'other_org' → '法人或其他组织·其他')."""
+    return COL_PRINTED_ZH.get(table, {}).get(col) or COL_ZH.get(table, {}).get(col) or _unknown(col)
 
 
 def section_label(code: str) -> str:
@@ -215,8 +220,9 @@ _RULE = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(RULE_ZH, key=len, rev
 def _bare(code: str) -> str | None:
     """A bare code as a reader's name: a row of table 三 first (parser messages list them), then 二, sections, columns."""
     for tbl in ("applications", "disclosure", "appeals"):
-        if code in ROW_ZH[tbl]:
-            return ROW_ZH[tbl][code] if tbl != "disclosure" else f"{TABLE_ZH['disclosure']} {ROW_ZH[tbl][code]}"
+        if code in ROW_PRINTED_ZH[tbl]:
+            label = ROW_PRINTED_ZH[tbl][code]
+            return label if tbl != "disclosure" else f"{TABLE_ZH['disclosure']} {label}"
     if code in SECTION_ZH:
         return SECTION_ZH[code]
     for tbl in ("applications", "appeals", "disclosure"):
@@ -243,7 +249,7 @@ def humanize(message: object) -> str:
 def internal_codes() -> set[str]:
     """Every internal code a reader must never see: rows, columns, sections, tables, rules, formats, statuses."""
     words = set(RULE_ZH) | set(SECTION_ZH) | set(TABLE_ZH) | {"sections", "cells"}
-    for rows in ROW_ZH.values():
+    for rows in ROW_PRINTED_ZH.values():
         words |= set(rows)
     for cols in COL_ZH.values():
         words |= set(cols)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dashboard.export.data import EmptyPackError, PackData, PackScope
 from dashboard.export.images import cjk_font_warning, figure_bytes, start_renderer
 from dashboard.export.pack import build_pack
 
-__all__ = ["build_pack", "cjk_font_warning", "figure_bytes", "start_renderer"]
+__all__ = ["EmptyPackError", "PackData", "PackScope", "build_pack", "cjk_font_warning", "figure_bytes",
+           "start_renderer"]

@@ -283,6 +283,7 @@ def _key_prose(data: PackData) -> str:
 
 def _chart(doc: Document, chart: Chart, images: list[Path], number: int) -> None:
     _plain(doc, chart.takeaway)  # the comparability note is stated once, under 基本情况
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # a takeaway stays on the page of its figure
     for k, image in enumerate(images, start=1):
         doc.add_picture(str(image), width=Cm(TEXT_W))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -336,11 +337,11 @@ def write_brief(data: PackData, charts: list[Chart], images: dict[str, list[Path
     if not missing.empty:
         _plain(doc, tk.non_reporter_sentence(data) + "缺报名单如下：")
         add_table(doc, missing)
-    has_chart = any(c.key == "findings_by_rule" for c in charts)
-    _plain(doc, ("" if has_chart else tk.findings_sentence(data)) + tk.suspect_sentence(data))
     for chart in (c for c in charts if c.section == SECTIONS[-1]):
         figure_no += 1
         _chart(doc, chart, images.get(chart.key, []), figure_no)
+    has_chart = any(c.key == "findings_by_rule" for c in charts)
+    _plain(doc, ("" if has_chart else tk.findings_sentence(data)) + tk.suspect_sentence(data))
     by_rule = findings_by_rule_zh(data)
     if not by_rule.empty:
         _plain(doc, "数据问题按类型统计如下（不含经核实驳回的）：")

@@ -26,11 +26,12 @@ from pptx.enum.chart import (
     XL_MARKER_STYLE,
     XL_TICK_LABEL_POSITION,
 )
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from dashboard.charts import COLORS, SOURCE_NOTE, nice_step
+from dashboard.charts import CATEGORY_COLORS, NEUTRAL, SOURCE_NOTE, nice_step
 from dashboard.checks.labels import humanize
 from dashboard.export import takeaways as tk
 from dashboard.export.data import PackData
@@ -105,7 +106,9 @@ def _slide(prs: Presentation, title: str | None) -> object:
 
 
 def _lead(slide, text: str, size: float = 18) -> None:  # noqa: ANN001
-    """The slide's one-line takeaway under its title."""
+    """The slide's takeaway under its title: one line, or two at a smaller size when it is long."""
+    if _width_units(text) > 100:
+        size = min(size, 16)
     _text(slide, MARGIN, Inches(1.0), W - 2 * MARGIN, Inches(0.7), text, size, True, DARK)
 
 
@@ -174,7 +177,7 @@ def _count_axis(axis, values: list[float], number_format: str) -> None:  # noqa:
     top = max([v for v in values if v is not None] or [0])
     axis.has_major_gridlines = True
     axis.major_gridlines.format.line.color.rgb = RGBColor(0xE4, 0xE8, 0xEC)
-    axis.tick_labels.number_format = number_format
+    axis.tick_labels.number_format = "0%" if "%" in number_format else number_format  # ticks: 25%, labels: 25.0%
     axis.tick_labels.number_format_is_linked = False
     axis.minimum_scale = 0
     if "%" in number_format:
@@ -232,7 +235,7 @@ def add_native_chart(slide, spec: NativeChart, left: Emu, top: Emu, width: Emu, 
         labels.position = XL_LABEL_POSITION.CENTER
         labels.font.color.rgb = WHITE
     for i, series in enumerate(plot.series):
-        color = _rgb(COLORS[i % len(COLORS)] if spec.kind != "bar" else COLORS[0])
+        color = _rgb(CATEGORY_COLORS[i % len(CATEGORY_COLORS)] if spec.kind != "bar" else NEUTRAL)
         if spec.kind == "line":
             series.smooth = False
             series.format.line.color.rgb = color
@@ -242,8 +245,18 @@ def add_native_chart(slide, spec: NativeChart, left: Emu, top: Emu, width: Emu, 
             series.marker.format.fill.solid()
             series.marker.format.fill.fore_color.rgb = color
             series.marker.format.line.color.rgb = color
+            if spec.hollow:
+                # A point's own label makes a series-level label list that hides the others unless it shows them.
+                own = series.data_labels
+                own.show_value = True
+                own.number_format = labels.number_format
+                own.number_format_is_linked = False
+                own.position = XL_LABEL_POSITION.ABOVE
+                own.font.size = labels.font.size
             for j, text in zip(spec.hollow, spec.hollow_labels, strict=True):
                 point = series.points[j]
+                point.format.line.color.rgb = color
+                point.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH  # the segment into an incomplete year
                 point.marker.format.fill.solid()
                 point.marker.format.fill.fore_color.rgb = WHITE
                 point.marker.format.line.color.rgb = color
@@ -255,7 +268,7 @@ def add_native_chart(slide, spec: NativeChart, left: Emu, top: Emu, width: Emu, 
     if spec.unit and spec.unit != "%":
         # Above the plot, written across: the unit of the value axis (left for lines, right for bars).
         at_left = spec.kind == "line"
-        _text(slide, left if at_left else left + width - Inches(2.5), top - Inches(0.3), Inches(2.5), Inches(0.35),
+        _text(slide, left if at_left else left + width - Inches(2.5), top - Inches(0.2), Inches(2.5), Inches(0.35),
               f"单位：{spec.unit}", 14, color=GREY, align=PP_ALIGN.LEFT if at_left else PP_ALIGN.RIGHT)
     return chart
 
@@ -294,8 +307,8 @@ def _chart_slides(prs: Presentation, chart: Chart, images: list[Path], halves: l
         slide = _slide(prs, chart.title)
         _lead(slide, chart.takeaway)
         _note(slide, chart.note)
-        add_native_chart(slide, chart.native, MARGIN, BODY_TOP + Inches(0.2), W - 2 * MARGIN,
-                         H - BODY_TOP - Inches(0.2) - bottom)
+        add_native_chart(slide, chart.native, MARGIN, BODY_TOP + Inches(0.3), W - 2 * MARGIN,
+                         H - BODY_TOP - Inches(0.3) - bottom)
         return
     for k, image in enumerate(images, start=1):
         title = chart.title if len(images) == 1 else f"{chart.title}（{k}/{len(images)}）"

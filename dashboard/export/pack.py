@@ -53,7 +53,7 @@ def render_chart_images(charts: list[Chart], folder: Path, fmt: str = "png",
                 page = f"_{k}" if len(figs) > 1 else ""
                 suffix = "_deck" if key.endswith("@deck") else ""
                 path = folder / f"{i:02d}_{_safe(chart.title)}{page}{suffix}.{fmt}"
-                width = HALF_WIDTH if key.endswith("@deck") else WIDTH
+                width = (fig.layout.width or HALF_WIDTH) if key.endswith("@deck") else WIDTH
                 paths.append(write_figure(fig, path, fmt, width, image_height(fig)))
             if paths:
                 out[key] = paths

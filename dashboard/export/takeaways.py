@@ -77,19 +77,28 @@ def compare_years(data: PackData, code: str) -> tuple[float | None, float | None
     return cur, prev, ""
 
 
-def main_contributor(data: PackData, code: str, rising: bool) -> tuple[str, float] | None:
-    """The agency whose change contributes most to the total's rise (or fall), with its change."""
+def main_contributor(data: PackData, code: str, rising: bool) -> tuple[str, float, str] | None:
+    """The agency whose change contributes most to the total's rise (or fall): name, change, and why when it
+    reported in only one of the two years (a unit that stopped reporting takes its whole figure out of the total)."""
     cur = agency_values(data, code, data.year).set_index("agency_id")
     prev = agency_values(data, code, data.year - 1).set_index("agency_id")
-    both = cur.join(prev[["value", "series"]].add_suffix("_prev"), how="inner")
-    both = both[(both["series"] == both["series_prev"]) & both["value"].notna() & both["value_prev"].notna()]
+    both = cur.join(prev[["short_name", "value", "series"]].add_suffix("_prev"), how="outer")
+    same = both["series"].isna() | both["series_prev"].isna() | (both["series"] == both["series_prev"])
+    both = both[same & (both["value"].notna() | both["value_prev"].notna())]
     if both.empty:
         return None
-    delta = both["value"] - both["value_prev"]
+    delta = both["value"].fillna(0) - both["value_prev"].fillna(0)
     best = delta.idxmax() if rising else delta.idxmin()
     if (rising and delta[best] <= 0) or (not rising and delta[best] >= 0):
         return None
-    return str(both.loc[best, "short_name"]), float(delta[best])
+    row = both.loc[best]
+    name = row["short_name"] if isinstance(row["short_name"], str) else row["short_name_prev"]
+    why = ""
+    if pd.isna(row["value"]):
+        why = "，本年无此数据" if best in data.reporting(data.year) else "，本年无报告"
+    elif pd.isna(row["value_prev"]):
+        why = "，上年无此数据" if best in data.reporting(data.year - 1) else "，上年无报告"
+    return str(name), float(delta[best]), why
 
 
 def comparability_note(data: PackData) -> str:
@@ -119,7 +128,7 @@ def total_sentence(data: PackData, code: str, caveat: bool = True) -> str:
     if prev is not None and cur != prev and len(data.agency_ids or [0, 0]) > 1:
         who = main_contributor(data, code, rising=cur > prev)
         if who:
-            text += f"，{'增量' if cur > prev else '减量'}主要来自{who[0]}（{who[1]:+,.0f}{unit}）"
+            text += f"，{'增量' if cur > prev else '减量'}主要来自{who[0]}（{who[1]:+,.0f}{unit}{who[2]}）"
     return text + note + "。"
 
 
@@ -256,8 +265,9 @@ def key_points(data: PackData) -> list[str]:
     points: list[str] = []
     if is_partial(data):
         points.append(f"本年数据不全：{coverage_text(data)}，以下合计只含已收到的报告。")
+    differ = "（两年的报告单位不完全相同）" if comparability_note(data) else ""
     for _, code in _changes(data)[:2]:
-        points.append(total_sentence(data, code, caveat=False))
+        points.append(total_sentence(data, code, caveat=False).removesuffix("。") + differ + "。")
     if data.year_value("disclosure_rate", data.year)[0] is not None:
         points.append(ratio_sentence(data, "disclosure_rate"))
     points.append(non_reporter_sentence(data))

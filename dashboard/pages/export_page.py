@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import audit, auth
 from dashboard.errors import ReportError
 from dashboard.export import build_pack, cjk_font_warning
-from dashboard.export.data import PackScope
+from dashboard.export.data import EmptyPackError, PackScope
 from dashboard.export.images import FORMATS, RenderError
 from dashboard.pages import common as c
 from dashboard.pages.scope_bar import view
@@ -44,10 +44,15 @@ def _build(year: int, scope: PackScope, formats: tuple[str, ...]) -> None:
     try:
         files = build_pack(year, None, db_path(), out, progress=lambda f, m: bar.progress(min(f, 1.0), text=m),
                            formats=formats, scope=scope)
-    except (RenderError, ReportError) as exc:  # an empty scope, a chart that cannot be drawn: said, nothing kept
+    except EmptyPackError as exc:
         bar.empty()
         st.session_state.pop("export_files", None)
-        st.error(getattr(exc, "reason_zh", None) or str(exc))
+        st.warning(f"未生成：{exc.reason_zh}。", icon=":material/info:")
+        return
+    except (RenderError, ReportError) as exc:  # a chart that cannot be drawn: said, nothing kept
+        bar.empty()
+        st.session_state.pop("export_files", None)
+        st.error(f"生成失败：{getattr(exc, 'reason_zh', None) or exc}")
         return
     st.session_state["export_files"] = {k: str(v) for k, v in files.items()}
     audit.export_done(getattr(auth.current_user(), "name", None), year, list(scope.agency_ids or []) or None, files,

@@ -8,6 +8,14 @@ are Streamlit's data-testid / data-key attributes; if a Streamlit upgrade rename
 shows again (tests/test_export_page.py does not depend on this).
 
 `inject_style()` is called once per page run from app.py.
+
+What stays English (Streamlit 1.67 has neither an option nor a stable element to restyle; for the README):
+- tooltips of Streamlit's own element toolbar on charts and tables ("Fullscreen", "Download as CSV", "Search"),
+  and st.dataframe's column menu (sort, pin, hide) — tooltips and menus CSS cannot rewrite;
+- the running indicator and its "Stop" button, and the "Connection error" dialog when the server is gone;
+- the multiselect's "No results" when a typed filter matches nothing;
+- the browser's own file dialog (the operating system's language).
+The Plotly toolbar is Chinese through charts.PLOTLY_CONFIG (its dictionary travels with the config).
 """
 
 from __future__ import annotations

@@ -171,11 +171,14 @@ def check(year: int | None = typer.Option(None, "--year", help="只核对该年�
         df["cells"] = df["cells"].map(lambda v: list(v) if v is not None else [])
         typer.echo(json.dumps(df.to_dict(orient="records"), ensure_ascii=False, default=str))
         return
+    from dashboard.checks.labels import humanize, rule_name, severity_name
+
     console = Console()
     colour = {"error": "red", "warning": "yellow", "info": "blue"}
     for r in df.itertuples(index=False):
         c = colour.get(r.severity, "white")
-        console.print(f"#{r.report_id} {shown(r.agency)} {r.year} [{c}]{r.severity} {r.rule}[/{c}] {shown(r.message)}")
+        console.print(f"#{r.report_id} {shown(r.agency)} {r.year} [{c}]{severity_name(r.severity)} {rule_name(r.rule)}[/{c}] "
+                      f"{shown(humanize(r.message))}")
     console.print(f"共 {len(df)} 条（{(df['severity'] == 'error').sum()} 个错误）")
 
 
