@@ -191,9 +191,9 @@ def test_a_file_past_the_memory_ceiling_fails_alone_and_the_next_one_is_read(tmp
 def test_a_file_past_its_wall_clock_limit_fails_alone_and_the_worker_is_replaced(tmp_path: Path) -> None:
     from dashboard.store.workers import Limits, parse_files
 
-    slow = _big_docx(tmp_path / "slow.docx", 110_000)  # within the structural limits, several seconds to read
+    slow = _big_docx(tmp_path / "slow.docx", 110_000)  # within the structural limits, about a second to read
     good = ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt"
-    results = {r.path.name: r for r in parse_files([slow, good], workers=1, limits=Limits(seconds=1.0))}
+    results = {r.path.name: r for r in parse_files([slow, good], workers=1, limits=Limits(seconds=0.5))}
     assert results["slow.docx"].prepared.error_zh == "超出资源限制（内存/时间）"
     assert results["slow.docx"].seconds < 10
     assert results[good.name].prepared.ok

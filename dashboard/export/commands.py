@@ -17,7 +17,7 @@ KIND_ZH = {"pptx": "演示文稿", "docx": "会议材料（Word）", "xlsx": "�
 def export(
     year: int = typer.Option(..., "--year", help="报告年度，如 2024"),
     agencies: list[str] = typer.Option(None, "--agencies", help="单位（全称、简称或编号；可重复，或用逗号分隔；默认全部单位）"),
-    region: str = typer.Option(None, "--region", help="地区，如 示例县（模拟）（默认全部地区）"),
+    region: str = typer.Option(None, "--region", help="地区，如 示例县（模拟）；默认本县，“全部地区”为不限地区"),
     kinds: str = typer.Option(None, "--kinds", help="单位类型：乡、镇、街道、部门、政府（逗号分隔；默认全部类型）"),
     include_suspect: bool = typer.Option(False, "--include-suspect", help="合计中包含存疑数值（默认不含）"),
     db: Path = typer.Option(None, "--db", help="DuckDB 文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）"),
@@ -25,9 +25,11 @@ def export(
     formats: str = typer.Option("png", "--images", help="图表图片格式：png、svg、pdf（逗号分隔；演示文稿和Word内嵌PNG）"),
 ) -> None:
     """生成会议材料：PPT 演示文稿、Word 材料、Excel 数据表和图表图片 / Build the meeting pack for a year."""
-    from dashboard.export.data import EmptyPackError, PackScope, resolve_agencies
+    from dashboard.export.data import EmptyPackError, PackScope, home_region, resolve_agencies
     from dashboard.export.images import FORMATS, RenderError, cjk_font_warning
     from dashboard.export.pack import build_pack
+    from dashboard.scope import ALL_REGIONS
+    from dashboard.store.commands import shown
 
     console, err = Console(), Console(stderr=True)
     target = db_path(db)
@@ -43,6 +45,12 @@ def export(
     if warning:
         err.print(f"[yellow]警告[/yellow] {warning}")
     names = [n for item in (agencies or []) for n in item.split(",") if n.strip()]
+    if region == ALL_REGIONS:
+        region = None
+    elif region is None and not names:  # every figure belongs to a scope: the home county unless asked otherwise
+        region, source = home_region(target)
+        if region:
+            err.print(f"范围：本县 {shown(region)}（{source}；其他地区用 --region）")
     try:
         ids = resolve_agencies(names, target)
         wanted_kinds = tuple(k.strip() for k in (kinds or "").replace("，", ",").split(",") if k.strip()) or None
