@@ -98,7 +98,7 @@ def _running_lines(pages: list[tuple[PageContent, list[tuple[float, Block]]]]) -
 
 
 def read_pdf(path: Path) -> Document:
-    """Read a PDF with a text layer into paragraphs and table grids; scanned, encrypted or damaged files raise."""
+    """Read a PDF into paragraphs and table grids (a scanned one by OCR); encrypted or damaged files raise."""
     path = Path(path)
     name = path.name
     pdf = _open(path)
@@ -114,8 +114,10 @@ def read_pdf(path: Path) -> Document:
         pdf.close()
     text_pages = [p for p in pages if len(p.chars) >= MIN_TEXT_CHARS]
     if not text_pages:
-        raise ReportError(name, "扫描版 PDF，没有文字层；暂不支持 OCR", "scanned PDF without a text layer; OCR is not supported",
-                          code="scanned")
+        # Scanned: no page has a text layer, so the pages are read by OCR (readers/scan.py).
+        from dashboard.readers.scan import read_scan
+
+        return read_scan(path)
     laid_out = [(p, sorted(_page_blocks(p), key=lambda tb: tb[0])) for p in pages]
     running = _running_lines(laid_out)
     blocks: list[Block] = []

@@ -12,7 +12,8 @@ from dashboard.store.records import report_sha256
 
 # Walked in folders. A canonical JSON record (manual entry, correction) is ingested only when named explicitly:
 # a folder of expected or exported JSON beside the reports must not silently supersede them.
-REPORT_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml", ".mht", ".md", ".markdown", ".txt"}
+REPORT_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml", ".mht", ".md", ".markdown", ".txt",
+                   ".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # page images are read by OCR (readers/scan.py)
 
 
 @dataclass
