@@ -14,6 +14,7 @@ from dashboard.readers.model import Block, Document, Paragraph, Table
 from dashboard.readers.pdf_grid import find_ruled_tables, grid_table
 from dashboard.readers.pdf_page import PageContent, read_page
 from dashboard.readers.pdf_text import group_lines, line_text
+from dashboard.readers.pdf_unruled import unruled_tables
 
 # "- 4 -", "—4—", "4", "第 4 页", "第4页 共6页", "4 / 6", "Page 4"
 _PAGE_NUMBER = re.compile(
@@ -69,9 +70,16 @@ def _page_blocks(page: PageContent) -> list[tuple[float, Block]]:
             continue  # a framed paragraph, not a table
         placed.append((ruled.bbox[1], table))
         free = [ch for ch in free if not ruled.contains(ch)]
-    # Borderless tables stay lines of text: rebuilding their grid from alignment alone is not done yet.
-    for line in group_lines(free):
-        placed.append((min(ch.top for ch in line), Paragraph(text=line_text(line, wide_gap=1.5), page=page.number)))
+    lines = group_lines(free)
+    taken: set[int] = set()
+    # Borderless tables: the grid from glyph alignment (pdf_unruled), so blank cells keep their column.
+    for used, table in unruled_tables(lines):
+        table.page = page.number
+        placed.append((min(ch.top for k in used for ch in lines[k]), table))
+        taken.update(used)
+    for k, line in enumerate(lines):
+        if k not in taken:
+            placed.append((min(ch.top for ch in line), Paragraph(text=line_text(line, wide_gap=1.5), page=page.number)))
     return placed
 
 
