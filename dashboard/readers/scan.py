@@ -186,7 +186,8 @@ def read_scan(path: Path, pages: list[int] | None = None) -> Document:
         infos.append(info)
         content = PageContent(number=i + 1, width=info["width"], height=info["height"])
         laid_out.append((content, sorted(placed, key=lambda tb: tb[0])))
-    images.clear()
+    n_pages = len(images)
+    images.clear()  # the page images are the bulk of the memory; the blocks are all that is kept
     running = _running_lines(laid_out)
     blocks: list[Block] = []
     for content, placed in laid_out:
@@ -196,7 +197,7 @@ def read_scan(path: Path, pages: list[int] | None = None) -> Document:
         raise ReportError(name, "图片中没有可识别的文字或表格，不是一份年度报告",
                           "no readable text or table in the image; it is not an annual report", code="not_a_report")
     doc = Document(source=name, format="scan", blocks=blocks)
-    doc.meta["pages"] = str(len(images) if pages is None else len(laid_out))
+    doc.meta["pages"] = str(n_pages if pages is None else len(laid_out))
     doc.meta["ocr_engine"] = engine_version()
     doc.meta["ocr_skew"] = ",".join(f"{i['skew']:g}" for i in infos)
     doc.meta["ocr_dpi"] = ",".join(str(i["dpi"]) for i in infos)
