@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard.errors import ReportError  # noqa: E402
 from dashboard.parse import parse_file  # noqa: E402
-from dashboard.synth.scan import scan_county  # noqa: E402
+from dashboard.synth.scan import Recipe, scan_county  # noqa: E402
 
 
 def truth_cells(truth: dict):  # type: ignore[no-untyped-def]
@@ -61,11 +61,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--photo-share", type=float, default=0.1, help="share of photo-like recipes (3–5°, perspective)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scans")
+    ap.add_argument("--reuse", action="store_true", help="read the scans made by an earlier run in --out again")
     args = ap.parse_args(argv)
-    shutil.rmtree(args.out, ignore_errors=True)
     t0 = time.time()
-    scans = scan_county(args.out, args.reports, seed=args.seed, photo_share=args.photo_share)
-    print(f"{len(scans)} scans made in {time.time() - t0:.0f}s")
+    if args.reuse:
+        scans = [(p, args.out / "printed" / "truth" / "示例县" / (p.stem.removesuffix("-scan") + ".json"),
+                  Recipe(**{k: tuple(v) if k == "paper" else v for k, v in
+                            json.loads(p.with_suffix(".recipe.json").read_text("utf-8")).items()}))
+                 for p in sorted((args.out / "scans").glob("*-scan.pdf"))][: args.reports]
+    else:
+        shutil.rmtree(args.out, ignore_errors=True)
+        scans = scan_county(args.out, args.reports, seed=args.seed, photo_share=args.photo_share)
+    print(f"{len(scans)} scans made in {time.time() - t0:.0f}s", flush=True)
     total_ok = total_n = total_silent = refused = 0
     cpu = 0.0
     for scan, truth_path, recipe in scans:
@@ -85,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{scan.name}: {ok}/{n} cells, {silent} silent, identity {'ok' if ident else 'WRONG ' + str(got.get('agency'))}"
               f", {dt:.1f}s CPU; dpi {recipe.dpi} skew {recipe.skew:+.1f}° persp {recipe.perspective:.3f} "
               f"blur {recipe.blur:.1f} noise {recipe.noise:.0f} jpeg {recipe.jpeg} faint {recipe.faint:.2f} "
-              f"seal {recipe.seal}" + (f"; misses {misses[:4]}" if misses else ""))
+              f"seal {recipe.seal}" + (f"; misses {misses[:4]}" if misses else ""), flush=True)
     acc = total_ok / max(total_n, 1)
     print(f"TOTAL {total_ok}/{total_n} = {acc:.4f} cells right; silent misses {total_silent}; refused {refused}; "
           f"OCR parse {cpu:.0f}s CPU ({cpu / max(len(scans) - refused, 1):.1f}s per report)")

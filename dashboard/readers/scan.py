@@ -80,12 +80,17 @@ def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[flo
         if len(found) > 1 and line_h:
             found = bands(cell_ink, s, line_h)
         for k, band in enumerate(found):
-            for piece in split_wide_gaps(cell_ink, band, factor=3.0):
+            pieces = split_wide_gaps(cell_ink, band, factor=3.0)
+            if len(pieces) > 1:
+                # A speck of dust set apart from the cell's text is not a character ("." before a number).
+                weight = [int(np.count_nonzero(cell_ink[p.y0:p.y1, p.x0:p.x1])) for p in pieces]
+                pieces = [p for p, w in zip(pieces, weight, strict=True) if w >= 0.12 * max(weight)]
+            for piece in pieces:
                 jobs.append((ti, origin, k))
                 crops.append(crop_line(clean[cy0:cy1, cx0:cx1], piece, paper))
     text_bands = [p for b in bands(outside, s) for p in split_wide_gaps(outside, b)]
     text_crops = [crop_line(clean, b, paper) for b in text_bands]
-    readings = eng.recognise(crops + text_crops)
+    readings = _recognise_cells(eng, crops) + eng.recognise(text_crops)
     cell_parts: dict[tuple[int, tuple[int, int]], dict[int, list]] = {}
     for (ti, origin, k), rd in zip(jobs, readings[: len(crops)], strict=True):
         cell_parts.setdefault((ti, origin), {}).setdefault(k, []).append(rd)
@@ -121,6 +126,61 @@ def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[flo
     info = {"skew": round(page.skew, 2), "dpi": round(page.dpi), "tables": len(tables),
             "width": page.grey.shape[1] / s, "height": page.grey.shape[0] / s}
     return placed, info
+
+
+GLYPH = (20, 28)  # size a one-glyph cell is compared at
+# Two one-glyph cells print the same character when under this share of their ink lies more than a pixel away from
+# the other's ink. Measured on the office scan: 84 zeros within 0.007 of each other, every other digit ≥ 0.19.
+SAME_GLYPH = 0.03
+
+
+def _glyph(crop):  # type: ignore[no-untyped-def]
+    """A one-character crop as a small binary image with its ink box's height and aspect, else None."""
+    import cv2
+    import numpy as np
+
+    h, w = crop.shape[:2]
+    if w > 1.3 * h:
+        return None
+    lo, hi = int(crop.min()), int(crop.max())
+    if hi - lo < 40:
+        return None
+    ink = crop < (lo + hi) / 2
+    ys, xs = np.nonzero(ink)
+    box = ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.uint8) * 255
+    bh, bw = box.shape
+    small = (cv2.resize(box, GLYPH, interpolation=cv2.INTER_AREA) >= 128).astype(np.uint8)
+    return small, cv2.dilate(small, np.ones((3, 3), np.uint8)), bh, bw / bh
+
+
+def _recognise_cells(eng, crops: list) -> list:  # type: ignore[type-arg, no-untyped-def]
+    """Read cell crops; one-glyph cells that print the very same character (the page's many 0s) are read once.
+
+    Two cells count as the same character only when their ink boxes have the same size and shape and almost all
+    ink of each lies within a pixel of the other's, so a 0 never stands for a 6 or an 8; every other crop is read
+    on its own.
+    """
+    import numpy as np
+
+    reps: list[tuple[int, np.ndarray, np.ndarray, int, float]] = []  # (crop, glyph, its dilation, height, aspect)
+    source = list(range(len(crops)))
+    for i, crop in enumerate(crops):
+        g = _glyph(crop)
+        if g is None:
+            continue
+        small, grown, bh, aspect = g
+        for j, rg, rgrown, rh, ra in reps:
+            if abs(bh - rh) > 0.12 * rh or abs(aspect - ra) > 0.15 * ra:
+                continue
+            apart = int(np.sum(small > rgrown)) + int(np.sum(rg > grown))
+            if apart < SAME_GLYPH * max(1, int(small.sum()) + int(rg.sum())):
+                source[i] = j
+                break
+        else:
+            reps.append((i, small, grown, bh, aspect))
+    unique = sorted(set(source))
+    read = dict(zip(unique, eng.recognise([crops[i] for i in unique]), strict=True))
+    return [read[source[i]] for i in range(len(crops))]
 
 
 def _mark_doubts(table: Table) -> None:
