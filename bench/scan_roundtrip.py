@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     t0 = time.time()
     if args.reuse:
-        scans = [(p, args.out / "printed" / "truth" / "示例县" / (p.stem.removesuffix("-scan") + ".json"),
+        scans = [(p, next((args.out / "printed" / "truth").glob(f"*/{p.stem.removesuffix('-scan')}.json")),
                   Recipe(**{k: tuple(v) if k == "paper" else v for k, v in
                             json.loads(p.with_suffix(".recipe.json").read_text("utf-8")).items()}))
                  for p in sorted((args.out / "scans").glob("*-scan.pdf"))][: args.reports]
