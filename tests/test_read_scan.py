@@ -179,3 +179,26 @@ def test_simulated_scans_of_the_synthetic_county_round_trip_every_cell(tmp_path)
         ok, n, silent, misses = compare(parse_file(scan), json.loads(truth_path.read_text("utf-8")))
         assert silent == 0, (recipe, misses)
         assert ok >= 0.99 * n, (recipe, misses)
+
+
+def test_a_row_whose_total_no_longer_adds_up_after_reading_is_doubted_cell_by_cell() -> None:
+    from dashboard.readers.scan import _mark_doubts
+
+    # The last column adds up in three rows of four: in the fourth a digit was misread (8 read as 6, say).
+    table = Table(rows=[["自然人", "商业企业", "总计"], ["一、本年新收", "3", "2", "5"], ["二、上年结转", "0", "0", "0"],
+                        ["（一）予以公开", "6", "1", "9"], ["（二）部分公开", "4", "4", "8"]])
+    table.rows[0] = ["", *table.rows[0]]
+    _mark_doubts(table)
+    assert {p for p in table.doubts} == {(3, 1), (3, 2), (3, 3)}
+    assert "合计" in table.doubts[(3, 3)]
+
+
+def test_a_number_in_a_column_of_numbers_read_with_low_confidence_or_as_letters_is_doubted() -> None:
+    from dashboard.readers.scan import _mark_doubts
+
+    table = Table(rows=[["", "自然人", "总计"], ["一、本年新收", "3", "3"], ["二、上年结转", "O", "0"],
+                        ["（一）予以公开", "7", "7"]])
+    table.confidence[(3, 1)] = 0.55
+    _mark_doubts(table)
+    assert (2, 1) in table.doubts and (3, 1) in table.doubts
+    assert (1, 1) not in table.doubts and (0, 1) not in table.doubts

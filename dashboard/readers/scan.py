@@ -204,6 +204,28 @@ def _mark_doubts(table: Table) -> None:
                 table.doubts[(r, c)] = f"数字列中识别出非数字“{t}”"
             elif _PLACEHOLDER.match(t) and conf < LOW_CONFIDENCE:
                 table.doubts[(r, c)] = f"识别置信度低（{conf:.2f}）"
+    _doubt_bad_row_totals(table)
+
+
+def _doubt_bad_row_totals(table: Table) -> None:
+    """In a table whose last column is the row total (it adds up in most rows), doubt every row where it does not.
+
+    A misread digit read with high confidence still breaks its row's sum; the source itself may be wrong too, which
+    OCR cannot tell apart — either way the row is for a person to check, not a silent figure.
+    """
+    sums: list[tuple[int, list[int], bool]] = []
+    for r, row in enumerate(table.rows):
+        cols = [c for c, cell in enumerate(row) if not table.is_copy(r, c) and _INTEGER.match(cell.replace(" ", ""))]
+        if len(cols) < 3 or cols[-1] != len(row) - 1:
+            continue
+        nums = [int(row[c].replace(" ", "").replace(",", "")) for c in cols]
+        sums.append((r, cols, sum(nums[:-1]) == nums[-1]))
+    if len(sums) < 3 or sum(ok for *_, ok in sums) < 0.6 * len(sums):
+        return
+    for r, cols, ok in sums:
+        if not ok:
+            for c in cols:
+                table.doubts.setdefault((r, c), "本行合计与各项之和不符（可能识别有误，请核对）")
 
 
 def _pages(path: Path) -> list[tuple]:  # type: ignore[type-arg]
