@@ -35,7 +35,7 @@ def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[flo
     from dashboard.readers.pdf_grid import cell_groups, drop_empty
     from dashboard.readers.pdf_text import join_wrapped
     from dashboard.readers.scan_grid import find_lines, find_tables
-    from dashboard.readers.scan_image import ink_mask, prepare
+    from dashboard.readers.scan_image import ink_mask, paper_level, prepare
     from dashboard.readers.scan_text import bands, clean_ink, crop_line, split_wide_gaps
 
     eng = engine(source)
@@ -47,7 +47,7 @@ def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[flo
     wipe = cv2.dilate(cv2.bitwise_or(lines.horizontal, lines.vertical), np.ones((5, 5), np.uint8))
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(wipe))
     text_ink = clean_ink(text_ink, s)
-    paper = int(np.percentile(page.grey, 90))
+    paper = paper_level(page.grey)
     clean = np.where(text_ink > 0, page.grey, paper).astype(np.uint8)  # ink only: lines, dust and shading gone
 
     placed: list[tuple[float, Block]] = []
@@ -89,7 +89,7 @@ def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[flo
                 jobs.append((ti, origin, k))
                 crops.append(crop_line(clean[cy0:cy1, cx0:cx1], piece, paper))
     text_bands = [p for b in bands(outside, s) for p in split_wide_gaps(outside, b)]
-    text_crops = [crop_line(clean, b, paper) for b in text_bands]
+    text_crops = [crop_line(clean, b, paper, pad_ratio=0.1) for b in text_bands]
     readings = _recognise_cells(eng, crops) + eng.recognise(text_crops)
     cell_parts: dict[tuple[int, tuple[int, int]], dict[int, list]] = {}
     for (ti, origin, k), rd in zip(jobs, readings[: len(crops)], strict=True):
@@ -109,11 +109,12 @@ def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[flo
         if sum(1 for row in cleaned.rows for cell in row if cell) >= 2:
             placed.append((tables[ti].bbox[1], cleaned))
     # Text outside tables: one paragraph per band; bands on one baseline are pieces of one line.
+    line_text_h = float(np.median([b.height for b in text_bands])) if text_bands else 0.0
     by_line: list[tuple[int, int, list[tuple[int, str]]]] = []
     for band, rd in zip(text_bands, readings[len(crops):], strict=True):
         text = rd.text.strip()
-        if not text or rd.confidence < 0.5:
-            continue  # a smudge or a seal remnant read as a stray symbol
+        if not text or rd.confidence < 0.5 or (len(text) <= 2 and band.height < 0.5 * line_text_h):
+            continue  # a smudge, a speck or a seal remnant read as a stray symbol
         for entry in by_line:
             if abs((entry[0] + entry[1]) / 2 - (band.y0 + band.y1) / 2) < 0.5 * band.height:
                 entry[2].append((band.x0, text))
@@ -187,6 +188,9 @@ def _mark_doubts(table: Table) -> None:
     """Name the cells that may be misread: low confidence, or not a number in a column of numbers."""
     nr = len(table.rows)
     nc = max((len(r) for r in table.rows), default=0)
+    # Counts are whole numbers; only an amount (元) or a rate (%) has decimals. A speck before a digit reads as
+    # "0.3" with high confidence, so a decimal where the table states no amount is a misreading until checked.
+    decimals_ok = any(("元" in cell or "%" in cell or "率" in cell) for row in table.rows for cell in row)
     for c in range(nc):
         texts = [(r, table.rows[r][c].replace(" ", "")) for r in range(nr)
                  if c < len(table.rows[r]) and not table.is_copy(r, c) and table.rows[r][c].strip()]
@@ -195,13 +199,15 @@ def _mark_doubts(table: Table) -> None:
         integers = numeric and sum(1 for t in numbers if _INTEGER.match(t)) >= 0.8 * len(numbers)
         for r, t in texts:
             conf = table.confidence.get((r, c), 1.0)
+            digits = any(ch.isdigit() for ch in t)
             if _NUMBER.match(t):
                 if conf < LOW_CONFIDENCE:
                     table.doubts[(r, c)] = f"识别置信度低（{conf:.2f}）"
-                elif integers and not _INTEGER.match(t):
-                    table.doubts[(r, c)] = "整数列中出现小数"
-            elif numeric and not _PLACEHOLDER.match(t) and len(_CJK.findall(t)) < 2:
-                table.doubts[(r, c)] = f"数字列中识别出非数字“{t}”"
+                elif (integers or not decimals_ok) and not _INTEGER.match(t):
+                    table.doubts[(r, c)] = "计数中出现小数（可能识别有误）"
+            elif (numeric or digits) and not _PLACEHOLDER.match(t) and len(_CJK.findall(t)) < 2:
+                # ".3", "*56", "0 4": digits with something that is not a number — never a label, never trusted.
+                table.doubts[(r, c)] = f"识别出的“{t}”不是有效数字"
             elif _PLACEHOLDER.match(t) and conf < LOW_CONFIDENCE:
                 table.doubts[(r, c)] = f"识别置信度低（{conf:.2f}）"
     _doubt_bad_row_totals(table)

@@ -37,14 +37,24 @@ def _runs(mask: np.ndarray, horizontal: bool, scale: float) -> tuple[list[Segmen
     return out, labels
 
 
-def _only(labels: np.ndarray, segs: list[Segment], kept: list[Segment]) -> np.ndarray:
-    """The mask of the kept segments' pixels (label i + 1 is segment i)."""
+def _only(labels: np.ndarray, segs: list[Segment], kept: list[Segment], scale: float) -> np.ndarray:
+    """The mask of the kept segments' pixels (label i + 1 is segment i), drawn box by box (rules are thin)."""
     ids = {id(g) for g in kept}
-    lut = np.zeros(len(segs) + 1, dtype=np.uint8)
+    out = np.zeros(labels.shape, np.uint8)
+    h, w = labels.shape
+    m = max(8, int(3 * scale))  # half the box across the rule: a blurred rule is a few pixels thick
     for i, g in enumerate(segs):
-        if id(g) in ids:
-            lut[i + 1] = 255
-    return lut[labels]
+        if id(g) not in ids:
+            continue
+        if g.horizontal:
+            x0, x1 = int(g.a * scale), int(np.ceil(g.b * scale))
+            y0, y1 = int(g.pos * scale) - m, int(g.pos * scale) + m + 1
+        else:
+            y0, y1 = int(g.a * scale), int(np.ceil(g.b * scale))
+            x0, x1 = int(g.pos * scale) - m, int(g.pos * scale) + m + 1
+        y0, x0, y1, x1 = max(0, y0), max(0, x0), min(h, y1 + 1), min(w, x1 + 1)
+        out[y0:y1, x0:x1][labels[y0:y1, x0:x1] == i + 1] = 255
+    return out
 
 
 def find_lines(page: PageImage, ink: np.ndarray | None = None) -> PageLines:
@@ -67,7 +77,7 @@ def find_lines(page: PageImage, ink: np.ndarray | None = None) -> PageLines:
     hs = [h for h in hs if h.b - h.a >= LONG_PT or any(_meets(h, v) for v in vs)]
     vs = [v for v in vs if _touches(v, hs) >= 2]
     # Only kept rules are wiped from the cells: a long stroke of a bold heading stays part of its character.
-    return PageLines(horizontal=_only(hlab, all_h, hs), vertical=_only(vlab, all_v, vs), segments=hs + vs)
+    return PageLines(horizontal=_only(hlab, all_h, hs, s), vertical=_only(vlab, all_v, vs, s), segments=hs + vs)
 
 
 TOL_PT = 3.0

@@ -35,13 +35,16 @@ def remove_red(bgr: np.ndarray) -> np.ndarray:
     The red channel of red ink is as bright as paper while black ink is dark in every channel, so the brighter of
     the red channel and the luminance drops red and keeps black; strongly red pixels are set to paper outright.
     """
-    b, g, r = (bgr[:, :, i].astype(np.int16) for i in range(3))
-    lum = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.int16)
-    grey = np.maximum(lum, r)
-    reddish = (r - np.maximum(g, b)) > 40
-    paper = int(np.percentile(grey, 90))
-    grey[reddish & (r > 110)] = paper
-    return grey.astype(np.uint8)
+    b, g, r = cv2.split(bgr)
+    grey = cv2.max(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), r)
+    reddish = (cv2.subtract(r, cv2.max(g, b)) > 40) & (r > 110)  # uint8 subtract saturates at 0
+    grey[reddish] = paper_level(grey)
+    return grey
+
+
+def paper_level(grey: np.ndarray) -> int:
+    """The paper's grey level (90th percentile), from every fourth pixel of every fourth row."""
+    return int(np.percentile(grey[::4, ::4], 90))
 
 
 def ink_mask(grey: np.ndarray) -> np.ndarray:
@@ -60,15 +63,16 @@ def _profile_score(mask: np.ndarray, angle: float) -> float:
 
 def estimate_skew(grey: np.ndarray) -> float:
     """The page's skew in degrees, from its ruling lines and text lines (row profiles sharpest when level)."""
-    mask = ink_mask(grey)
-    small = cv2.resize(mask, (max(1, mask.shape[1] // 3), max(1, mask.shape[0] // 3)), interpolation=cv2.INTER_AREA)
+    # Measured on a third of the size: the angle is the same and the search costs a ninth.
+    small = ink_mask(cv2.resize(grey, (max(1, grey.shape[1] // 3), max(1, grey.shape[0] // 3)),
+                                interpolation=cv2.INTER_AREA))
     best, best_score = 0.0, -1.0
     for angle in np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.5):
         s = _profile_score(small, float(angle))
         if s > best_score:
             best, best_score = float(angle), s
     centre = best
-    for angle in np.arange(centre - 0.5, centre + 0.51, 0.05):
+    for angle in np.arange(centre - 0.3, centre + 0.31, 0.05):
         s = _profile_score(small, float(angle))
         if s > best_score:
             best, best_score = float(angle), s
@@ -81,7 +85,7 @@ def rotate(grey: np.ndarray, angle: float) -> np.ndarray:
         return grey
     h, w = grey.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    paper = int(np.percentile(grey, 90))
+    paper = paper_level(grey)
     return cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper)
 
 
