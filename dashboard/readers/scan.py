@@ -91,6 +91,7 @@ def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[flo
     text_bands = [p for b in bands(outside, s) for p in split_wide_gaps(outside, b)]
     text_crops = [crop_line(clean, b, paper, pad_ratio=0.1) for b in text_bands]
     readings = _recognise_cells(eng, crops) + eng.recognise(text_crops)
+    _reread_specked(eng, crops, readings, paper)
     cell_parts: dict[tuple[int, tuple[int, int]], dict[int, list]] = {}
     for (ti, origin, k), rd in zip(jobs, readings[: len(crops)], strict=True):
         cell_parts.setdefault((ti, origin), {}).setdefault(k, []).append(rd)
@@ -127,6 +128,40 @@ def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[flo
     info = {"skew": round(page.skew, 2), "dpi": round(page.dpi), "tables": len(tables),
             "width": page.grey.shape[1] / s, "height": page.grey.shape[0] / s}
     return placed, info
+
+
+_SPECKED = re.compile(r"^([.*·'`,:;°~_]{1,2})?(\d+)([.*·'`,:;°~_]{1,2})?$")
+
+
+def _reread_specked(eng, crops: list, readings: list, paper: int) -> None:  # type: ignore[type-arg, no-untyped-def]
+    """A number read with a stray mark at its edge ("1*", ".2") is read again without the specks beside it.
+
+    The new reading is taken only when it is exactly the digits of the first and sure (≥ 0.95); else the first
+    reading stays and the cell is doubted as before. A decimal point between digits is never touched.
+    """
+    import cv2
+    import numpy as np
+
+    todo = []
+    for i in range(len(crops)):
+        m = _SPECKED.match(readings[i].text.strip())
+        if m and (m.group(1) or m.group(3)):
+            todo.append((i, m.group(2)))
+    if not todo:
+        return
+    cleaned = []
+    for i, _ in todo:
+        crop = crops[i].copy()
+        ink = (crop < paper - 12).astype(np.uint8)  # faint too: a light speck still reads as a mark
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        tall = max((int(stats[j, cv2.CC_STAT_HEIGHT]) for j in range(1, count)), default=0)
+        for j in range(1, count):
+            if max(stats[j, cv2.CC_STAT_HEIGHT], stats[j, cv2.CC_STAT_WIDTH]) < 0.35 * tall:
+                crop[labels == j] = paper  # a speck, far smaller than the digits beside it
+        cleaned.append(crop)
+    for (i, digits), rd in zip(todo, eng.recognise(cleaned), strict=True):
+        if rd.text.strip() == digits and rd.lowest >= 0.95:
+            readings[i] = rd
 
 
 GLYPH = (20, 28)  # size a one-glyph cell is compared at
