@@ -108,3 +108,7 @@ def main() -> None:
     """Entry point of the console script and `python -m dashboard`."""
     _register_all()
     app()
+
+
+if __name__ == "__main__":  # `python -m dashboard.cli`, as the shared scoring tool calls it
+    main()

@@ -27,4 +27,7 @@ PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[dev]'
+# OCR engine for scanned reports, pinned; --no-deps keeps out opencv-python (GUI build, needs libGL): the headless
+# OpenCV and its other dependencies come from pyproject.toml.
+.venv/bin/python -m pip install -q --no-deps 'rapidocr-onnxruntime==1.4.4'
 echo "安装完成 / installed: .venv/bin/nianbao"

@@ -138,16 +138,17 @@ def test_printed_html_table_continues_on_the_next_page_with_its_labels() -> None
     assert not any("file://" in t or "PM" in t for t in doc.text_lines())
 
 
-def test_scanned_pdf_is_refused_with_a_clear_reason(tmp_path: Path) -> None:
+def test_scanned_pdf_is_read_by_ocr_not_refused(tmp_path: Path) -> None:
+    pytest.importorskip("rapidocr_onnxruntime")
     pdf = pdfium.PdfDocument(str(HONGZE))
-    image = pdf[0].render(scale=1).to_pil().convert("RGB")
+    image = pdf[0].render(scale=2).to_pil().convert("RGB")
     pdf.close()
     scanned = tmp_path / "scanned.pdf"
-    image.save(scanned, "PDF")
-    with pytest.raises(ReportError) as info:
-        read_pdf(scanned)
-    assert info.value.code == "scanned"
-    assert "扫描版" in info.value.reason_zh and info.value.source == "scanned.pdf"
+    image.save(scanned, "PDF", resolution=144.0)
+    doc = read_pdf(scanned)
+    assert doc.format == "scan" and doc.source == "scanned.pdf"
+    head = "".join(doc.text_lines()[:3])
+    assert "洪泽区人民政府" in head and "2023 年政府信息公开工作年度报告" in head
 
 
 def test_truncated_pdf_is_refused_as_corrupt(tmp_path: Path) -> None:

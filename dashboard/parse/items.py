@@ -43,6 +43,7 @@ class Item:
     text: str = ""
     cells: list[str] = field(default_factory=list)
     copies: list[bool] = field(default_factory=list)
+    doubts: list[str | None] = field(default_factory=list)  # why the reader doubts a cell (OCR), by position
     block: int = 0
     row: int = 0
     heading: str | None = None  # the section this item starts, when it is a heading
@@ -177,6 +178,7 @@ def flatten(doc: Document) -> list[Item]:
                 implied = None if code or section in _NO_IMPLIED else _implied("".join(cells), section)
                 section = code or implied or section
                 copies = [block.is_copy(r, c) for c in range(len(cells))]
-                items.append(Item("row", section, cells=list(cells), copies=copies, block=b, row=r, heading=code,
-                                  approx=not exact, implied=bool(implied)))
+                doubts = [block.doubts.get((r, c)) for c in range(len(cells))] if block.doubts else []
+                items.append(Item("row", section, cells=list(cells), copies=copies, doubts=doubts, block=b, row=r,
+                                  heading=code, approx=not exact, implied=bool(implied)))
     return items

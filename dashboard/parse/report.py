@@ -16,7 +16,7 @@ from dashboard.parse.result import Builder, rows_zh, table_zh
 from dashboard.parse.tables import TABLE_SECTIONS, detect_version, fill_disclosure, scan
 from dashboard.readers.model import Document, Table
 
-_UNCERTAIN = {"placed_by_order", "fuzzy_label", "unreadable"}
+_UNCERTAIN = {"placed_by_order", "fuzzy_label", "unreadable", "uncertain"}  # uncertain: the reader's doubt (OCR)
 _COLUMNS = {"disclosure": None, "applications": codes.APPLICATION_COLUMNS, "appeals": codes.APPEAL_COLUMNS}
 SECTION_NAMES = {"overview": "一、总体情况", "disclosure": "二、主动公开政府信息情况",
                  "applications": "三、收到和处理政府信息公开申请情况", "appeals": "四、行政复议、行政诉讼情况",
@@ -200,6 +200,7 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
         "sections": _narratives(items, doc.format in ("pdf", "md", "txt")),
         "source": doc.source,
         "format": doc.format,
+        **({"ocr_engine": doc.meta["ocr_engine"]} if "ocr_engine" in doc.meta else {}),
         "units": b.units,
         "cell_flags": dict(sorted(b.flags.items())),
         "uncertain_cells": {k: {"reason": v} for k, v in sorted(b.flags.items()) if v in _UNCERTAIN},

@@ -66,6 +66,10 @@ def row_from_cells(index: int, item: Item) -> Row:
     parsed: list[CellValue | None] = []
     for pos, text in enumerate(item.cells):
         cv = read_number(text)
+        if item.doubts and item.doubts[pos]:
+            # The reader (OCR) doubts this cell: a value, never a label, and never trusted silently.
+            cv = CellValue(cv.value if cv else None, text.strip(), "uncertain", cv.unit if cv else None,
+                           item.doubts[pos])
         parsed.append(cv)
         if cv is None:
             norm = normalize_label(text)

@@ -12,10 +12,18 @@ __all__ = ["Block", "Document", "Paragraph", "Table", "read_document", "MAX_BYTE
 MAX_BYTES = 200 * 1024 * 1024  # no annual report is this large; beyond it the file is not one
 
 
+# Page images by their magic bytes: PNG, JPEG, TIFF (both byte orders), BMP.
+_IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg", b"II*\x00": "tif", b"MM\x00*": "tif", b"BM": "bmp"}
+IMAGE_FORMATS = {"png", "jpg", "tif", "bmp"}
+
+
 def _sniff_format(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if head.startswith(b"%PDF"):
         return "pdf"
+    for magic, fmt in _IMAGE_MAGIC.items():
+        if head.startswith(magic) and (fmt != "bmp" or suffix == "bmp"):
+            return fmt
     if head.startswith(b"PK\x03\x04"):
         return "docx" if suffix in ("docx", "docm", "wps", "") or suffix not in ("xlsx", "pptx") else suffix
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -37,7 +45,10 @@ def read_document(path: str | Path) -> Document:
     if not path.exists():
         raise ReportError(name, "文件不存在", "the file does not exist", code="missing")
     if path.is_dir():
-        raise ReportError(name, "这是一个文件夹，不是文件", "this is a folder, not a file", code="folder")
+        # One file is one report: the pages of a scan belong in one PDF or multi-page TIFF (readers/scan.py says why).
+        raise ReportError(name, "这是一个文件夹，不是文件；扫描件的各页图片请合并为一个 PDF 或多页 TIFF 再读取",
+                          "this is a folder, not a file; join the page images of a scan into one PDF or multi-page "
+                          "TIFF first", code="folder")
     size = path.stat().st_size
     if size == 0:
         raise ReportError(name, "文件为空", "the file is empty", code="empty")
@@ -47,6 +58,9 @@ def read_document(path: str | Path) -> Document:
     with path.open("rb") as fh:
         head = fh.read(4096)
     fmt = _sniff_format(path, head)
+    if fmt in IMAGE_FORMATS:
+        from dashboard.readers.scan import read_scan
+        return read_scan(path)
     if fmt in ("md", "txt"):
         from dashboard.readers.text import read_text
         return read_text(path)
@@ -62,5 +76,6 @@ def read_document(path: str | Path) -> Document:
     if fmt in ("doc", "wps"):
         from dashboard.readers.docx import read_legacy_word
         return read_legacy_word(path)
-    raise ReportError(name, f"不支持的文件格式（.{fmt}）；支持 PDF、Word、网页和文本",
-                      f"unsupported file format (.{fmt}); PDF, Word, HTML and text are supported", code="format")
+    raise ReportError(name, f"不支持的文件格式（.{fmt}）；支持 PDF、Word、网页、文本和扫描图片（PNG/JPG/TIFF）",
+                      f"unsupported file format (.{fmt}); PDF, Word, HTML, text and page images (PNG/JPG/TIFF) are "
+                      "supported", code="format")

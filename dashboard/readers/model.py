@@ -20,11 +20,17 @@ class Table:
     ``rows`` is rectangular or ragged; a merged cell's text stands in every position it spans, and
     the positions that are only copies of a merged cell are listed in ``copies`` (row, col) so that a
     merged *number* is counted once while a merged *label* still gives context to every row it spans.
+
+    A table read by OCR also carries each cell's recogniser confidence in ``confidence`` and, in ``doubts``, the
+    reason a cell may be misread (low confidence, not a number in a column of numbers); the parser marks such a
+    cell uncertain instead of trusting it.
     """
 
     rows: list[list[str]]
     copies: set[tuple[int, int]] = field(default_factory=set)
     page: int | None = None
+    confidence: dict[tuple[int, int], float] = field(default_factory=dict)
+    doubts: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def is_copy(self, r: int, c: int) -> bool:
         """True where (r, c) only repeats a merged cell whose origin is elsewhere."""
@@ -39,7 +45,7 @@ class Document:
     """A file read into blocks. ``title`` is a title the container states (HTML <title>, DOCX/PDF metadata)."""
 
     source: str
-    format: str  # "md", "txt", "html", "pdf", "docx"
+    format: str  # "md", "txt", "html", "pdf", "docx", "scan" (read by OCR)
     blocks: list[Block]
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from dashboard.readers.model import Block, Document, Paragraph, Table
 from dashboard.readers.pdf_grid import find_ruled_tables, grid_table
 from dashboard.readers.pdf_page import PageContent, read_page
 from dashboard.readers.pdf_text import group_lines, line_text
+from dashboard.readers.pdf_unruled import unruled_tables
 
 # "- 4 -", "—4—", "4", "第 4 页", "第4页 共6页", "4 / 6", "Page 4"
 _PAGE_NUMBER = re.compile(
@@ -69,9 +70,16 @@ def _page_blocks(page: PageContent) -> list[tuple[float, Block]]:
             continue  # a framed paragraph, not a table
         placed.append((ruled.bbox[1], table))
         free = [ch for ch in free if not ruled.contains(ch)]
-    # Borderless tables stay lines of text: rebuilding their grid from alignment alone is not done yet.
-    for line in group_lines(free):
-        placed.append((min(ch.top for ch in line), Paragraph(text=line_text(line, wide_gap=1.5), page=page.number)))
+    lines = group_lines(free)
+    taken: set[int] = set()
+    # Borderless tables: the grid from glyph alignment (pdf_unruled), so blank cells keep their column.
+    for used, table in unruled_tables(lines):
+        table.page = page.number
+        placed.append((min(ch.top for k in used for ch in lines[k]), table))
+        taken.update(used)
+    for k, line in enumerate(lines):
+        if k not in taken:
+            placed.append((min(ch.top for ch in line), Paragraph(text=line_text(line, wide_gap=1.5), page=page.number)))
     return placed
 
 
@@ -98,7 +106,7 @@ def _running_lines(pages: list[tuple[PageContent, list[tuple[float, Block]]]]) -
 
 
 def read_pdf(path: Path) -> Document:
-    """Read a PDF with a text layer into paragraphs and table grids; scanned, encrypted or damaged files raise."""
+    """Read a PDF into paragraphs and table grids (a scanned one by OCR); encrypted or damaged files raise."""
     path = Path(path)
     name = path.name
     pdf = _open(path)
@@ -114,8 +122,10 @@ def read_pdf(path: Path) -> Document:
         pdf.close()
     text_pages = [p for p in pages if len(p.chars) >= MIN_TEXT_CHARS]
     if not text_pages:
-        raise ReportError(name, "扫描版 PDF，没有文字层；暂不支持 OCR", "scanned PDF without a text layer; OCR is not supported",
-                          code="scanned")
+        # Scanned: no page has a text layer, so the pages are read by OCR (readers/scan.py).
+        from dashboard.readers.scan import read_scan
+
+        return read_scan(path)
     laid_out = [(p, sorted(_page_blocks(p), key=lambda tb: tb[0])) for p in pages]
     running = _running_lines(laid_out)
     blocks: list[Block] = []

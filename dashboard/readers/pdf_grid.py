@@ -121,7 +121,7 @@ def find_ruled_tables(segments: list[Segment]) -> list[RuledTable]:
     return tables
 
 
-def _cell_groups(t: RuledTable) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+def cell_groups(t: RuledTable) -> dict[tuple[int, int], tuple[int, int, int, int]]:
     """Map every grid position to its merged cell (r0, c0, r1, c1), from the missing interior borders."""
     nr, nc = len(t.ys) - 1, len(t.xs) - 1
     parent = {(r, c): (r, c) for r in range(nr) for c in range(nc)}
@@ -154,7 +154,7 @@ def _cell_groups(t: RuledTable) -> dict[tuple[int, int], tuple[int, int, int, in
 def grid_table(t: RuledTable, chars: list[Char], page: int) -> Table:
     """The table's text grid: merged cells' text at their top-left, the other spanned positions copies."""
     nr, nc = len(t.ys) - 1, len(t.xs) - 1
-    spans = _cell_groups(t)
+    spans = cell_groups(t)
     bucket: dict[tuple[int, int], list[Char]] = {}
     for ch in chars:
         r = min(max(bisect_right(t.ys, ch.cy) - 1, 0), nr - 1)
@@ -179,4 +179,6 @@ def drop_empty(table: Table) -> Table:
     cmap = {c: i for i, c in enumerate(keep_c)}
     rows = [[table.rows[r][c] if c < len(table.rows[r]) else "" for c in keep_c] for r in keep_r]
     copies = {(rmap[r], cmap[c]) for r, c in table.copies if r in rmap and c in cmap}
-    return Table(rows=rows, copies=copies, page=table.page)
+    conf = {(rmap[r], cmap[c]): v for (r, c), v in table.confidence.items() if r in rmap and c in cmap}
+    doubts = {(rmap[r], cmap[c]): v for (r, c), v in table.doubts.items() if r in rmap and c in cmap}
+    return Table(rows=rows, copies=copies, page=table.page, confidence=conf, doubts=doubts)

@@ -17,7 +17,8 @@ log = logging.getLogger("nianbao.ingest")
 
 # Walked in folders. A canonical JSON record (manual entry, correction) is ingested only when named explicitly:
 # a folder of expected or exported JSON beside the reports must not silently supersede them.
-REPORT_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml", ".mht", ".md", ".markdown", ".txt"}
+REPORT_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml", ".mht", ".md", ".markdown", ".txt",
+                   ".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # page images are read by OCR (readers/scan.py)
 MAX_PDF_PAGES = 200  # a county report has 3–30 pages; a PDF of thousands is not one, and costs minutes to read
 
 
