@@ -26,6 +26,7 @@ from dashboard.store.prepare import Prepared, expand_paths, prepare_file
 from dashboard.store.progress import progress_bar
 from dashboard.store.records import CELL_COLUMNS, cell_rows, layout_of, section_rows
 from dashboard.store.schema import update_indicators
+from dashboard.store.sources import keep_source
 
 BATCH_FILES = 200
 BATCH_SECONDS = 5.0
@@ -133,11 +134,12 @@ AGENCY_SCHEMA = pa.schema([("agency_id", pa.int32()), ("name", pa.string()), ("s
 
 def _report_row(rid: int, aid: int, it: Prepared, now: datetime) -> dict[str, Any]:
     r = it.report
+    stored = keep_source(it.source_bytes, it.sha256)  # the file into the source store; the row keeps its hash
     return {"report_id": rid, "agency_id": aid, "agency_printed": r.get("agency"), "year": r.get("year"),
             "template": r.get("template"), "applications_layout": layout_of(r), "source_name": it.source_name,
-            "format": it.format, "sha256": it.sha256, "source_bytes": it.source_bytes, "ingested_at": now,
+            "format": it.format, "sha256": it.sha256, "source_bytes": None if stored else it.source_bytes, "ingested_at": now,
             "superseded_by": None, "parse_json": json.dumps(r, ensure_ascii=False, default=str),
-            "source_path": it.source_path, "simulated": bool(r.get("simulated"))}
+            "source_path": it.source_path, "simulated": bool(r.get("simulated")), "source_stored": stored}
 
 
 REPORT_SCHEMA = pa.schema([
@@ -145,7 +147,7 @@ REPORT_SCHEMA = pa.schema([
     ("template", pa.string()), ("applications_layout", pa.string()), ("source_name", pa.string()),
     ("format", pa.string()), ("sha256", pa.string()), ("source_bytes", pa.binary()),
     ("ingested_at", pa.timestamp("us")), ("superseded_by", pa.int32()), ("parse_json", pa.string()),
-    ("source_path", pa.string()), ("simulated", pa.bool_())])
+    ("source_path", pa.string()), ("simulated", pa.bool_()), ("source_stored", pa.bool_())])
 REPORT_COLUMNS = ", ".join(REPORT_SCHEMA.names)
 CELL_SCHEMA = pa.schema([("report_id", pa.int32()), ("tbl", pa.string()), ("row_code", pa.string()),
                          ("col_code", pa.string()), ("value", pa.float64()), ("printed", pa.string()),

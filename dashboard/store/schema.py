@@ -81,6 +81,12 @@ MIGRATIONS: list[tuple[int, str]] = [
     alter table agencies add column expected_from integer;
     alter table agencies add column expected_to integer;
     """),
+    (7, """
+    -- Source files live in a content-addressed file store beside the database (dashboard/store/sources.py):
+    -- true = the file with this row's sha256 is there and source_bytes is NULL. Old rows keep their bytes until the
+    -- first writer moves them out (sources.move_out, run by dashboard.store.db after migrating).
+    alter table reports add column source_stored boolean default false;
+    """),
 ]
 
 VIEWS = """
