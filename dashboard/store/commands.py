@@ -135,3 +135,6 @@ def register(app: typer.Typer) -> None:
     """Add the store's commands to the `nianbao` app."""
     for fn in (ingest, reports, history, agencies, check):
         app.command(name=fn.__name__)(fn)
+    from dashboard.store.migrate_store import migrate_store_command  # issue 15: county file → DuckLake
+
+    app.command(name="migrate-store")(migrate_store_command)

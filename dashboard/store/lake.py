@@ -254,3 +254,51 @@ def lake_data_path(con: duckdb.DuckDBPyConnection) -> str | None:
     except duckdb.Error:
         return None
     return rows[0][0] if rows else None
+
+
+def _pg_bin(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (folder / name).exists():
+            return str(folder / name)
+    raise FileNotFoundError(f"{name}: PostgreSQL 未安装（Debian: apt-get install postgresql） / PostgreSQL not installed")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def throwaway_postgres(dbname: str = "lake") -> Iterator[str]:
+    """A PostgreSQL cluster in a temporary folder on a free localhost port, for tests and benchmarks; yields the
+    ducklake: URL of an empty catalog database and stops the cluster (and deletes it) at the end.
+
+    PostgreSQL refuses to run as root: as root the cluster belongs to the Debian package's `postgres` user.
+    """
+    import subprocess
+
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        as_user = ["runuser", "-u", "postgres", "--"]
+    folder = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
+    if as_user:
+        shutil.chown(folder, "postgres")
+    data, port = folder / "data", _free_port()
+    run = lambda *args: subprocess.run([*as_user, *args], check=True, capture_output=True)  # noqa: E731
+    run(_pg_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "nianbao", "--no-sync")
+    run(_pg_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    try:
+        run(_pg_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "nianbao", "-d", "postgres", "-qc",
+            f"create database {dbname}")
+        yield f"ducklake:postgres:dbname={dbname} host=127.0.0.1 port={port} user=nianbao"
+    finally:
+        subprocess.run([*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -83,9 +83,9 @@ MIGRATIONS: list[tuple[int, str]] = [
     """),
     (7, """
     -- Source files live in a content-addressed file store beside the database (dashboard/store/sources.py):
-    -- true = the file with this row's sha256 is there and source_bytes is NULL. Old rows keep their bytes until the
+    -- true = the file with this row's sha256 is there and source_bytes is NULL (NULL: no file stored). Old rows keep their bytes until the
     -- first writer moves them out (sources.move_out, run by dashboard.store.db after migrating).
-    alter table reports add column source_stored boolean default false;
+    alter table reports add column source_stored boolean;  -- no default: DuckLake adds only literal-free columns
     """),
 ]
 
