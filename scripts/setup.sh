@@ -9,8 +9,9 @@ SUDO=""
 if command -v apt-get >/dev/null 2>&1; then
   need=""
   # chromium: kaleido's images and the browser test; fonts-wqy-microhei: Chinese glyphs (Noto CJK breaks PDF text copy);
-  # poppler-utils: pdftoppm for looking at exported pages.
-  for pkg in chromium fonts-wqy-microhei poppler-utils; do
+  # poppler-utils: pdftoppm for looking at exported pages; postgresql: the DuckLake catalog (tests start a throwaway
+  # cluster with initdb + pg_ctl; the Debian service itself is not needed).
+  for pkg in chromium fonts-wqy-microhei poppler-utils postgresql; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
   done
   if [ -n "$need" ]; then
@@ -25,5 +26,9 @@ fi
 PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev]'
+.venv/bin/python -m pip install -q -e '.[dev,scale]'
+# The DuckLake mode pins duckdb to the extensions' version (pyproject extra `lake`): a second environment.
+[ -x .venv-lake/bin/python ] || "$PY" -m venv .venv-lake
+.venv-lake/bin/python -m pip install -q --upgrade pip
+.venv-lake/bin/python -m pip install -q -e '.[dev,scale,lake]'
 echo "安装完成 / installed: .venv/bin/nianbao"
