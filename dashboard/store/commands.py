@@ -49,12 +49,25 @@ def resolve_agency(text: str, db: Path) -> tuple[int, str]:
 
 def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件夹（递归）"), db: Path = DB_OPTION,
            quiet: bool = typer.Option(False, "--quiet", help="不显示进度条"),
-           batch: int = typer.Option(200, "--batch", min=1, help="每批文件数（每批一次写入并替换数据库文件）")) -> None:
+           batch: int = typer.Option(200, "--batch", min=1, help="每批文件数（每批一次写入并替换数据库文件）"),
+           scheduler: str = typer.Option(None, "--scheduler", envvar="NIANBAO_DASK_SCHEDULER",
+                                         help="在 Dask 集群上解析（如 tcp://主机:8786；文件须在各节点共享的路径上）"),
+           data_path: str = typer.Option(None, "--data-path", help="DuckLake 数据文件夹或 URL（默认 $NIANBAO_DATA_PATH）"),
+           ) -> None:
     """读取报告并入库（按内容去重，同一机关同一年度的新文件替换旧版并保留历史） / Ingest report files."""
+    import os
+
     from dashboard.store.ingest import ingest_paths
 
+    if data_path:  # issue 15: where a new lake keeps its files
+        os.environ["NIANBAO_DATA_PATH"] = data_path
+    parse = None
+    if scheduler:  # issue 15: parse on a Dask cluster, write here
+        from dashboard.store.dask_parse import cluster_parser
+
+        parse = cluster_parser(scheduler)
     target = db_path(db)
-    summary = ingest_paths(list(paths), db=target, progress=not quiet, batch_files=batch)
+    summary = ingest_paths(list(paths), db=target, progress=not quiet, batch_files=batch, prepare_many=parse)
     console = Console()
     counts = summary.counts()
     console.print("  ".join(f"{STATUS_ZH[k]} {v}" for k, v in counts.items())

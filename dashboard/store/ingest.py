@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -291,8 +292,12 @@ def _audit(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome], who: str = "
 
 
 def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = False,
-                 registry: Registry | None = None, batch_files: int = BATCH_FILES) -> IngestSummary:
-    """Ingest files and folders (recursive): parse outside the write lock, write in batches, swap after each."""
+                 registry: Registry | None = None, batch_files: int = BATCH_FILES,
+                 prepare_many: Callable[[list[Path]], Iterable[Prepared]] | None = None) -> IngestSummary:
+    """Ingest files and folders (recursive): parse outside the write lock, write in batches, swap after each.
+
+    prepare_many (issue 15 hook): parses the files elsewhere (dask_parse.cluster_parser), one Prepared per file in
+    order; default: prepare_file here."""
     t0 = time.perf_counter()
     registry = registry or Registry.load()
     files, skipped = expand_paths([Path(p) for p in paths])
@@ -312,8 +317,9 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         pending, started = [], time.perf_counter()
 
     with bar:
-        for f in files:
-            pending.append(prepare_file(f))
+        parsed = prepare_many(files) if prepare_many else map(prepare_file, files)
+        for f, item in zip(files, parsed, strict=True):
+            pending.append(item)
             bar.advance(f.name)
             if len(pending) >= batch_files or time.perf_counter() - started > BATCH_SECONDS:
                 flush()
