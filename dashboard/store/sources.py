@@ -126,27 +126,34 @@ def keep_source(data: bytes | None, sha: str) -> bool:
     return True
 
 
-def move_out(con: duckdb.DuckDBPyConnection, store: SourceStore) -> int:
+def move_out(con: duckdb.DuckDBPyConnection, store: SourceStore, chunk: int = 200) -> int:
     """Migration of old databases: every report's bytes (all versions) into the store, then NULL in the row.
 
     Each file is written and read back (hash checked) before its row is cleared, so a crash half way loses
-    nothing: the next writer moves what is left. Returns the number of rows moved.
+    nothing: the next writer moves what is left. Rows are read a chunk at a time (a province's database holds
+    gigabytes of files). A row whose bytes do not hash to its sha256 keeps them. Returns the number of rows moved.
     """
-    rows = con.execute("select report_id, sha256, source_bytes from reports where source_bytes is not null").fetchall()
-    moved = []
-    for rid, sha, data in rows:
-        data = bytes(data)
-        if hashlib.sha256(data).hexdigest() != sha:
-            continue  # the row's hash is not its file's (never written so): keep the bytes where they are
-        store.put(data, sha)
-        store.get(sha)  # read back: the row is cleared only when its file is really there
-        moved.append(rid)
-    if moved:
-        con.execute("begin")
-        con.executemany("update reports set source_bytes = null, source_stored = true where report_id = ?",
-                        [[rid] for rid in moved])
-        con.execute("commit")
-    return len(moved)
+    total, after = 0, -1
+    while True:
+        rows = con.execute("select report_id, sha256, source_bytes from reports where source_bytes is not null "
+                           "and report_id > ? order by report_id limit ?", [after, chunk]).fetchall()
+        if not rows:
+            return total
+        after = rows[-1][0]
+        moved = []
+        for rid, sha, data in rows:
+            data = bytes(data)
+            if hashlib.sha256(data).hexdigest() != sha:
+                continue  # the row's hash is not its file's (never written so): keep the bytes where they are
+            store.put(data, sha)
+            store.get(sha)  # read back: the row is cleared only when its file is really there
+            moved.append(rid)
+        if moved:
+            con.execute("begin")
+            con.executemany("update reports set source_bytes = null, source_stored = true where report_id = ?",
+                            [[rid] for rid in moved])
+            con.execute("commit")
+        total += len(moved)
 
 
 def read_source(report_id: int, db: str | os.PathLike[str] | None = None) -> tuple[str, bytes] | None:
