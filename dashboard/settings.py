@@ -47,9 +47,12 @@ class StoreURL(str):
 
     def stat(self) -> Any:
         """st_mtime_ns = the lake's latest snapshot id (see the class docstring); st_ino = st_size = 0."""
+        from types import SimpleNamespace
+
         from dashboard.store.lake import latest_snapshot
 
-        return os.stat_result((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, latest_snapshot(self)))
+        snap = latest_snapshot(self)
+        return SimpleNamespace(st_mtime_ns=snap, st_mtime=float(snap), st_ino=0, st_size=0)
 
 
 def is_lake(db: str | os.PathLike[str] | None) -> bool:
@@ -80,6 +83,10 @@ def sources_location(db: str | os.PathLike[str]) -> str:
         return env
     if is_lake(db):
         dp = data_path()
+        if not dp:
+            from dashboard.store.lake import recorded_data_path
+
+            dp = recorded_data_path(os.fspath(db))
         if not dp:
             raise ValueError("DuckLake 需要设置 NIANBAO_SOURCES 或 NIANBAO_DATA_PATH（原件存放位置） / "
                              "a lake needs NIANBAO_SOURCES or NIANBAO_DATA_PATH for the source files")

@@ -246,6 +246,20 @@ def latest_snapshot(url: str) -> int:
         cur.close()
 
 
+def recorded_data_path(url: str) -> str | None:
+    """The data path the lake's catalog recorded when it was created (readers need not be told it)."""
+    url = os.fspath(url)
+    with _SNAP_LOCK:
+        con = _SNAP.get(url)
+        if con is None:
+            con = _SNAP[url] = connect(url, read_only=True)
+        cur = con.cursor()
+    try:
+        return lake_data_path(cur)
+    finally:
+        cur.close()
+
+
 def lake_data_path(con: duckdb.DuckDBPyConnection) -> str | None:
     """The data path recorded in the lake's catalog (where its Parquet files are)."""
     try:
