@@ -20,7 +20,7 @@ from dashboard.store.prepare import Prepared, prepare_file
 
 # The per-file parse function the local ingest uses; the lead may point this at the worker module's function.
 PARSE_ONE: Callable[[Path], Prepared] = prepare_file
-WINDOW_PER_WORKER = 8  # parses in flight per worker: enough to keep them busy, bounded client memory
+WINDOW_PER_WORKER = 128  # parses in flight per worker: workers keep parsing while the client writes a batch
 
 
 def _is_url(path: str) -> bool:
