@@ -198,3 +198,54 @@ def test_the_lake_loads_its_extensions_from_the_installed_packages_only() -> Non
     assert set(files) == {"ducklake", "postgres_scanner"}
     for path in files.values():
         assert path.exists() and path.stat().st_size > 1_000_000
+
+
+COUNTY = """
+import json, sys
+from pathlib import Path
+from dashboard.queries import run_query, set_finding_status
+from dashboard.store.ingest import ingest_paths
+from dashboard.store.migrate_store import to_folder
+db, folder, files = Path(sys.argv[1]), Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]]
+ingest_paths(files, db=db)
+f = run_query("quality_findings_list", db=db, year_from=2019, year_to=2025, kinds=None, statuses=["open"],
+              rules=None, limit=1)
+set_finding_status(int(f["finding_id"].iloc[0]), "dismissed", "县级", "已核实", db=db)
+to_folder(db, folder)
+print(json.dumps({n: run_query(n, db=db).to_json(orient="records", force_ascii=False, date_format="iso")
+                  for n in ("store_reports", "store_agencies")}))
+"""
+
+
+def _county_python() -> str | None:
+    """The county install's interpreter (DuckDB 2): $NIANBAO_COUNTY_PYTHON, else the project's .venv."""
+    given = os.environ.get("NIANBAO_COUNTY_PYTHON") or str(ROOT / ".venv" / "bin" / "python")
+    return given if Path(given).exists() else None
+
+
+@pytest.mark.skipif(_county_python() is None and not os.environ.get("NIANBAO_REQUIRE_LAKE"),
+                    reason="needs the county install's python (.venv)")
+def test_a_county_file_of_the_newer_duckdb_moves_into_the_lake_through_a_parquet_folder(
+        lake: str, tmp_path: Path) -> None:
+    fixtures = ROOT / "tests" / "fixtures"
+    files = [fixtures / "000_7180246cedc2b1d8.txt", fixtures / "pingtan-2025.html", fixtures / "hongze-2023.pdf"]
+    county, folder = tmp_path / "county.duckdb", tmp_path / "parquet"
+    out = subprocess.run([_county_python(), "-c", COUNTY, str(county), str(folder), *map(str, files)],
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, check=True)
+    on_file = json.loads(out.stdout.strip().splitlines()[-1])
+    with pytest.raises(RuntimeError, match="to-folder"):
+        migrate_store(county, lake)  # this DuckDB cannot read the newer file: the message says what to run
+    counts = migrate_store(folder, lake)
+    assert counts["reports"] == 3 and counts["sources_moved"] == 0 and counts["sources_copied"] == 3
+    for name, rows in on_file.items():
+        here = run_query(name, db=lake).to_json(orient="records", force_ascii=False, date_format="iso")
+        assert json.loads(here) == json.loads(rows), name
+    audit = run_query("quality_findings_list", db=lake, year_from=2019, year_to=2025, kinds=None,
+                      statuses=["dismissed"], rules=None, limit=10)
+    assert len(audit) == 1
+    # 下载原件 on the lake: the county's source files came along into the lake's store
+    from dashboard.store.sources import read_source
+
+    ids = run_query("store_reports", db=lake).set_index("source_name")["report_id"]
+    for f in files:
+        assert read_source(int(ids[f.name]), lake) == (f.name, f.read_bytes())

@@ -8,12 +8,14 @@ it is all there or not at all.
 
 The DuckLake extensions pin an older DuckDB than the county install may use, and a DuckDB file cannot be read by
 an older DuckDB. So the move can go through a folder of Parquet files: `nianbao migrate-store FILE --to-folder DIR`
-in the county install, then `nianbao migrate-store DIR --db ducklake:…` in the lake install.
+in the county install, then `nianbao migrate-store DIR --db ducklake:…` in the lake install. The county's source files (its file
+store, `<file>.sources`) go along: into the folder, then into the lake's store, each hash-checked.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -50,8 +52,12 @@ def _source_tables(con: duckdb.DuckDBPyConnection, src: Path) -> dict[str, str]:
 
 
 def to_folder(src: Path, folder: Path) -> list[str]:
-    """Write every table of a DuckDB file as <table>.parquet into folder (readable by any DuckDB version)."""
+    """Write every table of a DuckDB file as <table>.parquet into folder (readable by any DuckDB version), and
+    its source-file store as folder/sources."""
     folder.mkdir(parents=True, exist_ok=True)
+    src_sources = sources.store_for(src).root
+    if "://" not in src_sources and Path(src_sources).is_dir():
+        shutil.copytree(src_sources, folder / "sources", dirs_exist_ok=True)
     con = duckdb.connect(":memory:")
     try:
         tables = _source_tables(con, Path(src))
@@ -60,6 +66,16 @@ def to_folder(src: Path, folder: Path) -> list[str]:
     finally:
         con.close()
     return sorted(tables)
+
+
+def _copy_sources(con: duckdb.DuckDBPyConnection, old: sources.SourceStore, new: sources.SourceStore) -> int:
+    """The county's stored source files into the target's store, each read hash-checked; a missing one stops
+    the migration (nothing committed) rather than leaving a report whose original is lost."""
+    shas = [r[0] for r in con.execute("select sha256 from reports where source_stored").fetchall()]
+    for sha in shas:
+        if not new.has(sha):
+            new.put(old.get(sha), sha)
+    return len(shas)
 
 
 def migrate_store(src: Path, db: str | os.PathLike[str]) -> dict[str, int]:
@@ -92,6 +108,7 @@ def migrate_store(src: Path, db: str | os.PathLike[str]) -> dict[str, int]:
             counts[name] = int(con.execute(f'select count(*) from "{name}"').fetchall()[0][0])
         store = sources.store_for(db)
         counts["sources_moved"] = sources.move_out(con, store)
+        counts["sources_copied"] = _copy_sources(con, sources.SourceStore(str(src / "sources")), store)
     return counts
 
 
