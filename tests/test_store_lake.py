@@ -249,3 +249,22 @@ def test_a_county_file_of_the_newer_duckdb_moves_into_the_lake_through_a_parquet
     ids = run_query("store_reports", db=lake).set_index("source_name")["report_id"]
     for f in files:
         assert read_source(int(ids[f.name]), lake) == (f.name, f.read_bytes())
+
+
+def test_the_dashboard_pages_run_on_the_lake_and_offer_the_source_file(lake: str, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    fixtures = ROOT / "tests" / "fixtures"
+    assert ingest_paths([fixtures / "pingtan-2025.html", fixtures / "000_7180246cedc2b1d8.txt"],
+                        db=lake).counts()["ingested"] == 2
+    monkeypatch.setenv("NIANBAO_DB", lake)
+    agencies = run_query("app_agencies", db=lake)
+    aid = int(agencies[agencies["name"] == "平潭综合实验区"]["agency_id"].iloc[0])
+    for name, params in (("overview", {}), ("quality", {}), ("detail", {"agency": str(aid)})):
+        at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{name}.py"), default_timeout=120)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert at.download_button(key="source_download") is not None
