@@ -115,8 +115,9 @@ def writer(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     if is_lake(db):
         from dashboard.store import lake
 
-        with lake.writer(str(db)) as con, sources.bound(sources.store_for(db)):
+        with lake.writer(str(db)) as con, sources.bound(sources.store_for(db)) as files:
             yield con  # type: ignore[misc]  # the lake session behaves as a connection
+            files.flush()  # the files are in the store before the lake commits the rows that name them
         return
     with write_lock(db):
         _remove_stale_copies(db)
@@ -129,8 +130,9 @@ def writer(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             shutil.copyfile(db, tmp)
         con, moved = _connect_writable(tmp, live=db)
         try:
-            with sources.bound(sources.store_for(db)):
+            with sources.bound(sources.store_for(db)) as files:
                 yield con
+                files.flush()  # the files are in the store before the swap makes the rows that name them live
             con.execute("checkpoint")
             con.close()
             if moved:

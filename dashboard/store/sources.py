@@ -98,31 +98,57 @@ def store_for(db: str | os.PathLike[str]) -> SourceStore:
     return SourceStore(sources_location(db))
 
 
-# The store of the writer session in progress (set by dashboard.store.db.writer), so that ingest's row builder
-# can put a file's bytes in the store without knowing where the database lives.
-_CURRENT: contextvars.ContextVar[SourceStore | None] = contextvars.ContextVar("nianbao_sources", default=None)
+class WriterSources:
+    """The source files of one writer session: queued by keep_source, written together by flush() before the
+    session commits (many files in parallel: one fsync each costs ≈ 7 ms on a plain disk, serially seconds per
+    batch). A session that fails before flush writes nothing; one that fails after leaves only unreferenced files."""
+
+    def __init__(self, store: SourceStore) -> None:
+        self.store = store
+        self.pending: dict[str, bytes] = {}
+
+    def flush(self) -> int:
+        """Write the queued files (each once, atomically); returns how many were queued."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        items, self.pending = list(self.pending.items()), {}
+        if len(items) <= 2:
+            for sha, data in items:
+                self.store.put(data, sha)
+        else:
+            with ThreadPoolExecutor(min(16, len(items))) as pool:
+                list(pool.map(lambda kv: self.store.put(kv[1], kv[0]), items))
+        return len(items)
+
+
+# The session in progress (set by dashboard.store.db.writer), so that ingest's row builder can hand a file to the
+# store without knowing where the database lives.
+_CURRENT: contextvars.ContextVar[WriterSources | None] = contextvars.ContextVar("nianbao_sources", default=None)
 
 
 @contextlib.contextmanager
-def bound(store: SourceStore) -> Iterator[SourceStore]:
-    """Make `store` the one keep_source() writes to for the duration of a writer session."""
-    token = _CURRENT.set(store)
+def bound(store: SourceStore) -> Iterator[WriterSources]:
+    """Make `store` the one keep_source() queues files for, for the duration of a writer session; the caller
+    flushes the session before it commits."""
+    session = WriterSources(store)
+    token = _CURRENT.set(session)
     try:
-        yield store
+        yield session
     finally:
         _CURRENT.reset(token)
 
 
 def keep_source(data: bytes | None, sha: str) -> bool:
-    """Hook for ingest: put a report's file in the current writer's store; True when stored (the row keeps no bytes).
+    """Hook for ingest: queue a report's file for the current writer's store; True when it will be stored there
+    (the row keeps no bytes). The writer session writes the queued files before it commits.
 
     Without a writer session (a connection opened by hand) nothing is stored and False is returned, so the caller
     keeps the bytes in the row as before rather than losing them.
     """
-    store = _CURRENT.get()
-    if data is None or store is None:
+    session = _CURRENT.get()
+    if data is None or session is None:
         return False
-    store.put(data, sha)
+    session.pending[sha] = data
     return True
 
 
