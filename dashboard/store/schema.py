@@ -85,7 +85,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     -- Source files live in a content-addressed file store beside the database (dashboard/store/sources.py):
     -- true = the file with this row's sha256 is there and source_bytes is NULL (NULL: no file stored). Old rows keep their bytes until the
     -- first writer moves them out (sources.move_out, run by dashboard.store.db after migrating).
-    alter table reports add column source_stored boolean;  -- no default: DuckLake adds only literal-free columns
+    alter table reports add column source_stored boolean;  -- no default: DuckLake 1.5.5 refuses "default false" here (a non-literal default, it says)
     """),
 ]
 
