@@ -57,7 +57,7 @@ def build_bench_db(path: Path, n_reports: int = 100_000, seed: float = 0.42) -> 
                    '模拟县' || (agency_id // 30 + 1) || '·单位' || agency_id || (case kind when '部门' then '局'
                      when '街道' then '街道办事处' else kind || '人民政府' end),
                    '单位' || agency_id || (case kind when '部门' then '局' else kind end),
-                   kind, '模拟县' || (agency_id // 30 + 1), [], true, true
+                   kind, '模拟县' || (agency_id // 30 + 1), [], true, true, null, null
             from a, lateral (select kind from k where k.upto >= a.r order by upto limit 1)
         """, {"n": n_agencies})
         con.execute("""

@@ -8,6 +8,8 @@ Reading: the store's writer never touches the live file; it writes a copy and sw
 (dashboard/store/db.py). So a reader may keep one version of the file attached read-only: `run_query` runs each
 call on its own cursor, and a new version is attached when the file changes (inode, size or mtime). The
 store keeps `indicators` as a table maintained at write time, so queries read it in place.
+On a DuckLake store (a `ducklake:` URL) the lake is attached read-only once per process and every cursor reads
+the latest committed snapshot: readers never wait for the writer and never see half a batch.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard.settings import QUERIES_DIR, db_path
+from dashboard.settings import QUERIES_DIR, db_path, is_lake
 from dashboard.store.db import open_db, writer
 from dashboard.store.indicators import INDICATORS
 
@@ -106,8 +108,11 @@ def _attach_version(reader: _Reader, path: Path) -> None:
 
 
 def snapshot_cursor(db: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A cursor on the current read-only version of the database (a new version is attached when the file changed)."""
-    path = Path(db) if db else db_path()
+    """A cursor on the current read-only version of the database (a new version is attached when the file changed;
+    on a lake, the latest committed snapshot)."""
+    path = db_path(db)
+    if is_lake(path):
+        return _lake_cursor(str(path))
     if not path.exists():
         open_db(path, read_only=True).close()  # the store creates an empty, migrated database
     path = path.resolve()
@@ -125,6 +130,21 @@ def snapshot_cursor(db: Path | None = None) -> duckdb.DuckDBPyConnection:
     return cur
 
 
+_LAKE_READERS: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def _lake_cursor(url: str) -> duckdb.DuckDBPyConnection:
+    from dashboard.store.lake import ALIAS, connect
+
+    with _READER_LOCK:
+        con = _LAKE_READERS.get(url)
+        if con is None:
+            con = _LAKE_READERS[url] = connect(url, read_only=True)
+        cur = con.cursor()
+    cur.execute(f"set search_path = '{ALIAS}.main'")
+    return cur
+
+
 def run_query(name: str, db: Path | None = None, **params: Any) -> pd.DataFrame:
     """Run the named query with bound parameters on its own read-only cursor; returns a DataFrame."""
     sql, bound = _bind(name, params)
@@ -138,7 +158,7 @@ def run_query(name: str, db: Path | None = None, **params: Any) -> pd.DataFrame:
 def run_writes(steps: list[tuple[str, dict[str, Any]]], db: Path | None = None) -> None:
     """Run named writing queries in order, in one transaction of the store's copy-and-swap writer."""
     bound = [_bind(name, params) for name, params in steps]
-    with writer(Path(db) if db else db_path()) as con:
+    with writer(db_path(db)) as con:
         con.execute("begin")
         for sql, args in bound:
             con.execute(sql, args)

@@ -25,6 +25,8 @@ def db(fixture_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     """A private copy of the fixture database, given to the app through NIANBAO_DB."""
     copy = tmp_path / "app.duckdb"
     shutil.copyfile(fixture_db, copy)
+    # the source files live beside the database (dashboard/store/sources.py): 下载原件 reads them there
+    shutil.copytree(fixture_db.with_name(fixture_db.name + ".sources"), copy.with_name(copy.name + ".sources"))
     monkeypatch.setenv("NIANBAO_DB", str(copy))
     return copy
 

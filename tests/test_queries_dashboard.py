@@ -200,8 +200,10 @@ def test_detail_cells_of_the_seed_report_are_the_expected_numbers(fixture_db: Pa
 
 
 def test_detail_source_returns_the_bytes_of_the_ingested_file(fixture_db: Path) -> None:
-    src = run_query("detail_report_source", db=fixture_db, report_id=report_id(fixture_db, "平潭综合实验区"))
-    assert bytes(src["source_bytes"].iloc[0]) == (FIXTURES / "pingtan-2025.html").read_bytes()
+    from dashboard.store.sources import read_source  # the bytes live in the file store beside the database
+
+    name, data = read_source(report_id(fixture_db, "平潭综合实验区"), fixture_db)
+    assert (name, data) == ("pingtan-2025.html", (FIXTURES / "pingtan-2025.html").read_bytes())
 
 
 def test_detail_reports_of_agency_lists_the_superseded_version(fixture_db: Path) -> None:

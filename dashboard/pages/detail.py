@@ -112,12 +112,16 @@ def main() -> None:
     st.dataframe(pd.DataFrame({"入库时间": versions["ingested_at"], "文件": versions["source_name"],
                                "状态": versions["is_current"].map({True: "现行版", False: "已被更正版替换"})}),
                  hide_index=True, width="stretch")
-    source = c.q("detail_report_source", report_id=report_id)
-    if not source.empty and source.iloc[0]["source_bytes"] is not None:
-        src = source.iloc[0]
-        st.text(f"原件文件：{src['source_name']}")
-        st.download_button("下载原件", data=bytes(src["source_bytes"]), file_name=str(src["source_name"]),
-                           key="source_download")
+    from dashboard.store.sources import SourceError, read_source  # the file store, hash checked
+
+    try:
+        source = read_source(report_id)
+    except SourceError as exc:
+        st.warning(f"原件无法提供：{exc.reason_zh}")
+        source = None
+    if source is not None:
+        st.text(f"原件文件：{source[0]}")  # a file name is text, never Markdown in a label
+        st.download_button("下载原件", data=source[1], file_name=source[0], key="source_download")
 
 
 main()

@@ -68,19 +68,32 @@ def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件�
            memory_mb: int = typer.Option(1024, "--memory-mb", min=64, help="每个文件读取时的内存上限（MB）"),
            time_limit: float = typer.Option(60.0, "--time-limit", min=1.0, help="每个文件读取时的时间上限（秒）"),
            follow_links: bool = typer.Option(False, "--follow-links",
-                                             help="跟随指向文件夹之外的符号链接（默认不跟随）")) -> None:
+                                             help="跟随指向文件夹之外的符号链接（默认不跟随）"),
+           scheduler: str = typer.Option(None, "--scheduler", envvar="NIANBAO_DASK_SCHEDULER",
+                                         help="在 Dask 集群上解析（如 tcp://主机:8786；文件须在各节点共享的路径上）"),
+           data_path: str = typer.Option(None, "--data-path", help="DuckLake 数据文件夹或 URL（默认 $NIANBAO_DATA_PATH）"),
+           ) -> None:
     """读取报告并入库（按内容去重；同一机关同一年度的新文件完整无误时替换旧版，否则存为待核对版本） / Ingest report files.
 
     退出码：0 全部入库或未变化；2 有文件失败（已列出）；1 无法运行（如数据库不可用）。
     """
+    import os
+
     from dashboard.store.ingest import ingest_paths
     from dashboard.store.workers import Limits
 
+    if data_path:  # issue 15: where a new lake keeps its files
+        os.environ["NIANBAO_DATA_PATH"] = data_path
+    engine = None
+    if scheduler:  # issue 15: parse on a Dask cluster, write here
+        from dashboard.store.dask_parse import cluster_engine
+
+        engine = cluster_engine(scheduler)
     target = db_path(db)
     console = Console()
     try:
         summary = ingest_paths(list(paths), db=target, progress=not quiet, batch_files=batch, workers=workers,
-                               limits=Limits(memory_mb, time_limit), follow_links=follow_links)
+                               limits=Limits(memory_mb, time_limit), follow_links=follow_links, engine=engine)
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # noqa: BLE001 — the run itself could not proceed (database, lock): exit 1
@@ -186,3 +199,6 @@ def register(app: typer.Typer) -> None:
     """Add the store's commands to the `nianbao` app."""
     for fn in (ingest, reports, history, agencies, check):
         app.command(name=fn.__name__)(fn)
+    from dashboard.store.migrate_store import migrate_store_command  # issue 15: county file → DuckLake
+
+    app.command(name="migrate-store")(migrate_store_command)

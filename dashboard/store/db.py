@@ -5,6 +5,10 @@ DuckDB lets one process write a file or many read it, never both. So a writer ne
 swaps the copy in with os.replace (atomic on POSIX). A reader that opened the old file keeps reading it; the
 next read-only connection sees the new one. A writer killed half way leaves the live file as it was and a
 stale copy that the next writer deletes. See README.md in this folder.
+
+The store may also be a DuckLake (`ducklake:` URL, dashboard/store/lake.py): then readers attach the lake and a
+writer session is one lake transaction, no copy. Either way a writer session puts source files in the source store
+(dashboard/store/sources.py) and moves the bytes of rows written before that store existed out of the database.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.settings import db_path
+from dashboard.settings import db_path, is_lake
+from dashboard.store import sources
 from dashboard.store.schema import migrate
 
 LOCK_TIMEOUT_S = 600.0
@@ -59,10 +64,27 @@ def write_lock(db: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
+def _connect_writable(path: Path, live: Path | None = None) -> tuple[duckdb.DuckDBPyConnection, int]:
+    """A migrated writable connection and how many rows' source bytes it moved out to the source store."""
     con = duckdb.connect(str(path))
     migrate(con)
-    return con
+    return con, sources.move_out(con, sources.store_for(live or path))
+
+
+def _compact(path: Path) -> None:
+    """Rewrite the file without the space its moved-out source bytes held (DuckDB does not shrink files)."""
+    fresh = path.with_name(path.name + ".compact")
+    fresh.unlink(missing_ok=True)
+    con = duckdb.connect(str(fresh))
+    try:
+        name = con.execute("select current_database()").fetchall()[0][0]
+        con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as _old (read_only)")
+        con.execute(f'copy from database _old to "{name}"')
+        con.execute("detach _old")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(fresh, path)
 
 
 def open_db(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -71,20 +93,32 @@ def open_db(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
     Readers use read_only=True. A writable connection to the live file blocks every reader: use `writer()` for
     anything that runs while the dashboard serves.
     """
-    path = Path(path) if path else db_path()
+    path = db_path(path)
+    if is_lake(path):
+        from dashboard.store import lake
+
+        return lake.connect(str(path), read_only=read_only)
     if read_only:
         if not path.exists():
             with writer(path):
                 pass  # create an empty, migrated database so that readers have something to open
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return _connect_writable(path)
+    return _connect_writable(path)[0]
 
 
 @contextlib.contextmanager
 def writer(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A writable connection to a private copy of the database, swapped in when the block ends without error."""
-    db = Path(path) if path else db_path()
+    """A writable connection to a private copy of the database, swapped in when the block ends without error
+    (on a lake: one lake transaction, committed when the block ends without error)."""
+    db = db_path(path)
+    if is_lake(db):
+        from dashboard.store import lake
+
+        with lake.writer(str(db)) as con, sources.bound(sources.store_for(db)) as files:
+            yield con  # type: ignore[misc]  # the lake session behaves as a connection
+            files.flush()  # the files are in the store before the lake commits the rows that name them
+        return
     with write_lock(db):
         _remove_stale_copies(db)
         tmp = _tmp_path(db)
@@ -94,11 +128,15 @@ def writer(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             duckdb.connect(str(db)).close()
         if db.exists():
             shutil.copyfile(db, tmp)
-        con = _connect_writable(tmp)
+        con, moved = _connect_writable(tmp, live=db)
         try:
-            yield con
+            with sources.bound(sources.store_for(db)) as files:
+                yield con
+                files.flush()  # the files are in the store before the swap makes the rows that name them live
             con.execute("checkpoint")
             con.close()
+            if moved:
+                _compact(tmp)
         except BaseException:
             con.close()
             tmp.unlink(missing_ok=True)

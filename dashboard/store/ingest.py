@@ -40,7 +40,8 @@ from dashboard.store.records import (
     section_rows,
 )
 from dashboard.store.schema import update_indicators
-from dashboard.store.workers import FileOutcome, Limits, parse_files
+from dashboard.store.sources import keep_source
+from dashboard.store.workers import FileOutcome, Limits, in_input_order, parse_files
 
 log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200
@@ -162,13 +163,14 @@ AGENCY_SCHEMA = pa.schema([("agency_id", pa.int32()), ("name", pa.string()), ("s
 
 def _report_row(rid: int, aid: int, it: Prepared, now: datetime) -> dict[str, Any]:
     r = it.report
+    stored = keep_source(it.source_bytes, it.sha256)  # the file into the source store; the row keeps its hash
     return {"report_id": rid, "agency_id": aid, "agency_printed": r.get("agency"), "year": r.get("year"),
             "template": r.get("template"), "applications_layout": layout_of(r), "source_name": it.source_name,
-            "format": it.format, "sha256": it.sha256, "source_bytes": it.source_bytes, "ingested_at": now,
+            "format": it.format, "sha256": it.sha256, "source_bytes": None if stored else it.source_bytes, "ingested_at": now,
             "superseded_by": None, "parse_json": json.dumps(r, ensure_ascii=False, default=str),
             "source_path": it.source_path, "simulated": bool(r.get("simulated")), "held": False, "held_reason": None,
             "source_mtime": datetime.fromtimestamp(it.mtime) if it.mtime else None,
-            "source_name_hex": r.get("source_name_hex")}
+            "source_name_hex": r.get("source_name_hex"), "source_stored": stored}
 
 
 REPORT_SCHEMA = pa.schema([
@@ -177,7 +179,8 @@ REPORT_SCHEMA = pa.schema([
     ("format", pa.string()), ("sha256", pa.string()), ("source_bytes", pa.binary()),
     ("ingested_at", pa.timestamp("us")), ("superseded_by", pa.int32()), ("parse_json", pa.string()),
     ("source_path", pa.string()), ("simulated", pa.bool_()), ("held", pa.bool_()), ("held_reason", pa.string()),
-    ("source_mtime", pa.timestamp("us")), ("source_name_hex", pa.string())])
+    ("source_mtime", pa.timestamp("us")), ("source_name_hex", pa.string()),
+    ("source_stored", pa.bool_())])
 REPORT_COLUMNS = ", ".join(REPORT_SCHEMA.names)
 CELL_SCHEMA = pa.schema([("report_id", pa.int32()), ("tbl", pa.string()), ("row_code", pa.string()),
                          ("col_code", pa.string()), ("value", pa.float64()), ("printed", pa.string()),
@@ -431,7 +434,9 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         pending, started = [], time.perf_counter()
 
     with bar:
-        for done, result in enumerate((engine or parse_files)(files, workers=workers, limits=limits), start=1):
+        # written in input order: the same files give the same store, however many workers (or a cluster) read them
+        results = in_input_order((engine or parse_files)(files, workers=workers, limits=limits))
+        for done, result in enumerate(results, start=1):
             pending.append(result.prepared)
             bar.advance(result.prepared.source_name)
             if on_file:

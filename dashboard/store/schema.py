@@ -118,6 +118,12 @@ MIGRATIONS: list[tuple[int, str]] = [
     -- Manual entry: a report created by hand over a blank grid (reports.format = 'manual').
     alter table reports add column entered_by varchar;
     """),
+    (7, """
+    -- Source files live in a content-addressed file store beside the database (dashboard/store/sources.py):
+    -- true = the file with this row's sha256 is there and source_bytes is NULL (NULL: no file stored). Old rows keep their bytes until the
+    -- first writer moves them out (sources.move_out, run by dashboard.store.db after migrating).
+    alter table reports add column source_stored boolean;  -- no default: DuckLake 1.5.5 refuses "default false" here (a non-literal default, it says)
+    """),
     (8, """
     -- Settings that belong to the data, not the installation: home_county, as_of (dashboard/scope.py).
     create table if not exists meta (key varchar primary key, value varchar);

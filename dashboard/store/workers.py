@@ -192,6 +192,20 @@ def _context() -> mp.context.BaseContext:
         return _CTX
 
 
+def in_input_order(results: Iterable[FileOutcome]) -> Iterator[FileOutcome]:
+    """The outcomes in the order of their inputs (each released as soon as every earlier one has finished), so
+    that an ingest stores the same report ids whichever worker finished first."""
+    waiting: dict[int, FileOutcome] = {}
+    following = 0
+    for result in results:
+        waiting[result.index] = result
+        while following in waiting:
+            yield waiting.pop(following)
+            following += 1
+    for index in sorted(waiting):
+        yield waiting[index]
+
+
 def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limits | None = None,
                 on_start: Callable[[int, Path], None] | None = None) -> Iterator[FileOutcome]:
     """Read and parse every path in worker processes; yields one FileOutcome per path, in the order they finish."""

@@ -1,0 +1,250 @@
+"""Benchmark of issue 15 (one run, prints a table): parsing on 1 core / all cores / a Dask cluster, a batch of
+1,000 into a store of 10k vs 100k (DuckDB file copy-and-swap vs DuckLake), 4 readers during a write, and the
+store's size with sources inside vs outside the database.
+
+Run it in the lake environment (it has DuckDB pinned for the extensions, Dask, and the project):
+
+    .venv-lake/bin/python bench/scale.py [--files 2000] [--sizes 10000,100000] [--readers 4] [--skip-lake]
+
+"All local cores" is a ProcessPoolExecutor over the same per-file function (dashboard.store.prepare.prepare_file):
+the --workers processes of issue 15 item 2 are another branch; Dask runs 2 local one-thread workers it starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from ingest import CORPUS, variants  # noqa: E402
+from synth_db import build_bench_db  # noqa: E402
+
+from dashboard.parse import parse_file  # noqa: E402
+from dashboard.store.dask_parse import cluster_engine, start_local_cluster, stop_local_cluster  # noqa: E402
+from dashboard.store.db import open_db  # noqa: E402
+from dashboard.store.ingest import ingest_paths, ingest_prepared, write_batch  # noqa: E402
+
+ROWS: list[tuple[str, str, str]] = []
+
+
+def row(section: str, what: str, value: str) -> None:
+    """One line of the result table (also printed as it is measured)."""
+    ROWS.append((section, what, value))
+    print(f"  {section:<28} {what:<52} {value}", flush=True)
+
+
+def bench_parse(tmp: Path, n_files: int) -> None:
+    from dashboard.synth import synthesize
+
+    years = [2019, 2020, 2021, 2022, 2023]
+    t0 = time.perf_counter()
+    # a few agency-years are "missing reports" in the generator: ask for 5 % more, keep n_files
+    synth = synthesize(tmp / "synth", -(-n_files * 105 // 100 // len(years)), years, ["html", "md"], seed=1)
+    files = sorted(synth.files)[:n_files]
+    row("ingest files", f"generated {len(files)} html/md report files", f"{time.perf_counter() - t0:.1f} s")
+    cores = os.cpu_count() or 1
+    runs = [("1 worker process (ingest --workers 1)", {"workers": 1}),
+            (f"{cores} worker processes (ingest --workers {cores})", {"workers": cores})]
+    address, procs = start_local_cluster(2, env={"PYTHONPATH": str(ROOT)})
+    runs.append(("Dask: 2 local workers (1 thread each)", {"engine": cluster_engine(address)}))
+    base = None
+    try:
+        for name, how in runs:
+            db = tmp / f"parse-{len(ROWS)}.duckdb"
+            t0 = time.perf_counter()
+            s = ingest_paths(files, db=db, batch_files=500, **how)
+            dt = time.perf_counter() - t0
+            base = base or dt
+            row("ingest files", name, f"{len(files) / dt:.1f} reports/s  ×{base / dt:.2f}  "
+                f"({s.counts()['failed']} failed)")
+    finally:
+        stop_local_cluster(procs)
+
+
+def _parsed() -> list[tuple[dict, bytes]]:
+    return [(parse_file(p), p.read_bytes()) for p in CORPUS]
+
+
+def _file_store(path: Path, n: int) -> None:
+    build_bench_db(path, n)
+    con = open_db(path)
+    con.execute("update reports set source_bytes = null")  # synth_db's 1-byte placeholders: not real files
+    con.execute("checkpoint")
+    con.close()
+
+
+def bench_batch(tmp: Path, sizes: list[int], lake_url: str | None) -> None:
+    parsed = _parsed()
+    for n in sizes:
+        db = tmp / f"store-{n}.duckdb"
+        _file_store(db, n)
+        batch = variants(parsed, 1000, True, start=10_000_000)
+        t0 = time.perf_counter()
+        ingest_prepared(batch, db=db, batch_size=1000)
+        row("batch of 1,000", f"DuckDB file (copy-swap), store of {n:,}", f"{time.perf_counter() - t0:.1f} s")
+        if lake_url:
+            from dashboard.store.migrate_store import migrate_store
+
+            url = _fresh_lake(lake_url, f"b{n}")
+            t0 = time.perf_counter()
+            migrate_store(db, url)
+            load = time.perf_counter() - t0
+            batch = variants(parsed, 1000, True, start=20_000_000)
+            t0 = time.perf_counter()
+            ingest_prepared(batch, db=url, batch_size=1000)
+            row("batch of 1,000", f"DuckLake, store of {n:,} (+1,000)", f"{time.perf_counter() - t0:.1f} s"
+                f"  (loading the store: {load:.0f} s)")
+
+
+def _fresh_lake(base_url: str, name: str) -> str:
+    """A new catalog database on the bench's PostgreSQL (one per store size)."""
+    port = base_url.split("port=")[1].split()[0]
+    from dashboard.store.lake import _pg_bin
+
+    subprocess.run([_pg_bin("psql"), "-h", "127.0.0.1", "-p", port, "-U", "nianbao", "-d", "postgres", "-qc", f"create database {name}"],
+        check=True, capture_output=True)
+    os.environ["NIANBAO_DATA_PATH"] = str(Path(os.environ["NIANBAO_BENCH_TMP"]) / f"lake-{name}")
+    return base_url.replace("dbname=lake", f"dbname={name}")
+
+
+READER = r"""
+import json, sys, time
+from dashboard.queries import run_query
+db, stop = sys.argv[1], sys.argv[2]
+PAGES = {
+  "overview": [("overview_indicators_by_year", {"kinds": None}), ("overview_reports_by_year", {"kinds": None})],
+  "compare": [("compare_ranking", {"year": 2023, "kinds": None, "num": ["applications_new"], "den": None})],
+  "quality": [("quality_coverage_counts", {"year_from": 2019, "year_to": 2025, "kinds": None}),
+              ("quality_findings_by_rule_year", {"year_from": 2019, "year_to": 2025, "kinds": None,
+                                                 "statuses": ["open"]})],
+  "detail": [("detail_report_cells", {"report_id": 1234}), ("detail_report_findings", {"report_id": 1234})],
+}
+lat, errors = {p: [] for p in PAGES}, []
+import os
+while not os.path.exists(stop):
+    for page, qs in PAGES.items():
+        t0 = time.perf_counter()
+        try:
+            for name, params in qs:
+                run_query(name, db=db, **params)
+            lat[page].append(time.perf_counter() - t0)
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")
+print(json.dumps({"lat": lat, "errors": errors}))
+"""
+
+
+def bench_readers(tmp: Path, db: str, label: str, n_readers: int) -> None:
+    parsed = _parsed()
+    stop = tmp / f"stop-{label}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", READER, db, str(stop)], env=env, stdout=subprocess.PIPE, text=True)
+             for _ in range(n_readers)]
+    time.sleep(3)
+    t0 = time.perf_counter()
+    for k in range(3):
+        ingest_prepared(variants(parsed, 500, True, start=30_000_000 + k * 1000), db=db, batch_size=500)
+    write = time.perf_counter() - t0
+    stop.touch()
+    lat: dict[str, list[float]] = {}
+    errors: list[str] = []
+    for p in procs:
+        out = json.loads(p.communicate(timeout=300)[0])
+        errors += out["errors"]
+        for page, xs in out["lat"].items():
+            lat.setdefault(page, []).extend(xs)
+    p95 = "  ".join(f"{page} {statistics.quantiles(xs, n=20)[-1] * 1000:.0f} ms" for page, xs in lat.items()
+                    if len(xs) >= 2)
+    row("4 readers + 1 writer", f"{label}: errors / p95 per page (writer {write:.0f} s)", f"{len(errors)} errors; {p95}")
+    if errors:
+        row("4 readers + 1 writer", f"{label}: first error", errors[0])
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def bench_size(tmp: Path) -> None:
+    from dashboard.store.agencies import Registry
+    from dashboard.store.db import writer
+
+    parsed = _parsed()
+    items = variants(parsed, 10_000, True, start=40_000_000)
+    registry = Registry.load()
+    inside = tmp / "inside.duckdb"
+    con = open_db(inside)  # a connection outside writer(): no source store bound, bytes go into the rows (old way)
+    for i in range(0, len(items), 2000):
+        write_batch(con, items[i:i + 2000], registry, run_checks_after=False)
+    con.execute("checkpoint")
+    con.close()
+    outside = tmp / "outside.duckdb"
+    for i in range(0, len(items), 2000):
+        with writer(outside) as con:
+            write_batch(con, items[i:i + 2000], registry, run_checks_after=False)
+    mb = 1024 * 1024
+    row("size per 10,000 reports", "sources inside the database", f"{_size(inside) / mb:.0f} MB")
+    row("size per 10,000 reports", "sources outside: database + file store",
+        f"{_size(outside) / mb:.0f} MB + {_size(outside.with_name(outside.name + '.sources')) / mb:.0f} MB")
+
+
+def main() -> None:
+    """Run every part and print the table."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=2000)
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--readers", type=int, default=4)
+    ap.add_argument("--skip-lake", action="store_true")
+    ap.add_argument("--only", default="parse,batch,readers,size")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    tmp = Path(tempfile.mkdtemp(prefix="nianbao-scale-"))
+    os.environ["NIANBAO_BENCH_TMP"] = str(tmp)
+    print(f"cores {os.cpu_count()}, load {os.getloadavg()[0]:.1f}, tmp {tmp}")
+    lake_cm = None
+    lake_url = None
+    if not args.skip_lake:
+        from dashboard.store.lake import throwaway_postgres
+
+        lake_cm = throwaway_postgres()
+        lake_url = lake_cm.__enter__()
+    try:
+        if "parse" in only:
+            bench_parse(tmp, args.files)
+        if "batch" in only:
+            bench_batch(tmp, [int(s) for s in args.sizes.split(",")], lake_url)
+        if "readers" in only:
+            small = tmp / "readers.duckdb"
+            _file_store(small, 10_000)
+            bench_readers(tmp, str(small), "DuckDB file", args.readers)
+            if lake_url:
+                from dashboard.store.migrate_store import migrate_store
+
+                url = _fresh_lake(lake_url, "readers")
+                migrate_store(small, url)
+                bench_readers(tmp, url, "DuckLake", args.readers)
+        if "size" in only:
+            bench_size(tmp)
+    finally:
+        if lake_cm:
+            lake_cm.__exit__(None, None, None)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("\n| part | run | result |\n|---|---|---|")
+    for section, what, value in ROWS:
+        print(f"| {section} | {what} | {value} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Parsing on an existing Dask distributed cluster: `nianbao ingest PATH --scheduler tcp://HOST:8786`.
+
+The client lists the files, the cluster's workers read and parse them with the same per-file function as a local
+ingest (PARSE_ONE) and send back the prepared record (report, bytes, hash, or the reason it failed); the client
+writes them in batches through the one writer, in the input's order, so report ids, supersession and findings
+are those a local ingest gives. Workers must see the files: a folder they all mount at the same path, or an
+fsspec URL (s3://…, with fsspec and its backend installed on the workers). A worker that dies is retried by Dask
+on another; a file whose parse keeps failing is that file's error, never the run's.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from dashboard.store.prepare import Prepared, prepare_file
+from dashboard.store.workers import FileOutcome
+
+# The per-file parse function the local ingest uses; the lead may point this at the worker module's function.
+PARSE_ONE: Callable[[Path], Prepared] = prepare_file
+WINDOW_PER_WORKER = 128  # parses in flight per worker: workers keep parsing while the client writes a batch
+
+
+def _is_url(path: str) -> bool:
+    return "://" in path and not path.startswith("file://")
+
+
+def parse_one(path: str) -> Prepared:
+    """Run on a worker: read one file (shared path or fsspec URL) and parse it; never raises."""
+    if not _is_url(path):
+        return PARSE_ONE(Path(path))
+    import fsspec
+
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    try:
+        data = fsspec.open(path, "rb").open().read()
+    except Exception as exc:  # unreachable object: that file's error
+        return Prepared(name, path, error_zh=f"无法读取文件：{exc}", error_en=f"cannot read the file: {exc}")
+    with tempfile.TemporaryDirectory(prefix="nianbao-dask-") as tmp:
+        local = Path(tmp) / name  # the parser picks the reader by the file's suffix
+        local.write_bytes(data)
+        item = PARSE_ONE(local)
+    item.source_path = path
+    return item
+
+
+def expand(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[str]]:
+    """(files to ingest, skipped) of local/shared paths and fsspec URLs (folders walked for report suffixes)."""
+    from dashboard.store.prepare import REPORT_SUFFIXES, expand_paths
+
+    files: list[str] = []
+    skipped: list[str] = []
+    for p in map(os.fspath, paths):
+        if not _is_url(p):
+            f, s = expand_paths([Path(p)])
+            files += map(str, f)
+            skipped += map(str, s)
+            continue
+        import fsspec
+
+        fs, root = fsspec.core.url_to_fs(p)
+        proto = p.split("://", 1)[0]
+        found = sorted(fs.find(root)) if fs.isdir(root) else [root]
+        for f in found:
+            (files if Path(f).suffix.lower() in REPORT_SUFFIXES or f == root else skipped).append(f"{proto}://{f}")
+    return files, skipped
+
+
+def parse_on_cluster(paths: list[str | os.PathLike[str]], scheduler: str) -> Iterator[Prepared]:
+    """Prepared records of the files, parsed on the cluster at `scheduler`, yielded in the input's order."""
+    from distributed import Client
+
+    client = Client(scheduler, set_as_default=False)
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        window = workers * WINDOW_PER_WORKER
+        todo = deque(map(os.fspath, paths))
+        flight: deque = deque()
+        while todo or flight:
+            while todo and len(flight) < window:
+                path = todo.popleft()
+                flight.append((path, client.submit(parse_one, path, pure=False, retries=1)))
+            path, future = flight.popleft()
+            try:
+                yield future.result()
+            except Exception as exc:  # a worker lost twice, or a crash Dask could not retry: this file's error
+                name = path.rstrip("/").rsplit("/", 1)[-1]
+                yield Prepared(name, path, error_zh=f"集群解析失败（{type(exc).__name__}: {exc}）",
+                               error_en=f"parse on the cluster failed ({type(exc).__name__}: {exc})")
+            future.release()
+    finally:
+        client.close()
+
+
+def cluster_parser(scheduler: str) -> Callable[[list[Path]], Iterator[Prepared]]:
+    """The `prepare_many` hook of dashboard.store.ingest.ingest_paths for a Dask scheduler address."""
+    return lambda files: parse_on_cluster(list(files), scheduler)
+
+
+def cluster_engine(scheduler: str) -> Callable[..., Iterator[FileOutcome]]:
+    """An ingest engine (dashboard.store.ingest.ingest_paths(engine=…)) that parses on the Dask cluster: one
+    FileOutcome per file, in input order. The per-file limits are the cluster workers' own (Dask's memory limits
+    and nanny restart a worker that runs away), not the local worker pool's."""
+    parse = cluster_parser(scheduler)
+
+    def engine(files: list[Path], workers: int | None = None, limits: object = None) -> Iterator[FileOutcome]:
+        for i, (f, item) in enumerate(zip(files, parse(list(files)), strict=True)):
+            yield FileOutcome(i, Path(f), item)
+
+    return engine
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_local_cluster(n_workers: int, env: dict[str, str] | None = None) -> tuple[str, list]:
+    """A scheduler and n one-thread worker processes on 127.0.0.1 (tests, benchmarks, trying it on one machine):
+    (address, processes). Stop them with stop_local_cluster. The same commands run a real cluster: see README."""
+    import subprocess
+    import sys
+    import time
+
+    from distributed import Client
+
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, **(env or {})}
+    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                               "--port", str(port), "--no-dashboard"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    for _ in range(n_workers):
+        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+                                       "--nworkers", "1", "--no-dashboard", "--host", "127.0.0.1"], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with Client(address, timeout=5, set_as_default=False) as client:
+                client.wait_for_workers(n_workers, timeout=max(1.0, deadline - time.monotonic()))
+            return address, procs
+        except Exception:
+            if time.monotonic() > deadline:
+                stop_local_cluster(procs)
+                raise
+            time.sleep(0.5)
+
+
+def stop_local_cluster(procs: list) -> None:
+    """Stop the processes start_local_cluster started (workers first, then the scheduler)."""
+    for p in reversed(procs):
+        p.terminate()
+    for p in reversed(procs):
+        try:
+            p.wait(timeout=20)
+        except Exception:
+            p.kill()
+            p.wait()

@@ -1,0 +1,206 @@
+"""Source files out of the database: each file kept once, content-addressed, in a file store beside the store.
+
+Layout: `<root>/ab/cd/<sha256>` where ab, cd are the first hex digits of the file's sha256. The root is a folder
+(default `<db>.sources`) or any fsspec URL (`s3://bucket/prefix`; fsspec and its backend installed). A report row
+keeps the hash (reports.sha256), the original name (reports.source_name) and reports.source_stored = true; the
+bytes column stays NULL. A file is written under a temporary name and renamed, so a reader never sees half a
+file; the same bytes ingested twice are stored once. Reading checks the hash: a changed or lost file is an error
+said as such, never other bytes passed off as the original.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dashboard.settings import sources_location
+
+
+class SourceError(RuntimeError):
+    """A stored source file is missing or no longer has its hash; reason_zh / reason_en say which."""
+
+    def __init__(self, reason_zh: str, reason_en: str) -> None:
+        super().__init__(f"{reason_zh} / {reason_en}")
+        self.reason_zh, self.reason_en = reason_zh, reason_en
+
+
+def _is_url(root: str) -> bool:
+    return "://" in root and not root.startswith("file://")
+
+
+@dataclass(frozen=True)
+class SourceStore:
+    """A content-addressed file store: put(bytes) → sha256, get(sha256) → the bytes, hash checked."""
+
+    root: str
+
+    def key(self, sha: str) -> str:
+        """The path (or URL) of the file with this sha256."""
+        return f"{self.root.rstrip('/')}/{sha[:2]}/{sha[2:4]}/{sha}"
+
+    def _fs(self) -> Any:
+        import fsspec  # optional: only an object-store URL needs it
+
+        return fsspec.core.url_to_fs(self.root)[0]
+
+    def has(self, sha: str) -> bool:
+        """True when the file with this hash is in the store."""
+        if _is_url(self.root):
+            return bool(self._fs().exists(self.key(sha)))
+        return Path(self.key(sha.removeprefix("file://"))).exists()
+
+    def put(self, data: bytes, sha: str | None = None) -> str:
+        """Store the bytes once (nothing written when the hash is already there); returns their sha256."""
+        sha = sha or hashlib.sha256(data).hexdigest()
+        if self.has(sha):
+            return sha
+        target = self.key(sha)
+        if _is_url(self.root):
+            # object stores write whole objects: a reader never sees part of one
+            self._fs().pipe_file(target, data)
+            return sha
+        path = Path(target.removeprefix("file://"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{sha}.{uuid.uuid4().hex}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)  # atomic: a killed writer leaves at most a hidden .tmp, never a half file
+        return sha
+
+    def get(self, sha: str) -> bytes:
+        """The bytes stored under this hash; SourceError when missing or when they no longer hash to it."""
+        try:
+            if _is_url(self.root):
+                data = self._fs().cat_file(self.key(sha))
+            else:
+                data = Path(self.key(sha).removeprefix("file://")).read_bytes()
+        except FileNotFoundError:
+            raise SourceError(f"原件缺失（{sha[:12]}…）", f"source file missing ({sha})") from None
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise SourceError(f"原件已被改动，与入库时的校验值不符（{sha[:12]}…）",
+                              f"source file changed: its sha256 is not {sha}")
+        return data
+
+
+def store_for(db: str | os.PathLike[str]) -> SourceStore:
+    """The source store of a database (dashboard.settings.sources_location)."""
+    return SourceStore(sources_location(db))
+
+
+class WriterSources:
+    """The source files of one writer session: queued by keep_source, written together by flush() before the
+    session commits (many files in parallel: one fsync each costs ≈ 7 ms on a plain disk, serially seconds per
+    batch). A session that fails before flush writes nothing; one that fails after leaves only unreferenced files."""
+
+    def __init__(self, store: SourceStore) -> None:
+        self.store = store
+        self.pending: dict[str, bytes] = {}
+
+    def flush(self) -> int:
+        """Write the queued files (each once, atomically); returns how many were queued."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        items, self.pending = list(self.pending.items()), {}
+        if len(items) <= 2:
+            for sha, data in items:
+                self.store.put(data, sha)
+        else:
+            with ThreadPoolExecutor(min(16, len(items))) as pool:
+                list(pool.map(lambda kv: self.store.put(kv[1], kv[0]), items))
+        return len(items)
+
+
+# The session in progress (set by dashboard.store.db.writer), so that ingest's row builder can hand a file to the
+# store without knowing where the database lives.
+_CURRENT: contextvars.ContextVar[WriterSources | None] = contextvars.ContextVar("nianbao_sources", default=None)
+
+
+@contextlib.contextmanager
+def bound(store: SourceStore) -> Iterator[WriterSources]:
+    """Make `store` the one keep_source() queues files for, for the duration of a writer session; the caller
+    flushes the session before it commits."""
+    session = WriterSources(store)
+    token = _CURRENT.set(session)
+    try:
+        yield session
+    finally:
+        _CURRENT.reset(token)
+
+
+def keep_source(data: bytes | None, sha: str) -> bool:
+    """Hook for ingest: queue a report's file for the current writer's store; True when it will be stored there
+    (the row keeps no bytes). The writer session writes the queued files before it commits.
+
+    Without a writer session (a connection opened by hand) nothing is stored and False is returned, so the caller
+    keeps the bytes in the row as before rather than losing them.
+    """
+    session = _CURRENT.get()
+    if data is None or session is None:
+        return False
+    session.pending[sha] = data
+    return True
+
+
+def move_out(con: duckdb.DuckDBPyConnection, store: SourceStore, chunk: int = 200) -> int:
+    """Migration of old databases: every report's bytes (all versions) into the store, then NULL in the row.
+
+    Each file is written and read back (hash checked) before its row is cleared, so a crash half way loses
+    nothing: the next writer moves what is left. Rows are read a chunk at a time (a province's database holds
+    gigabytes of files). A row whose bytes do not hash to its sha256 keeps them. Returns the number of rows moved.
+    """
+    total, after = 0, -1
+    while True:
+        rows = con.execute("select report_id, sha256, source_bytes from reports where source_bytes is not null "
+                           "and report_id > ? order by report_id limit ?", [after, chunk]).fetchall()
+        if not rows:
+            return total
+        after = rows[-1][0]
+        moved = []
+        for rid, sha, data in rows:
+            data = bytes(data)
+            if hashlib.sha256(data).hexdigest() != sha:
+                continue  # the row's hash is not its file's (never written so): keep the bytes where they are
+            store.put(data, sha)
+            store.get(sha)  # read back: the row is cleared only when its file is really there
+            moved.append(rid)
+        if moved:
+            con.execute("begin")
+            con.executemany("update reports set source_bytes = null, source_stored = true where report_id = ?",
+                            [[rid] for rid in moved])
+            con.execute("commit")
+        total += len(moved)
+
+
+def read_source(report_id: int, db: str | os.PathLike[str] | None = None) -> tuple[str, bytes] | None:
+    """下载原件: (original file name, bytes) of a report, from the row (old databases) or the store, hash checked.
+
+    None when the report has no source file (a record entered without one); SourceError when the file should be
+    in the store but is missing or changed — the page says so instead of offering other bytes.
+    """
+    from dashboard.queries import run_query
+    from dashboard.settings import db_path
+
+    target = db_path(db)
+    df = run_query("detail_report_source", db=target, report_id=int(report_id))
+    if df.empty:
+        return None
+    row = df.iloc[0]
+    name = str(row["source_name"])
+    inside = row["source_bytes"]
+    if isinstance(inside, (bytes, bytearray, memoryview)):
+        return name, bytes(inside)  # a database not yet migrated keeps the bytes in the row
+    if row.get("source_stored") is not True and not (hasattr(row.get("source_stored"), "item")
+                                                    and bool(row["source_stored"])):
+        return None
+    return name, store_for(target).get(str(row["sha256"]))
