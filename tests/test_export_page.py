@@ -41,8 +41,8 @@ def test_page_builds_the_pack_and_offers_pptx_docx_xlsx(db: Path) -> None:
 def test_a_scope_without_reports_shows_a_chinese_notice_and_writes_nothing(db: Path) -> None:
     at = AppTest.from_file(PAGE, default_timeout=240)
     at.run()
-    at.selectbox(key="export_region").select("上海市").run()
-    at.selectbox(key="w_export_year").select(2023).run()
+    at.sidebar.selectbox(key="scope_region").set_value("上海市").run()  # the app's one scope bar
+    at.sidebar.selectbox(key="scope_year").set_value(2023).run()
     next(b for b in at.button if b.label.startswith("生成")).click().run()
     assert not at.exception
     assert any("没有收到任何报告" in w.value for w in at.warning)

@@ -15,6 +15,8 @@ from dashboard.pages import common as c
 from dashboard.pages import correction_grid as g
 from dashboard.store import corrections as k
 from dashboard.store.source_view import pdf_page_png, pdf_table_png, read_source
+from dashboard.store.sources import SourceError
+from dashboard.store.sources import read_source as stored_source
 
 HINT_COL = "需核对"
 ROW_COL = "项目"
@@ -43,12 +45,14 @@ def pick_report(reports: pd.DataFrame) -> int:
 
 @st.cache_data(show_spinner="正在读取原件……", max_entries=8)
 def _source(report_id: int, version: tuple) -> tuple:
-    src = c.q("detail_report_source", report_id=report_id)
-    if src.empty or src.iloc[0]["source_bytes"] is None:
+    try:  # the file store (dashboard/store/sources.py), hash checked
+        found = stored_source(report_id, version[0])
+    except SourceError:
+        found = None
+    if found is None:
         return None, None
-    row = src.iloc[0]
-    data = bytes(row["source_bytes"])
-    return read_source(str(row["source_name"]), data), data
+    name, data = found
+    return read_source(name, data), data
 
 
 def show_source(report_id: int, tbl: str) -> None:

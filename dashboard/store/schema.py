@@ -188,10 +188,13 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply pending migrations, each in its own transaction, then rebuild the derived objects; returns the version."""
-    current = schema_version(con)
+    """Apply every migration not yet applied, each in its own transaction, then rebuild the derived objects; returns
+    the highest version. "Not yet applied", not "above the highest": migrations written side by side (4, 5, 7 after
+    a database already at 8) must still run."""
+    schema_version(con)  # creates schema_migrations on an empty database
+    applied = {int(v) for (v,) in con.execute("select version from schema_migrations").fetchall()}
     for version, sql in MIGRATIONS:
-        if version <= current:
+        if version in applied:
             continue
         con.execute("begin")
         try:
@@ -201,9 +204,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("rollback")
             raise
-        current = version
+        applied.add(version)
     refresh_derived(con)
-    return current
+    return max(applied, default=0)
 
 
 def _derived_digest() -> str:
