@@ -7,7 +7,7 @@ region. The home county is, in this order:
 1. `NIANBAO_COUNTY` in the environment (one process, e.g. a test);
 2. the database's own `meta` table, key `home_county` (the demo database says 示例县（模拟）);
 3. `home_county` in `data/settings.toml` (the installation);
-4. else the region with the most registered agencies, and the page says that it was chosen so.
+4. else the region with the most units that have reports (see `fallback_regions`), and the page says so.
 
 A year's reports are due by 31 January of the next year (《政府信息公开条例》第五十条): a year not yet due never
 counts as 缺报. "Today" is `NIANBAO_AS_OF` (YYYY-MM-DD), else the database's `meta.as_of`, else `as_of` in
@@ -159,7 +159,15 @@ def home_county(meta: dict[str, str], agency_regions: Iterable[str]) -> tuple[st
             counts[region] = counts.get(region, 0) + 1
     if not counts:
         return None, ""
-    return max(counts, key=lambda r: (counts[r], r)), "未设置，取单位最多的地区"
+    return max(counts, key=lambda r: (counts[r], r)), "未设置，取有报告的单位最多的地区"
+
+
+def fallback_regions(agencies: Any) -> list[str]:
+    """The regions to choose a home county from when none is set: of registry units with reports, else of every
+    registry unit (agencies: rows of app_agencies)."""
+    registered = agencies[agencies["in_registry"].fillna(False).astype(bool)]
+    reporting = registered[registered["reports"] > 0]
+    return [str(r) for r in (reporting if not reporting.empty else registered)["region"].dropna()]
 
 
 def as_of(meta: dict[str, str] | None = None) -> dt.date:

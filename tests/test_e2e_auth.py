@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.auth import add_user, cli_user
+from dashboard.checks.labels import cell_label
 from dashboard.store.ingest import ingest_paths
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-UNSURE_CELL = "三、依申请公开「部分公开」行「总计」列"  # placed by row order when 上海市科委 2024 was read
+UNSURE_CELL = cell_label("applications.partial.total")  # placed by row order when 上海市科委 2024 was read
 
 
 def free_port() -> int:
@@ -105,6 +106,12 @@ def sidebar_pages(tab) -> list[str]:  # noqa: ANN001
     return [t.strip().splitlines()[-1].strip() for t in tab.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
 
 
+def include_suspect(tab) -> None:  # noqa: ANN001
+    """Turn on the scope bar's 含存疑数值 switch."""
+    tab.locator('[data-testid="stSidebar"]').get_by_text("含存疑数值").click()
+    wait_idle(tab)
+
+
 def rate(tab) -> str:  # noqa: ANN001
     """The 实质公开率 figure on 总览."""
     box = tab.locator('[data-testid="stMetric"]').filter(has_text="实质公开率")
@@ -121,6 +128,9 @@ def test_an_editor_corrects_an_unsure_cell_and_a_viewer_sees_the_corrected_figur
     tab.screenshot(path=str(SHOTS / "auth-login.png"), full_page=True)
     login(tab, "张编辑", "editor-password")
     assert "校对" in sidebar_pages(tab) and "导入" in sidebar_pages(tab)
+    assert rate(tab) == "—"  # it reads cells placed by row order: suspect, held out of the total by default
+    include_suspect(tab)
+    tab.screenshot(path=str(SHOTS / "auth-suspect-on.png"), full_page=True)
     before = rate(tab)
     assert before == "25.7%"  # (予以公开 9 + 部分公开 0) / 办理结果总计 35
 
@@ -147,6 +157,7 @@ def test_an_editor_corrects_an_unsure_cell_and_a_viewer_sees_the_corrected_figur
     login(tab, "李查看", "viewer-password")
     pages = sidebar_pages(tab)
     assert not {"校对", "导入", "手工录入", "操作记录"} & set(pages), pages
+    include_suspect(tab)  # other cells of the rate are still unsure: the switch shows it with them
     assert rate(tab) == "34.3%"  # (9 + 3) / 35: the corrected figure
     tab.screenshot(path=str(SHOTS / "auth-viewer-overview.png"), full_page=True)
     go(tab, "单位详情")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard.errors import ReportError
 from dashboard.queries import indicator_params, run_query
-from dashboard.scope import RegionTree, Scope, as_of, due_through, home_county
+from dashboard.scope import RegionTree, Scope, as_of, due_through, fallback_regions, home_county
 from dashboard.store.indicators import INDICATORS
 
 ALL_AGENCIES = 2**31 - 1  # quality_coverage's $limit: the pack lists every chosen agency
@@ -199,9 +199,7 @@ def _per_agency(db: Path, year: int, params: dict, first_year: int) -> pd.DataFr
 def home_region(db: Path) -> tuple[str | None, str]:
     """The installation's home county for this database and where the setting came from (dashboard.scope)."""
     meta = dict(run_query("app_meta", db=db).itertuples(index=False))
-    agencies = run_query("app_agencies", db=db)
-    registered = agencies.loc[agencies["in_registry"].fillna(False).astype(bool), "region"].dropna()
-    return home_county(meta, registered)
+    return home_county(meta, fallback_regions(run_query("app_agencies", db=db)))
 
 
 def _due_through(db: Path) -> int:

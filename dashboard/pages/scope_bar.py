@@ -148,8 +148,7 @@ def scope_bar() -> View:
     meta = c.meta()
     agencies = c.agencies()
     tree = sc.RegionTree.load()
-    home, home_source = sc.home_county(meta, agencies.loc[agencies["in_registry"].fillna(False).astype(bool),
-                                                          "region"].dropna())
+    home, home_source = sc.home_county(meta, sc.fallback_regions(agencies))
     today = sc.as_of(meta)
     due = sc.due_through(today)
     region_options = tree.options(agencies["region"].dropna())
