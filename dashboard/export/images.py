@@ -11,6 +11,7 @@ bytes are kept in a small cache keyed by the figure's JSON: a pack built twice f
 
 from __future__ import annotations
 
+import concurrent.futures
 import copy
 import hashlib
 import json
@@ -67,6 +68,25 @@ def cjk_font_warning() -> str | None:
         else:
             _font_checked = ""
     return _font_checked or None
+
+
+# kaleido's shared server waits on its queue without a deadline: a browser that died mid-render would hang the
+# export (and the page) forever. Each render runs on a helper thread and is given up after this many seconds.
+RENDER_TIMEOUT_S = 120
+_CALLS: list[concurrent.futures.ThreadPoolExecutor] = []
+
+
+def _calls() -> concurrent.futures.ThreadPoolExecutor:
+    if not _CALLS:
+        _CALLS.append(concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaleido-call"))
+    return _CALLS[0]
+
+
+def _abandon_calls() -> None:
+    """Leave a stuck render behind on its own thread; the next render gets a fresh one."""
+    stuck = _CALLS.pop() if _CALLS else None
+    if stuck is not None:
+        stuck.shutdown(wait=False, cancel_futures=True)
 
 
 def start_renderer() -> None:
@@ -147,8 +167,12 @@ def figure_bytes(fig: go.Figure, fmt: str = "png", width: int = WIDTH, height: i
             _cache.move_to_end(key)
             return _cache[key]
         start_renderer()
+        call = _calls().submit(kaleido.calc_fig_sync, spec, opts=opts)
         try:
-            data = kaleido.calc_fig_sync(spec, opts=opts)
+            data = call.result(timeout=RENDER_TIMEOUT_S)
+        except concurrent.futures.TimeoutError:
+            _abandon_calls()
+            raise RenderError(f"图表渲染超时（{RENDER_TIMEOUT_S}秒），请稍后重试 / chart rendering timed out") from None
         except Exception as exc:  # kaleido raises its own and choreographer's errors
             raise RenderError(f"图表渲染失败：{exc} / chart rendering failed: {exc!r}") from exc
         _cache[key] = data

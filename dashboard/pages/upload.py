@@ -17,7 +17,7 @@ from dashboard.store.workers import UPLOADS, Limits
 
 STATUS_ZH = {"ingested": "已导入", "superseded": "已导入（替换旧版）", "unchanged": "未变化（已存在）", "failed": "失败",
              "held": "待核对（未替换当前版本）"}
-BASE_TYPES = ["pdf", "docx", "html", "htm", "md", "txt"]
+BASE_TYPES = ["pdf", "docx", "html", "htm", "md", "txt", "png", "jpg", "jpeg", "tif", "tiff"]  # images: OCR
 UPLOAD_WORKERS = 1  # one import at a time and one worker: an upload never takes more than one core from the readers
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
