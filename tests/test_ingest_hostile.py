@@ -229,10 +229,14 @@ def test_a_worker_killed_mid_file_is_that_files_failure_and_the_run_goes_on(tmp_
     me = os.getpid()
     killed: list[int] = []
 
+    def parse_workers() -> list:
+        # the workers are the forkserver's children — not any grandchild (a chart renderer's browser is one too)
+        servers = [c for c in psutil.Process(me).children() if "multiprocessing.forkserver" in " ".join(c.cmdline())]
+        return [w for server in servers for w in server.children()]
+
     def kill_the_worker() -> None:
-        # the workers are the forkserver's children: grandchildren of this process
         for _ in range(200):
-            workers = [p for p in psutil.Process(me).children(recursive=True) if p.ppid() != me]
+            workers = parse_workers()
             if workers:
                 time.sleep(0.3)
                 os.kill(workers[0].pid, signal.SIGKILL)
