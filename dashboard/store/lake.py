@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 
 from dashboard.settings import data_path
-from dashboard.store.schema import MIGRATIONS, refresh_derived, schema_version
+from dashboard.store.schema import migrate
 
 ALIAS = "lake"
 LOCK_TIMEOUT_S = 600.0
@@ -116,21 +116,8 @@ def _raw_connect(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 def migrate_lake(con: duckdb.DuckDBPyConnection) -> int:
-    """schema.MIGRATIONS applied to the lake (constraints DuckLake lacks left out), then the derived objects."""
-    current = schema_version(con)
-    for version, sql in MIGRATIONS:
-        if version <= current:
-            continue
-        con.execute("begin")
-        try:
-            con.execute(_UNSUPPORTED.sub("", sql))
-            con.execute("insert into schema_migrations values (?, now())", [version])
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        current = version
-    refresh_derived(con)
+    """schema.migrate on the lake (constraints DuckLake lacks left out), then the lake's own writer table."""
+    current = migrate(con, lambda sql: _UNSUPPORTED.sub("", sql))
     con.execute("create table if not exists lake_writer (sessions bigint)")
     if not con.execute("select count(*) from lake_writer").fetchall()[0][0]:
         con.execute("insert into lake_writer values (0)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 
 import duckdb
 
@@ -86,7 +87,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     -- A version held back for review (待核对): a file for an agency-year with a clean current version that did not
     -- qualify to replace it (errors while reading, fewer figures, an older one of several in one run). It is not
     -- current (superseded_by names the version that stayed current); held_reason says why, and a HELD finding too.
-    alter table reports add column held boolean default false;
+    alter table reports add column held boolean;  -- NULL = not held (no default: DuckLake adds no defaults)
     alter table reports add column held_reason varchar;
     alter table reports add column source_mtime timestamp;
     alter table reports add column source_name_hex varchar;
@@ -187,10 +188,10 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("select coalesce(max(version), 0) from schema_migrations").fetchall()[0][0])
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
+def migrate(con: duckdb.DuckDBPyConnection, adapt: Callable[[str], str] = lambda sql: sql) -> int:
     """Apply every migration not yet applied, each in its own transaction, then rebuild the derived objects; returns
     the highest version. "Not yet applied", not "above the highest": migrations written side by side (4, 5, 7 after
-    a database already at 8) must still run."""
+    a database already at 8) must still run. `adapt` rewrites each migration for another engine (DuckLake)."""
     schema_version(con)  # creates schema_migrations on an empty database
     applied = {int(v) for (v,) in con.execute("select version from schema_migrations").fetchall()}
     for version, sql in MIGRATIONS:
@@ -198,7 +199,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             continue
         con.execute("begin")
         try:
-            con.execute(sql)
+            con.execute(adapt(sql))
             con.execute("insert into schema_migrations values (?, now())", [version])
             con.execute("commit")
         except Exception:
