@@ -8,6 +8,7 @@ ingest shows at once, an unchanged file is never read twice for the same questio
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -75,12 +76,27 @@ def agencies() -> pd.DataFrame:
 
 # ---- filters bound to the URL ----
 
-def _param(key: str) -> str | None:
+MAX_PARAM = 200  # a URL value longer than this is not a value the app wrote
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def url_text(key: str) -> str | None:
+    """A URL parameter as text, or None when absent, empty or implausibly long."""
     value = st.query_params.get(key)
-    return value if value not in (None, "") else None
+    if value is None or value == "" or len(value) > MAX_PARAM:
+        return None
+    return value
 
 
-def _set_param(key: str, value: str | None) -> None:
+def url_int(raw: str | None) -> int | None:
+    """An integer written with ASCII digits only ('²', '①', '-1', '1e3' are not numbers here)."""
+    if raw is None or not _DIGITS.fullmatch(raw):
+        return None
+    return int(raw)
+
+
+def set_url(key: str, value: str | None) -> None:
+    """Write a choice into the URL (removed when empty), so a link reopens the same view."""
     if value in (None, ""):
         if key in st.query_params:
             del st.query_params[key]
@@ -92,21 +108,21 @@ def pick_indicator(defs: pd.DataFrame, key: str = "indicator", default: str = "a
                    label: str = "指标") -> str:
     """One indicator by code (URL ?indicator=granted), shown by its Chinese name."""
     codes = list(defs.index)
-    wanted = _param(key)
+    wanted = url_text(key)
     chosen = wanted if wanted in codes else (default if default in codes else codes[0])
     value = st.selectbox(label, codes, index=codes.index(chosen), format_func=lambda c: str(defs.loc[c, "name_zh"]),
                          key=f"w_{key}")
-    _set_param(key, value)
+    set_url(key, value)
     return str(value)
 
 
 def pick_choice(options: dict[str, str], key: str, label: str, default: str) -> str:
     """One of a few named options (URL ?view=heatmap), shown by label."""
     codes = list(options)
-    wanted = _param(key)
+    wanted = url_text(key)
     chosen = wanted if wanted in codes else default
     value = st.radio(label, codes, index=codes.index(chosen), format_func=options.get, horizontal=True, key=f"w_{key}")
-    _set_param(key, value)
+    set_url(key, value)
     return str(value)
 
 

@@ -8,9 +8,10 @@ import streamlit as st
 from dashboard import scope as sc
 from dashboard.checks.labels import FINDING_STATUS_ZH, TABLE_ZH, cell_label, humanize, section_label, severity_name
 from dashboard.pages import common as c
+from dashboard.pages.common import url_int, url_text
 from dashboard.pages.correction_grid import proofread_link, show_corrections
 from dashboard.pages.report_tables import marked_cells, report_table, styled
-from dashboard.pages.scope_bar import url_int, url_text, view
+from dashboard.pages.scope_bar import view
 
 
 def pick_report(reports: pd.DataFrame) -> int:

@@ -8,7 +8,6 @@ what it fell back to.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,9 +15,7 @@ import streamlit as st
 
 from dashboard import scope as sc
 from dashboard.pages import common as c
-
-MAX_PARAM = 200  # a URL value longer than this is not a value we wrote
-_DIGITS = re.compile(r"[0-9]{1,9}")
+from dashboard.pages.common import set_url, url_int, url_text
 
 
 @dataclass
@@ -51,21 +48,6 @@ class View:
         return p
 
 
-def url_text(key: str) -> str | None:
-    """A URL parameter as text, or None when absent, empty or implausibly long."""
-    value = st.query_params.get(key)
-    if value is None or value == "" or len(value) > MAX_PARAM:
-        return None
-    return value
-
-
-def url_int(raw: str | None) -> int | None:
-    """An integer written with ASCII digits only ('²', '①', '-1', '1e3' are not numbers here)."""
-    if raw is None or not _DIGITS.fullmatch(raw):
-        return None
-    return int(raw)
-
-
 def url_ints(raw: str | None) -> tuple[list[int], list[str]]:
     """Comma-separated ASCII integers: (the integers, the parts that were not)."""
     good, bad = [], []
@@ -81,14 +63,6 @@ def _shown(raw: str) -> str:
     """A URL value quoted in a notice: short and printable."""
     text = "".join(ch if ch.isprintable() else "?" for ch in raw)
     return text[:24] + ("…" if len(text) > 24 else "")
-
-
-def _set_url(key: str, value: str | None) -> None:
-    if value in (None, ""):
-        if key in st.query_params:
-            del st.query_params[key]
-    elif st.query_params.get(key) != value:
-        st.query_params[key] = value
 
 
 def _init_from_url(agencies: pd.DataFrame, region_options: list[str], years: list[int], home: str | None,
@@ -203,13 +177,13 @@ def scope_bar() -> View:
                + f" · 报送期限已过的最近年度：{due}年（按 {today.isoformat()} 计）")
 
     scope = sc.Scope(region_value, tuple(kinds) or None, tuple(int(a) for a in picked) or None, bool(include_suspect))
-    _set_url("region", region)
-    _set_url("kind", ",".join(kinds))
-    _set_url("agency", ",".join(str(a) for a in picked))
-    _set_url("year", str(year) if year else None)
-    _set_url("from", str(year_from) if year_from else None)
-    _set_url("suspect", "1" if include_suspect else None)
-    _set_url("present", "1" if present else None)
+    set_url("region", region)
+    set_url("kind", ",".join(kinds))
+    set_url("agency", ",".join(str(a) for a in picked))
+    set_url("year", str(year) if year else None)
+    set_url("from", str(year_from) if year_from else None)
+    set_url("suspect", "1" if include_suspect else None)
+    set_url("present", "1" if present else None)
     return View(scope, year, year_from, due, today.isoformat(), home, home_source, names, notices)
 
 
