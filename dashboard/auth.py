@@ -232,9 +232,7 @@ def guarded_ingest(user: User | None, items: list, db: Path | None = None):  # n
     from dashboard.store.ingest import ingest_prepared
 
     require_role(user, "编辑", "导入报告")
-    summary = ingest_prepared(items, db=db)
-    record_import(user, summary, db)
-    return summary
+    return ingest_prepared(items, db=db, who=user.name)  # the import's audit row names the user
 
 
 def guarded_ingest_paths(user: User | None, paths: list[Path], db: Path | None = None, **options: Any):  # noqa: ANN201
@@ -242,18 +240,7 @@ def guarded_ingest_paths(user: User | None, paths: list[Path], db: Path | None =
     from dashboard.store.ingest import ingest_paths
 
     require_role(user, "编辑", "导入报告")
-    summary = ingest_paths(paths, db=db, **options)
-    record_import(user, summary, db)
-    return summary
-
-
-def record_import(user: User, summary: Any, db: Path | None = None) -> None:
-    """One audit row for an import: who, how many files, each file's outcome."""
-    from dashboard.queries import run_writes
-
-    files = [[o.source, o.status, o.report_id] for o in summary.outcomes]
-    run_writes([("audit_insert", {"who": user.name, "action": "import", "details": audit.details_json(
-        f"{len(files)} 个文件", None, summary.counts(), files=files[:1000])})], db)
+    return ingest_paths(paths, db=db, who=user.name, **options)  # the import's audit row names the user
 
 
 def guarded_set_finding_status(user: User | None, finding_id: int, status: str, note: str | None = None,

@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from dashboard.audit import cli_who
 from dashboard.checks.model import Finding
 from dashboard.store.agencies import Agency, Registry, classify_kind, normalize_name, short_name_of
 from dashboard.store.corrections import carry_over
@@ -383,7 +384,7 @@ def _write_plan(con: duckdb.DuckDBPyConnection, plan: list, outcomes: dict[int, 
 
 
 def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Registry | None = None,
-                    batch_size: int = 2000, run_checks_after: bool = True) -> IngestSummary:
+                    batch_size: int = 2000, run_checks_after: bool = True, who: str | None = None) -> IngestSummary:
     """Store records that are already parsed (synthetic data, benchmarks), in writer sessions of batch_size."""
     t0 = time.perf_counter()
     registry = registry or Registry.load()
@@ -392,12 +393,14 @@ def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Reg
         with writer(db) as con:
             sync_registry(con, registry)
             summary.outcomes += write_batch(con, items[start:start + batch_size], registry, run_checks_after)
-            _audit(con, summary.outcomes[start:])
+            _audit(con, summary.outcomes[start:], who)
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def _audit(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome], who: str = "nianbao ingest") -> None:
+def _audit(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome], who: str | None = None) -> None:
+    """One audit row per written batch; who = the logged-in user (dashboard) or the OS user (command line)."""
+    who = who or cli_who()
     counts = Counter(o.status for o in outcomes)
     details = {"counts": dict(counts), "files": [[o.source, o.status, o.report_id] for o in outcomes][:1000]}
     # names are display text already; ensure_ascii keeps any stray unencodable character out of the log's JSON
@@ -408,7 +411,7 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
                  registry: Registry | None = None, batch_files: int = BATCH_FILES, workers: int | None = None,
                  limits: Limits | None = None, follow_links: bool = False,
                  on_file: Callable[[int, int, str], None] | None = None,
-                 engine: Callable[..., Iterable[FileOutcome]] | None = None) -> IngestSummary:
+                 engine: Callable[..., Iterable[FileOutcome]] | None = None, who: str | None = None) -> IngestSummary:
     """Ingest files and folders (recursive): parse in worker processes with per-file limits, write in batches
     outside them, swap after each batch. `on_file(done, total, name)` is called as each file is read.
 
@@ -429,7 +432,7 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
             with writer(db) as con:
                 sync_registry(con, registry)
                 out = write_batch(con, pending, registry)
-                _audit(con, out)
+                _audit(con, out, who)
             summary.outcomes.extend(out)
         pending, started = [], time.perf_counter()
 
