@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 ACTION_ZH = {
-    "ingest": "导入（命令行）", "import": "导入", "check": "重新核对", "correction": "更正", "correction_revert": "撤销更正",
+    "ingest": "导入", "import": "导入", "check": "重新核对", "correction": "更正", "correction_revert": "撤销更正",
     "correction_carried": "更正沿用到新版", "correction_stale": "更正待复核（新版数值已变）",
     "stale_reapplied": "复核：重新应用更正", "stale_dropped": "复核：放弃更正", "manual_entry": "手工录入报告",
     "finding_confirmed": "确认问题", "finding_dismissed": "排除问题", "finding_open": "恢复为待核实",
