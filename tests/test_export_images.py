@@ -52,3 +52,18 @@ def test_pdf_is_a_pdf(fig: go.Figure) -> None:
 def test_unknown_format_is_refused(fig: go.Figure) -> None:
     with pytest.raises(ValueError, match="不支持的图片格式"):
         figure_bytes(fig, "gif")
+
+
+def test_a_render_that_never_returns_is_given_up_and_cannot_block_the_process_from_exiting() -> None:
+    import threading
+    import time
+
+    from dashboard.export.images import _with_deadline
+
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        _with_deadline(lambda: time.sleep(30) or b"", 0.2)
+    assert time.monotonic() - started < 5
+    stuck = [t for t in threading.enumerate() if t.name == "kaleido-render" and t.is_alive()]
+    assert stuck and all(t.daemon for t in stuck)  # left behind, but never joined at exit
+    assert _with_deadline(lambda: b"png", 5) == b"png"

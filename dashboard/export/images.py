@@ -11,7 +11,6 @@ bytes are kept in a small cache keyed by the figure's JSON: a pack built twice f
 
 from __future__ import annotations
 
-import concurrent.futures
 import copy
 import hashlib
 import json
@@ -21,6 +20,7 @@ import subprocess
 import threading
 import warnings
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,20 +73,27 @@ def cjk_font_warning() -> str | None:
 # kaleido's shared server waits on its queue without a deadline: a browser that died mid-render would hang the
 # export (and the page) forever. Each render runs on a helper thread and is given up after this many seconds.
 RENDER_TIMEOUT_S = 120
-_CALLS: list[concurrent.futures.ThreadPoolExecutor] = []
 
 
-def _calls() -> concurrent.futures.ThreadPoolExecutor:
-    if not _CALLS:
-        _CALLS.append(concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaleido-call"))
-    return _CALLS[0]
+def _with_deadline(call: Callable[[], bytes], seconds: float) -> bytes:
+    """call() on a daemon thread, given up (TimeoutError) after `seconds`. A daemon thread, not a pool: a render
+    stuck for good must not keep the process from exiting."""
+    box: dict[str, object] = {}
 
+    def run() -> None:
+        try:
+            box["data"] = call()
+        except BaseException as exc:  # noqa: BLE001 — handed to the caller
+            box["error"] = exc
 
-def _abandon_calls() -> None:
-    """Leave a stuck render behind on its own thread; the next render gets a fresh one."""
-    stuck = _CALLS.pop() if _CALLS else None
-    if stuck is not None:
-        stuck.shutdown(wait=False, cancel_futures=True)
+    worker = threading.Thread(target=run, name="kaleido-render", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeoutError
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["data"]  # type: ignore[return-value]
 
 
 def start_renderer() -> None:
@@ -167,11 +174,9 @@ def figure_bytes(fig: go.Figure, fmt: str = "png", width: int = WIDTH, height: i
             _cache.move_to_end(key)
             return _cache[key]
         start_renderer()
-        call = _calls().submit(kaleido.calc_fig_sync, spec, opts=opts)
         try:
-            data = call.result(timeout=RENDER_TIMEOUT_S)
-        except concurrent.futures.TimeoutError:
-            _abandon_calls()
+            data = _with_deadline(lambda: kaleido.calc_fig_sync(spec, opts=opts), RENDER_TIMEOUT_S)
+        except TimeoutError:
             raise RenderError(f"图表渲染超时（{RENDER_TIMEOUT_S}秒），请稍后重试 / chart rendering timed out") from None
         except Exception as exc:  # kaleido raises its own and choreographer's errors
             raise RenderError(f"图表渲染失败：{exc} / chart rendering failed: {exc!r}") from exc

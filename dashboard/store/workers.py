@@ -30,7 +30,7 @@ from dashboard.store.prepare import Prepared, display_name, prepare_file
 DEFAULT_MEMORY_MB = 1024
 DEFAULT_SECONDS = 60.0
 # Loaded once in the forkserver so that every worker starts with the parsers imported.
-PRELOAD = ["dashboard.store.prepare", "dashboard.parse", "dashboard.readers.pdf", "dashboard.readers.docx",
+PRELOAD = ["dashboard.store.worker_priority", "dashboard.store.prepare", "dashboard.parse", "dashboard.readers.pdf", "dashboard.readers.docx",
            "dashboard.readers.html", "dashboard.readers.text"]
 
 
