@@ -7,16 +7,12 @@ Served by `nianbao serve` itself (127.0.0.1). Screenshots go to tests/screenshot
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e_server import free_port, running
 
 from dashboard.auth import add_user, cli_user
 from dashboard.checks.labels import cell_label
@@ -31,12 +27,6 @@ CHROMIUM = "/usr/bin/chromium"
 UNSURE_CELL = cell_label("applications.partial.total")  # placed by row order when 上海市科委 2024 was read
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`nianbao serve` on a database holding the real 上海市科委 2024 report and two logins."""
@@ -46,24 +36,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     add_user(cli_user(), "李查看", "查看", "viewer-password", db=db)
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--db", str(db), "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"serve did not start: {proc.stderr.read().decode()[-2000:]}") from None
-                time.sleep(0.5)
+    command = [sys.executable, "-m", "dashboard", "serve", "--db", str(db), "--port", str(port)]
+    with running(command, env, port) as (url, _proc):
         yield url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

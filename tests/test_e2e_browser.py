@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import http.server
 import os
-import socket
-import subprocess
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e_server import free_port, running
 from test_queries_scope import FIXTURES, build_scope_db
 
 from dashboard.serve import streamlit_command
@@ -30,12 +27,6 @@ CHROMIUM = "/usr/bin/chromium"
 PAGES = [("", "总览", '[data-testid="stMetricValue"]'), ("trend", "趋势", ".js-plotly-plot"),
          ("compare", "对比", ".js-plotly-plot"), ("detail", "单位详情", '[data-testid="stDataFrame"]'),
          ("quality", "数据质量", ".js-plotly-plot"), ("upload", "导入报告", '[data-testid="stFileUploader"]')]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Beacon(http.server.BaseHTTPRequestHandler):
@@ -82,24 +73,8 @@ def server(fixture_db: Path) -> Iterator[str]:
     """The dashboard served by `streamlit run` on a free port; its base URL."""
     port = free_port()
     env = {**os.environ, "NIANBAO_DB": str(fixture_db), "NIANBAO_AS_OF": "2024-06-30"}
-    proc = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}") from None
-                time.sleep(0.5)
+    with running(streamlit_command(port), env, port) as (url, _proc):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

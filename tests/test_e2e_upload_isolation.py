@@ -4,15 +4,14 @@ server process stays small (parsing runs in a worker process), and another user'
 from __future__ import annotations
 
 import os
-import subprocess
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import pytest
+from e2e_server import CHROMIUM, CHROMIUM_ARGS, free_port, running
 from hostile.generate import SPAN_ROW, _html
 from test_queries_scope import build_scope_db
 
@@ -22,18 +21,8 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SERVER_MEMORY_MB = 1024  # the Streamlit server's own memory; the bomb is read in a worker with its own ceiling
 OTHER_USER_SECONDS = 3.0
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -42,24 +31,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
     db = build_scope_db(tmp_path_factory.mktemp("upload-isolation"))["db"]
     port = free_port()
     env = {**os.environ, "NIANBAO_DB": str(db), "NIANBAO_AS_OF": "2024-06-30"}
-    proc = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.5)
+    with running(streamlit_command(port), env, port) as (url, proc):
         yield url, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def idle(tab) -> None:  # noqa: ANN001
@@ -95,7 +68,7 @@ def test_a_span_bomb_upload_fails_alone_and_another_users_page_still_loads(serve
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         load_overview(browser, url)  # warm: the first page of a fresh server compiles its queries
         quiet = load_overview(browser, url)
         uploader = browser.new_context(locale="zh-CN").new_page()
