@@ -293,6 +293,15 @@ def correct_many(user: User | None, items: list[tuple[int, dict[str, Any], str]]
     return result
 
 
+def _correction_in(con: duckdb.DuckDBPyConnection, correction_id: int, status: str, refusal_zh: str) -> tuple:
+    """(report_id, tbl, row_code, col_code, value_after, status) of a correction in `status`, else refused."""
+    row = con.execute("""select report_id, tbl, row_code, col_code, value_after, status from corrections
+                         where correction_id = ?""", [int(correction_id)]).fetchone()
+    if row is None or row[5] != status:
+        raise CorrectionError(refusal_zh)
+    return row
+
+
 def revert(user: User | None, correction_id: int, reason: str, db: Path | None = None) -> CorrectionResult:
     """Withdraw an active correction (编辑 or higher): the cell shows its parsed value again; the trail stays."""
     user = require_role(user, "编辑", "撤销更正")
@@ -300,10 +309,7 @@ def revert(user: User | None, correction_id: int, reason: str, db: Path | None =
         raise CorrectionError("请填写撤销理由")
     result = CorrectionResult()
     with writer(db_path(db)) as con:
-        row = con.execute("""select report_id, tbl, row_code, col_code, value_after, status from corrections
-                             where correction_id = ?""", [int(correction_id)]).fetchone()
-        if row is None or row[5] != "active":
-            raise CorrectionError(f"更正 {correction_id} 不存在或已不在生效中")
+        row = _correction_in(con, correction_id, "active", f"更正 {correction_id} 不存在或已不在生效中")
         con.execute("update corrections set status = 'reverted' where correction_id = ?", [int(correction_id)])
         key = ".".join(row[1:4])
         audit.log(con, user.name, "correction_revert", f"报告 {row[0]} {cell_label(key)}", {"value": row[4]}, None,
@@ -373,10 +379,7 @@ def review_stale(user: User | None, correction_id: int, action: str, reason: str
         raise CorrectionError("请填写复核理由")
     result = CorrectionResult()
     with writer(db_path(db)) as con:
-        row = con.execute("""select report_id, tbl, row_code, col_code, value_after, status from corrections
-                             where correction_id = ?""", [int(correction_id)]).fetchone()
-        if row is None or row[5] != "stale":
-            raise CorrectionError(f"更正 {correction_id} 不是待复核的更正")
+        row = _correction_in(con, correction_id, "stale", f"更正 {correction_id} 不是待复核的更正")
         rid, key = int(row[0]), ".".join(row[1:4])
         con.execute("update corrections set status = ? where correction_id = ?",
                     ["reapplied" if action == "reapply" else "dropped", int(correction_id)])

@@ -14,10 +14,8 @@ writer session is one lake transaction, no copy. Either way a writer session put
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +23,7 @@ import duckdb
 
 from dashboard.settings import db_path, is_lake
 from dashboard.store import sources
+from dashboard.store.locks import file_lock
 from dashboard.store.schema import migrate
 
 LOCK_TIMEOUT_S = 600.0
@@ -48,20 +47,8 @@ def _remove_stale_copies(db: Path) -> None:
 def write_lock(db: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Exclusive lock among writers (fcntl, released by the OS when the process dies)."""
     db.parent.mkdir(parents=True, exist_ok=True)
-    with open(_lock_path(db), "a+") as fh:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{db}: another writer holds the lock") from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with file_lock(_lock_path(db), str(db), timeout_s):
+        yield
 
 
 def _connect_writable(path: Path, live: Path | None = None) -> tuple[duckdb.DuckDBPyConnection, int]:

@@ -13,7 +13,6 @@ $NIANBAO_DATA_PATH (needed when the lake is created; afterwards the catalog reme
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import importlib.util
 import os
@@ -21,7 +20,6 @@ import re
 import shutil
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from typing import Any
 import duckdb
 
 from dashboard.settings import data_path
+from dashboard.store.locks import file_lock
 from dashboard.store.schema import migrate
 
 ALIAS = "lake"
@@ -145,23 +144,9 @@ def _lock_file(url: str) -> Path:
     return Path(tempfile.gettempdir()) / f"nianbao-lake-{hashlib.sha256(url.encode()).hexdigest()[:16]}.lock"
 
 
-@contextlib.contextmanager
-def _lock(url: str, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+def _lock(url: str, timeout_s: float = LOCK_TIMEOUT_S) -> contextlib.AbstractContextManager[None]:
     """Writers on one machine queue (fcntl); writers on other machines are caught by the commit conflict below."""
-    with open(_lock_file(url), "a+") as fh:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{url}: another writer holds the lock") from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return file_lock(_lock_file(url), url, timeout_s)
 
 
 class OneTransaction:
@@ -223,14 +208,18 @@ _SNAP: dict[str, duckdb.DuckDBPyConnection] = {}
 _SNAP_LOCK = threading.Lock()
 
 
-def latest_snapshot(url: str) -> int:
-    """The id of the lake's latest committed snapshot (changes exactly when a writer commits)."""
-    url = os.fspath(url)
+def _catalog_cursor(url: str) -> duckdb.DuckDBPyConnection:
+    """A cursor on this process's one read-only connection to the lake's catalog (opened on first use)."""
     with _SNAP_LOCK:
         con = _SNAP.get(url)
         if con is None:
             con = _SNAP[url] = connect(url, read_only=True)
-        cur = con.cursor()
+        return con.cursor()
+
+
+def latest_snapshot(url: str) -> int:
+    """The id of the lake's latest committed snapshot (changes exactly when a writer commits)."""
+    cur = _catalog_cursor(os.fspath(url))
     try:
         return int(cur.execute(f"select max(snapshot_id) from ducklake_snapshots('{ALIAS}')").fetchall()[0][0])
     finally:
@@ -239,12 +228,7 @@ def latest_snapshot(url: str) -> int:
 
 def recorded_data_path(url: str) -> str | None:
     """The data path the lake's catalog recorded when it was created (readers need not be told it)."""
-    url = os.fspath(url)
-    with _SNAP_LOCK:
-        con = _SNAP.get(url)
-        if con is None:
-            con = _SNAP[url] = connect(url, read_only=True)
-        cur = con.cursor()
+    cur = _catalog_cursor(os.fspath(url))
     try:
         return lake_data_path(cur)
     finally:
