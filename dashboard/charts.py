@@ -37,6 +37,11 @@ STATUS_ZH = COVERAGE_STATUS_ZH
 HEATMAP_PAGE_ROWS = 25  # rows a slide or a page shows with every label legible; more rows split into pages
 INCOMPLETE_SHARE = 0.5  # a year with fewer than half of the expected reports is drawn hollow, "数据不全"
 
+
+def incomplete(received: int, expected: int) -> bool:
+    """True when a year holds fewer than half of the reports its scope expects (数据不全): the one rule."""
+    return expected > 0 and received < expected * INCOMPLETE_SHARE
+
 # The Plotly config every page passes to st.plotly_chart: Chinese tooltips (the dictionary travels with the
 # config, since Streamlit's plotly.js registers no locale) and only the buttons a reader needs.
 PLOTLY_CONFIG: dict = {
@@ -303,7 +308,7 @@ def coverage_trend_figure(data: pd.DataFrame, title: str, unit: str,
     values = _scaled(list(d["value"]), scale)
     received = [0 if pd.isna(v) else int(v) for v in d["received"]]
     expected = [0 if pd.isna(v) else int(v) for v in d["expected"]]
-    partial = [e > 0 and r < e * INCOMPLETE_SHARE for r, e in zip(received, expected, strict=True)]
+    partial = [incomplete(r, e) for r, e in zip(received, expected, strict=True)]
     color = NEUTRAL
     fig.add_trace(go.Scatter(
         x=years, y=values, mode="lines+markers", connectgaps=False, name=name or title,

@@ -213,11 +213,6 @@ def mixed_version_note(row: pd.Series) -> str:
     return ""
 
 
-def sparse_years(coverage: pd.DataFrame) -> list[int]:
-    """Years holding fewer than half of the reports expected of the scope (rows of coverage_by_year)."""
-    return [int(r.year) for r in coverage.itertuples() if r.expected and r.received * 2 < r.expected]
-
-
 def stated_in_text(sections: pd.DataFrame) -> pd.DataFrame:
     """主动公开政府信息 N 条 as each report states it (rows of text_overview_sections): one row per report that states
     it, with the sentence as provenance and whether the text calls it approximate (…余条)."""

@@ -53,6 +53,7 @@ class PackData:
     per_agency: pd.DataFrame  # agency_id, short_name, kind, year, series, value, indicator
     reports: pd.DataFrame  # current reports of the year
     coverage: pd.DataFrame  # agency × year status (quality_coverage)
+    by_year: pd.DataFrame  # year, received, expected, missing, due (coverage_by_year, as on the pages)
     findings: pd.DataFrame  # findings of the year, dismissed ones left out
     dismissed: int = 0
     years: list[int] = field(default_factory=list)
@@ -64,6 +65,11 @@ class PackData:
     suspect_held_back: bool = False  # True once totals leave those values out (the scope queries do)
     include_suspect: bool = False
     region: str | None = None
+
+    def counts(self, year: int) -> tuple[int, int]:
+        """(received, expected) reports of a year in scope — the pages' coverage_by_year."""
+        row = self.by_year[self.by_year["year"] == year]
+        return (0, 0) if row.empty else (int(row["received"].iloc[0]), int(row["expected"].iloc[0]))
 
     def __post_init__(self) -> None:
         rows = self.totals[self.totals["value"].notna()]
@@ -168,15 +174,6 @@ def scope_agency_ids(scope: PackScope, db: Path) -> list[int] | None:
     return sorted(int(a) for a in table["agency_id"])
 
 
-def _coverage_counts(coverage: pd.DataFrame, year: int) -> tuple[int, int]:
-    """(received, expected) of a year from the scope's coverage matrix (quality_coverage): a year not yet due
-    has no 缺报, its expected counts what is owed so far."""
-    c = coverage[coverage["year"] == year]
-    received = int(c["status"].isin(["published", "superseded"]).sum())
-    owed = int(c["status"].isin(["missing", "not_due"]).sum())
-    return received, received + owed
-
-
 def _non_reporters(db: Path, filters: dict, year: int, due: int) -> pd.DataFrame:
     """缺报名单 of the year (coverage_non_reporters): unit, type, years missed in a row, last report."""
     nr = run_query("coverage_non_reporters", db=db, **filters, year=year, due_through=due)
@@ -243,12 +240,14 @@ def load_pack_data(year: int, agency_ids: list[int] | None, db: Path, scope: Pac
     findings = run_query("export_findings_of_year", db=db, year=year, agency_ids=agency_ids)
     dismissed = int((findings["status"] == "dismissed").sum())
     findings = findings[findings["status"] != "dismissed"].reset_index(drop=True)
-    received, expected = _coverage_counts(coverage, year)
+    by_year = run_query("coverage_by_year", db=db, **filters, year_from=first, year_to=year, due_through=due)
+    received, expected = (int(by_year.loc[by_year["year"] == year, k].iloc[0]) for k in ("received", "expected"))
     held = run_query("quality_held_back_values", db=db, **filters, year_from=year, year_to=year)
     return PackData(
         year=year, agency_ids=agency_ids, scope=label, defs=defs, totals=totals,
         per_agency=_per_agency(db, year, params, max(first, year - 1)), reports=reports,
-        coverage=coverage, findings=findings, dismissed=dismissed, years=[y for y in years if y <= year],
+        coverage=coverage, by_year=by_year, findings=findings, dismissed=dismissed,
+        years=[y for y in years if y <= year],
         received=received, expected=expected, non_reporters=_non_reporters(db, filters, year, due),
         suspect_values=len(held), suspect_held_back=not scope.include_suspect,
         include_suspect=scope.include_suspect, region=scope.region)
@@ -286,6 +285,6 @@ def coverage_of_year(data: PackData, year: int) -> dict[str, object]:
     if year == data.year:
         return {"expected": data.expected, "received": data.received,
                 "missing": list(data.non_reporters["short_name"].astype(str))}
-    received, expected = _coverage_counts(data.coverage, year)
+    received, expected = data.counts(year)
     c = data.coverage[(data.coverage["year"] == year) & (data.coverage["status"] == "missing")]
     return {"expected": expected, "received": received, "missing": list(c["short_name"].astype(str))}

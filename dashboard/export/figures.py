@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from dashboard import charts
 from dashboard.export import takeaways as tk
-from dashboard.export.data import OUTCOMES, PackData, _coverage_counts, agency_values
+from dashboard.export.data import OUTCOMES, PackData, agency_values
 
 RANK_TOP = 15  # bars a slide can show legibly
 DECK_ROWS = 12  # matrix rows a half slide shows at projector size; two pages stand side by side on a slide
@@ -66,7 +66,7 @@ def _year_frame(data: PackData, code: str) -> pd.DataFrame:
     rows = []
     for y in data.years:
         value, _, _, _ = data.year_value(code, y)
-        received, expected = _coverage_counts(data.coverage, y)
+        received, expected = data.counts(y)
         rows.append({"year": y, "value": value, "received": received, "expected": expected})
     frame = pd.DataFrame(rows)
     return frame[frame["year"] >= frame.loc[frame["value"].notna(), "year"].min()] if frame["value"].notna().any() \

@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.pages import common as c
 from dashboard.pages.scope_bar import view
-from dashboard.queries import definition_markers, mixed_version_note, sparse_years
+from dashboard.queries import definition_markers, mixed_version_note
 
 PER_AGENCY_MAX = 8
 
@@ -42,7 +42,8 @@ def main() -> None:
     if unit == "按原件":
         st.warning("此项金额单位在原件中不统一（元或万元），合计没有意义；请在“单位详情”逐份查看。")
         return
-    sparse = [] if per_agency else sparse_years(coverage)
+    sparse = [] if per_agency else [int(r.year) for r in coverage.itertuples()
+                                    if charts.incomplete(int(r.received), int(r.expected))]
     markers = definition_markers(code, data)
     title = charts.chart_title(name, range(v.year_from, v.year + 1), v.label)
     cov = coverage.set_index("year")
