@@ -138,17 +138,6 @@ def resolve_agencies(names: list[str] | None, db: Path) -> list[int] | None:
     return sorted(set(ids))
 
 
-def scope_label(agency_ids: list[int] | None, names: dict[int, str], region: str | None = None,
-                kinds: tuple[str, ...] | list[str] | None = None, chosen_agencies: bool = False) -> str:
-    """'示例县（模拟）', '示例县（模拟）乡、镇', 'A、B' for up to three chosen agencies, 'N个单位', or '全部单位'."""
-    if chosen_agencies and agency_ids:
-        if len(agency_ids) <= 3:
-            return "、".join(names.get(a, "未知单位") for a in agency_ids)
-        return f"{region or ''}{len(agency_ids)}个单位"
-    label = (region or "") + ("、".join(kinds) if kinds else "")
-    return label or "全部单位"
-
-
 def _scope(scope: PackScope) -> Scope:
     return Scope(scope.region, tuple(scope.kinds) if scope.kinds else None,
                  tuple(int(a) for a in scope.agency_ids) if scope.agency_ids else None, scope.include_suspect)
@@ -220,7 +209,7 @@ def load_pack_data(year: int, agency_ids: list[int] | None, db: Path, scope: Pac
     agency_ids = scope_agency_ids(scope, db)
     agencies = run_query("app_agencies", db=db)
     names = dict(zip(agencies["agency_id"].astype(int), agencies["short_name"].astype(str), strict=True))
-    label = scope_label(agency_ids, names, scope.region, scope.kinds, chosen_agencies=bool(scope.agency_ids))
+    label = _scope(scope).label(names)  # named as the pages name it (dashboard.scope.Scope.label)
     reports = run_query("export_reports_of_year", db=db, year=year, agency_ids=agency_ids)
     if agency_ids == []:
         reports = reports.iloc[0:0]
