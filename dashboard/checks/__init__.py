@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from dashboard.catalogue.labels import rule_name
 from dashboard.checks import (
     blank_total,
     hybrid,
@@ -28,7 +29,6 @@ from dashboard.checks import (
     x2_in_force,
     x3_prev_items,
 )
-from dashboard.checks.labels import rule_name
 from dashboard.checks.model import CheckContext, Finding, Report, flattened_reports
 
 __all__ = ["RULES", "CheckContext", "Finding", "run_checks", "rule_codes"]

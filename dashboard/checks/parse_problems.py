@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.checks.labels import humanize
+from dashboard.catalogue.labels import humanize
 from dashboard.checks.model import SEVERITIES, CheckContext, Finding, Report
 
 RULE = "PARSE"

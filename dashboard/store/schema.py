@@ -23,7 +23,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         agency_id integer primary key,
         name varchar unique not null,      -- canonical full name, e.g. 红崖子沟乡人民政府
         short_name varchar,                -- e.g. 红崖子沟乡
-        kind varchar,                      -- 乡/镇/街道/部门/政府 (dashboard.store.agencies.classify_kind)
+        kind varchar,                      -- 乡/镇/街道/部门/政府 (dashboard.registry.classify_kind)
         region varchar,                    -- county, e.g. 互助县
         aliases varchar[],
         simulated boolean default false,
@@ -108,7 +108,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         kind varchar not null default 'correction',   -- correction | entry (manual entry over an empty parse)
         carried_from integer                          -- the correction of the older version this one continues
     );
-    -- Logins: roles 查看 / 编辑 / 管理; argon2 hashes only (dashboard/auth.py).
+    -- Logins: roles 查看 / 编辑 / 管理; argon2 hashes only (dashboard/review/users.py).
     create table users (
         name varchar primary key, role varchar not null, password_hash varchar not null,
         created_at timestamp, updated_at timestamp

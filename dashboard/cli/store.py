@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from dashboard.settings import db_path
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def shown(text: object) -> str:
-    """Text from a file (a name, a title) as the terminal may print it: Rich markup escaped, control characters
-    (newlines, ANSI escapes, bidi overrides) written as \\xNN so they cannot rewrite what the screen shows."""
-    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                               else f"\\u{ord(m.group()):04x}", str(text)))
-
+from dashboard.store.location import db_path
+from dashboard.text import shown
 
 DB_OPTION = typer.Option(None, "--db", help="DuckDB 文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）")
 JSON_OPTION = typer.Option(False, "--json", help="输出 JSON")
@@ -43,7 +32,7 @@ def _out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noqa: AN
 
 def resolve_agency(text: str, db: Path) -> tuple[int, str]:
     """The stored agency whose name, short name or alias matches `text` (normalized); exits with a message if none."""
-    from dashboard.store.agencies import name_key
+    from dashboard.parse.names import name_key
     from dashboard.store.db import open_db
 
     con = open_db(db, read_only=True)
@@ -79,14 +68,14 @@ def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件�
     """
     import os
 
-    from dashboard.store.ingest import ingest_paths
-    from dashboard.store.workers import Limits
+    from dashboard.ingest.pipeline import ingest_paths
+    from dashboard.ingest.workers import Limits
 
     if data_path:  # issue 15: where a new lake keeps its files
         os.environ["NIANBAO_DATA_PATH"] = data_path
     engine = None
     if scheduler:  # issue 15: parse on a Dask cluster, write here
-        from dashboard.store.dask_parse import cluster_engine
+        from dashboard.ingest.dask_parse import cluster_engine
 
         engine = cluster_engine(scheduler)
     target = db_path(db)
@@ -149,8 +138,8 @@ def history(agency: str = typer.Argument(..., help="机关名称或简称"), yea
     df["held_reason"] = df["held_reason"].fillna("")
     _out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "status",
                                                   "superseded_by", "held_reason", "sha256"])
-    if not as_json:  # corrections of every version (dashboard/admin_commands.py)
-        from dashboard.admin_commands import print_corrections
+    if not as_json:  # corrections of every version (dashboard/cli/review.py)
+        from dashboard.cli.review import print_corrections
 
         print_corrections(agency_id, year, target)
 
@@ -172,8 +161,8 @@ def check(year: int | None = typer.Option(None, "--year", help="只核对该年�
           db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
     """重新核对已入库报告并列出问题 / Re-run the checks on stored reports and list the findings."""
     from dashboard.queries import run_query
+    from dashboard.review.findings import recheck
     from dashboard.store.db import writer
-    from dashboard.store.findings import recheck
 
     target = db_path(db)
     agency_id = resolve_agency(agency, target)[0] if agency else None
@@ -184,7 +173,7 @@ def check(year: int | None = typer.Option(None, "--year", help="只核对该年�
         df["cells"] = df["cells"].map(lambda v: list(v) if v is not None else [])
         typer.echo(json.dumps(df.to_dict(orient="records"), ensure_ascii=False, default=str))
         return
-    from dashboard.checks.labels import humanize, rule_name, severity_name
+    from dashboard.catalogue.labels import humanize, rule_name, severity_name
 
     console = Console()
     colour = {"error": "red", "warning": "yellow", "info": "blue"}

@@ -28,10 +28,7 @@ from typing import Any
 
 import duckdb
 
-from dashboard import audit
-from dashboard.auth import User, require_role
-from dashboard.checks.labels import COL_ZH, ROW_ZH, TABLE_ZH, cell_label, row_label, row_short_label
-from dashboard.parse.codes import (
+from dashboard.catalogue.codes import (
     APPEAL_COLUMNS,
     APPEAL_GROUPS,
     APPLICATION_COLUMNS,
@@ -40,9 +37,12 @@ from dashboard.parse.codes import (
     SIGNED_COLUMNS,
     TABLES,
 )
-from dashboard.settings import db_path
+from dashboard.catalogue.labels import COL_ZH, ROW_ZH, TABLE_ZH, cell_label, row_label, row_short_label
+from dashboard.review import audit
+from dashboard.review.users import User, require_role
 from dashboard.store.db import writer
 from dashboard.store.indicators import FILL_INDICATORS_SQL
+from dashboard.store.location import db_path
 
 SYSTEM_WHO = "nianbao ingest"
 MAX_VALUE = 1e12
@@ -223,7 +223,7 @@ def _next_id(con: duckdb.DuckDBPyConnection) -> int:
 def refresh_report(con: duckdb.DuckDBPyConnection, report_ids: list[int], who: str,
                    correction_ids: list[int]) -> list[int]:
     """Recompute the reports' indicators and rerun their checks (and the next year's); returns the findings closed."""
-    from dashboard.store.findings import recheck_reports
+    from dashboard.review.findings import recheck_reports
 
     ids = sorted({int(r) for r in report_ids})
     if not ids:
@@ -534,7 +534,7 @@ CSV_COLUMNS = ("agency", "year", "cell", "value", "reason")
 def read_bulk_csv(path: Path, resolve_agency: Any, db: Path | None = None) -> list[tuple[int, dict[str, Any], str]]:
     """Rows of a corrections CSV (agency, year, cell, value, reason) as (report_id, changes, reason) items, every row
     validated first; the first bad row raises CorrectionError naming its line, so nothing is applied."""
-    from dashboard.queries import run_query
+    from dashboard.store.named import run_query
 
     try:
         text = Path(path).read_text(encoding="utf-8-sig")

@@ -1,4 +1,4 @@
-"""CLI for corrections and logins: `nianbao correct`, `nianbao user add/passwd/list/remove`.
+"""`nianbao correct`: corrections from the command line (dashboard/review/corrections.py does the work).
 
 The command line acts as the operating-system user (the "who" of its audit rows) with 管理 rights: whoever can
 run it can already write the database file.
@@ -13,14 +13,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dashboard.settings import db_path
+from dashboard.cli.store import DB_OPTION
+from dashboard.store.location import db_path
 
-DB_OPTION = typer.Option(None, "--db", help="DuckDB 文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）")
 STATUS_ZH = {"active": "生效", "replaced": "已被后来的更正取代", "reverted": "已撤销", "stale": "待复核（新版数值已变）",
              "reapplied": "复核后重新应用", "dropped": "复核后放弃"}
 KIND_ZH = {"correction": "更正", "entry": "手工录入"}
 err = Console(stderr=True)
-user_app = typer.Typer(help="管理看板登录用户（角色：查看 / 编辑 / 管理）", no_args_is_help=True)
 
 
 def _fail(message: str) -> None:
@@ -43,9 +42,9 @@ def correct(
     db: Path = DB_OPTION,
 ) -> None:
     """更正已入库报告的数字（原读数保留，更正另行记录并重新核对） / Correct cells of stored reports."""
-    from dashboard.auth import cli_user
-    from dashboard.store.commands import resolve_agency
-    from dashboard.store.corrections import CorrectionError, correct_many, read_bulk_csv
+    from dashboard.cli.store import resolve_agency
+    from dashboard.review.corrections import CorrectionError, correct_many, read_bulk_csv
+    from dashboard.review.users import cli_user
 
     target = db_path(db)
     user = cli_user()
@@ -84,8 +83,8 @@ def correct(
 
 def _agency_id(name: str, db: Path) -> int:
     """The agency id of a name, or CorrectionError (a CSV row must not exit the program half way)."""
-    from dashboard.store.agencies import name_key
-    from dashboard.store.corrections import CorrectionError
+    from dashboard.parse.names import name_key
+    from dashboard.review.corrections import CorrectionError
     from dashboard.store.db import open_db
 
     con = open_db(db, read_only=True)
@@ -102,8 +101,8 @@ def _agency_id(name: str, db: Path) -> int:
 
 def print_corrections(agency_id: int, year: int, db: Path, as_json: bool = False) -> None:
     """The corrections of every version of one agency's report for a year (called by `nianbao history`)."""
-    from dashboard.checks.labels import cell_label
-    from dashboard.store.corrections import corrections_of
+    from dashboard.catalogue.labels import cell_label
+    from dashboard.review.corrections import corrections_of
     from dashboard.store.db import open_db
 
     con = open_db(db, read_only=True)
@@ -129,73 +128,6 @@ def print_corrections(agency_id: int, year: int, db: Path, as_json: bool = False
     Console().print(table)
 
 
-def _password(password: str | None) -> str:
-    if password:
-        return password
-    return typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
-
-
-@user_app.command("add")
-def user_add(name: str = typer.Argument(..., help="用户名"),
-             role: str = typer.Option("查看", "--role", help="角色：查看 / 编辑 / 管理"),
-             password: str | None = typer.Option(None, "--password", help="密码（不给则提示输入，不回显）"),
-             db: Path = DB_OPTION) -> None:
-    """新增用户 / Add a login."""
-    from dashboard.auth import AuthError, add_user, cli_user
-
-    try:
-        add_user(cli_user(), name, role, _password(password), db=db_path(db))
-    except AuthError as exc:
-        _fail(str(exc))
-    Console().print(f"已新增用户 {name}（{role}）。")
-
-
-@user_app.command("passwd")
-def user_passwd(name: str = typer.Argument(..., help="用户名"),
-                role: str | None = typer.Option(None, "--role", help="同时改角色：查看 / 编辑 / 管理"),
-                password: str | None = typer.Option(None, "--password", help="新密码（不给则提示输入）"),
-                keep_password: bool = typer.Option(False, "--keep-password", help="只改角色，不改密码"),
-                db: Path = DB_OPTION) -> None:
-    """修改用户密码或角色 / Change a login's password or role."""
-    from dashboard.auth import AuthError, cli_user, set_password
-
-    try:
-        set_password(cli_user(), name, None if keep_password else _password(password), role, db=db_path(db))
-    except AuthError as exc:
-        _fail(str(exc))
-    Console().print(f"已更新用户 {name}。")
-
-
-@user_app.command("list")
-def user_list(db: Path = DB_OPTION) -> None:
-    """列出用户 / List logins."""
-    from dashboard.auth import list_users
-
-    df = list_users(db_path(db))
-    if df.empty:
-        Console().print("还没有用户；看板只能在本机（127.0.0.1）使用。添加：nianbao user add 用户名 --role 管理")
-        return
-    table = Table(title="看板用户")
-    for c in ("用户名", "角色", "创建时间", "更新时间"):
-        table.add_column(c)
-    for r in df.itertuples(index=False):
-        table.add_row(r.name, r.role, str(r.created_at)[:19], str(r.updated_at)[:19])
-    Console().print(table)
-
-
-@user_app.command("remove")
-def user_remove(name: str = typer.Argument(..., help="用户名"), db: Path = DB_OPTION) -> None:
-    """删除用户（其操作记录保留） / Remove a login."""
-    from dashboard.auth import AuthError, cli_user, remove_user
-
-    try:
-        remove_user(cli_user(), name, db=db_path(db))
-    except AuthError as exc:
-        _fail(str(exc))
-    Console().print(f"已删除用户 {name}。")
-
-
 def register(app: typer.Typer) -> None:
-    """Add `nianbao correct` and `nianbao user …` to the command line."""
+    """Add `nianbao correct` to the command line."""
     app.command(name="correct")(correct)
-    app.add_typer(user_app, name="user")
