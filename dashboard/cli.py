@@ -104,6 +104,12 @@ def _register_all() -> None:
         module.register(app)
 
 
+# --- issue 22 item 6 (branch collect): `nianbao collect SOURCES.csv` — carry these 3 lines into the cli package ---
+from dashboard.collect_command import collect_command  # noqa: E402
+
+app.command(name="collect")(collect_command)
+
+
 def main() -> None:
     """Entry point of the console script and `python -m dashboard`."""
     _register_all()
