@@ -66,7 +66,7 @@ def _print_run(run, target: Path) -> None:  # noqa: ANN001 — a CollectRun
 
     console = Console()
     table = Table(title=f"采集结果（批次 {run.run_id}）")
-    for col in ("单位", "类型", "文件", "发布日期", "结果", "说明"):
+    for col in ("单位", "类型", "文件", "年度", "发布日期", "结果", "说明"):
         table.add_column(col)
     for r in run.rows:
         what = "页面" if r.kind == "page" else "附件"
@@ -74,12 +74,15 @@ def _print_run(run, target: Path) -> None:  # noqa: ANN001 — a CollectRun
         if r.report_id and r.status in ("ingested", "superseded", "unchanged", "held"):
             result += f" #{r.report_id}"
         note = r.error_zh or r.note_zh
-        table.add_row(shown(r.unit), what, shown(r.file_name or r.url), r.published.isoformat() if r.published else "",
-                      result, shown(note))
+        table.add_row(shown(r.unit), what, shown(r.file_name or r.url), str(r.year or ""),
+                      r.published.isoformat() if r.published else "", result, shown(note))
     console.print(table)
     counts = run.counts()
     console.print("  ".join(f"{STATUS_ZH.get(k, k)} {v}" for k, v in sorted(counts.items()))
                   + f"  （数据库 {shown(str(target))}）")
+    have, lack = run.units_with_report()
+    console.print(f"采集到年报的单位 {len(have)}/{len(have) + len(lack)}"
+                  + (f"；未采集到：{'、'.join(shown(u) for u in lack)}" if lack else ""))
     problems = run.problems()
     if problems:
         console.print(f"[red]未能采集或读取 {len(problems)} 项[/red]（could not be fetched or read）：")

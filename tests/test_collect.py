@@ -253,6 +253,7 @@ def test_each_source_that_could_not_be_fetched_is_listed_with_its_reason(first_r
         assert f"{unit}" in out.stdout and zh in out.stdout and en in out.stdout
     assert _by_unit(log, "示例镇人民政府", "page")["http_status"] == 404
     assert "未能采集或读取 5 项" in out.stdout
+    assert "采集到年报的单位 2/7；未采集到：示例镇人民政府、示例街道办事处、示例县统计局、示例乡人民政府、示例县教育局" in out.stdout
 
 
 def test_nothing_is_half_ingested_or_left_behind(first_run) -> None:
@@ -320,6 +321,24 @@ def test_a_report_of_another_unit_keeps_its_printed_name_with_a_warning(portal, 
     (row,) = run.rows
     assert (row.kind, row.status, row.agency) == ("attachment", "ingested", "洪泽区人民政府")
     assert "不一致" in row.note_zh
+
+
+def test_a_page_drawn_by_javascript_and_a_link_to_a_login_page_are_listed_not_run(portal, tmp_path) -> None:
+    app = (b'<html><head><script>document.body.innerHTML = "<a href=/r.pdf>2023.pdf</a>"</script></head>'
+           b'<body><div id="app"></div><script src="/app.js"></script></body></html>')
+    portal.routes["/spa.html"] = Reply(200, app, {"Content-Type": "text/html"})
+    portal.page("/art.html", "article-pdf.html", attachment="/login.pdf")
+    portal.routes["/login.pdf"] = Reply(200, "<!DOCTYPE html><html><body>请登录</body></html>".encode(),
+                                          {"Content-Type": "text/html"})
+    run = collect([Source("示例镇人民政府", portal.url("/spa.html")), Source("示例乡人民政府", portal.url("/art.html"))],
+                  db=tmp_path / "s.duckdb", policy=_policy(), workers=1)
+    spa, page, login = run.rows
+    assert (spa.status, spa.error_zh) == ("failed", "页面中没有年报正文，也没有链接 PDF/Word/WPS 附件；页面内容可能由 "
+                                                    "JavaScript 生成，本工具不执行脚本")
+    assert (page.status, login.status, login.error_zh) == (
+        "page", "not_fetched", "下载到的不是 PDF/Word/WPS 文件（链接可能已失效或需要登录）")
+    assert [h[0] for h in portal.hits] == ["/spa.html", "/art.html", "/login.pdf"]  # no script's URL was fetched
+    assert run.units_with_report() == ([], ["示例镇人民政府", "示例乡人民政府"])
 
 
 def _policy(**kw: float) -> FetchPolicy:

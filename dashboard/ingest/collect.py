@@ -26,6 +26,8 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pyarrow as pa
+
 from dashboard.ingest.fetch import Fetched, Fetcher, FetchError, FetchPolicy
 from dashboard.ingest.portal_page import PageInfo, read_portal_page
 from dashboard.ingest.source_identity import apply_source_unit
@@ -90,6 +92,12 @@ class CollectRun:
     def counts(self) -> dict[str, int]:
         """Rows per status."""
         return dict(Counter(r.status for r in self.rows))
+
+    def units_with_report(self) -> tuple[list[str], list[str]]:
+        """(units with a report stored from this run — new, replaced, unchanged or held —, units without one)."""
+        order = list(dict.fromkeys(r.unit for r in self.rows))
+        found = {r.unit for r in self.rows if r.report_id is not None}
+        return [u for u in order if u in found], [u for u in order if u not in found]
 
     def problems(self) -> list[CollectRow]:
         """The pages and files that could not be fetched or read, each with its reason."""
@@ -312,7 +320,7 @@ def ingest_candidates(candidates: list[Candidate], db: Path | None, registry: Re
     codes: dict[str, str] = {}
     summary = ingest_paths([p for p, _ in todo], db=db, registry=registry, workers=workers, limits=limits,
                            engine=_engine({str(p): r for p, r in todo}, registry, codes), who=who)
-    for (path, row), out in zip(todo, summary.outcomes, strict=False):
+    for (path, row), out in zip(todo, summary.outcomes, strict=True):  # one outcome per named file, in order
         row.status, row.report_id, row.agency, row.year = out.status, out.report_id, out.agency, out.year
         if out.status == "held":
             row.note_zh = "；".join(x for x in (row.note_zh, out.reason_zh) if x)
@@ -325,15 +333,27 @@ def ingest_candidates(candidates: list[Candidate], db: Path | None, registry: Re
                     "; its content may be drawn by JavaScript, which is never run" if row.scripted else "")
 
 
+LOG_SCHEMA = pa.schema([
+    ("run_id", pa.string()), ("unit", pa.string()), ("page_url", pa.string()), ("url", pa.string()),
+    ("kind", pa.string()), ("final_url", pa.string()), ("http_status", pa.int32()), ("published", pa.date32()),
+    ("published_text", pa.string()), ("fetched_at", pa.timestamp("us")), ("status", pa.string()),
+    ("sha256", pa.string()), ("size", pa.int64()), ("report_id", pa.int32()), ("agency", pa.string()),
+    ("year", pa.int32()), ("file_name", pa.string()), ("error_zh", pa.string()), ("error_en", pa.string()),
+    ("note_zh", pa.string())])
+
+
 def record_run(run: CollectRun, db: Path | None, who: str | None = None) -> None:
     """Write the run's rows to collect_log and one line to the audit log (操作记录)."""
     from dashboard.audit import cli_who
     from dashboard.store.db import writer
 
-    cols = [f for f in CollectRow.__dataclass_fields__ if f != "scripted"]
+    rows = [{"run_id": run.run_id, **{k: v for k, v in asdict(r).items() if k != "scripted"}} for r in run.rows]
+    table = pa.Table.from_pylist(rows, schema=LOG_SCHEMA)
+    cols = ", ".join(LOG_SCHEMA.names)
     with writer(db) as con:
-        con.executemany(f"insert into collect_log (run_id, {', '.join(cols)}) values (?{', ?' * len(cols)})",
-                        [[run.run_id, *[asdict(r)[c] for c in cols]] for r in run.rows])
+        con.register("_collect_rows", table)
+        con.execute(f"insert into collect_log ({cols}) select {cols} from _collect_rows")
+        con.unregister("_collect_rows")
         details = {"object": f"采集 {run.run_id}", "counts": run.counts(), "run_id": run.run_id}
         con.execute("insert into audit_log values (now(), ?, 'collect', ?)", [who or cli_who(), json.dumps(details)])
 
