@@ -298,6 +298,34 @@ def test_a_page_that_is_the_report_itself_is_ingested_with_its_meta_publication_
     assert (str(row.published), row.published_text) == ("2026-03-10", "2026-03-10 12:56")
 
 
+def test_a_report_page_whose_template_changed_but_not_its_report_is_unchanged(portal, tmp_path) -> None:
+    page = (FIXTURES / "pingtan-2025.html").read_text(encoding="utf-8")
+    source = [Source("平潭综合实验区", portal.url("/t.html"))]
+    db = tmp_path / "s.duckdb"
+    portal.routes["/t.html"] = Reply(200, page.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"})
+    first = collect(source, db=db, policy=_policy(), workers=1).rows[0]
+    sidebar = page.replace("</body>", "<ul><li><a href='/n.html'>关于召开工作会议的通知</a></li></ul></body>")
+    portal.routes["/t.html"] = Reply(200, sidebar.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"})
+    second = collect(source, db=db, policy=_policy(), workers=1).rows[0]
+    assert second.sha256 != first.sha256  # the page's bytes changed
+    assert (second.status, second.report_id) == ("unchanged", first.report_id)
+    assert "年报内容与上次相同" in second.note_zh
+    assert len(_reports(db)) == 1
+
+
+def test_a_report_page_whose_figures_changed_supersedes_the_version_collected_before(portal, tmp_path) -> None:
+    page = (FIXTURES / "pingtan-2025.html").read_text(encoding="utf-8")
+    source = [Source("平潭综合实验区", portal.url("/t.html"))]
+    db = tmp_path / "s.duckdb"
+    portal.routes["/t.html"] = Reply(200, page.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"})
+    first = collect(source, db=db, policy=_policy(), workers=1).rows[0]
+    corrected = page.replace(">2418<", ">2419<")
+    portal.routes["/t.html"] = Reply(200, corrected.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"})
+    second = collect(source, db=db, policy=_policy(), workers=1).rows[0]
+    assert (second.status, _reports(db)[0][4]) == ("superseded", second.report_id)
+    assert second.report_id != first.report_id
+
+
 def test_a_report_that_prints_no_unit_is_filed_under_the_unit_of_the_source_list(portal, tmp_path) -> None:
     page = (FIXTURES / "pingtan-2025.html").read_text(encoding="utf-8")
     nameless = page.replace("平潭综合实验区2025年度政府信息公开工作年度报告", "2025年度政府信息公开工作年度报告")
@@ -312,6 +340,21 @@ def test_a_report_that_prints_no_unit_is_filed_under_the_unit_of_the_source_list
     con.close()
     codes = {p["code"]: p["severity"] for p in problems}
     assert codes.get("agency_from_source_list") == "info" and "agency_unknown" not in codes
+
+
+def test_a_name_one_character_off_the_registry_is_settled_by_the_source_list(portal, tmp_path) -> None:
+    page = (FIXTURES / "pingtan-2025.html").read_text(encoding="utf-8")
+    typo = page.replace("平潭综合实验区2025年度", "平潭综合试验区2025年度")  # 实 → 试, as typed on a portal
+    portal.routes["/art.html"] = Reply(200, typo.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"})
+    db = tmp_path / "s.duckdb"
+    run = collect([Source("平潭综合实验区", portal.url("/art.html"))], db=db, policy=_policy(), workers=1)
+    (row,) = run.rows
+    assert (row.status, row.agency) == ("ingested", "平潭综合实验区")
+    assert row.note_zh == "报告中的单位名称“平潭综合试验区”按采集清单确认为“平潭综合实验区”"
+    con = duckdb.connect(str(db), read_only=True)
+    problems = json.loads(con.execute("select parse_json from reports").fetchall()[0][0])["problems"]
+    con.close()
+    assert [p["code"] for p in problems] == ["agency_from_source_list"]
 
 
 def test_a_report_of_another_unit_keeps_its_printed_name_with_a_warning(portal, tmp_path) -> None:

@@ -33,6 +33,7 @@ from dashboard.ingest.portal_page import PageInfo, read_portal_page
 from dashboard.ingest.source_identity import apply_source_unit
 from dashboard.settings import DATA_DIR
 from dashboard.store.agencies import Registry
+from dashboard.store.records import report_sha256
 from dashboard.store.workers import FileOutcome, Limits, parse_files
 
 SETTINGS_TOML = DATA_DIR / "settings.toml"
@@ -286,7 +287,24 @@ def _known(db: Path | None, shas: list[str]) -> dict[str, tuple[int, str | None,
             for r in df.itertuples(index=False)}
 
 
-def _engine(units: dict[str, CollectRow], registry: Registry, codes: dict[str, str]) -> Callable[..., Iterator[FileOutcome]]:
+def _previous_records(db: Path | None, urls: list[str]) -> dict[str, tuple[str, str]]:
+    """For each page URL that gave a report in an earlier run: (content hash of that record, its file's sha256)."""
+    if not urls:
+        return {}
+    import duckdb
+
+    from dashboard.store.db import read_query
+
+    try:
+        df = read_query("select c.url, r.sha256, r.parse_json from collect_log c join reports r using (report_id) "
+                        "where c.kind = 'page' and c.url in (select unnest(?)) order by c.fetched_at", [urls], db)
+    except duckdb.Error:  # a store not yet migrated to collect_log: nothing collected before
+        return {}
+    return {r.url: (report_sha256(json.loads(r.parse_json), None), r.sha256) for r in df.itertuples(index=False)}
+
+
+def _engine(units: dict[str, CollectRow], registry: Registry, codes: dict[str, str],
+            previous: dict[str, tuple[str, str]]) -> Callable[..., Iterator[FileOutcome]]:
     """The local worker pool, with each file's listed unit applied as evidence of its agency (in this process)."""
 
     def engine(files: list[Path], workers: int | None = None, limits: Limits | None = None) -> Iterator[FileOutcome]:
@@ -294,6 +312,12 @@ def _engine(units: dict[str, CollectRow], registry: Registry, codes: dict[str, s
             row = units[str(out.path)]
             out.prepared.source_path = row.final_url  # where it came from: the temporary file is gone after the run
             out.prepared, note = apply_source_unit(out.prepared, row.unit, registry)
+            before = previous.get(row.url) if row.kind == "page" else None
+            if before and out.prepared.ok and report_sha256(out.prepared.report, None) == before[0]:
+                # A page's bytes change with its template (a new item in a sidebar, a counter) while the report on it
+                # does not: the same record as last time is the stored file, and the store's sha256 dedup says so.
+                out.prepared.sha256 = before[1]
+                note = "页面有改动（栏目、计数等），年报内容与上次相同，未另存版本"
             row.note_zh = "；".join(x for x in (row.note_zh, note) if x)
             codes[str(out.path)] = str(out.prepared.extra.get("error_code") or "")
             yield out
@@ -318,8 +342,9 @@ def ingest_candidates(candidates: list[Candidate], db: Path | None, registry: Re
     if not todo:
         return
     codes: dict[str, str] = {}
+    previous = _previous_records(db, sorted({r.url for _, r in todo if r.kind == "page"}))
     summary = ingest_paths([p for p, _ in todo], db=db, registry=registry, workers=workers, limits=limits,
-                           engine=_engine({str(p): r for p, r in todo}, registry, codes), who=who)
+                           engine=_engine({str(p): r for p, r in todo}, registry, codes, previous), who=who)
     for (path, row), out in zip(todo, summary.outcomes, strict=True):  # one outcome per named file, in order
         row.status, row.report_id, row.agency, row.year = out.status, out.report_id, out.agency, out.year
         if out.status == "held":
