@@ -228,6 +228,15 @@ def test_collect_ingests_the_pdf_and_docx_attachments_with_the_pages_publication
     assert reports[0][5] == hongze["final_url"]  # the stored report names where it came from
 
 
+def test_the_publication_of_each_collected_report_is_a_named_query(first_run) -> None:
+    from dashboard.queries import run_query
+
+    _, _, _, db, _ = first_run
+    df = run_query("collect_publication", db=db, year=2023)
+    assert df[["agency", "year", "listed_unit"]].values.tolist() == [["洪泽区人民政府", 2023, "洪泽区人民政府"]]
+    assert str(df["published"][0])[:10] == "2024-01-31" and df["file_url"][0].endswith("/files/hongze-2023.pdf")
+
+
 def test_a_redirect_on_the_allow_list_is_followed_and_the_final_url_recorded(first_run) -> None:
     portal, _, _, db, _ = first_run
     pingtan = _by_unit(_log(db), "平潭综合实验区", "attachment")

@@ -239,6 +239,9 @@ class Fetcher:
             raise FetchError("timeout", f"网站在 {self.policy.timeout_s:g} 秒内没有响应（超时）",
                              f"no answer within {self.policy.timeout_s:g} s (timeout)", final_url=url) from exc
         except httpx.ConnectError as exc:
+            if "CERTIFICATE" in str(exc).upper() or "SSL" in str(exc).upper():
+                raise FetchError("tls", "网站的 HTTPS 证书无法验证，未采集", "the site's HTTPS certificate could not be "
+                                 "verified; not fetched", final_url=url) from exc
             raise FetchError("connect", "无法连接网站（网站不可达或拒绝连接）",
                              "could not connect (unreachable or refused)", final_url=url) from exc
         except httpx.HTTPError as exc:  # a dropped connection, a malformed answer
