@@ -416,6 +416,17 @@ def test_requests_to_one_host_are_spaced_by_the_delay(portal, tmp_path) -> None:
     assert all(b - a >= 0.4 for a, b in zip(times, times[1:], strict=False))
 
 
+def test_a_host_that_refuses_the_connection_is_a_reason_not_a_crash(tmp_path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a free port with nothing listening on it
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with Fetcher(_policy()) as f, pytest.raises(FetchError) as err:
+        f.fetch(f"http://127.0.0.1:{port}/a.html", tmp_path / "x")
+    assert (err.value.code, err.value.reason_zh) == ("connect", "无法连接网站（网站不可达或拒绝连接）")
+
+
 def test_too_many_redirects_are_refused(portal, tmp_path) -> None:
     for n in range(8):
         portal.routes[f"/r{n}"] = Reply(302, headers={"Location": f"/r{n + 1}"})

@@ -168,13 +168,15 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
 def _file_name(fetched: Fetched, label: str, suffix: str) -> str:
-    """The name the file is stored under: the server's, else the URL's last segment, else the link text."""
-    candidates = [fetched.filename or "", unquote(urlsplit(fetched.final_url).path.rsplit("/", 1)[-1]), label]
-    for c in candidates:
-        c = _UNSAFE.sub("_", c).strip(" ._")[:120]
-        if c:
-            return c if c.lower().endswith(suffix) else Path(c).stem[:100] + suffix
-    return "report" + suffix
+    """The name the file is stored under: the server's, else the URL's last segment or the link text — one that
+    already names the file type first ("download.jsp" loses to the link text "2023年度报告.pdf")."""
+    candidates = [_UNSAFE.sub("_", c).strip(" ._")[:120] for c in
+                  (fetched.filename or "", unquote(urlsplit(fetched.final_url).path.rsplit("/", 1)[-1]), label)]
+    typed = [c for c in candidates if c.lower().endswith(suffix)]
+    if typed:
+        return typed[0]
+    named = [c for c in candidates if c]
+    return (Path(named[0]).stem[:100] or "report") + suffix if named else "report" + suffix
 
 
 def _sniff(path: Path, content_type: str, url: str) -> str | None:
