@@ -44,6 +44,7 @@ def _name_unnamed(item: Prepared, unit: str, registry: Registry) -> tuple[Prepar
     said = [p for p in report.get("problems", []) if p.get("code") == "agency_unknown"]
     why = said[0]["message_zh"] if said else "报告中未能读出单位名称"
     report["agency"] = name
+    report["source"] = item.source_name
     report["held_for_review"] = False
     report["identity_source"] = SOURCE_LIST
     report["problems"] = [p for p in report.get("problems", []) if p.get("code") != "agency_unknown"] + [_problem(
