@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "dashboard.cli.export",  # export
     "dashboard.cli.review",  # correct
     "dashboard.cli.users",   # user add/passwd/list/remove
+    "dashboard.cli.collect", # collect
 ]
 
 

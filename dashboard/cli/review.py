@@ -6,31 +6,20 @@ run it can already write the database file.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from dashboard.cli.store import DB_OPTION
+from dashboard.cli.common import DB_OPTION, resolve_agency
 from dashboard.store.location import db_path
 
-STATUS_ZH = {"active": "生效", "replaced": "已被后来的更正取代", "reverted": "已撤销", "stale": "待复核（新版数值已变）",
-             "reapplied": "复核后重新应用", "dropped": "复核后放弃"}
-KIND_ZH = {"correction": "更正", "entry": "手工录入"}
 err = Console(stderr=True)
 
 
 def _fail(message: str) -> None:
     err.print(f"[red]错误[/red] {message}")
     raise typer.Exit(code=1)
-
-
-def _num(v: float | None) -> str:
-    if v is None or v != v:
-        return "空白"
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
 def correct(
@@ -42,7 +31,6 @@ def correct(
     db: Path = DB_OPTION,
 ) -> None:
     """更正已入库报告的数字（原读数保留，更正另行记录并重新核对） / Correct cells of stored reports."""
-    from dashboard.cli.store import resolve_agency
     from dashboard.review.corrections import CorrectionError, correct_many, read_bulk_csv
     from dashboard.review.users import cli_user
 
@@ -97,35 +85,6 @@ def _agency_id(name: str, db: Path) -> int:
         if key and key in {name_key(n) for n in [full, short or "", *(aliases or [])] if n}:
             return int(aid)
     raise CorrectionError(f"未找到单位「{name}」")
-
-
-def print_corrections(agency_id: int, year: int, db: Path, as_json: bool = False) -> None:
-    """The corrections of every version of one agency's report for a year (called by `nianbao history`)."""
-    from dashboard.catalogue.labels import cell_label
-    from dashboard.review.corrections import corrections_of
-    from dashboard.store.db import open_db
-
-    con = open_db(db, read_only=True)
-    try:
-        rows = corrections_of(con, agency_id, year)
-    finally:
-        con.close()
-    if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, default=str))
-        return
-    if not rows:
-        Console().print("没有人工更正。")
-        return
-    table = Table(title="人工更正与手工录入")
-    for c in ("编号", "报告", "格", "原值", "更正为", "更正人", "时间", "理由", "状态", "类型"):
-        table.add_column(c)
-    for r in rows:
-        key = f"{r['tbl']}.{r['row_code']}.{r['col_code']}"
-        table.add_row(str(r["correction_id"]), str(r["report_id"]), cell_label(key), _num(r["value_before"]),
-                      _num(r["value_after"]), r["who"], str(r["at"])[:19], r["reason"],
-                      STATUS_ZH.get(r["status"], r["status"]) + (f"（沿用自 {r['carried_from']}）" if r["carried_from"]
-                                                                 else ""), KIND_ZH.get(r["kind"], r["kind"]))
-    Console().print(table)
 
 
 def register(app: typer.Typer) -> None:

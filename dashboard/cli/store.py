@@ -7,46 +7,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from dashboard.cli.common import DB_OPTION, JSON_OPTION, print_corrections, resolve_agency, table_out
 from dashboard.store.location import db_path
 from dashboard.text import shown
 
-DB_OPTION = typer.Option(None, "--db", help="DuckDB 文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）")
-JSON_OPTION = typer.Option(False, "--json", help="输出 JSON")
 STATUS_ZH = {"ingested": "新入库", "superseded": "替换旧版", "unchanged": "未变化", "failed": "失败",
              "held": "待核对"}
-
-
-def _out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noqa: ANN001
-    if as_json:
-        typer.echo(df.to_json(orient="records", force_ascii=False, date_format="iso"))
-        return
-    table = Table(title=title)
-    for c in columns:
-        table.add_column(c)
-    for row in df[columns].itertuples(index=False):
-        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else shown(v) for v in row])
-    Console().print(table)
-
-
-def resolve_agency(text: str, db: Path) -> tuple[int, str]:
-    """The stored agency whose name, short name or alias matches `text` (normalized); exits with a message if none."""
-    from dashboard.parse.names import name_key
-    from dashboard.store.db import open_db
-
-    con = open_db(db, read_only=True)
-    try:
-        rows = con.execute("select agency_id, name, short_name, aliases from agencies").fetchall()
-    finally:
-        con.close()
-    key = name_key(text)
-    hits = [(aid, name) for aid, name, short, aliases in rows
-            if key in {name_key(n) for n in [name, short or "", *(aliases or [])] if n}]
-    if not hits:
-        Console(stderr=True).print(f"[red]未找到机关[/red] {shown(text)}（not found; 用 nianbao agencies 查看）")
-        raise typer.Exit(code=1)
-    return hits[0]
 
 
 def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件夹（递归）"), db: Path = DB_OPTION,
@@ -117,7 +84,7 @@ def reports(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
     df = run_query("store_reports", db=db_path(db))
     if not all_versions:
         df = df[df["current"]]
-    _out(df, as_json, "已入库报告", ["report_id", "agency", "year", "template", "format", "source_name", "errors",
+    table_out(df, as_json, "已入库报告", ["report_id", "agency", "year", "template", "format", "source_name", "errors",
                                   "warnings", "current"])
 
 
@@ -136,10 +103,9 @@ def history(agency: str = typer.Argument(..., help="机关名称或简称"), yea
     df = df.merge(held, on="report_id", how="left")
     df["status"] = [("待核对" if h else "当前" if c else "已替换") for h, c in zip(df["held"], df["current"], strict=True)]
     df["held_reason"] = df["held_reason"].fillna("")
-    _out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "status",
+    table_out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "status",
                                                   "superseded_by", "held_reason", "sha256"])
     if not as_json:  # corrections of every version (dashboard/cli/review.py)
-        from dashboard.cli.review import print_corrections
 
         print_corrections(agency_id, year, target)
 
@@ -152,7 +118,7 @@ def agencies(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
     df = run_query("store_agencies", db=db_path(db))
     if unknown:
         df = df[~df["in_registry"]]
-    _out(df, as_json, "机关（in_registry=False 为名录外）",
+    table_out(df, as_json, "机关（in_registry=False 为名录外）",
          ["agency_id", "name", "kind", "region", "in_registry", "reports", "first_year", "last_year"])
 
 

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dashboard.cli.store import DB_OPTION
+from dashboard.cli.common import DB_OPTION
 from dashboard.store.location import db_path
 from dashboard.text import shown
 

@@ -252,6 +252,9 @@ def prepare_file(path: Path) -> Prepared:
         item.source_bytes = data
         item.sha256 = report_sha256({}, data)
         report = _parse(path, data)
+        if not (isinstance(report.get("agency"), str) and report["agency"].strip()):
+            # kept for a caller that knows whose file this is (collect's source list) and may name it
+            item.extra["unnamed_report"] = clean_report(report)
         _validate(path, report)
         report = clean_report(report)
         report["source"] = name

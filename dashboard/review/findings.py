@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from dashboard.checks import CheckContext, Finding, run_checks
 from dashboard.registry import Registry
+from dashboard.review.corrected import active_changes, apply_to_record
 from dashboard.review.users import User, require_role
 from dashboard.store.named import run_writes
 
@@ -84,8 +85,6 @@ def check_stored(con: duckdb.DuckDBPyConnection, targets: dict[Key, tuple[int, d
 def _with_corrections(con: duckdb.DuckDBPyConnection,
                       pool: dict[Key, tuple[int, dict[str, Any]]]) -> dict[Key, tuple[int, dict[str, Any]]]:
     """The reports with their active corrections applied (a report without corrections is passed as it is)."""
-    from dashboard.review.corrections import active_changes, apply_to_record
-
     changes = active_changes(con, [rid for rid, _ in pool.values()])
     return {k: (rid, apply_to_record(rep, changes[rid]) if rid in changes else rep) for k, (rid, rep) in pool.items()}
 

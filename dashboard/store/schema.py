@@ -129,6 +129,17 @@ MIGRATIONS: list[tuple[int, str]] = [
     -- Settings that belong to the data, not the installation: home_county, as_of (dashboard/scope.py).
     create table if not exists meta (key varchar primary key, value varchar);
     """),
+    (9, """
+    -- `nianbao collect` (dashboard/ingest/collect.py): one row per page and attachment of each run — what was asked,
+    -- where it led, the page's publication date (as printed too), when it was fetched, its sha256 and size, what
+    -- became of it (ingested/superseded/unchanged/held/failed/not_fetched/page) with the report it is, or why not.
+    create table collect_log (
+        run_id varchar, unit varchar, page_url varchar, url varchar, kind varchar, final_url varchar,
+        http_status integer, published date, published_text varchar, fetched_at timestamp, status varchar,
+        sha256 varchar, size bigint, report_id integer, agency varchar, year integer, file_name varchar,
+        error_zh varchar, error_en varchar, note_zh varchar
+    );
+    """),
 ]
 
 VIEWS = """
