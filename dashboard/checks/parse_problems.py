@@ -7,7 +7,7 @@ from dashboard.checks.model import SEVERITIES, CheckContext, Finding, Report
 
 RULE = "PARSE"
 # Parser problems that a dedicated rule reports in full (with the agency's context); shown once, by that rule.
-COVERED = {"hybrid": "HYBRID", "unit_missing": "UNIT"}
+COVERED = {"hybrid": "HYBRID", "unit_missing": "UNIT", "rows_missing": "ROWS_COMPLETE"}
 NARRATIVE = {"overview", "problems", "other_matters"}
 
 
