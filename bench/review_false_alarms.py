@@ -124,7 +124,7 @@ def coverage(entries: list[Entry]) -> str:
                 if len(x) >= MIN_CHARS and len(y) >= MIN_CHARS:
                     best = max(best, fuzz.ratio(x, y))
     return (f"{n} 份报告：有章节标题 {heads}，有标题 {titles}，有发布/落款日期 {dates}；"
-            f"同年度不同单位正文最高相似度 {best:.0f}%（雷同阈值 90%）")
+            f"同年度不同单位正文最高相似度 {best:.1f}%（雷同阈值 90%）")
 
 
 def main() -> None:
@@ -143,7 +143,7 @@ def main() -> None:
             sets["演示 demo"] = demo_entries(Path(tmp))
     table = Table(title="审核规则误报 / review rules: findings per rule")
     for col in ("规则 rule", "数据 set", "报告数 checked", "错误 errors", "提醒 warnings", "提示 info"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=True)
     for label, entries in sets.items():
         counts = tally(entries, args.show, console, label)
         for rule, c in counts.items():

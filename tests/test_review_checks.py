@@ -25,7 +25,7 @@ from dashboard.checks import (
 )
 from dashboard.checks.labels import RULE_EXPLAIN_ZH, internal_codes, rule_basis, rule_name
 from dashboard.checks.review_batch import Entry, check_batch
-from dashboard.parse.review_facts import date_of_line, parse_for_review
+from dashboard.parse.review_facts import date_of_line, page_date_of, parse_for_review
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The corpus reports with a text layer (the two scans of 洪泽区 2023 are measured by bench/review_false_alarms.py).
@@ -67,6 +67,12 @@ def test_a_date_line_is_read_in_digits_and_in_chinese_numerals() -> None:
     assert date_of_line("2026年1月20日") == dt.date(2026, 1, 20)
     assert date_of_line("二〇二六年一月二十日") == dt.date(2026, 1, 20)
     assert date_of_line("2026年1月20日召开会议") is None
+
+
+def test_a_page_date_is_read_from_a_byline_only() -> None:
+    assert page_date_of(["来源：平潭综合实验区管委会办公室 时间：2026-03-10 12:56"]) == dt.date(2026, 3, 10)
+    assert page_date_of(["依申请公开办理时间：2026-02-01"]) is None  # inside the report, not the page's date
+    assert page_date_of(["发布时间：2026-01-20", "发布日期：2026-01-21"]) is None  # two dates: which one is a guess
 
 
 # ---- SECTION_ORDER ----

@@ -25,8 +25,11 @@ _CN_DIGIT = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": 
 _DATE_LINE = re.compile(r"^(?P<y>20\d\d|二〇[一二三四五六七八九〇零]{2})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月"
                         r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日$")
 # A web page's own date label ("发布时间：2026-03-10 12:56", "时间：2026-03-10", "发布日期：2026年1月20日").
-_PAGE_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|(?<![统计期限截止])时间)[:：]\s*"
+# A bare "时间：" counts only where it starts the line or follows a space, as a page's byline prints it ("来源：… 时间：…"),
+# never "办理时间：" inside the report; and only on a short line (a byline, not a paragraph).
+_PAGE_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|(?:^|(?<=\s))时间)[:：]\s*"
                         r"(?P<y>20\d\d)[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})")
+BYLINE_MAX_CHARS = 100
 TITLE_LINES = 3  # a title wrapped over at most three lines ("洪泽区人民政府" / "2023年政府信息公开工作年度报告")
 DATE_LINES_AFTER_END = 4  # a 落款 (unit name, date) sits in the last few lines
 
@@ -42,8 +45,6 @@ def _cn_number(text: str) -> int:
         return int("".join(_CN_DIGIT[ch] for ch in text))
     # 十, 十二, 二十, 二十一, 三十一
     tens, _, ones = text.partition("十")
-    if "十" not in text:
-        return int(_CN_DIGIT[text])
     return (int(_CN_DIGIT[tens]) if tens else 1) * 10 + (int(_CN_DIGIT[ones]) if ones else 0)
 
 
@@ -62,7 +63,10 @@ def page_date_of(lines: list[str]) -> dt.date | None:
     """The publication date a web page states in its own label (发布时间：…); None when absent or not one date."""
     found = set()
     for line in lines:
-        for m in _PAGE_DATE.finditer(_norm(line)):
+        line = unicodedata.normalize("NFKC", line).strip()
+        if len(line) > BYLINE_MAX_CHARS:
+            continue
+        for m in _PAGE_DATE.finditer(line):
             try:
                 found.add(dt.date(int(m["y"]), int(m["m"]), int(m["d"])))
             except ValueError:
