@@ -1,7 +1,8 @@
 """False alarms of the review rules (issue 22): every real report of the corpus and the demo, checked as an office
 reviews a round (each report against its unit's previous year and the same year's other units).
 
-Prints, per rule and data set: reports checked, errors, warnings, advice (info). On the corpus every error of a
+Prints, per rule and data set: reports checked, errors, warnings, advice (info). The data sets: the corpus, its
+renderings by other tools (tests/fixtures/variants) and the demo. On the corpus every error of a
 review rule is a false alarm (the corpus reports were checked by hand: R4 of 洪泽区 2023 is the only real error,
 VERSION_YEAR of 红崖子沟乡 2021 the only real version fault); the goal is 0. `--show` lists every finding.
 
@@ -65,6 +66,20 @@ def corpus_entries(with_scans: bool) -> list[Entry]:
             out.append(entry_for(parse_for_review(path, registry), registry, path.name))
         except ReportError:
             continue  # not a report (the blank template): nothing to review
+    return out
+
+
+def variant_entries() -> list[Entry]:
+    """The corpus reports as other tools and sites render them (tests/fixtures/variants: the same reports' figures)."""
+    registry = Registry.load()
+    out = []
+    for path in sorted((ROOT / "tests" / "fixtures" / "variants").iterdir()):
+        if path.suffix in (".json", ".py"):
+            continue
+        try:
+            out.append(entry_for(parse_for_review(path, registry), registry, path.name))
+        except ReportError:
+            continue
     return out
 
 
@@ -137,7 +152,7 @@ def main() -> None:
     console = Console()
     assert set(REVIEW_RULES) <= set(rule_codes())
     t0 = time.perf_counter()
-    sets = {"语料 corpus": corpus_entries(not args.no_scans)}
+    sets = {"语料 corpus": corpus_entries(not args.no_scans), "变体 variants": variant_entries()}
     if not args.no_demo:
         with tempfile.TemporaryDirectory() as tmp:
             sets["演示 demo"] = demo_entries(Path(tmp))

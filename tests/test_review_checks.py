@@ -92,6 +92,18 @@ def test_sections_out_of_order_are_reported(parsed: dict[str, dict]) -> None:
     assert found[0].cells[-2:] == ["sections.other_matters", "sections.problems"]
 
 
+def test_markdown_bold_around_a_heading_is_not_a_different_title() -> None:
+    rep = parse_for_review(FIXTURES / "variants" / "hongyazigou-2019-bold-headings-padded-columns.md")
+    assert rep["headings"][0]["text"] == "一、总体情况"
+    assert section_order.check(rep, CheckContext()) == []
+
+
+def test_a_breadcrumb_above_the_title_is_not_the_title() -> None:
+    rep = parse_for_review(FIXTURES / "variants" / "hongyazigou-2019-breadcrumb-above-title.txt")
+    assert rep["title"] == "红崖子沟乡人民政府2021年政府信息公开工作年度报告"
+    assert title_names.check(rep, CheckContext()) == []
+
+
 def test_six_sections_in_order_under_their_titles_raise_nothing(parsed: dict[str, dict]) -> None:
     for name in ("pingtan-2025.html", "hongze-2023.pdf", "000_7180246cedc2b1d8.txt"):
         assert section_order.check(parsed[name], CheckContext()) == []
@@ -115,6 +127,15 @@ def test_a_row_left_out_of_table_three_is_reported_not_read_as_zeros(tmp_path: P
     assert "「三、（三）不予公开 4.保护第三方合法权益」" in complete[0].message and "缺行不等于填0" in complete[0].message
     # the parser's own "rows missing" problem is shown once, by this rule
     assert not any(f.rule == "PARSE" and "缺少以下行" in f.message for f in found)
+
+
+def test_a_table_the_parser_could_not_read_is_a_reading_error_not_an_incomplete_report() -> None:
+    # pdftotext's raw output scatters table 三 of 洪泽区 2023: most rows cannot be placed (the parser's error)
+    rep = parse_for_review(FIXTURES / "variants" / "hongze-2023-pdftotext-raw.txt")
+    found = run_checks(rep, CheckContext(agency_kind="政府"))
+    assert not [f for f in found if f.rule == "ROWS_COMPLETE" and f.cells[0].startswith("applications")]
+    assert any(f.rule == "PARSE" and f.severity == "error" and "第三部分缺少以下行" in f.message for f in found)
+    assert all(f.severity == "warning" for f in found if f.rule == "ROWS_COMPLETE")
 
 
 def test_a_missing_column_of_a_row_is_reported(parsed: dict[str, dict]) -> None:

@@ -7,7 +7,7 @@ from dashboard.checks.model import SEVERITIES, CheckContext, Finding, Report
 
 RULE = "PARSE"
 # Parser problems that a dedicated rule reports in full (with the agency's context); shown once, by that rule.
-COVERED = {"hybrid": "HYBRID", "unit_missing": "UNIT", "rows_missing": "ROWS_COMPLETE"}
+COVERED = {"hybrid": "HYBRID", "unit_missing": "UNIT"}
 NARRATIVE = {"overview", "problems", "other_matters"}
 
 
@@ -16,6 +16,8 @@ def covered(problem: dict) -> bool:
     code = problem.get("code")
     if code in COVERED:
         return True
+    if code == "rows_missing" and problem.get("severity") != "error":
+        return True  # ROWS_COMPLETE names the rows; a table the parser could not read at all stays a reading error
     return code == "section_missing" and bool(problem.get("cells")) and set(problem["cells"]) <= NARRATIVE
 
 

@@ -3,8 +3,9 @@
 The 2021 format's instructions hold 发布内容不全面 against a report (国办公开办函〔2021〕30号); the tables of
 each version are fixed (report-format.md). A table the report lacks altogether is SECTION_MISSING's. Table 三's
 rows are the ones of the layout it prints (a hybrid report's one （六） row is HYBRID's remark, not a gap).
-A cell the parser found but could not read is not missing. The parser's own `rows_missing` problem is reported
-here, with its severity (an error where it could not place most rows of a table), so it is not shown twice.
+A cell the parser found but could not read is not missing. Always a warning: the rule cannot tell a row the unit
+left out from one the reader missed. The parser's own `rows_missing` warning is reported here (not twice); where
+the parser could not place most rows of a table (its error), that table is a reading problem (PARSE), not judged.
 """
 
 from __future__ import annotations
@@ -67,18 +68,19 @@ def gaps(report: Report) -> dict[str, tuple[list[str], list[str]]]:
     return out
 
 
-def _parser_severity(report: Report, tbl: str) -> str:
-    for p in report.get("problems") or []:
-        if isinstance(p, dict) and p.get("code") == "rows_missing" and p.get("severity") == "error" \
-                and any(str(c).startswith(tbl + ".") for c in p.get("cells") or []):
-            return "error"
-    return "warning"
+def _unread_tables(report: Report) -> set[str]:
+    """Tables the parser could not place most rows of (its `rows_missing` error): not judged complete or not."""
+    return {str(c).split(".")[0] for p in report.get("problems") or [] if isinstance(p, dict)
+            and p.get("code") == "rows_missing" and p.get("severity") == "error" for c in p.get("cells") or []}
 
 
 def check(report: Report, ctx: CheckContext) -> list[Finding]:
     """One finding per table naming the rows and cells the version prints and the report lacks."""
     out: list[Finding] = []
+    unread = _unread_tables(report)
     for tbl, (rows, cells) in gaps(report).items():
+        if tbl in unread:
+            continue
         parts = []
         if rows:
             parts.append("缺少行：" + "、".join(f"「{row_label(tbl, r)}」" for r in rows))
@@ -86,7 +88,7 @@ def check(report: Report, ctx: CheckContext) -> list[Finding]:
             named = [f"「{row_label(tbl, k.split('.')[0])} · {column_label(tbl, k.split('.')[1])}」" for k in cells]
             parts.append("缺少单元格：" + "、".join(named[:8]) + (f"等 {len(named)} 个" if len(named) > 8 else ""))
         keys = [f"{tbl}.{r}" for r in rows] + [f"{tbl}.{k}" for k in cells]
-        out.append(Finding(RULE, _parser_severity(report, tbl),
+        out.append(Finding(RULE, "warning",
                            f"“{TABLE_TITLES[tbl]}”表格不完整，{'；'.join(parts)}。缺行不等于填0，应按格式列出全部行和列"
                            f"（如原件确有此行，请在“校对”页核对读取结果）。", keys,
                            f"table {tbl} lacks rows {rows} and cells {cells}"))

@@ -19,6 +19,8 @@ from dashboard.readers.model import Document
 
 _REPORT_WORD = re.compile(r"年度?报告|年报")
 _CHROME = re.compile(r"^(?:正文|全文|附件\d*|打印|关闭|字号|大中小)$")  # page labels a converted file keeps above a title
+_BREADCRUMB = re.compile(r"当前位置|您的位置|首页|[>＞»›]")  # "当前位置:首页>政务公开>政府信息公开年报" is not a title
+_DECORATION = re.compile(r"^[*#_\s]+|[*#_\s]+$")  # Markdown's **bold** and ## around a heading
 _CN_DIGIT = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
              "八": "8", "九": "9"}
 # A line that is nothing but a date ("2026年1月20日", "二〇二六年一月二十日"), as printed under a title or a 落款.
@@ -77,15 +79,15 @@ def page_date_of(lines: list[str]) -> dt.date | None:
 def title_of(doc: Document, preamble: list[str]) -> str | None:
     """The report's title: the first preamble lines up to the one naming a 年度报告 (a wrapped title joined), else
     the container's title when it names one."""
-    lines = [s for s in (_norm(x) for x in preamble) if s and not _CHROME.match(s)]
+    lines = [s for s in (_DECORATION.sub("", _norm(x)) for x in preamble) if s and not _CHROME.match(s)]
     for i, line in enumerate(lines[:8]):
-        if _REPORT_WORD.search(line) and len(line) <= 60:
+        if _REPORT_WORD.search(line) and len(line) <= 60 and not _BREADCRUMB.search(line):
             start = max(0, i - TITLE_LINES + 1)
             head = [x for x in lines[start:i] if len(x) <= 30 and not _REPORT_WORD.search(x) and not date_of_line(x)]
             # Only the lines right above belong to it (a unit's name printed on its own line above the title).
             keep = []
             for x in reversed(head):
-                if re.search(r"[，。；：:]", x):
+                if re.search(r"[，。；：:]", x) or _BREADCRUMB.search(x):
                     break
                 keep.insert(0, x)
             return "".join(keep[-(TITLE_LINES - 1):] + [line])
@@ -104,7 +106,8 @@ def review_facts(doc: Document, page_text: str | None = None) -> dict[str, Any]:
     preamble = [it.text for it in items if it.kind == "line" and it.section == "preamble"]
     if title := title_of(doc, preamble):
         out["title"] = title
-    out["headings"] = [{"section": it.heading, "text": _norm(it.text or next((c for c in it.cells if c.strip()), "")),
+    out["headings"] = [{"section": it.heading,
+                        "text": _DECORATION.sub("", _norm(it.text or next((c for c in it.cells if c.strip()), ""))),
                         "exact": not it.approx} for it in items if it.heading]
     lines = [it.text for it in items if it.kind == "line"]
     dates = [d for d in (date_of_line(x) for x in preamble[:TITLE_LINES + 2] + lines[-DATE_LINES_AFTER_END:]) if d]
