@@ -105,3 +105,11 @@ def test_stored_findings_match_by_rule_and_cells_even_with_new_figures_in_the_me
     assert [f["message"] for f in kept] == ["… 9 …"]
     assert [f["message"] for f in resolved] == ["… 8 …", "报告缺少“四、…”的表格。"]
     assert [f["message"] for f in added] == ["报告缺少“二、…”的表格。"]
+
+
+def test_findings_read_through_pandas_match_by_their_cells() -> None:
+    import numpy as np
+
+    old = [{"rule": "R2", "cells": np.array(["applications.new.total", "applications.new.natural"]), "message": "a"}]
+    new = [{"rule": "R2", "cells": ["applications.new.natural", "applications.new.total"], "message": "b"}]
+    assert finding_changes(old, new)[2] == new

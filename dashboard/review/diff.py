@@ -133,7 +133,11 @@ def _as_dict(finding: Any) -> dict[str, Any]:
 def finding_key(finding: Any) -> FindingKey:
     """The identity of a finding across submissions."""
     f = _as_dict(finding)
-    cells = f.get("cells") or []
+    cells = f.get("cells")
+    if cells is None:
+        cells = []
+    elif not isinstance(cells, str | list | tuple):
+        cells = list(cells)  # a column read through pandas holds an array
     if isinstance(cells, str):  # a stored row keeps its cells as text
         import json
 
