@@ -28,7 +28,7 @@ from dashboard.checks import rule_codes  # noqa: E402
 from dashboard.checks.review_batch import Entry, check_batch  # noqa: E402
 from dashboard.errors import ReportError  # noqa: E402
 from dashboard.parse.review_facts import parse_for_review  # noqa: E402
-from dashboard.store.agencies import Registry, classify_kind  # noqa: E402
+from dashboard.registry import Registry, classify_kind  # noqa: E402
 
 CORPUS_DIRS = [ROOT / "tests" / "fixtures", ROOT.parent.parent / "shared" / "corpus", Path("/work/shared/corpus")]
 REVIEW_RULES = ["SECTION_ORDER", "ROWS_COMPLETE", "PROBLEMS_MEASURES", "FEE_REPORT", "TITLE", "LATE",

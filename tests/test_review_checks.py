@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.catalogue.labels import RULE_EXPLAIN_ZH, internal_codes, rule_basis, rule_name
 from dashboard.checks import (
     CheckContext,
     ReviewContext,
@@ -23,7 +24,6 @@ from dashboard.checks import (
     text_table,
     title_names,
 )
-from dashboard.checks.labels import RULE_EXPLAIN_ZH, internal_codes, rule_basis, rule_name
 from dashboard.checks.review_batch import Entry, check_batch
 from dashboard.parse.review_facts import date_of_line, page_date_of, parse_for_review
 

@@ -10,16 +10,16 @@ the parser could not place most rows of a table (its error), that table is a rea
 
 from __future__ import annotations
 
-from dashboard.checks.hybrid import applications_layout
-from dashboard.checks.labels import column_label, row_label
-from dashboard.checks.model import CheckContext, Finding, Report
-from dashboard.parse.codes import (
+from dashboard.catalogue.codes import (
     APPEAL_COLUMNS,
     APPEAL_GROUPS,
     APPLICATION_COLUMNS,
     DISCLOSURE_COLUMNS,
     application_rows,
 )
+from dashboard.catalogue.labels import column_label, row_label
+from dashboard.checks.hybrid import applications_layout
+from dashboard.checks.model import CheckContext, Finding, Report
 
 RULE = "ROWS_COMPLETE"
 TABLE_TITLES = {"disclosure": "二、主动公开政府信息情况", "applications": "三、收到和处理政府信息公开申请情况",
