@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from dashboard.checks import rule_codes  # noqa: E402
 from dashboard.checks.review_batch import Entry, check_batch  # noqa: E402
 from dashboard.errors import ReportError  # noqa: E402
-from dashboard.parse.review_facts import parse_for_review  # noqa: E402
+from dashboard.parse import parse_file  # noqa: E402
 from dashboard.registry import Registry, classify_kind  # noqa: E402
 
 CORPUS_DIRS = [ROOT / "tests" / "fixtures", ROOT.parent.parent / "shared" / "corpus", Path("/work/shared/corpus")]
@@ -63,7 +63,7 @@ def corpus_entries(with_scans: bool) -> list[Entry]:
     out = []
     for path in corpus_files(with_scans):
         try:
-            out.append(entry_for(parse_for_review(path, registry), registry, path.name))
+            out.append(entry_for(parse_file(path, registry), registry, path.name))
         except ReportError:
             continue  # not a report (the blank template): nothing to review
     return out
@@ -77,7 +77,7 @@ def variant_entries() -> list[Entry]:
         if path.suffix in (".json", ".py"):
             continue
         try:
-            out.append(entry_for(parse_for_review(path, registry), registry, path.name))
+            out.append(entry_for(parse_file(path, registry), registry, path.name))
         except ReportError:
             continue
     return out
@@ -95,7 +95,7 @@ def demo_entries(folder: Path) -> list[Entry]:
     out = []
     for path in sorted(BUNDLED_REPORTS.iterdir()) + sorted(synth.files):
         try:
-            out.append(entry_for(parse_for_review(path, registry), registry, path.name))
+            out.append(entry_for(parse_file(path, registry), registry, path.name))
         except ReportError:
             continue
     return out

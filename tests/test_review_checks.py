@@ -25,7 +25,9 @@ from dashboard.checks import (
     title_names,
 )
 from dashboard.checks.review_batch import Entry, check_batch
-from dashboard.parse.review_facts import date_of_line, page_date_of, parse_for_review
+from dashboard.parse import parse_file
+from dashboard.parse.review_facts import date_of_line, page_date_of
+from dashboard.registry import default_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The corpus reports with a text layer (the two scans of 洪泽区 2023 are measured by bench/review_false_alarms.py).
@@ -38,7 +40,7 @@ REVIEW_RULES = {"SECTION_ORDER", "ROWS_COMPLETE", "PROBLEMS_MEASURES", "FEE_REPO
 @pytest.fixture(scope="module")
 def parsed() -> dict[str, dict]:
     """The corpus reports as the parser reads them, with their review facts (title, headings, dates)."""
-    return {name: parse_for_review(FIXTURES / name) for name in CORPUS}
+    return {name: parse_file(FIXTURES / name, default_registry()) for name in CORPUS}
 
 
 def _rules(found: list) -> list[tuple[str, str]]:
@@ -93,13 +95,13 @@ def test_sections_out_of_order_are_reported(parsed: dict[str, dict]) -> None:
 
 
 def test_markdown_bold_around_a_heading_is_not_a_different_title() -> None:
-    rep = parse_for_review(FIXTURES / "variants" / "hongyazigou-2019-bold-headings-padded-columns.md")
+    rep = parse_file(FIXTURES / "variants" / "hongyazigou-2019-bold-headings-padded-columns.md", default_registry())
     assert rep["headings"][0]["text"] == "一、总体情况"
     assert section_order.check(rep, CheckContext()) == []
 
 
 def test_a_breadcrumb_above_the_title_is_not_the_title() -> None:
-    rep = parse_for_review(FIXTURES / "variants" / "hongyazigou-2019-breadcrumb-above-title.txt")
+    rep = parse_file(FIXTURES / "variants" / "hongyazigou-2019-breadcrumb-above-title.txt", default_registry())
     assert rep["title"] == "红崖子沟乡人民政府2021年政府信息公开工作年度报告"
     assert title_names.check(rep, CheckContext()) == []
 
@@ -120,7 +122,7 @@ def test_a_row_left_out_of_table_three_is_reported_not_read_as_zeros(tmp_path: P
     lines = [ln for ln in text.splitlines() if "4.保护第三方合法权益" not in ln]
     draft = tmp_path / "红崖子沟乡-2021-draft.txt"
     draft.write_text("\n".join(lines), "utf-8")
-    rep = parse_for_review(draft)
+    rep = parse_file(draft, default_registry())
     found = run_checks(rep, CheckContext(agency_kind="乡"))
     complete = [f for f in found if f.rule == "ROWS_COMPLETE"]
     assert [f.cells for f in complete] == [["applications.withheld_third_party"]]
@@ -131,7 +133,7 @@ def test_a_row_left_out_of_table_three_is_reported_not_read_as_zeros(tmp_path: P
 
 def test_a_table_the_parser_could_not_read_is_a_reading_error_not_an_incomplete_report() -> None:
     # pdftotext's raw output scatters table 三 of 洪泽区 2023: most rows cannot be placed (the parser's error)
-    rep = parse_for_review(FIXTURES / "variants" / "hongze-2023-pdftotext-raw.txt")
+    rep = parse_file(FIXTURES / "variants" / "hongze-2023-pdftotext-raw.txt", default_registry())
     found = run_checks(rep, CheckContext(agency_kind="政府"))
     assert not [f for f in found if f.rule == "ROWS_COMPLETE" and f.cells[0].startswith("applications")]
     assert any(f.rule == "PARSE" and f.severity == "error" and "第三部分缺少以下行" in f.message for f in found)

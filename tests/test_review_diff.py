@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.checks import CheckContext, run_checks
-from dashboard.parse.review_facts import parse_for_review
+from dashboard.parse import parse_file
+from dashboard.registry import default_registry
 from dashboard.review.diff import ABSENT, CellChange, PassageChange, diff_submissions, finding_changes
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -27,7 +28,7 @@ ADDED = "（六）补充说明：全年依法依规答复全部申请。"
 @pytest.fixture(scope="module")
 def published() -> dict:
     """平潭 2025 as published (its 六 says no fee while table 三 counts 2 unpaid fee notices: FEE_REPORT)."""
-    return parse_for_review(FIXTURES / "pingtan-2025.html")
+    return parse_file(FIXTURES / "pingtan-2025.html", default_registry())
 
 
 def _edited(rep: dict) -> dict:

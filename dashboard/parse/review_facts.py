@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from pathlib import Path
 from typing import Any
 
 from dashboard.parse.items import flatten
@@ -117,17 +116,3 @@ def review_facts(doc: Document, page_text: str | None = None) -> dict[str, Any]:
     if page := page_date_of(page_lines):
         out["page_date"] = page.isoformat()
     return out
-
-
-def parse_for_review(path: str | Path, registry: Any = None) -> dict[str, Any]:
-    """Read and parse one report file, with its review facts merged into the record (the file is read once)."""
-    from dashboard.parse import default_registry, parse_document
-    from dashboard.readers import read_document
-
-    doc = read_document(path)
-    record = parse_document(doc, registry if registry is not None else default_registry())
-    page_text = None
-    if doc.format == "html":
-        page_text = Path(path).read_bytes().decode("utf-8", errors="replace")
-    record.update(review_facts(doc, page_text))
-    return record
