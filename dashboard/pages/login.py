@@ -27,6 +27,7 @@ from dashboard.review.users import (
     resume_session,
     start_session,
 )
+from dashboard.text import md_literal
 
 # The least role that may open a page (url_path of dashboard/app.py PAGES); pages not listed: 查看.
 PAGE_ROLE = {"upload": "编辑", "proofread": "编辑", "manual_entry": "编辑", "audit_log": "管理"}
@@ -152,7 +153,7 @@ def sidebar_account(user: User) -> None:
     if user.local:
         st.sidebar.caption(f"本机使用：{LOCAL_ADMIN}（未配置用户）")
         return
-    st.sidebar.caption(f"当前用户：{user.name}（{user.role}）")
+    st.sidebar.caption(f"当前用户：{md_literal(user.name)}（{user.role}）")  # a name is text, never Markdown
     if st.sidebar.button("退出登录", key="logout"):
         state = st.session_state.pop("auth", None) or {}
         end_session(state.get("token"))
