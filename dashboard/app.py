@@ -71,7 +71,13 @@ def guarded(run) -> None:  # noqa: ANN001
         run()
     except users.PermissionDenied as exc:  # refused inside the write: say so, it is not an error of the app
         st.error(str(exc))
-    except Exception:
+    except Exception as exc:
+        from dashboard.store.faults import store_fault
+
+        if (fault := store_fault(exc)) is not None:  # the database or its file store: say which and what to do
+            LOG.exception("store fault")
+            st.error(fault)
+            return
         error_id = uuid.uuid4().hex[:8]
         LOG.exception("page error %s", error_id)
         st.error(f"页面出现内部错误，已记录（错误编号 {error_id}）。请刷新页面或调整数据范围后重试；"
