@@ -61,13 +61,16 @@ class DamagedDatabase(RuntimeError):
 def verify_complete(con: duckdb.DuckDBPyConnection, path: Path, database: str | None = None) -> None:
     """Raise DamagedDatabase when the file holds fewer blocks than its header counts: DuckDB itself would read the
     missing blocks as garbage for some tables and fail only on others."""
+    if Path(f"{path}.wal").exists():
+        return  # blocks replayed from the write-ahead log are counted but not yet in the file
     size = os.path.getsize(path)
-    for name, block_size, total_blocks in con.execute(
-            "select database_name, block_size, total_blocks from pragma_database_size()").fetchall():
-        if (database is None or name == database) and block_size and total_blocks is not None and \
-                name not in ("memory", "system", "temp") and size < HEADER_BYTES + int(block_size) * int(total_blocks):
+    for name, block_size, used_blocks in con.execute(
+            "select database_name, block_size, used_blocks from pragma_database_size()").fetchall():
+        # used blocks lie within the file whatever the free ones do (a free tail may be cut off by DuckDB itself)
+        if (database is None or name == database) and block_size and used_blocks is not None and \
+                name not in ("memory", "system", "temp") and size < HEADER_BYTES + int(block_size) * int(used_blocks):
             raise DamagedDatabase(f"database file {path} is truncated: {size} bytes, its header counts "
-                                  f"{total_blocks} blocks of {block_size}")
+                                  f"{used_blocks} blocks in use of {block_size}")
 
 
 def _connect_writable(path: Path, live: Path | None = None) -> tuple[duckdb.DuckDBPyConnection, int]:
