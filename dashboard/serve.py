@@ -2,7 +2,10 @@
 
 It listens on 127.0.0.1 unless --host is given. On any other interface it refuses to start while no login is
 configured (`nianbao user add NAME --role 管理`); on 127.0.0.1 without users the dashboard runs as one local
-管理 (dashboard/auth.py). Ctrl-C or SIGTERM stops the Streamlit child too.
+管理 (dashboard/auth.py). Ctrl-C or SIGTERM stops the Streamlit child too, and so does any death of serve,
+SIGKILL included (dashboard/serve_process.py); serve refuses a port some process still holds and names its pid.
+It serves dashboard/web_app.py: the app behind the login check of the upload/media endpoints and with
+X-Frame-Options/CSP headers (dashboard/web_guard.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import typer
 from dashboard.settings import ROOT, db_path
 
 APP = Path(__file__).resolve().parent / "app.py"
+# What serve runs: app.py as an st.App with the upload/media guard and security headers (dashboard/web_guard.py).
+WEB_APP = Path(__file__).resolve().parent / "web_app.py"
 
 
 DEFAULT_HOST = "127.0.0.1"
@@ -26,7 +31,7 @@ STOP_WAIT_S = 10.0
 
 def streamlit_command(port: int = 8501, headless: bool = True, host: str = DEFAULT_HOST) -> list[str]:
     """The `streamlit run dashboard/app.py` command line for a port (through `python -m dashboard.serve run`)."""
-    return [sys.executable, "-m", "dashboard.serve", "run", str(APP), "--server.port", str(port),
+    return [sys.executable, "-m", "dashboard.serve", "run", str(WEB_APP), "--server.port", str(port),
             "--server.address", host, "--server.headless", "true" if headless else "false",
             "--browser.gatherUsageStats", "false"]
 
@@ -48,8 +53,15 @@ def check_safe(db: Path, host: str) -> None:
 
 
 def run_child(cmd: list[str], env: dict[str, str], cwd: Path) -> int:
-    """Run the Streamlit child until it ends; Ctrl-C or SIGTERM on this process stops it (then kills it if it hangs)."""
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd)
+    """Run the Streamlit child until it ends; Ctrl-C or SIGTERM on this process stops it (then kills it if it hangs).
+
+    Whatever ends this process — SIGKILL included — ends the child too (dashboard/serve_process.py: the kernel's
+    parent-death signal, and the child's own watch on this pid).
+    """
+    from dashboard.serve_process import PARENT_ENV, die_with_parent
+
+    me = os.getpid()
+    proc = subprocess.Popen(cmd, env={**env, PARENT_ENV: str(me)}, cwd=cwd, preexec_fn=die_with_parent(me))
 
     def stop(signum: int, _frame: object) -> None:
         if proc.poll() is None:
@@ -94,6 +106,11 @@ def serve(db: Path | None, port: int = 8501, headless: bool = True, host: str = 
     except UnsafeServe as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    from dashboard.serve_process import port_busy_message, port_free, port_holder
+
+    if not port_free(host, port):  # e.g. the child of an earlier serve still listening: say which pid
+        print(port_busy_message(host, port, port_holder(port)), file=sys.stderr)
+        return 2
     env = {**os.environ, "NIANBAO_DB": str(path)}
     # cwd = project root so that Streamlit finds .streamlit/config.toml (theme, headless, no usage stats).
     return run_child(streamlit_command(port, headless, host), env, ROOT)
@@ -115,4 +132,7 @@ def register(app: typer.Typer) -> None:
 
 
 if __name__ == "__main__":
+    from dashboard.serve_process import watch_parent_from_env
+
+    watch_parent_from_env()  # the child of serve: end when serve is gone, even if the parent-death signal was lost
     run_streamlit(sys.argv[1:])
