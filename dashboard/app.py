@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project
     sys.path.insert(0, str(ROOT))
 
-from dashboard import auth  # noqa: E402  (after the path fix above)
+from dashboard import auth, read_only  # noqa: E402  (after the path fix above)
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 # A local file: a :material/…: page icon makes every browser fetch its SVG from the internet.
@@ -38,12 +38,15 @@ LOG = logging.getLogger("nianbao.app")
 def main() -> None:
     """Set up the page, ask for a login where one is needed, draw the scope bar every page shares, run the page."""
     st.set_page_config(page_title="政府信息公开年报", page_icon=str(ICON), layout="wide")
-    user = auth.require_login()  # login form until signed in; the local 管理 on 127.0.0.1 without users
+    user = read_only.cap(auth.require_login())  # login form until signed in; the local 管理 on 127.0.0.1 without
+    if st.session_state.get("auth"):  # users; 查看 at most while the database cannot be written
+        st.session_state["auth"]["user"] = user
     pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview"))
              for f, t, i, u in auth.allowed_pages(PAGES, user)]
     nav = st.navigation(pages)
     st.sidebar.caption("政府信息公开工作年度报告 · 统计与核对")
     auth.sidebar_account(user)
+    read_only.sidebar_note()
     guarded(lambda: _scope_and_page(nav))
 
 

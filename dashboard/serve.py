@@ -18,6 +18,7 @@ from pathlib import Path
 
 import typer
 
+from dashboard.read_only import ENV as READ_ONLY_ENV
 from dashboard.settings import ROOT, db_path
 
 APP = Path(__file__).resolve().parent / "app.py"
@@ -40,13 +41,22 @@ class UnsafeServe(RuntimeError):
     """Serving beyond this machine with no login configured."""
 
 
+def probe_read_only(db: Path) -> str | None:
+    """Why the database cannot be written (serve then starts read-only for viewing), or None; lakes: None."""
+    from dashboard.read_only import probe
+    from dashboard.settings import is_lake
+
+    return None if is_lake(db) else probe(db)
+
+
 def check_safe(db: Path, host: str) -> None:
     """Refuse a non-loopback host while the database has no users (migrating the database first)."""
     from dashboard.auth import ADD_USER_HINT, has_users, is_loopback
     from dashboard.store.db import writer
 
-    with writer(db):
-        pass  # apply pending migrations (users, corrections) before the app reads the file
+    if probe_read_only(db) is None:
+        with writer(db):
+            pass  # apply pending migrations (users, corrections) before the app reads the file
     if not is_loopback(host) and not has_users(db):
         raise UnsafeServe(f"拒绝在 {host} 上启动：还没有配置任何用户，网络上的任何人都能修改数据。{ADD_USER_HINT}"
                           f"（--db {db}）；或去掉 --host，只在本机 127.0.0.1 使用。")
@@ -112,6 +122,11 @@ def serve(db: Path | None, port: int = 8501, headless: bool = True, host: str = 
         print(port_busy_message(host, port, port_holder(port)), file=sys.stderr)
         return 2
     env = {**os.environ, "NIANBAO_DB": str(path)}
+    env.pop(READ_ONLY_ENV, None)
+    if why := probe_read_only(path):
+        env[READ_ONLY_ENV] = why
+        print(f"以只读模式启动：{why}。可以查看与导出，不能修改。\n"
+              f"Starting read-only: the database cannot be written ({path}).", file=sys.stderr)
     # cwd = project root so that Streamlit finds .streamlit/config.toml (theme, headless, no usage stats).
     return run_child(streamlit_command(port, headless, host), env, ROOT)
 
