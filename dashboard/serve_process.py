@@ -80,9 +80,8 @@ def port_free(host: str, port: int) -> bool:
         try:
             s.bind((host or "0.0.0.0", port))
         except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                return False
-            raise
+            # held: refuse; any other error (an address this machine does not have): Streamlit reports it
+            return exc.errno != errno.EADDRINUSE
     return True
 
 
