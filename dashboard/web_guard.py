@@ -23,7 +23,7 @@ releases (Tornado → Starlette), and a reverse proxy is one more thing an offic
   `X-Content-Type-Options: nosniff` and `Referrer-Policy: same-origin`.
 
 **The CSP** allows the app's own origin only. What Streamlit's frontend needs, checked in Chromium with the
-policy on (tests/test_web_guard.py): inline `<style>` and style attributes (emotion CSS-in-JS) → style-src
+policy on (tests/test_e2e_web_guard.py): inline `<style>` and style attributes (emotion CSS-in-JS) → style-src
 'unsafe-inline'; inline scripts in `components.html` iframes (the login cookie is set by one; srcdoc frames inherit
 the page's policy) → script-src 'unsafe-inline'; protobuf's long.js compiles a tiny WebAssembly module from bytes
 (with a slower JS fallback) → 'wasm-unsafe-eval' (WebAssembly only: no JS eval, no other origin); images as data: and blob: URLs (icons, st.image, charts) → img-src
