@@ -96,7 +96,7 @@ def test_serve_on_a_read_only_database_lets_an_editor_log_in_and_view_with_the_r
     command = [sys.executable, "-m", "dashboard", "serve", "--db", str(read_only_db), "--port", str(port)]
     with running(command, env, port) as (url, _proc), playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True)
         tab.goto(url, wait_until="networkidle", timeout=90_000)
         tab.get_by_label("用户名").fill("张编辑")
         tab.get_by_label("密码").fill("editor-password")
@@ -115,6 +115,11 @@ def test_serve_on_a_read_only_database_lets_an_editor_log_in_and_view_with_the_r
         assert tab.get_by_text("页面出现内部错误").count() == 0
         SHOTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(SHOTS / "read-only-overview.png"), full_page=True)
+        # 下载原件 passes the upload/media door with the in-memory login
+        tab.locator('[data-testid="stSidebarNav"]').get_by_text("单位详情", exact=True).click()
+        with tab.expect_download(timeout=90_000) as download:
+            tab.get_by_role("button", name="下载原件").click()
+        assert "公开" in Path(download.value.path()).read_text(encoding="utf-8")
         browser.close()
     assert digest(read_only_db) == before
 
