@@ -31,7 +31,7 @@ STOP_WAIT_S = 10.0
 
 
 def streamlit_command(port: int = 8501, headless: bool = True, host: str = DEFAULT_HOST) -> list[str]:
-    """The `streamlit run dashboard/app.py` command line for a port (through `python -m dashboard.serve run`)."""
+    """The `streamlit run dashboard/web_app.py` command line for a port (through `python -m dashboard.serve run`)."""
     return [sys.executable, "-m", "dashboard.serve", "run", str(WEB_APP), "--server.port", str(port),
             "--server.address", host, "--server.headless", "true" if headless else "false",
             "--browser.gatherUsageStats", "false"]
