@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.auth import PermissionDenied, User
-from dashboard.checks.labels import cell_label
+from dashboard.catalogue.labels import cell_label
+from dashboard.ingest.pipeline import ingest_paths
 from dashboard.queries import run_query
-from dashboard.store import corrections as k
+from dashboard.review import corrections as k
+from dashboard.review.users import PermissionDenied, User
 from dashboard.store.db import open_db
-from dashboard.store.ingest import ingest_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HONGYA = FIXTURES / "000_7180246cedc2b1d8.txt"  # 红崖子沟乡 2021: table 三 all zeros, R1–R3 hold

@@ -15,8 +15,8 @@ import pytest
 from e2e_server import free_port, running
 from test_queries_scope import FIXTURES, build_scope_db
 
+from dashboard.ingest.pipeline import ingest_paths
 from dashboard.serve import streamlit_command
-from dashboard.store.ingest import ingest_paths
 
 playwright = pytest.importorskip("playwright.sync_api")
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import scope as sc
-from dashboard.checks.labels import FINDING_STATUS_ZH, TABLE_ZH, cell_label, humanize, section_label, severity_name
+from dashboard.catalogue.labels import FINDING_STATUS_ZH, TABLE_ZH, cell_label, humanize, section_label, severity_name
 from dashboard.pages import common as c
 from dashboard.pages.common import url_int, url_text
 from dashboard.pages.correction_grid import proofread_link, show_corrections
@@ -113,7 +113,7 @@ def main() -> None:
     st.dataframe(pd.DataFrame({"入库时间": versions["ingested_at"], "文件": versions["source_name"],
                                "状态": versions["is_current"].map({True: "现行版", False: "已被更正版替换"})}),
                  hide_index=True, width="stretch")
-    from dashboard.store.sources import SourceError, read_source  # the file store, hash checked
+    from dashboard.store.originals import SourceError, read_source  # the file store, hash checked
 
     try:
         source = read_source(report_id)

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import audit, auth
 from dashboard.errors import ReportError
 from dashboard.export import build_pack, cjk_font_warning
 from dashboard.export.data import EmptyPackError, PackScope
 from dashboard.export.images import FORMATS, RenderError
 from dashboard.pages import common as c
+from dashboard.pages import login
 from dashboard.pages.scope_bar import view
-from dashboard.settings import db_path
+from dashboard.review import audit
+from dashboard.store.location import db_path
 
 MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -55,7 +56,7 @@ def _build(year: int, scope: PackScope, formats: tuple[str, ...]) -> None:
         st.error(f"生成失败：{getattr(exc, 'reason_zh', None) or exc}")
         return
     st.session_state["export_files"] = {k: str(v) for k, v in files.items()}
-    audit.export_done(getattr(auth.current_user(), "name", None), year, list(scope.agency_ids or []) or None, files,
+    audit.export_done(getattr(login.current_user(), "name", None), year, list(scope.agency_ids or []) or None, files,
                       db_path())  # audit row
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts
-from dashboard.checks.labels import FINDING_STATUS_ZH, cell_label, humanize, severity_name
+from dashboard import charts
+from dashboard.catalogue.labels import FINDING_STATUS_ZH, cell_label, humanize, severity_name
 from dashboard.pages import common as c
+from dashboard.pages import login
 from dashboard.pages.correction_grid import finding_links
 from dashboard.pages.scope_bar import View, view
+from dashboard.review import users
 
 LIST_LIMIT = 300
 COVERAGE_ROWS = 80
@@ -31,8 +33,8 @@ def pick_statuses() -> list[str] | None:
 
 def review(findings: pd.DataFrame) -> None:
     """Confirm or dismiss one finding; the decision goes to the findings table and the audit log."""
-    user = auth.current_user()
-    if findings.empty or not auth.allows(user, "编辑"):  # a viewer sees no review buttons (and the write refuses)
+    user = login.current_user()
+    if findings.empty or not users.allows(user, "编辑"):  # a viewer sees no review buttons (and the write refuses)
         return
     labels = {int(f.finding_id): f"{f.year}年 {f.short_name} · {c.rule_name(f.rule)} · {f.message[:60]}"
               for f in findings.itertuples()}
@@ -49,7 +51,7 @@ def review(findings: pd.DataFrame) -> None:
         if not who.strip():
             st.error("请填写核实人。")
             return
-        auth.guarded_set_finding_status(user if not user.local else auth.User(who.strip(), user.role, True), fid,
+        findings.guarded_set_finding_status(user if not user.local else users.User(who.strip(), user.role, True), fid,
                                         action, note.strip() or None, db=c.db_version()[0])
         st.session_state["review_done"] = f"已记录：{labels[fid]} → {FINDING_STATUS_ZH[action]}"
         st.rerun()

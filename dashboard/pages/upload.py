@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth
+from dashboard.ingest import guarded
+from dashboard.ingest.workers import UPLOADS, Limits
 from dashboard.pages import common as c
-from dashboard.store.workers import UPLOADS, Limits
+from dashboard.pages import login
 
 STATUS_ZH = {"ingested": "已导入", "superseded": "已导入（替换旧版）", "unchanged": "未变化（已存在）", "failed": "失败",
              "held": "待核对（未替换当前版本）"}
@@ -67,7 +68,7 @@ def ingest_uploads(files: list) -> pd.DataFrame:
             def advance(done: int, _total: int, name: str) -> None:
                 bar.progress(done / (total + 1), text=f"已读取 {done}/{total}：{name}")
 
-            summary = auth.guarded_ingest_paths(auth.current_user(), [p for _, p in saved],
+            summary = guarded.guarded_ingest_paths(login.current_user(), [p for _, p in saved],
                                                 db=Path(c.db_version()[0]), workers=UPLOAD_WORKERS, limits=Limits(),
                                                 on_file=advance)
     finally:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.settings import db_path, is_lake
 from dashboard.store import sources
+from dashboard.store.location import db_path, is_lake
 from dashboard.store.locks import file_lock
 from dashboard.store.schema import migrate
 

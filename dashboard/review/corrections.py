@@ -16,7 +16,6 @@ Every public writer takes the acting `auth.User` and checks its role itself.
 
 from __future__ import annotations
 
-import copy
 import csv
 import hashlib
 import json
@@ -28,10 +27,7 @@ from typing import Any
 
 import duckdb
 
-from dashboard import audit
-from dashboard.auth import User, require_role
-from dashboard.checks.labels import COL_ZH, ROW_ZH, TABLE_ZH, cell_label, row_label, row_short_label
-from dashboard.parse.codes import (
+from dashboard.catalogue.codes import (
     APPEAL_COLUMNS,
     APPEAL_GROUPS,
     APPLICATION_COLUMNS,
@@ -40,16 +36,18 @@ from dashboard.parse.codes import (
     SIGNED_COLUMNS,
     TABLES,
 )
-from dashboard.settings import db_path
+from dashboard.catalogue.labels import COL_ZH, ROW_ZH, TABLE_ZH, cell_label, row_label, row_short_label
+from dashboard.review import audit
+from dashboard.review.corrected import CorrectionError, apply_to_record
+from dashboard.review.users import User, require_role
 from dashboard.store.db import writer
 from dashboard.store.indicators import FILL_INDICATORS_SQL
+from dashboard.store.location import db_path
 
 SYSTEM_WHO = "nianbao ingest"
 MAX_VALUE = 1e12
 
 
-class CorrectionError(ValueError):
-    """Input that cannot be applied (unknown cell, not a number, no such report); nothing was changed."""
 
 
 @dataclass
@@ -141,61 +139,6 @@ def resolve_cell(text: str, template: str, layout: str | None = None) -> str:
 
 # ---- applying corrections to a record ----
 
-def apply_to_record(report: dict[str, Any], changes: dict[str, float | None]) -> dict[str, Any]:
-    """A copy of a canonical record with the values set: the cell's flag, uncertain mark and the parser problems that
-    named only corrected cells are gone (a person decided the value)."""
-    out = copy.deepcopy(report)
-    flags = out.get("cell_flags") or {}
-    uncertain = out.get("uncertain_cells")
-    printed = out.get("printed") or {}
-    for key, value in changes.items():
-        tbl, row, col = key.split(".", 2)
-        table = out.setdefault(tbl, {}) or {}
-        out[tbl] = table
-        cells = table.setdefault(row, {})
-        cells[col] = int(value) if value is not None and float(value).is_integer() else value
-        flags.pop(key, None)
-        if value is None:
-            flags[key] = "blank"
-        printed.pop(key, None)
-        if isinstance(uncertain, dict):
-            uncertain.pop(key, None)
-        elif isinstance(uncertain, list) and key in uncertain:
-            uncertain.remove(key)
-    if flags or "cell_flags" in out:
-        out["cell_flags"] = flags
-    problems = []
-    for p in out.get("problems") or []:
-        cells = [c for c in (p.get("cells") or []) if c not in changes] if isinstance(p, dict) else None
-        if isinstance(p, dict) and p.get("cells") and not cells:
-            continue  # every cell it doubted has a decided value now
-        problems.append(p)
-    if "problems" in out:
-        out["problems"] = problems
-    return out
-
-
-def active_changes(con: duckdb.DuckDBPyConnection, report_ids: list[int]) -> dict[int, dict[str, float | None]]:
-    """report_id → {cell key: corrected value} of the active corrections of these reports."""
-    if not report_ids:
-        return {}
-    rows = con.execute("""select report_id, tbl, row_code, col_code, value_after from corrections
-                          where status = 'active' and list_contains(?, report_id)""",
-                       [[int(r) for r in report_ids]]).fetchall()
-    out: dict[int, dict[str, float | None]] = {}
-    for rid, tbl, row, col, value in rows:
-        out.setdefault(int(rid), {})[f"{tbl}.{row}.{col}"] = value
-    return out
-
-
-def corrected_record(con: duckdb.DuckDBPyConnection, report_id: int) -> dict[str, Any]:
-    """The report's canonical record with its active corrections applied (what the checks read)."""
-    row = con.execute("select parse_json from reports where report_id = ?", [report_id]).fetchone()
-    if row is None:
-        raise CorrectionError(f"没有编号为 {report_id} 的报告")
-    return apply_to_record(json.loads(row[0]), active_changes(con, [report_id]).get(report_id, {}))
-
-
 # ---- writing ----
 
 def _report(con: duckdb.DuckDBPyConnection, report_id: int) -> tuple[int, int, str, str, int | None]:
@@ -223,7 +166,7 @@ def _next_id(con: duckdb.DuckDBPyConnection) -> int:
 def refresh_report(con: duckdb.DuckDBPyConnection, report_ids: list[int], who: str,
                    correction_ids: list[int]) -> list[int]:
     """Recompute the reports' indicators and rerun their checks (and the next year's); returns the findings closed."""
-    from dashboard.store.findings import recheck_reports
+    from dashboard.review.findings import recheck_reports
 
     ids = sorted({int(r) for r in report_ids})
     if not ids:
@@ -534,7 +477,7 @@ CSV_COLUMNS = ("agency", "year", "cell", "value", "reason")
 def read_bulk_csv(path: Path, resolve_agency: Any, db: Path | None = None) -> list[tuple[int, dict[str, Any], str]]:
     """Rows of a corrections CSV (agency, year, cell, value, reason) as (report_id, changes, reason) items, every row
     validated first; the first bad row raises CorrectionError naming its line, so nothing is applied."""
-    from dashboard.queries import run_query
+    from dashboard.store.named import run_query
 
     try:
         text = Path(path).read_text(encoding="utf-8-sig")

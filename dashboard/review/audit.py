@@ -52,7 +52,7 @@ def log(con: duckdb.DuckDBPyConnection, who: str, action: str, obj: str, before:
 def log_event(who: str, action: str, obj: str, before: Any = None, after: Any = None, db: Path | None = None,
               **extra: Any) -> None:
     """Write one audit row on its own (an export, which changes nothing else), through the copy-and-swap writer."""
-    from dashboard.queries import run_writes
+    from dashboard.store.named import run_writes
 
     run_writes([("audit_insert", {"who": who, "action": action,
                                   "details": details_json(obj, before, after, **extra)})], db)
