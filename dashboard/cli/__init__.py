@@ -46,5 +46,3 @@ def main() -> None:
     app()
 
 
-if __name__ == "__main__":  # `python -m dashboard.cli`, as the shared scoring tool calls it
-    main()

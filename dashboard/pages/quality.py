@@ -12,6 +12,7 @@ from dashboard.pages import login
 from dashboard.pages.correction_grid import finding_links
 from dashboard.pages.scope_bar import View, view
 from dashboard.review import users
+from dashboard.review.findings import guarded_set_finding_status
 
 LIST_LIMIT = 300
 COVERAGE_ROWS = 80
@@ -51,7 +52,7 @@ def review(findings: pd.DataFrame) -> None:
         if not who.strip():
             st.error("请填写核实人。")
             return
-        findings.guarded_set_finding_status(user if not user.local else users.User(who.strip(), user.role, True), fid,
+        guarded_set_finding_status(user if not user.local else users.User(who.strip(), user.role, True), fid,
                                         action, note.strip() or None, db=c.db_version()[0])
         st.session_state["review_done"] = f"已记录：{labels[fid]} → {FINDING_STATUS_ZH[action]}"
         st.rerun()
