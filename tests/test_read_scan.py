@@ -207,8 +207,10 @@ def test_a_number_in_a_column_of_numbers_read_with_low_confidence_or_as_letters_
 def test_the_folded_recogniser_gives_the_shipped_recogniser_s_character_probabilities() -> None:
     """The folded graph (readers/ocr_model.py) is the same arithmetic: strips of a real scanned page, read by both."""
     import cv2
+    import rapidocr_onnxruntime
 
     from dashboard.readers.ocr_engine import REC_HEIGHT, Engine
+    from dashboard.readers.ocr_model import folded_model
     from dashboard.readers.scan import page_images
 
     shipped, folded = Engine(fast=False), Engine(fast=True)
@@ -217,6 +219,9 @@ def test_the_folded_recogniser_gives_the_shipped_recogniser_s_character_probabil
     strips = [bgr[y:y + 60, w // 8: w // 8 + 600] for y in range(h // 10, h - 100, h // 7)]
     batch = np.stack([cv2.resize(s, (480, REC_HEIGHT)).astype(np.float32).transpose(2, 0, 1) / 127.5 - 1.0
                       for s in strips])
+    model = Path(rapidocr_onnxruntime.__file__).parent / "models" / "ch_PP-OCRv4_rec_infer.onnx"
+    _, counts = folded_model(model.read_bytes())
+    assert counts == {"affine_after_conv": 28, "hardswish": 28, "affine_before_conv": 25}  # PP-OCRv4 as shipped
     a = shipped.rec.run(None, {shipped.rec_input: batch})[0]
     b = folded.rec.run(None, {folded.rec_input: batch})[0]
     assert np.abs(a - b).max() < 1e-4
@@ -224,7 +229,7 @@ def test_the_folded_recogniser_gives_the_shipped_recogniser_s_character_probabil
 
 
 def test_the_fast_path_reads_a_table_page_cell_for_cell_as_the_baseline_does() -> None:
-    """Ink check, one recogniser call a page and the folded graph change no cell, no doubt and no confidence."""
+    """Ink check, one recogniser call a page and the folded graph change no cell and no doubt."""
     from dashboard.readers.scan import read_scan
 
     base = read_scan(FIXTURES / "hongze-2023-scan-office.pdf", pages=[3], fast=False)

@@ -35,7 +35,8 @@ def _classes() -> dict[str, Any]:
                         ("float_data", 4, rep, f.TYPE_FLOAT, None), ("name", 8, opt, f.TYPE_STRING, None),
                         ("raw_data", 9, opt, f.TYPE_BYTES, None)],
         "AttributeProto": [("name", 1, opt, f.TYPE_STRING, None), ("f", 2, opt, f.TYPE_FLOAT, None),
-                           ("i", 3, opt, f.TYPE_INT64, None), ("t", 5, opt, f.TYPE_MESSAGE, "TensorProto"),
+                           ("i", 3, opt, f.TYPE_INT64, None), ("s", 4, opt, f.TYPE_BYTES, None),
+                           ("t", 5, opt, f.TYPE_MESSAGE, "TensorProto"),
                            ("ints", 8, rep, f.TYPE_INT64, None), ("type", 20, opt, f.TYPE_INT32, None)],
         "NodeProto": [("input", 1, rep, f.TYPE_STRING, None), ("output", 2, rep, f.TYPE_STRING, None),
                       ("name", 3, opt, f.TYPE_STRING, None), ("op_type", 4, opt, f.TYPE_STRING, None),
@@ -185,10 +186,11 @@ def _fold_affine_after_conv(gr: _Graph) -> int:
 
 
 def _unpadded(conv: Any) -> bool:
+    """The conv adds no border (no pads, no SAME auto-padding)."""
     for a in conv.attribute:
         if a.name == "pads" and any(a.ints):
             return False
-        if a.name == "auto_pad" and a.ListFields() and getattr(a, "s", b"") not in (b"", b"NOTSET", b"VALID"):
+        if a.name == "auto_pad" and a.s not in (b"", b"NOTSET", b"VALID"):
             return False
     return True
 
@@ -240,7 +242,7 @@ def _hardswish_to_hardsigmoid(gr: _Graph) -> int:
         if three != 3.0:
             continue
         clip = gr.sole(add.output[0], "Clip")
-        if clip is None or len(clip.input) != 3 or [float(gr.values.get(i, np.nan).ravel()[0])
+        if clip is None or len(clip.input) != 3 or [float(gr.values.get(i, np.array(np.nan)).ravel()[0])
                                                     for i in clip.input[1:]] != [0.0, 6.0]:
             continue
         mul = gr.sole(clip.output[0], "Mul")
