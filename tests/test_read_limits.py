@@ -51,13 +51,14 @@ def image_only_pdf(path: Path, pages: int, image_px: tuple[int, int] = (8, 8)) -
 
 
 def _measured(args: list[str]) -> dict:
-    """Run ``args`` as a child of a fresh wrapper process: its wall seconds, peak RSS (MB), exit code and output.
+    """Run ``args`` as a child of a fresh wrapper process: its CPU and wall seconds, peak RSS (MB), exit code, output.
 
-    The wrapper has no other child, so RUSAGE_CHILDREN's peak is this command's alone.
+    The wrapper has no other child, so RUSAGE_CHILDREN's figures are this command's alone.
     """
     code = ("import json,resource,subprocess,sys,time;t=time.monotonic();"
             "r=subprocess.run(sys.argv[1:],capture_output=True,text=True);s=time.monotonic()-t;"
-            "print(json.dumps({'seconds':s,'mb':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024,"
+            "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+            "print(json.dumps({'wall':s,'cpu':u.ru_utime+u.ru_stime,'mb':u.ru_maxrss/1024,"
             "'code':r.returncode,'out':r.stdout+r.stderr}))")
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True,
                           cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "COLUMNS": "200"})
@@ -70,7 +71,10 @@ def test_parse_of_an_image_only_pdf_of_2000_pages_is_refused_in_under_3_s_within
     assert got["code"] == 2, got["out"]
     assert "two-thousand.pdf" in got["out"]
     assert "页数过多（2000 页" in got["out"] and "too many pages" in got["out"]
-    assert got["seconds"] < 3.0, got
+    # CPU seconds of the command, start-up included: its wall time on the shared 2-core machine grows with other
+    # jobs' load (measured: 0.6 s of CPU, 3.1 s wall at load 11, 4.9 s wall at load 16). Before the page count
+    # came first, this command read all 2,000 pages and rendered them for OCR (3.5 GB, issue 24).
+    assert got["cpu"] < 3.0, got
     assert got["mb"] < 500, got
 
 
