@@ -3,6 +3,7 @@
 Per page: clean (red seal ink out), straighten, find the ruled tables from their lines, read **every cell on its own**
 (a whole-page pass misses small zeros), read the text outside the tables line by line. Every cell keeps the
 recogniser's confidence; a doubtful cell is named in ``Table.doubts`` and the parser marks it uncertain.
+The pages are counted before any is rendered (more than MAX_PAGES is refused), then rendered and read one at a time.
 
 One file is one report. A folder of page images is not read as one report: files are the unit everywhere
 (ingest, the store's sha256, the dashboard's source link), so several images of one report are to be joined into

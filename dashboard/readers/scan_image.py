@@ -115,13 +115,8 @@ def prepare(number: int, bgr: np.ndarray, dpi: float) -> PageImage:
     return PageImage(number=number, grey=rotate(grey, skew), dpi=dpi, skew=skew)
 
 
-def load_image_file(path: Path) -> list[tuple[np.ndarray, float]]:
-    """The pages of a .png/.jpg/.tif file as BGR arrays with their resolution (a TIFF may hold several pages)."""
-    return list(image_frames(path))
-
-
 def image_frames(path: Path) -> Iterator[tuple[np.ndarray, float]]:
-    """The pages of a .png/.jpg/.tif file one at a time, as BGR arrays with their resolution."""
+    """The pages of a .png/.jpg/.tif file (a TIFF may hold several) one at a time, as BGR arrays with their dpi."""
     from PIL import Image, ImageOps
 
     with Image.open(path) as im:
