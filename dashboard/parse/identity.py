@@ -120,6 +120,9 @@ def title_reading(text: str) -> tuple[str | None, int | None, str]:
     return (agency or None), year, "title"
 
 
+PUBLISH_WORDS = re.compile(r"现将|现向社会|现予|现公布|现发布|特发布|特公布|现印发")
+
+
 @dataclass
 class TitleReading:
     """What the report's title says: agency, year, where (title / container title), the line it was read from."""
@@ -161,6 +164,8 @@ def find_title(title: str | None, preamble: list[str], prefer_title: bool = Fals
     for text, source in candidates:
         if "报" not in text and "報" not in text:
             continue  # every title form ends in 报告 or 年报: a window without it cannot be one (and is not cleaned)
+        if PUBLISH_WORDS.search(text):
+            continue  # "现将…报告公布如下" is a sentence, read by its own rule (identity_sources.py)
         a, y, rule = title_reading(text)
         if y and out.year is None:
             out.year, out.where, out.year_line, out.rule = y, source, text, rule

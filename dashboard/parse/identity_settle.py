@@ -138,7 +138,7 @@ def _fits_kind(name: str, kind: Evidence | None) -> bool:
 
 
 def _said(e: Evidence) -> str:
-    return f"{SOURCE_ZH.get(e.source, e.source)}“{e.value}”"
+    return f"{SOURCE_ZH.get(e.source, e.source)}“{e.value}{'年' if e.field == 'year' else ''}”"
 
 
 def _settle_agency(ev: list[Evidence], registry: Any, b: Builder, scanned: bool) -> tuple[str | None, str]:
@@ -236,7 +236,7 @@ def _settle_year(ev: list[Evidence], lines: list[str], b: Builder) -> tuple[int 
         if against:
             first.used = False
             b.problem("identity_conflict", "error",
-                      f"{_said(first)}年与{'、'.join(_said(e) + '年' for e in against)}所写年度不一致，未采用，报告待人工认定",
+                      f"{_said(first)}与{'、'.join(_said(e) for e in against)}所写年度不一致，未采用，报告待人工认定",
                       f"the readings of the year disagree ({first.value} / "
                       f"{', '.join(str(e.value) for e in against)}); held for review")
             return None, first.source
@@ -259,7 +259,7 @@ def _settle_year(ev: list[Evidence], lines: list[str], b: Builder) -> tuple[int 
         for e in years:
             e.note = "各处所写年度不一致"
         b.problem("identity_conflict", "error",
-                  f"标题未写明年度，{'、'.join(_said(e) + '年' for e in years)}不一致，未采用，报告待人工认定",
+                  f"标题未写明年度，{'、'.join(_said(e) for e in years)}不一致，未采用，报告待人工认定",
                   f"no title states the year and the page's readings disagree ({values}); held for review")
         return None, ""
     for e in years:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import PurePath
 
 from dashboard.parse import furniture
-from dashboard.parse.identity import _clean, _clean_agency, agency_shape_ok, find_title, title_reading
+from dashboard.parse.identity import PUBLISH_WORDS, _clean, _clean_agency, agency_shape_ok, find_title, title_reading
 from dashboard.parse.items import Item
 from dashboard.readers.model import Document
 
@@ -105,7 +105,7 @@ def _rule_zh(rule: str) -> str:
 def _sentence_evidence(lines: list[str]) -> list[Evidence]:
     out: list[Evidence] = []
     for i, line in enumerate(lines):
-        if not any(w in line for w in ("现将", "现向", "现予", "现公布", "现发布", "特发布", "特公布", "现印发")):
+        if not PUBLISH_WORDS.search(line):
             continue
         text = line if "报" in line else line + (lines[i + 1] if i + 1 < len(lines) else "")  # a wrapped sentence
         m = _SENTENCE.search(_clean(text))
