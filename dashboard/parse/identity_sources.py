@@ -183,6 +183,8 @@ def _signature_evidence(tail: list[str]) -> list[Evidence]:
 def _file_evidence(doc: Document) -> list[Evidence]:
     out: list[Evidence] = []
     stem = PurePath(doc.source or "").stem
+    if re.search(r"[\ud800-\udfff]", stem):
+        stem = ""  # a name in undecodable bytes (a zip made on Windows) says nothing a reader can see
     a, y, rule = title_reading(stem)
     if not y:
         m = _FILE_NAME.match(_clean(stem))
