@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.parse import default_registry, parse_document, parse_file
 from dashboard.parse.furniture import FURNITURE_WORDS, has_furniture_word
-from dashboard.parse.identity_settle import registry_resolve
+from dashboard.parse.identity_settle import registry_resolve, same_agency
 from dashboard.readers.text import parse_text
 from dashboard.store.agencies import Agency, Registry
 from dashboard.synth.generate import synthesize
@@ -190,3 +190,17 @@ def test_no_synthetic_report_carries_a_furniture_word_agency_and_each_names_its_
         got = parse_file(path)
         assert not any(w in (got["agency"] or "") for w in FURNITURE_WORDS), (path.name, got["agency"])
         assert (got["agency"], got["year"]) == (truth["agency"], truth["year"]), path.name
+
+
+def test_a_word_files_page_header_names_the_township_its_title_leaves_out() -> None:
+    """A township prints its name as letterhead in the Word header; the title says only the year."""
+    got = _read("unit-in-word-header.docx")
+    assert (got["agency"], got["year"], got["held_for_review"]) == ("七家子镇人民政府", 2023, False)
+    assert _used(got, "agency")[0]["source"] == "header"
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("昌图县七家子镇", "七家子镇人民政府", True), ("石家庄市教育局", "市教育局", True), ("七家子镇", "大泉眼乡", False),
+    ("昌图县人民政府", "昌图县人民政府办公室", False), ("七家子镇", "八家子镇", False)])
+def test_two_readings_name_one_unit_only_up_to_its_county_or_city(a: str, b: str, same: bool) -> None:
+    assert same_agency(a, b, None) is same and same_agency(b, a, None) is same

@@ -48,9 +48,13 @@ def _key(name: str) -> str:
 
 
 def _region_prefixed(long: str, short: str) -> bool:
-    """'昌图县七家子镇' is '七家子镇' with its county in front."""
-    return len(short) >= 2 and long != short and long.endswith(short) and bool(
-        _REGION_PREFIX.fullmatch(long[:-len(short)]))
+    """'昌图县七家子镇' is '七家子镇' with its county in front; '石家庄市教育局' is '市教育局' with its city's name."""
+    if len(short) < 2 or long == short or not long.endswith(short[1:]):
+        return False
+    if long.endswith(short) and _REGION_PREFIX.fullmatch(long[:-len(short)]):
+        return True
+    # "市教育局": the level word stands for the name before it
+    return len(short) >= 3 and short[0] in "省市县区旗" and bool(_REGION_PREFIX.fullmatch(long[:len(long) - len(short) + 1]))
 
 
 def registry_resolve(name: str, registry: Any) -> str | None:

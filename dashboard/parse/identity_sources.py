@@ -23,7 +23,7 @@ from dashboard.readers.model import Document
 STRONG = "strong"
 WEAK = "weak"
 SOURCE_ZH = {"title": "标题", "container title": "网页或文件属性中的标题", "page title field": "网页“标题”栏",
-             "sentence": "正文句子", "statistics period": "统计期限", "header": "页眉（网站名称）", "footer": "页脚（主办单位）",
+             "sentence": "正文句子", "statistics period": "统计期限", "header": "页眉", "footer": "页脚",
              "publisher": "发布机构或来源", "signature": "落款", "file name": "文件名", "address": "网址",
              "publication date": "发布日期", "signature date": "落款日期", "self reference": "正文自称"}
 
