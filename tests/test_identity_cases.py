@@ -12,6 +12,7 @@ import pytest
 from dashboard.parse import default_registry, parse_document, parse_file
 from dashboard.parse.furniture import FURNITURE_WORDS, has_furniture_word
 from dashboard.parse.identity_settle import registry_resolve, same_agency
+from dashboard.readers.model import Paragraph
 from dashboard.readers.text import parse_text
 from dashboard.store.agencies import Agency, Registry
 from dashboard.synth.generate import synthesize
@@ -204,3 +205,18 @@ def test_a_word_files_page_header_names_the_township_its_title_leaves_out() -> N
     ("昌图县人民政府", "昌图县人民政府办公室", False), ("七家子镇", "八家子镇", False)])
 def test_two_readings_name_one_unit_only_up_to_its_county_or_city(a: str, b: str, same: bool) -> None:
     assert same_agency(a, b, None) is same and same_agency(b, a, None) is same
+
+
+def test_a_units_name_at_the_foot_of_every_pdf_page_settles_a_title_without_one() -> None:
+    """A PDF's running footer comes out as a line at the foot of each page: that unit, with a warning."""
+    text = (PAGES / "county-header-town-report.txt").read_text("utf-8").split("\n", 1)[1]  # no site header
+    doc = parse_text(text, "report.pdf", "txt")
+    doc.format = "pdf"
+    half = len(doc.blocks) // 2
+    for i, block in enumerate(doc.blocks):
+        block.page = 1 if i < half else 2
+    doc.blocks[half:half] = [Paragraph("七家子镇人民政府", 1)]
+    doc.blocks.append(Paragraph("七家子镇人民政府", 2))
+    got = parse_document(doc, REGISTRY)
+    assert (got["agency"], got["year"]) == ("七家子镇人民政府", 2023)
+    assert "2 页" in _used(got, "agency")[0]["rule"]

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from dashboard.parse import furniture
 from dashboard.parse.identity import PUBLISH_WORDS, _clean, _clean_agency, agency_shape_ok, find_title, title_reading
 from dashboard.parse.items import Item
-from dashboard.readers.model import Document
+from dashboard.readers.model import Document, Paragraph
 
 # Strong readings say whose report it is; weak ones say who posted it or where it sits (used only when no strong
 # reading names the unit, and then never against each other).
@@ -163,6 +163,20 @@ def _header_evidence(lines: list[str], alone: int | None = None) -> list[Evidenc
     return out
 
 
+def _running_header_evidence(doc: Document) -> list[Evidence]:
+    """A unit's name at the top or foot of two pages or more (a PDF's running header or footer)."""
+    pages: dict[int, list[str]] = {}
+    for block in doc.blocks:
+        if isinstance(block, Paragraph) and block.page is not None:
+            pages.setdefault(block.page, []).append(block.text.strip())
+    counts = Counter(t for texts in pages.values() for t in {*texts[:2], *texts[-2:]} if len(t) <= 30)
+    out = []
+    for line, n in counts.items():
+        if n >= 2 and not re.search(r"\d|报告|公开", line) and (name := _agency_value(line)):
+            out.append(Evidence("agency", name, "header", f"页眉或页脚：{n} 页重复的单位名称", line, WEAK))
+    return out
+
+
 def _signature_evidence(tail: list[str]) -> list[Evidence]:
     """The signature (落款): a unit's name alone on a line at the end, with the date on it or next to it."""
     out: list[Evidence] = []
@@ -222,6 +236,7 @@ def gather(doc: Document, items: list[Item]) -> list[Evidence]:
     found += _field_evidence(header, "header") + _field_evidence(raw_preamble, "preamble")
     found += _field_evidence(footer + lines[-15:], "footer")
     found += _header_evidence(header, alone=3) + _header_evidence(_before_title(raw_preamble))
+    found += _running_header_evidence(doc)
     found += _signature_evidence(lines[-12:])
     found += _file_evidence(doc)
     pub = doc.meta.get("published")
