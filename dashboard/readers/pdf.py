@@ -14,7 +14,7 @@ from dashboard.readers.model import Block, Document, Paragraph, Table
 from dashboard.readers.pdf_grid import find_ruled_tables, grid_table
 from dashboard.readers.pdf_page import PageContent, read_page
 from dashboard.readers.pdf_text import group_lines, line_text
-from dashboard.readers.pdf_unruled import unruled_tables
+from dashboard.readers.pdf_unruled import Carry, unruled_tables
 
 # "- 4 -", "—4—", "4", "第 4 页", "第4页 共6页", "4 / 6", "Page 4"
 _PAGE_NUMBER = re.compile(
@@ -59,7 +59,7 @@ def _signature(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
-def _page_blocks(page: PageContent) -> list[tuple[float, Block]]:
+def _page_blocks(page: PageContent, carry: Carry) -> list[tuple[float, Block]]:
     """Blocks of one page with their top coordinate: grids of tables, and one paragraph per other line."""
     placed: list[tuple[float, Block]] = []
     free = page.chars
@@ -73,7 +73,7 @@ def _page_blocks(page: PageContent) -> list[tuple[float, Block]]:
     lines = group_lines(free)
     taken: set[int] = set()
     # Borderless tables: the grid from glyph alignment (pdf_unruled), so blank cells keep their column.
-    for used, table in unruled_tables(lines):
+    for used, table in unruled_tables(lines, carry):
         table.page = page.number
         placed.append((min(ch.top for k in used for ch in lines[k]), table))
         taken.update(used)
@@ -126,7 +126,8 @@ def read_pdf(path: Path) -> Document:
         from dashboard.readers.scan import read_scan
 
         return read_scan(path)
-    laid_out = [(p, sorted(_page_blocks(p), key=lambda tb: tb[0])) for p in pages]
+    carry = Carry()  # a borderless table's columns, for its continuation on the next page
+    laid_out = [(p, sorted(_page_blocks(p, carry), key=lambda tb: tb[0])) for p in pages]
     running = _running_lines(laid_out)
     blocks: list[Block] = []
     for page, placed in laid_out:

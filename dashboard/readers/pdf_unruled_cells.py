@@ -1,0 +1,167 @@
+"""The text of a borderless table's cells: glyphs grouped into cell lines, cell lines into cells.
+
+Without ruling lines a cell is only where its glyphs sit. One line of one cell is a *piece*: glyphs on one baseline
+that touch (the cell padding parts two cells of a row). A cell's text is a *stack*: pieces one below the other,
+sharing their middle (centred) or their start (left-aligned). A row's own label stack is centred on the row's
+numbers (cells are vertically centred), which is how a label wrapped over several lines finds its row; a stack
+centred on no row is a label spanning several rows (三、本年度办理结果, （三）不予公开).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.readers.pdf_page import Char
+from dashboard.readers.pdf_text import join_wrapped, line_text
+
+CELL_GAP = 0.35  # a gap wider than this many character heights parts two cells (glyphs of one word touch)
+LINE_GAP = 1.2  # two lines of one cell lie at most this many character heights apart (paragraph spacing too)
+CENTRED = 0.3  # a stack is centred on a row when its middle is this many character heights from the row's numbers
+
+
+@dataclass
+class Piece:
+    """One line of one cell: glyphs on one baseline that touch."""
+
+    chars: list[Char]
+
+    @property
+    def text(self) -> str:
+        return line_text(self.chars)
+
+    @property
+    def x0(self) -> float:
+        return self.chars[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.chars[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return max(c.bottom for c in self.chars)
+
+    @property
+    def size(self) -> float:
+        return max(c.size for c in self.chars)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def pieces_of(chars: list[Char]) -> list[Piece]:
+    """Glyphs cut into pieces: same baseline (centre within a quarter height) and gaps narrower than CELL_GAP."""
+    out: list[Piece] = []
+    for ch in sorted(chars, key=lambda c: c.x0):
+        for p in reversed(out):
+            last = p.chars[-1]
+            size = max(last.size, ch.size)
+            if abs(last.cy - ch.cy) <= 0.25 * size and -0.3 * size <= ch.x0 - last.x1 <= CELL_GAP * size:
+                p.chars.append(ch)
+                break
+        else:
+            out.append(Piece([ch]))
+    return out
+
+
+@dataclass
+class Stack:
+    """Pieces of one cell, top to bottom."""
+
+    pieces: list[Piece]
+
+    @property
+    def text(self) -> str:
+        return join_wrapped([p.text for p in self.pieces])
+
+    @property
+    def x0(self) -> float:
+        return min(p.x0 for p in self.pieces)
+
+    @property
+    def x1(self) -> float:
+        return max(p.x1 for p in self.pieces)
+
+    @property
+    def top(self) -> float:
+        return self.pieces[0].top
+
+    @property
+    def bottom(self) -> float:
+        return self.pieces[-1].bottom
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _aligned(upper: Piece, lower: Piece) -> bool:
+    """The lower piece goes on the upper one's cell: close below it, sharing its middle or its start."""
+    size = max(upper.size, lower.size)
+    if not -0.3 * size <= lower.top - upper.bottom <= LINE_GAP * size:
+        return False
+    return abs(upper.cx - lower.cx) <= size or abs(upper.x0 - lower.x0) <= 0.5 * size
+
+
+def stacks_of(pieces: list[Piece]) -> list[Stack]:
+    """Pieces chained into stacks, each piece under the nearest aligned piece just above it."""
+    out: list[Stack] = []
+    for p in sorted(pieces, key=lambda p: (p.top, p.x0)):
+        open_ = [s for s in out if _aligned(s.pieces[-1], p)]
+        if open_:
+            min(open_, key=lambda s: abs(s.pieces[-1].cx - p.cx)).pieces.append(p)
+        else:
+            out.append(Stack([p]))
+    return out
+
+
+def split_on_rows(stack: Stack, centres: list[float]) -> list[tuple[int | None, Stack]]:
+    """The stack as the label of the row it is centred on (row index), or of none (None: a label spanning rows).
+
+    Rows packed tight let one row's last label line touch the next row's first: a stack centred on no row is cut
+    into consecutive parts when every part is then centred on a row of its own (the fewest such parts).
+    """
+    ps = stack.pieces
+    n = len(ps)
+    size = max(p.size for p in ps)
+
+    def row_for(i: int, j: int) -> int | None:
+        mid = (ps[i].top + ps[j - 1].bottom) / 2
+        r = min(range(len(centres)), key=lambda r: abs(centres[r] - mid), default=None)
+        return r if r is not None and abs(centres[r] - mid) <= CENTRED * size else None
+
+    whole = row_for(0, n)
+    if whole is not None or n == 1:
+        return [(whole, stack)]
+    # best[i]: the fewest parts from piece i on, each centred on a row further down than the part before.
+    best: list[list[tuple[int, int]] | None] = [None] * n + [[]]
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, n + 1):
+            r = row_for(i, j)
+            rest = best[j]
+            if r is None or rest is None or (rest and rest[0][1] <= r):
+                continue
+            if best[i] is None or len(rest) + 1 < len(best[i]):  # type: ignore[arg-type]
+                best[i] = [(j, r), *rest]
+    cut = best[0]
+    if cut is None or len(cut) < 2:
+        return [(None, stack)]
+    out: list[tuple[int | None, Stack]] = []
+    start = 0
+    for end, r in cut:
+        out.append((r, Stack(ps[start:end])))
+        start = end
+    return out
