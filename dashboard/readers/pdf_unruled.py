@@ -15,19 +15,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dashboard.readers.model import Table
+from dashboard.readers.model import COLUMN_DOUBT, Table
 from dashboard.readers.pdf_page import Char
 from dashboard.readers.pdf_text import line_text
 from dashboard.readers.pdf_unruled_cells import CELL_GAP, Stack, pieces_of, split_on_rows, stacks_of
-from dashboard.readers.pdf_unruled_header import Column, Header, columns_from, read_header
+from dashboard.readers.pdf_unruled_header import Column, Header, columns_from, read_header, set_refs
 
 GAP = 0.8  # a gap wider than this many character heights separates two cells of a row
 _NUMERIC = re.compile(r"^[+\-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$|^[-—–/／]$")
 _CJK_END = re.compile(r"[\u4e00-\u9fff)）]")
 MAX_LABEL_LINES = 30  # label-only lines (labels wrapped over lines, rows printed blank) that may sit between two rows
 MAX_HEADER_LINES = 16  # lines of a header (narrow header cells wrapped a few characters a line)
-AMBIGUOUS = 0.35  # a number whose middle is nearer than this share of the way to the next column's is doubtful
-DOUBT_BETWEEN = "数字位于两列之间，所在列无法确定（请核对）"
+AMBIGUOUS = 0.35  # a number this share of the way from where its column's numbers sit to the next's is doubtful
 DOUBT_SHARED = "两个数字落在同一列中，无法分开（请核对）"
 
 
@@ -88,16 +87,17 @@ def _values(toks: list[Token]) -> list[Token] | None:
     return vals if len(vals) >= 2 else None
 
 
-def _bands(rows: list[list[Token]]) -> list[tuple[float, float]]:
-    """Column x-ranges: the union of overlapping number boxes across the rows."""
+def _bands(rows: list[list[Token]]) -> list[tuple[float, float, int]]:
+    """Column x-ranges: the union of overlapping number boxes across the rows, with how many numbers each holds."""
     spans = sorted((t.x0, t.x1) for vals in rows for t in vals)
     bands: list[list[float]] = []
     for a, b in spans:
         if bands and a <= bands[-1][1] + 0.5:
             bands[-1][1] = max(bands[-1][1], b)
+            bands[-1][2] += 1
         else:
-            bands.append([a, b])
-    return [(a, b) for a, b in bands]
+            bands.append([a, b, 1])
+    return [(a, b, int(n)) for a, b, n in bands]
 
 
 def _size(line: list[Char]) -> float:
@@ -201,11 +201,15 @@ def unruled_tables(lines: list[list[Char]], carry: Carry | None = None) -> list[
     return out
 
 
-def _continues(bands: list[tuple[float, float]], columns: list[Column] | None) -> bool:
-    """The bands fit the carried columns: each band lies in one column, and there are no fewer columns."""
-    if not columns or len(columns) < len(bands):
+def _continues(bands: list[tuple[float, float, int]], columns: list[Column] | None) -> bool:
+    """The bands fit the carried columns: each lies in one column, but for one lone number between two columns."""
+    if not columns:
         return False
-    return all(sum(1 for c in columns if c.x0 - 0.5 <= (a + b) / 2 <= c.x1 + 0.5) == 1 for a, b in bands)
+    hits = [sum(1 for c in columns if c.x0 - 0.5 <= (a + b) / 2 <= c.x1 + 0.5) for a, b, _ in bands]
+    between = [(a + b) / 2 for h, (a, b, n) in zip(hits, bands, strict=True) if h == 0 and n == 1]
+    if any(h > 1 for h in hits) or sum(1 for h in hits if h == 0) > len(between) or len(between) > 1:
+        return False
+    return sum(hits) >= 2 and all(columns[0].x1 < x < columns[-1].x0 for x in between)
 
 
 def _table(page: _Page, run: list[int], floor: int,
@@ -219,7 +223,7 @@ def _table(page: _Page, run: list[int], floor: int,
     below = page.below(run[-1], left)
     body = [k for k in range(run[0], run[-1] + 1)] + below
     # Header glyphs: over the numbers' side of the lines above; the rest of those lines is label text.
-    header_chars = [c for k in above for c in page.lines[k] if c.x1 > left - size]
+    header_chars = [c for k in above for c in page.lines[k] if c.cx >= left - 0.5 * size]
     header = read_header(header_chars) if header_chars else Header()
     if not header.columns and _continues(bands, carried):
         columns = carried  # the table goes on from the page before, without its header
@@ -228,6 +232,7 @@ def _table(page: _Page, run: list[int], floor: int,
         columns = columns_from(bands, header)
     if len(columns) < 2:  # type: ignore[arg-type]
         return None
+    set_refs(columns, [(t.x0 + t.x1) / 2 for k in run for t in vals[k]])  # type: ignore[arg-type, union-attr]
     label_chars = {k: [c for c in page.lines[k] if c.x1 <= left - 0.2 * size and not (k in vals and _in_values(c, vals[k]))]
                    for k in [*above, *body]}
     centres = [_middle(vals[k]) for k in run]  # type: ignore[arg-type]
@@ -243,8 +248,9 @@ def _table(page: _Page, run: list[int], floor: int,
         entries.append((part.cy, [part.text], ["" for _ in columns], {}))
     entries.sort(key=lambda e: e[0])
     rows = [labels + cells for _, labels, cells, _ in entries]
-    doubts = {(r, c): why for r, (_, _, _, row_doubts) in enumerate(entries) for c, why in row_doubts.items()}
-    first_header = [k for k in above if any(c.x1 > left - size for c in page.lines[k])]
+    doubts = {(r, len(labels) + c): why for r, (_, labels, _, row_doubts) in enumerate(entries)
+              for c, why in row_doubts.items()}
+    first_header = [k for k in above if any(c.cx >= left - 0.5 * size for c in page.lines[k])]
     head_rows, head_lines = _header_rows(header, columns, first_header, above, label_chars, label_lines)
     width = max(len(r) for r in [*rows, *head_rows])
     pad = [width - len(r) for r in rows]
@@ -303,26 +309,21 @@ def _middle(vals: list[Token]) -> float:
 
 
 def _place(vals: list[Token], columns: list[Column]) -> tuple[list[str], dict[int, str]]:
-    """A row's numbers in their columns; the columns of doubtful cells, with why."""
+    """A row's numbers in their columns (the column whose numbers sit nearest); the doubtful cells, with why."""
     cells = ["" for _ in columns]
     doubts: dict[int, str] = {}
     for t in vals:
         mid = (t.x0 + t.x1) / 2
-        by_distance = sorted(range(len(columns)), key=lambda c: _distance(mid, columns[c]))
-        c = by_distance[0]
-        if len(columns) > 1:
-            d1, d2 = _distance(mid, columns[c]), _distance(mid, columns[by_distance[1]])
-            inside = columns[c].x0 - 0.5 <= mid <= columns[c].x1 + 0.5
-            if not inside and d1 > AMBIGUOUS * (d1 + d2):
-                doubts[c] = doubts[by_distance[1]] = DOUBT_BETWEEN
+        near = sorted(range(len(columns)), key=lambda c: abs(mid - columns[c].ref))
+        c = near[0]
+        if len(near) > 1:
+            d1, d2 = abs(mid - columns[c].ref), abs(mid - columns[near[1]].ref)
+            if d1 > AMBIGUOUS * (d1 + d2):
+                doubts[c] = doubts[near[1]] = COLUMN_DOUBT
         if cells[c]:
             doubts[c] = DOUBT_SHARED
         cells[c] = (cells[c] + " " + t.text).strip()
     return cells, doubts
-
-
-def _distance(x: float, col: Column) -> float:
-    return 0.0 if col.x0 <= x <= col.x1 else min(abs(x - col.x0), abs(x - col.x1))
 
 
 def _header_rows(header: Header, columns: list[Column], header_lines: list[int], above: list[int],

@@ -3,8 +3,8 @@
 A header can have two levels (自然人 │ 法人或其他组织 over 商业企业 … 其他 │ 总计): a piece that spans two or more
 cells side by side is a group header over them; every other piece belongs to a column cell, and the pieces of one
 column cell (a narrow header wrapped as 商业/企业) stack up. A column cell is a column of the table even where no
-row prints a number in it (every cell blank), and two columns whose numbers overlap on the page are told apart by
-their header cells.
+row prints a number in it (every cell blank); two columns whose numbers touch on the page, or a number set off
+towards the next column, are told apart by the header cells, never by counting numbers.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ OVERLAP = 0.3  # pieces of one column cell overlap by at least this share of the
 
 @dataclass
 class Column:
-    """A column of numbers: its x-range and its header cell's text ('' without a header)."""
+    """A column of numbers: its x-range, its header cell's text ('' without a header) and where its numbers sit
+    (``ref``: the middle its numbers share, or its header's middle when no row prints a number in it)."""
 
     x0: float
     x1: float
     header: str = ""
+    ref: float = 0.0
 
     @property
     def cx(self) -> float:
@@ -63,25 +65,30 @@ def read_header(chars: list[Char]) -> Header:
     return Header(sorted(stacks, key=lambda s: s.x0), sorted(groups, key=lambda p: p.top))
 
 
-def columns_from(bands: list[tuple[float, float]], header: Header) -> list[Column]:
-    """The table's columns: the numbers' bands, split where a band holds two header cells, and header cells over
-    no number added (a column left blank in every row)."""
-    out: list[Column] = []
+def columns_from(bands: list[tuple[float, float, int]], header: Header) -> list[Column]:
+    """The table's columns from the numbers' bands (x0, x1, how many numbers) and the header's column cells.
+
+    Without a header, each band is a column. With one, each header cell is a column, widened to the bands under it;
+    a band under two header cells (numbers of two columns touching on the page) is split between them; a band under
+    none is a column of its own only when numbers of several rows share it — a lone number between two header
+    cells is placed by its middle (and doubted), not given a column.
+    """
     cells = header.columns
-    for a, b in bands:
-        over = [s for s in cells if _overlap(a, b, s.x0, s.x1) > 0]
-        if len(over) <= 1:
-            out.append(Column(a, b, over[0].text if over else ""))
-            continue
-        # Numbers of two columns touch on the page: their header cells set the columns apart.
-        for k, s in enumerate(over):
-            lo = a if k == 0 else (over[k - 1].x1 + s.x0) / 2
-            hi = b if k == len(over) - 1 else (s.x1 + over[k + 1].x0) / 2
-            out.append(Column(lo, hi, s.text))
-    if bands:
-        lo, hi = bands[0][0], bands[-1][1]
-        for s in cells:
-            inside = lo - (s.x1 - s.x0) <= s.cx <= hi + (s.x1 - s.x0)
-            if inside and not any(_overlap(c.x0, c.x1, s.x0, s.x1) > 0 for c in out):
-                out.append(Column(s.x0, s.x1, s.text))
+    if not cells:
+        return [Column(a, b) for a, b, _ in bands]
+    out = [Column(s.x0, s.x1, s.text) for s in cells]
+    for a, b, n in bands:
+        over = [k for k, s in enumerate(cells) if _overlap(a, b, s.x0, s.x1) > 0]
+        if len(over) == 1:
+            col = out[over[0]]
+            col.x0, col.x1 = min(col.x0, a), max(col.x1, b)
+        elif not over and n >= 2:
+            out.append(Column(a, b))
     return sorted(out, key=lambda c: c.x0)
+
+
+def set_refs(columns: list[Column], middles: list[float]) -> None:
+    """Each column's ``ref``: the median middle of the numbers inside it, else its own middle."""
+    for col in columns:
+        inside = sorted(m for m in middles if col.x0 <= m <= col.x1)
+        col.ref = inside[len(inside) // 2] if inside else col.cx
