@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from dashboard.readers.model import COLUMN_DOUBT, Table
 from dashboard.readers.pdf_page import Char
 from dashboard.readers.pdf_text import line_text
-from dashboard.readers.pdf_unruled_cells import CELL_GAP, Stack, pieces_of, split_on_rows, stacks_of
-from dashboard.readers.pdf_unruled_header import Column, Header, columns_from, read_header, set_refs
+from dashboard.readers.pdf_unruled_cells import CELL_GAP, LINE_GAP, Stack, pieces_of, split_on_rows, stacks_of
+from dashboard.readers.pdf_unruled_header import Column, Header, columns_from, explains, read_header, set_refs
 
 GAP = 0.8  # a gap wider than this many character heights separates two cells of a row
 _NUMERIC = re.compile(r"^[+\-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$|^[-—–/／]$")
@@ -79,12 +79,13 @@ def tokens(line: list[Char]) -> list[Token]:
 
 
 def _values(toks: list[Token]) -> list[Token] | None:
-    """The trailing numbers of a row (at least two), or None when the line is not a table row."""
+    """The trailing numbers of a row (at least two with digits: "- 4 -" is a page number), or None when the line is
+    not a table row."""
     k = len(toks)
     while k > 0 and toks[k - 1].numeric:
         k -= 1
     vals = toks[k:]
-    return vals if len(vals) >= 2 else None
+    return vals if sum(1 for t in vals if any(c.text.isdigit() for c in t.chars)) >= 2 else None
 
 
 def _bands(rows: list[list[Token]]) -> list[tuple[float, float, int]]:
@@ -225,7 +226,7 @@ def _table(page: _Page, run: list[int], floor: int,
     # Header glyphs: over the numbers' side of the lines above; the rest of those lines is label text.
     header_chars = [c for k in above for c in page.lines[k] if c.cx >= left - 0.5 * size]
     header = read_header(header_chars) if header_chars else Header()
-    if not header.columns and _continues(bands, carried):
+    if not explains(bands, header) and _continues(bands, carried):
         columns = carried  # the table goes on from the page before, without its header
         left = min(left, carried[0].x0)  # type: ignore[index]
     else:
@@ -236,7 +237,7 @@ def _table(page: _Page, run: list[int], floor: int,
     label_chars = {k: [c for c in page.lines[k] if c.x1 <= left - 0.2 * size and not (k in vals and _in_values(c, vals[k]))]
                    for k in [*above, *body]}
     centres = [_middle(vals[k]) for k in run]  # type: ignore[arg-type]
-    header_bottom = max((c.bottom for c in header_chars), default=None) if header.columns else None
+    header_bottom = max((c.bottom for c in header_chars), default=None) if explains(bands, header) else None
     own, blank, label_lines = _labels(label_chars, centres, header_bottom)
     entries: list[tuple[float, list[str], list[str], dict[int, str]]] = []
     for r, k in enumerate(run):
@@ -256,8 +257,8 @@ def _table(page: _Page, run: list[int], floor: int,
     pad = [width - len(r) for r in rows]
     table = Table(rows=[[""] * (width - len(r)) + r for r in [*head_rows, *rows]])
     table.doubts = {(r + len(head_rows), c + pad[r]): why for (r, c), why in doubts.items()}
-    used = set(run) | set(range(run[0], run[-1] + 1)) | (label_lines & set(below)) | head_lines
-    used |= {k for k in above if k in label_lines}
+    # Label text placed on no row stays text (a line of it is taken only when some of it was placed).
+    used = set(run) | label_lines | head_lines
     return sorted(used), table, columns  # type: ignore[return-value]
 
 
@@ -266,10 +267,13 @@ def _labels(label_chars: dict[int, list[Char]], centres: list[float], header_bot
     """Label cells: each row's own, and the labels of rows printed blank; the lines they take.
 
     A label centred on a row is that row's. One centred on no row is, in turn: a label spanning rows when another
-    label stands beside it on its right (kept on the row nearest its middle, left of that row's own); the label of
+    label stands beside it on its right, as each row it reaches has its own (kept on the row nearest its middle,
+    left of that row's own); the label of
     the one row without a label whose numbers it covers (a cell padded with an empty line is not quite centred);
-    else the label of a row printed with every cell blank. Below the last row nothing is taken (a heading may
-    follow); above the first row only what is under a header.
+    else the label of a row printed with every cell blank — only when it lies between two rows' numbers and does
+    not touch a row's label above or below (a piece of that label the alignment missed, or the labels of several
+    rows run together, are left as text rather than made a blank row). Below the
+    last row nothing is taken (a heading may follow); above the first row only what is under a header.
     """
     own: dict[int, list[Stack]] = {r: [] for r in range(len(centres))}
     blank: list[Stack] = []
@@ -286,17 +290,32 @@ def _labels(label_chars: dict[int, list[Char]], centres: list[float], header_bot
     for part in unplaced:
         inside = centres[0] < part.cy < centres[-1]
         beside = any(p.x0 >= part.x1 and p.top < part.bottom and p.bottom > part.top for p in all_pieces)
-        covered = [r for r, y in enumerate(centres) if part.top <= y <= part.bottom
-                   and not any(s.x1 > part.x0 and s.x0 < part.x1 for s in own[r])]
-        if beside and inside:
+        over = [r for r, y in enumerate(centres) if part.top <= y <= part.bottom]
+        covered = [r for r in over if not any(s.x1 > part.x0 and s.x0 < part.x1 for s in own[r])]
+        if beside and inside and all(any(s.x0 >= part.x1 for s in own[r]) for r in over):
             own[min(range(len(centres)), key=lambda r: abs(centres[r] - part.cy))].append(part)
         elif not beside and len(covered) == 1:
             own[covered[0]].append(part)
-        elif not beside and (inside or (header_bottom is not None and header_bottom <= part.top < centres[0])):
+        elif not beside and (inside or (header_bottom is not None and header_bottom <= part.top < centres[0])) \
+                and not over and not _touches(part, [s for parts in own.values() for s in parts]):
             blank.append(part)
+    for r, parts in own.items():
+        # Labels beside which other label text stands unplaced, and nothing of the row's own: group labels over a
+        # row whose own label was not found. Alone they would name the row after its group ((六)其他处理).
+        if parts and all(any(p.x0 >= s.x1 and p.top < s.bottom and p.bottom > s.top for p in all_pieces)
+                         and not any(o.x0 >= s.x1 for o in parts) for s in parts):
+            own[r] = []
     for part in [*blank, *(s for parts in own.values() for s in parts)]:
         lines.update(line_of[id(c)] for p in part.pieces for c in p.chars)
     return own, blank, lines
+
+
+def _touches(part: Stack, placed: list[Stack]) -> bool:
+    """The part lies right above or below a placed label it overlaps across (one line's spacing apart)."""
+    size = max(p.size for p in part.pieces)
+    return any(s.x0 < part.x1 and s.x1 > part.x0 and (abs(s.top - part.bottom) <= LINE_GAP * size
+                                                      or abs(part.top - s.bottom) <= LINE_GAP * size)
+               for s in placed)
 
 
 def _in_values(c: Char, vals: list[Token]) -> bool:

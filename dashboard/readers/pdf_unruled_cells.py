@@ -2,7 +2,7 @@
 
 Without ruling lines a cell is only where its glyphs sit. One line of one cell is a *piece*: glyphs on one baseline
 that touch (the cell padding parts two cells of a row). A cell's text is a *stack*: pieces one below the other,
-sharing their middle (centred) or their start (left-aligned). A row's own label stack is centred on the row's
+sharing their middle (centred), their start (left-aligned) or their end (right-aligned). A row's own label stack is centred on the row's
 numbers (cells are vertically centred), which is how a label wrapped over several lines finds its row; a stack
 centred on no row is a label spanning several rows (三、本年度办理结果, （三）不予公开).
 """
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from dashboard.readers.pdf_page import Char
 from dashboard.readers.pdf_text import join_wrapped, line_text
 
-CELL_GAP = 0.35  # a gap wider than this many character heights parts two cells (glyphs of one word touch)
+CELL_GAP = 0.2  # a gap wider than this many character heights parts two cells (glyphs of one word touch)
 LINE_GAP = 1.2  # two lines of one cell lie at most this many character heights apart (paragraph spacing too)
-CENTRED = 0.3  # a stack is centred on a row when its middle is this many character heights from the row's numbers
+CENTRED = 0.5  # a stack is centred on a row when its middle is this many character heights from the row's numbers
 
 
 @dataclass
@@ -109,11 +109,12 @@ class Stack:
 
 
 def _aligned(upper: Piece, lower: Piece) -> bool:
-    """The lower piece goes on the upper one's cell: close below it, sharing its middle or its start."""
+    """The lower piece goes on the upper one's cell: close below it, sharing its middle, its start or its end."""
     size = max(upper.size, lower.size)
     if not -0.3 * size <= lower.top - upper.bottom <= LINE_GAP * size:
         return False
-    return abs(upper.cx - lower.cx) <= size or abs(upper.x0 - lower.x0) <= 0.5 * size
+    return (abs(upper.cx - lower.cx) <= size or abs(upper.x0 - lower.x0) <= 0.5 * size
+            or abs(upper.x1 - lower.x1) <= 0.5 * size)
 
 
 def stacks_of(pieces: list[Piece]) -> list[Stack]:
@@ -139,9 +140,14 @@ def split_on_rows(stack: Stack, centres: list[float]) -> list[tuple[int | None, 
     size = max(p.size for p in ps)
 
     def row_for(i: int, j: int) -> int | None:
+        """The row pieces i..j-1 are centred on; a cell never reaches the middle of the rows beside it."""
         mid = (ps[i].top + ps[j - 1].bottom) / 2
         r = min(range(len(centres)), key=lambda r: abs(centres[r] - mid), default=None)
-        return r if r is not None and abs(centres[r] - mid) <= CENTRED * size else None
+        if r is None or abs(centres[r] - mid) > CENTRED * size:
+            return None
+        if (r > 0 and ps[i].top <= centres[r - 1]) or (r + 1 < len(centres) and ps[j - 1].bottom >= centres[r + 1]):
+            return None
+        return r
 
     whole = row_for(0, n)
     if whole is not None or n == 1:

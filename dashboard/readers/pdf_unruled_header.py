@@ -68,13 +68,13 @@ def read_header(chars: list[Char]) -> Header:
 def columns_from(bands: list[tuple[float, float, int]], header: Header) -> list[Column]:
     """The table's columns from the numbers' bands (x0, x1, how many numbers) and the header's column cells.
 
-    Without a header, each band is a column. With one, each header cell is a column, widened to the bands under it;
+    Without a header (or with one that does not name every shared band), each band is a column. With one, each header cell is a column, widened to the bands under it;
     a band under two header cells (numbers of two columns touching on the page) is split between them; a band under
     none is a column of its own only when numbers of several rows share it — a lone number between two header
     cells is placed by its middle (and doubted), not given a column.
     """
     cells = header.columns
-    if not cells:
+    if not cells or not explains(bands, header):
         return [Column(a, b) for a, b, _ in bands]
     out = [Column(s.x0, s.x1, s.text) for s in cells]
     for a, b, n in bands:
@@ -85,6 +85,12 @@ def columns_from(bands: list[tuple[float, float, int]], header: Header) -> list[
         elif not over and n >= 2:
             out.append(Column(a, b))
     return sorted(out, key=lambda c: c.x0)
+
+
+def explains(bands: list[tuple[float, float, int]], header: Header) -> bool:
+    """The header names every column that numbers of several rows share (a header cut by a page break does not)."""
+    return bool(header.columns) and all(any(_overlap(a, b, s.x0, s.x1) > 0 for s in header.columns)
+                                        for a, b, n in bands if n >= 2)
 
 
 def set_refs(columns: list[Column], middles: list[float]) -> None:
