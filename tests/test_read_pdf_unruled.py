@@ -51,9 +51,12 @@ def test_a_label_wrapped_over_two_lines_is_joined_to_its_row() -> None:
 
 # Borderless variants of 2021-format reports beside unruled-2023 (tests/fixtures/unruled/make.py): a synthetic report
 # on A5 with 12pt tables (labels wrapped over four lines, the table across four pages, a column blank in every row, a
-# row blank in every column, a number set off towards the next column) and the real 平潭 report printed borderless.
+# row blank in every column, a number set off towards the next column), the same report printed tight and
+# right/bottom-aligned, and the real 平潭 report printed borderless.
 A5 = FIXTURES / "unruled" / "unruled-2022-a5.pdf"
 A5_TRUTH = json.loads((FIXTURES / "unruled" / "unruled-2022-a5.json").read_text("utf-8"))
+TIGHT = FIXTURES / "unruled" / "unruled-2022-tight.pdf"
+TIGHT_TRUTH = json.loads((FIXTURES / "unruled" / "unruled-2022-tight.json").read_text("utf-8"))
 PINGTAN = FIXTURES / "unruled" / "pingtan-2025-a5.pdf"
 PINGTAN_TRUTH = json.loads((FIXTURES / "unruled" / "pingtan-2025-a5.json").read_text("utf-8"))
 NAMED = {"missing", "unreadable", "uncertain", "placed_by_order", "fuzzy_label"}
@@ -62,11 +65,11 @@ NAMED = {"missing", "unreadable", "uncertain", "placed_by_order", "fuzzy_label"}
 @pytest.fixture(scope="module")
 def parsed() -> dict[str, dict]:
     """Each borderless report parsed once for this module."""
-    return {p.name: parse_file(p) for p in (PDF, A5, PINGTAN)}
+    return {p.name: parse_file(p) for p in (PDF, A5, TIGHT, PINGTAN)}
 
 
-@pytest.mark.parametrize(("pdf", "truth"), [(PDF, TRUTH), (A5, A5_TRUTH), (PINGTAN, PINGTAN_TRUTH)],
-                         ids=["unruled-2023", "unruled-2022-a5", "pingtan-2025-a5"])
+@pytest.mark.parametrize(("pdf", "truth"), [(PDF, TRUTH), (A5, A5_TRUTH), (TIGHT, TIGHT_TRUTH), (PINGTAN, PINGTAN_TRUTH)],
+                         ids=["unruled-2023", "unruled-2022-a5", "unruled-2022-tight", "pingtan-2025-a5"])
 def test_the_borderless_variant_of_a_2021_format_report_reads_every_cell_of_三_or_names_the_ones_it_cannot(
         parsed: dict[str, dict], pdf: Path, truth: dict) -> None:
     got = parsed[pdf.name]
@@ -79,7 +82,7 @@ def test_the_borderless_variant_of_a_2021_format_report_reads_every_cell_of_三_
     unnamed = [w for w in wrong if ".".join(w[0]) not in named and ".".join(w[0][:2]) not in named
                and got["cell_flags"].get(".".join(w[0])) not in NAMED]
     assert unnamed == []
-    assert wrong == []  # and, for these three prints, every cell is read as printed
+    assert wrong == []  # and, for these prints, every cell is read as printed
 
 
 def test_a_real_report_printed_borderless_on_a5_reads_section_三_without_doubt(parsed: dict[str, dict]) -> None:

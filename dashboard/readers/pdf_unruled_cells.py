@@ -132,8 +132,10 @@ def stacks_of(pieces: list[Piece]) -> list[Stack]:
 def split_on_rows(stack: Stack, centres: list[float]) -> list[tuple[int | None, Stack]]:
     """The stack as the label of the row it is centred on (row index), or of none (None: a label spanning rows).
 
-    Rows packed tight let one row's last label line touch the next row's first: a stack centred on no row is cut
-    into consecutive parts when every part is then centred on a row of its own (the fewest such parts).
+    Rows packed tight let one row's last label line touch the next row's first (and a note in the header touch the
+    first row's label): a stack centred on no row is cut into consecutive parts when every part is then centred on
+    a row of its own — but for text above the first row or below the last — placing the most lines in the fewest
+    parts (two at least: one row's label with text left over is a label cut by a page break).
     """
     ps = stack.pieces
     n = len(ps)
@@ -150,24 +152,41 @@ def split_on_rows(stack: Stack, centres: list[float]) -> list[tuple[int | None, 
         return r
 
     whole = row_for(0, n)
-    if whole is not None or n == 1:
+    if whole is not None or n == 1 or not centres:
         return [(whole, stack)]
-    # best[i]: the fewest parts from piece i on, each centred on a row further down than the part before.
-    best: list[list[tuple[int, int]] | None] = [None] * n + [[]]
-    for i in range(n - 1, -1, -1):
-        for j in range(i + 1, n + 1):
-            r = row_for(i, j)
-            rest = best[j]
-            if r is None or rest is None or (rest and rest[0][1] <= r):
+
+    def cut(lo: int, hi: int) -> list[tuple[int, int]] | None:
+        """The fewest parts of pieces lo..hi-1, each centred on a row below the part before: (end, row)."""
+        best: list[list[tuple[int, int]] | None] = [None] * (hi - lo) + [[]]
+        for i in range(hi - 1, lo - 1, -1):
+            for j in range(i + 1, hi + 1):
+                r = row_for(i, j)
+                rest = best[j - lo]
+                if r is None or rest is None or (rest and rest[0][1] <= r):
+                    continue
+                if best[i - lo] is None or len(rest) + 1 < len(best[i - lo]):  # type: ignore[arg-type]
+                    best[i - lo] = [(j, r), *rest]
+        return best[0]
+
+    heads = [a for a in range(n) if a == 0 or ps[a - 1].bottom < centres[0]]  # text above the first row left out
+    tails = [b for b in range(n) if b == 0 or ps[n - b].top > centres[-1]]  # text below the last row left out
+    chosen: tuple[int, int, list[tuple[int, int]]] | None = None
+    for a in heads:
+        for b in tails:
+            if a + b >= n:
                 continue
-            if best[i] is None or len(rest) + 1 < len(best[i]):  # type: ignore[arg-type]
-                best[i] = [(j, r), *rest]
-    cut = best[0]
-    if cut is None or len(cut) < 2:
+            parts = cut(a, n - b)
+            # Two rows at least: one row's label with text left over is a label cut by a page break, not a run.
+            if parts and len(parts) >= 2 and (chosen is None or (n - a - b, -len(parts)) > (n - chosen[0] - chosen[1], -len(chosen[2]))):
+                chosen = (a, b, parts)
+    if chosen is None:
         return [(None, stack)]
-    out: list[tuple[int | None, Stack]] = []
-    start = 0
-    for end, r in cut:
+    a, b, parts = chosen
+    out: list[tuple[int | None, Stack]] = [(None, Stack(ps[:a]))] if a else []
+    start = a
+    for end, r in parts:
         out.append((r, Stack(ps[start:end])))
         start = end
+    if b:
+        out.append((None, Stack(ps[n - b:])))
     return out
