@@ -7,7 +7,9 @@ whose numbers touch, and add a column no row prints a number in (pdf_unruled_hea
 the column they sit in, so a blank cell is a blank in its own column instead of the next number sliding left into
 it; a number that sits between two columns is placed by its middle and both cells are marked doubtful
 (``Table.doubts``), never placed silently. A row's label is the cell text centred on its numbers, however many
-lines it wraps over (pdf_unruled_cells); a label centred on no row spans several rows.
+lines it wraps over (pdf_unruled_cells); a label centred on no row spans several rows, belongs to the one row whose
+numbers it covers (a cell set at its top or bottom), or is the label of a row printed blank (_labels). A table
+continued at the top of the next page keeps the columns of the page before (Carry).
 """
 
 from __future__ import annotations

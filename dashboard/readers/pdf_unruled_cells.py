@@ -2,9 +2,9 @@
 
 Without ruling lines a cell is only where its glyphs sit. One line of one cell is a *piece*: glyphs on one baseline
 that touch (the cell padding parts two cells of a row). A cell's text is a *stack*: pieces one below the other,
-sharing their middle (centred), their start (left-aligned) or their end (right-aligned). A row's own label stack is centred on the row's
-numbers (cells are vertically centred), which is how a label wrapped over several lines finds its row; a stack
-centred on no row is a label spanning several rows (三、本年度办理结果, （三）不予公开).
+sharing their middle (centred), their start (left-aligned) or their end (right-aligned). A row's own label stack is
+centred on the row's numbers when cells are vertically centred, which is how a label wrapped over several lines
+finds its row; stacks of tight-packed rows that run together are cut row by row (split_on_rows).
 """
 
 from __future__ import annotations
