@@ -13,12 +13,12 @@ from dashboard.ingest.drafts import ingest_drafts
 from dashboard.ingest.pipeline import ingest_prepared
 from dashboard.ingest.prepare import prepare_file
 from dashboard.review import rounds
-from dashboard.review.users import PermissionDenied, User, cli_user
+from dashboard.review.users import PermissionDenied, User
 from dashboard.store.db import open_db
 from dashboard.store.named import run_query
 from dashboard.synth import round_plant as plant
-from dashboard.synth.demo import demo_county, simulated_registry
-from dashboard.synth.generate import synthesize
+from tests.round_county import draft, make_county
+from tests.round_county import fresh_db as make_db
 
 EDITOR = User("审核员甲", "编辑")
 VIEWER = User("查看员", "查看")
@@ -28,23 +28,11 @@ BEFORE_DEADLINE = dt.date(2026, 1, 25)
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Three simulated units with their 2024 (published) and 2025 (draft) reports as text files."""
-    root = tmp_path_factory.mktemp("county")
-    agencies = demo_county()[:3]
-    result = synthesize(root / "synth", len(agencies), [2024, 2025], ["md"], seed=2024, agencies=agencies)
-    files = {(p.stem.rsplit("-", 1)[0], int(p.stem.rsplit("-", 1)[1])): p for p in result.files}
-    return {"agencies": agencies, "files": files, "registry": simulated_registry(agencies), "root": root}
+    return make_county(tmp_path_factory.mktemp("county"))
 
 
 def fresh_db(county: dict, tmp_path: Path) -> Path:
-    db = tmp_path / "round.duckdb"
-    ingest_prepared([prepare_file(p) for (_, y), p in county["files"].items() if y == 2024], db,
-                    registry=county["registry"])
-    rounds.open_round(cli_user(), 2025, dt.date(2026, 1, 20), region=county["agencies"][0].region, db=db)
-    return db
-
-
-def draft(county: dict, i: int) -> Path:
-    return county["files"][(county["agencies"][i].name, 2025)]
+    return make_db(county, tmp_path / "round.duckdb")
 
 
 def edited(county: dict, i: int, tmp_path: Path, old: str, new: str) -> Path:

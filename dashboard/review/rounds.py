@@ -166,6 +166,8 @@ class UnitStatus:
             return self.draft_id
         return self.published_id
 
+    late_draft: bool = False  # the first draft came after the round's deadline for drafts
+
     @property
     def errors(self) -> int:
         """Error-level problems of the version looked at."""
@@ -204,6 +206,16 @@ def derive_status(row: dict[str, Any], rnd: Round, today: dt.date) -> tuple[str,
     return stage, OVERDUE if overdue else stage, days
 
 
+def home_region(db: Path | None = None) -> str | None:
+    """The data's home county (dashboard/scope.py): the default region of a new round."""
+    from dashboard.scope import home_county
+
+    meta = run_query("app_meta", db=db)
+    agencies = run_query("app_agencies", db=db)
+    regions = [str(r) for r in agencies["region"].dropna()] if "region" in agencies else []
+    return home_county(dict(zip(meta["key"], meta["value"], strict=True)) if not meta.empty else {}, regions)[0]
+
+
 def today_of(db: Path | None = None) -> dt.date:
     """"Today" for the round: the data's as_of setting (dashboard/scope.py), else the date."""
     from dashboard.scope import as_of
@@ -240,9 +252,11 @@ def board(year: int, db: Path | None = None, today: dt.date | None = None, sheet
         f["cells"] = [str(c) for c in (f["cells"] if f["cells"] is not None else [])]
         by_report.setdefault(int(f["report_id"]), []).append(f)
     for u in units:
+        first = _as_date(u.first_submitted)
+        u.late_draft = bool(first and rnd.draft_deadline and first > rnd.draft_deadline)
         if u.report_id:
             u.findings = by_report.get(u.report_id, [])
-            u.score = score(u.findings, sheet, overdue=u.status == OVERDUE)
+            u.score = score(u.findings, sheet, overdue=u.status == OVERDUE, late_draft=u.late_draft)
     return rnd, units
 
 
@@ -282,13 +296,14 @@ def board_frame(units: list[UnitStatus], sheet: Sheet | None = None) -> pd.DataF
             "单位": u.short_name, "类别": u.kind or "未分类", "状态": u.status, "进度": u.stage,
             "公布期限": u.deadline.isoformat(), "期限": days_text(u), "报送次数": u.submissions,
             "首次报送": _stamp(u.first_submitted), "最近报送": _stamp(u.last_submitted),
+            "报送稿逾期": "是" if u.late_draft else "否",
             "最近审核意见": ACTION_ZH.get(u.decision or "", ""), "审核时间": _stamp(u.decided_at),
             "公布日期": u.published_on.isoformat() if u.published_on else "",
             "错误": u.errors, "提醒": u.warnings,
             **{f"{k}问题": by_kind.get(k, 0) for k in kinds},
             "评分": round(u.score.total, 1) if u.score else None,
         })
-    columns = ["单位", "类别", "状态", "进度", "公布期限", "期限", "报送次数", "首次报送", "最近报送", "最近审核意见",
+    columns = ["单位", "类别", "状态", "进度", "公布期限", "期限", "报送次数", "首次报送", "最近报送", "报送稿逾期", "最近审核意见",
                "审核时间", "公布日期", "错误", "提醒", *[f"{k}问题" for k in kinds], "评分"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -296,47 +311,60 @@ def board_frame(units: list[UnitStatus], sheet: Sheet | None = None) -> pd.DataF
 # ---- decisions ----
 
 def decide(user: User | None, year: int, agency_id: int, action: str, opinion: str | None = None,
-           db: Path | None = None) -> None:
+           db: Path | None = None, at: dt.datetime | None = None) -> None:
     """The office's decision on a unit's latest submission (编辑 or higher): returned (with the opinion), passed, or
     published (the latest draft becomes the published version). One review_decisions row and one audit row."""
-    from dashboard.review.submissions import promote_draft
+    decide_many(user, year, [(agency_id, action, opinion, at)], db)
+
+
+def decide_many(user: User | None, year: int, decisions: list[tuple[int, str, str | None, dt.datetime | None]],
+                db: Path | None = None) -> None:
+    """Several decisions (agency_id, action, opinion, at) in one write, in order; all or none."""
     from dashboard.store.db import writer
 
-    if action not in ACTION_ZH:
-        raise RoundError(f"未知的审核操作：{action}")
-    user = require_role(user, "编辑", ACTION_ZH[action])
-    if action == "returned" and not (opinion or "").strip():
-        raise RoundError("退回修改须写明修改意见。")
+    for _, action, opinion, _ in decisions:
+        if action not in ACTION_ZH:
+            raise RoundError(f"未知的审核操作：{action}")
+        user = require_role(user, "编辑", ACTION_ZH[action])
+        if action == "returned" and not (opinion or "").strip():
+            raise RoundError("退回修改须写明修改意见。")
+    user = require_role(user, "编辑", "审核")
     rnd = load_round(year, db)
     if rnd is None:
         raise RoundError(f"{year} 年度还没有开启审核轮次。")
     with writer(db) as con:
-        name = con.execute("select coalesce(short_name, name) from agencies where agency_id = ?",
-                           [int(agency_id)]).fetchone()
-        if name is None:
-            raise RoundError(f"没有编号为 {agency_id} 的单位。")
-        draft = con.execute("""select max(report_id) from reports where agency_id = ? and year = ? and draft
-                               and superseded_by is null""", [int(agency_id), int(year)]).fetchone()[0]
-        published = con.execute("""select max(report_id) from reports where agency_id = ? and year = ?
-                                   and superseded_by is null and draft is not true""",
-                                [int(agency_id), int(year)]).fetchone()[0]
-        target = draft or published
-        if target is None:
-            raise RoundError(f"{name[0]} 尚未报送 {year} 年度报告，无法{ACTION_ZH[action]}。")
-        if action == "published" and draft is None:
-            raise RoundError(f"{name[0]} 没有待公布的报送稿（已公布的版本无需再标记）。")
-        before = con.execute("""select action from review_decisions where round_id = ? and agency_id = ?
-                                order by "at" desc, decision_id desc limit 1""",
-                             [rnd.round_id, int(agency_id)]).fetchone()
-        did = con.execute("select coalesce(max(decision_id), 0) + 1 from review_decisions").fetchone()[0]
-        con.execute("insert into review_decisions values (?, ?, ?, ?, ?, ?, ?, now()::timestamp)",
-                    [did, rnd.round_id, int(agency_id), int(target), action, (opinion or "").strip() or None,
-                     user.name])
-        replaced = promote_draft(con, int(target)) if action == "published" else None
-        audit.log(con, user.name, f"round_{action}", f"{name[0]} {year} 年度报告",
-                  {"decision": ACTION_ZH.get(before[0], before[0]) if before else None},
-                  {"decision": ACTION_ZH[action], "opinion": (opinion or "").strip() or None},
-                  year=int(year), agency_id=int(agency_id), report_id=int(target), replaced=replaced)
+        for agency_id, action, opinion, at in decisions:
+            _decide(con, rnd, user, int(agency_id), action, opinion, at)
+
+
+def _decide(con: duckdb.DuckDBPyConnection, rnd: Round, user: User, agency_id: int, action: str,
+            opinion: str | None, at: dt.datetime | None) -> None:
+    from dashboard.review.submissions import promote_draft
+
+    year = rnd.year
+    name = con.execute("select coalesce(short_name, name) from agencies where agency_id = ?", [agency_id]).fetchone()
+    if name is None:
+        raise RoundError(f"没有编号为 {agency_id} 的单位。")
+    draft = con.execute("""select max(report_id) from reports where agency_id = ? and year = ? and draft
+                           and superseded_by is null""", [agency_id, year]).fetchone()[0]
+    published = con.execute("""select max(report_id) from reports where agency_id = ? and year = ?
+                               and superseded_by is null and draft is not true""", [agency_id, year]).fetchone()[0]
+    target = draft or published
+    if target is None:
+        raise RoundError(f"{name[0]} 尚未报送 {year} 年度报告，无法{ACTION_ZH[action]}。")
+    if action == "published" and draft is None:
+        raise RoundError(f"{name[0]} 没有待公布的报送稿（已公布的版本无需再标记）。")
+    before = con.execute("""select action from review_decisions where round_id = ? and agency_id = ?
+                            order by "at" desc, decision_id desc limit 1""", [rnd.round_id, agency_id]).fetchone()
+    did = con.execute("select coalesce(max(decision_id), 0) + 1 from review_decisions").fetchone()[0]
+    text = (opinion or "").strip() or None
+    con.execute("insert into review_decisions values (?, ?, ?, ?, ?, ?, ?, coalesce(?, now()::timestamp))",
+                [did, rnd.round_id, agency_id, int(target), action, text, user.name, at])
+    replaced = promote_draft(con, int(target)) if action == "published" else None
+    audit.log(con, user.name, f"round_{action}", f"{name[0]} {year} 年度报告",
+              {"decision": ACTION_ZH.get(before[0], before[0]) if before else None},
+              {"decision": ACTION_ZH[action], "opinion": text},
+              year=year, agency_id=agency_id, report_id=int(target), replaced=replaced)
 
 
 # ---- checking the drafts of a round ----
@@ -344,7 +372,8 @@ def decide(user: User | None, year: int, agency_id: int, action: str, opinion: s
 def check_round(con: duckdb.DuckDBPyConnection, year: int, deadlines: dict[str, tuple[int, int]] | None = None
                 ) -> dict[int, list[Finding]]:
     """Check every latest draft of `year` against its unit's previous year and the same year's other units (each
-    unit's latest draft, else its published report); save the findings. Inside an open writer connection."""
+    unit's latest draft, else its published report) sent before it — of two identical texts, the later is the
+    copy; save the findings. Inside an open writer connection."""
     from dashboard.review.corrected import active_changes, apply_to_record
     from dashboard.review.findings import save_findings
 
@@ -353,30 +382,32 @@ def check_round(con: duckdb.DuckDBPyConnection, year: int, deadlines: dict[str, 
                           [int(year)]).fetchone()
         deadlines = {k: (dt.date.fromisoformat(v).month, dt.date.fromisoformat(v).day)
                      for k, v in json.loads(row[0] or "{}").items()} if row else {}
-    rows = con.execute("""select report_id, agency_id, year, parse_json, coalesce(draft, false) from reports
+    rows = con.execute("""select report_id, agency_id, year, parse_json, coalesce(draft, false),
+                                 coalesce(submitted_at, ingested_at) from reports
                           where year in (?, ?) and superseded_by is null and held is not true""",
                        [int(year), int(year) - 1]).fetchall()
     changes = active_changes(con, [r[0] for r in rows])
-    drafts: dict[int, tuple[int, dict]] = {}
-    published: dict[int, dict] = {}
+    drafts: dict[int, tuple[int, dict, Any]] = {}
+    subjects: dict[int, tuple[dict, Any]] = {}
     previous: dict[int, dict] = {}
-    for rid, aid, y, js, is_draft in rows:
+    for rid, aid, y, js, is_draft, when in rows:
         rec = json.loads(js)
         rec = apply_to_record(rec, changes[rid]) if rid in changes else rec
         if y == year - 1:
             if not is_draft:
                 previous[aid] = rec
         elif is_draft:
-            drafts[aid] = (rid, rec)
-        else:
-            published[aid] = rec
-    subjects = {**published, **{aid: rec for aid, (_, rec) in drafts.items()}}
+            drafts[aid] = (rid, rec, when)
+            subjects[aid] = (rec, when)
+        elif aid not in drafts:
+            subjects.setdefault(aid, (rec, when))
     agencies = {aid: (kind, bool(known)) for aid, kind, known in con.execute(
         "select agency_id, kind, coalesce(in_registry, false) from agencies").fetchall()}
     results: dict[int, list[Finding]] = {}
-    for aid, (rid, rec) in drafts.items():
+    for aid, (rid, rec, when) in drafts.items():
         kind, known = agencies.get(aid, (None, False))
-        peers = [r for other, r in subjects.items() if other != aid]
+        # the same text as a unit that sent its report earlier: the later one is the copy
+        peers = [r for other, (r, t) in subjects.items() if other != aid and (t is None or when is None or t < when)]
         ctx = ReviewContext(previous=previous.get(aid), agency_kind=kind, agency_known=known, peers=peers,
                             deadlines=dict(deadlines))
         results[rid] = run_checks(rec, ctx)

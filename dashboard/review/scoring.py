@@ -4,7 +4,7 @@ traceable to the finding it comes from.
 The sheet lists items (按时, 完整, 准确, 不雷同 by default, the four things the 2021 format's instructions hold against
 a report), each with its points, the rules that belong to it and the points one finding deducts by severity; an item
 never goes below 0. `overdue` deducts from an item when the unit has not published by its deadline (a deduction with
-no finding: its reason says so).
+no finding: its reason says so); `late_draft` when its first draft came after the round's deadline for drafts.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class Item:
     rules: tuple[str, ...]
     deduct: Mapping[str, float]
     overdue: float = 0.0
+    late_draft: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -77,14 +78,16 @@ def load_sheet(path: Path | None = None) -> Sheet:
     """The scoring sheet at `path` (default data/review_scoring.toml)."""
     data = tomllib.loads(Path(path or DEFAULT_SHEET).read_text(encoding="utf-8"))
     items = tuple(Item(str(i["name"]), float(i["points"]), tuple(i.get("rules", [])),
-                       {str(k): float(v) for k, v in (i.get("deduct") or {}).items()}, float(i.get("overdue", 0)))
+                       {str(k): float(v) for k, v in (i.get("deduct") or {}).items()}, float(i.get("overdue", 0)),
+                       float(i.get("late_draft", 0)))
                   for i in data.get("items", []))
     if not items:
         raise ValueError(f"评分表没有评分项：{path or DEFAULT_SHEET}")
     return Sheet(str(data.get("title", "年报质量评分")), items)
 
 
-def score(findings: Iterable[Mapping[str, Any]], sheet: Sheet, overdue: bool = False) -> Score:
+def score(findings: Iterable[Mapping[str, Any]], sheet: Sheet, overdue: bool = False,
+          late_draft: bool = False) -> Score:
     """Score one report from its standing findings (dicts with finding_id, rule, severity, message)."""
     out = Score(0.0, sheet.full)
     for item in sheet.items:
@@ -92,6 +95,10 @@ def score(findings: Iterable[Mapping[str, Any]], sheet: Sheet, overdue: bool = F
         if overdue and item.overdue:
             take = min(left, item.overdue)
             out.deductions.append(Deduction(item.name, take, None, None, "到公布期限仍未公布"))
+            left -= take
+        if late_draft and item.late_draft and left > 0:
+            take = min(left, item.late_draft)
+            out.deductions.append(Deduction(item.name, take, None, None, "报送稿晚于审核轮次规定的报送期限"))
             left -= take
         for f in findings:
             if f.get("rule") not in item.rules:
