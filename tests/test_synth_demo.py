@@ -59,8 +59,9 @@ def test_the_demo_files_are_generated_html_and_md_with_a_few_pdf_and_docx(demo: 
 
 def test_the_demo_has_a_2025_review_round_under_way_with_each_planted_problem(demo: DemoSummary) -> None:
     from dashboard.review.rounds import board
+    from dashboard.scope import data_as_of
 
-    rnd, units = board(2025, demo.db)
+    rnd, units = board(2025, demo.db, today=data_as_of(demo.db))
     assert rnd is not None and len(units) == DEMO_TOWNSHIPS + DEMO_DEPARTMENTS
     statuses = {u.status for u in units}
     assert {"待审核", "需修改", "已通过", "已公布", "逾期"} <= statuses

@@ -45,9 +45,9 @@ def open_cmd(year: int = typer.Option(..., "--year", help="报告年度"),
         extra[kind.strip()] = _date(day.strip(), f"{kind}的公布期限")
     target = db_path(db)
     if region is None:
-        from dashboard.review.rounds import home_region
+        from dashboard.scope import data_home_county
 
-        region = home_region(target)
+        region = data_home_county(target)
     rnd = open_round(cli_user(), year, _date(draft_deadline, "报送稿截止日期"), extra, region=region, db=target)
     Console().print(f"已开启“{rnd.title}”（范围：{rnd.region or '全部'}；报送稿截止："
                     f"{rnd.draft_deadline or '未设'}）。")
@@ -73,8 +73,10 @@ def status_cmd(year: int = typer.Option(..., "--year", help="报告年度"), db:
                as_json: bool = JSON_OPTION) -> None:
     """审核进度：每个单位的状态、期限、问题数和评分 / The round's board."""
     from dashboard.review.rounds import board, board_frame
+    from dashboard.scope import data_as_of
 
-    rnd, units = board(year, db_path(db))
+    target = db_path(db)
+    rnd, units = board(year, target, today=data_as_of(target))
     if rnd is None:
         err.print(f"{year} 年度还没有开启审核轮次（nianbao review open --year {year}）。")
         raise typer.Exit(code=1)

@@ -29,7 +29,8 @@ from dashboard.catalogue.labels import (
     severity_name,
 )
 from dashboard.export.brief import BODY_PT, _plain, _setup_page, _styles
-from dashboard.review.rounds import Round, UnitStatus, board, board_frame, load_round, today_of
+from dashboard.review.rounds import Round, UnitStatus, board, board_frame, load_round
+from dashboard.scope import data_as_of
 from dashboard.store.named import run_query
 
 NUMERALS = "一二三四五六七八九十"
@@ -112,7 +113,8 @@ def problems_of(unit: UnitStatus, record: dict[str, Any]) -> list[Problem]:
     return out
 
 
-def _record(report_id: int | None, db: Path | None) -> dict[str, Any]:
+def record_of(report_id: int | None, db: Path | None) -> dict[str, Any]:
+    """The canonical record of a stored version ({} when none)."""
     if not report_id:
         return {}
     import json
@@ -140,8 +142,8 @@ def _date_zh(day: dt.date) -> str:
 def write_opinion(unit: UnitStatus, rnd: Round, path: Path | None = None, db: Path | None = None,
                   today: dt.date | None = None, office: str | None = None) -> bytes:
     """The DOCX opinion of one unit (written to `path` when given); returns its bytes."""
-    record = _record(unit.report_id, db)
-    today = today or today_of(db)
+    record = record_of(unit.report_id, db)
+    today = today or data_as_of(db)
     office = office or office_name(rnd, db)
     doc = Document()
     _styles(doc)
@@ -210,7 +212,7 @@ def units_with_problems(units: list[UnitStatus]) -> list[UnitStatus]:
 def write_opinions(year: int, out_dir: Path, db: Path | None = None, today: dt.date | None = None
                    ) -> list[Path]:
     """One opinion per unit with problems, in `out_dir`; returns the files written."""
-    rnd, units = board(year, db)
+    rnd, units = board(year, db, today=data_as_of(db))
     if rnd is None:
         return []
     office = office_name(rnd, db)
@@ -225,7 +227,7 @@ def _write(unit: UnitStatus, rnd: Round, path: Path, db: Path | None, today: dt.
 def opinions_zip(year: int, db: Path | None = None, today: dt.date | None = None,
                  agency_ids: list[int] | None = None) -> bytes:
     """Every opinion of the round (units with problems, or the given units) in one ZIP, one file per unit."""
-    rnd, units = board(year, db)
+    rnd, units = board(year, db, today=data_as_of(db))
     if rnd is None:
         return b""
     office = office_name(rnd, db)
@@ -239,7 +241,7 @@ def opinions_zip(year: int, db: Path | None = None, today: dt.date | None = None
 
 def summary_xlsx(year: int, path: Path | None = None, db: Path | None = None) -> bytes:
     """The office's XLSX summary of the round: unit × status × problems by kind × dates, Chinese headers."""
-    rnd, units = board(year, db)
+    rnd, units = board(year, db, today=data_as_of(db))
     frame = board_frame(units)
     problems = pd.DataFrame([{"单位": u.short_name, "问题类型": rule_name(f["rule"]),
                               "严重程度": severity_name(f["severity"]), "说明": humanize(f["message"])}

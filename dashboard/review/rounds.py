@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dashboard.catalogue.labels import rule_name
 from dashboard.checks import Finding, run_checks
 from dashboard.checks.review_context import ReviewContext
 from dashboard.review import audit
@@ -206,31 +207,13 @@ def derive_status(row: dict[str, Any], rnd: Round, today: dt.date) -> tuple[str,
     return stage, OVERDUE if overdue else stage, days
 
 
-def home_region(db: Path | None = None) -> str | None:
-    """The data's home county (dashboard/scope.py): the default region of a new round."""
-    from dashboard.scope import home_county
-
-    meta = run_query("app_meta", db=db)
-    agencies = run_query("app_agencies", db=db)
-    regions = [str(r) for r in agencies["region"].dropna()] if "region" in agencies else []
-    return home_county(dict(zip(meta["key"], meta["value"], strict=True)) if not meta.empty else {}, regions)[0]
-
-
-def today_of(db: Path | None = None) -> dt.date:
-    """"Today" for the round: the data's as_of setting (dashboard/scope.py), else the date."""
-    from dashboard.scope import as_of
-
-    meta = run_query("app_meta", db=db)
-    return as_of(dict(zip(meta["key"], meta["value"], strict=True)) if not meta.empty else {})
-
-
 def board(year: int, db: Path | None = None, today: dt.date | None = None, sheet: Sheet | None = None,
           rnd: Round | None = None) -> tuple[Round | None, list[UnitStatus]]:
     """The round of `year` and every expected unit's status, problems and score (empty when no round)."""
     rnd = rnd or load_round(year, db)
     if rnd is None:
         return None, []
-    today = today or today_of(db)
+    today = today or dt.date.today()  # callers pass the data's as_of (dashboard.scope.data_as_of)
     sheet = sheet or load_sheet()
     rows = run_query("review_round_units", db=db, year=int(year), region=rnd.region, round_id=rnd.round_id)
     units: list[UnitStatus] = []
@@ -413,3 +396,88 @@ def check_round(con: duckdb.DuckDBPyConnection, year: int, deadlines: dict[str, 
         results[rid] = run_checks(rec, ctx)
     save_findings(con, results)
     return results
+
+
+# ---- scores of a year ----
+
+def score_rows(units: list[tuple[int, str, str | None, list[dict[str, Any]], bool, bool, str]],
+               sheet: Sheet) -> pd.DataFrame:
+    """The score table of (agency_id, short name, kind, findings, overdue, late draft, status) rows, best first."""
+    rows = []
+    for aid, name, kind, findings, overdue, late_draft, status in units:
+        s = score([f for f in findings if f["rule"] not in INTERNAL_RULES], sheet, overdue, late_draft)
+        trail = "；".join(f"{d.item} −{d.points:g}（" + (f"问题 {d.finding_id}：{rule_name(d.rule or '')}" if
+                                                        d.finding_id is not None else d.reason) + "）"
+                         for d in s.deductions)
+        rows.append({"agency_id": aid, "单位": name, "类别": kind or "未分类", "状态": status, "评分": s.total,
+                     **{i.name: s.by_item.get(i.name, 0.0) for i in sheet.items}, "扣分明细": trail or "无扣分"})
+    frame = pd.DataFrame(rows, columns=["agency_id", "单位", "类别", "状态", "评分", *[i.name for i in sheet.items],
+                                        "扣分明细"])
+    frame = frame.sort_values(["评分", "单位"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    frame.insert(0, "名次", frame["评分"].rank(method="min", ascending=False).astype(int))
+    return frame
+
+
+def year_scores(year: int, db: Path | None = None, regions: list[str] | None = None, kinds: list[str] | None = None,
+                agency_ids: list[int] | None = None, sheet: Sheet | None = None,
+                with_round: bool = True, today: dt.date | None = None) -> pd.DataFrame:
+    """年报质量评分 of every unit in scope for `year`, ranked. With a review round for the year (and `with_round`),
+    every unit of the round's board (its latest draft or its published report; 逾期 deducts); otherwise the
+    published reports. Each row's 扣分明细 names the finding behind every deduction."""
+    sheet = sheet or load_sheet()
+    base = run_query("review_scores", db=db, year=int(year), regions=regions, kinds=kinds, agency_ids=agency_ids)
+    rnd = load_round(year, db) if with_round else None
+    if rnd is not None:
+        _, units = board(year, db, today=today, sheet=sheet, rnd=rnd)
+        allowed = None if not (regions or kinds or agency_ids) else _scope_ids(db, regions, kinds, agency_ids)
+        chosen = [u for u in units if u.report_id and (allowed is None or u.agency_id in allowed)]
+        return score_rows([(u.agency_id, u.short_name, u.kind, u.findings, u.status == OVERDUE, u.late_draft,
+                            u.status) for u in chosen], sheet)
+    found: dict[int, tuple[str, str | None, list[dict[str, Any]]]] = {}
+    for rec in base.to_dict("records"):
+        entry = found.setdefault(int(rec["agency_id"]), (str(rec["short_name"]), _none(rec["kind"]), []))
+        if _none(rec["finding_id"]) is not None:
+            entry[2].append({"finding_id": int(rec["finding_id"]), "rule": rec["rule"], "severity": rec["severity"],
+                             "message": rec["message"]})
+    return score_rows([(aid, n, k, fs, False, False, "已公布") for aid, (n, k, fs) in found.items()], sheet)
+
+
+def _scope_ids(db: Path | None, regions: list[str] | None, kinds: list[str] | None,
+               agency_ids: list[int] | None) -> set[int]:
+    df = run_query("review_scope_agencies", db=db, regions=regions, kinds=kinds, agency_ids=agency_ids)
+    return set(df["agency_id"].astype(int))
+
+
+# ---- one unit: its submissions, decisions and what changed ----
+
+def round_years(db: Path | None = None) -> list[int]:
+    """The years with a review round, newest first."""
+    return [int(y) for y in run_query("review_rounds_list", db=db)["year"]]
+
+
+def unit_history(rnd: Round, agency_id: int, db: Path | None = None) -> pd.DataFrame:
+    """The unit's submissions and published versions for the round's year, oldest first (parse_json dropped)."""
+    return run_query("review_unit_history", db=db, agency_id=int(agency_id), year=rnd.year).drop(columns=["parse_json"])
+
+
+def unit_decisions(rnd: Round, agency_id: int, db: Path | None = None) -> pd.DataFrame:
+    """The office's decisions on the unit in this round, oldest first, with their Chinese names."""
+    df = run_query("review_unit_decisions", db=db, round_id=rnd.round_id, agency_id=int(agency_id))
+    return df.assign(action_zh=df["action"].map(ACTION_ZH))
+
+
+def submission_diff(rnd: Round, agency_id: int, db: Path | None = None) -> tuple[int, int, Any] | None:
+    """(earlier report id, later report id, SubmissionDiff) of the unit's last two versions; None with fewer."""
+    from dashboard.review.diff import diff_submissions
+
+    hist = run_query("review_unit_history", db=db, agency_id=int(agency_id), year=rnd.year)
+    if len(hist) < 2:
+        return None
+    old, new = hist.iloc[-2], hist.iloc[-1]
+    ids = [int(old["report_id"]), int(new["report_id"])]
+    found = run_query("review_round_findings", db=db, report_ids=ids)
+    findings = {i: [f for f in found.to_dict("records") if int(f["report_id"]) == i and f["rule"] not in INTERNAL_RULES]
+                for i in ids}
+    diff = diff_submissions(json.loads(old["parse_json"]), json.loads(new["parse_json"]), findings[ids[0]],
+                            findings[ids[1]])
+    return ids[0], ids[1], diff
