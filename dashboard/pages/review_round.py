@@ -22,8 +22,11 @@ from dashboard.review import rounds, users
 from dashboard.review.diff import ABSENT
 from dashboard.review.scoring import load_sheet
 
-STATUS_ICON = {"未提交": "⚪", "待审核": "🟡", "需修改": "🟠", "已通过": "🟢", "已公布": "🔵", "逾期": "🔴"}
 TABLES = ["disclosure", "applications", "appeals"]
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _value(v: object) -> str:
@@ -63,9 +66,8 @@ def board_view(units: list[rounds.UnitStatus]) -> list[rounds.UnitStatus]:
              and (not chosen_status or u.status in chosen_status)]
     counts = st.columns(len(rounds.STATUSES))
     for col, status in zip(counts, rounds.STATUSES, strict=True):
-        col.metric(f"{STATUS_ICON[status]} {status}", sum(1 for u in shown if u.status == status))
+        col.metric(status, sum(1 for u in shown if u.status == status))
     frame = rounds.board_frame(shown, sheet)
-    frame.insert(2, "标记", [STATUS_ICON.get(s, "") for s in frame["状态"]])
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={"评分": st.column_config.NumberColumn("评分", format="%.0f")})
     return shown
@@ -241,8 +243,8 @@ def main() -> None:
     rnd, units = rounds.board(int(year), c.db_path(), today=today)
     if rnd is None:
         return
-    deadline = f"报送稿截止 {rnd.draft_deadline:%Y年%m月%d日}" if rnd.draft_deadline else "未设报送稿截止日期"
-    st.caption(f"{rnd.title}（{rnd.region or '全部地区'}）· {deadline} · 今天 {today:%Y年%m月%d日}")
+    deadline = f"报送稿截止 {_day(rnd.draft_deadline)}" if rnd.draft_deadline else "未设报送稿截止日期"
+    st.caption(f"{rnd.title}（{rnd.region or '全部地区'}）· {deadline} · 今天 {_day(today)}")
     shown = board_view(units)
     cols = st.columns(2)
     cols[0].download_button("下载审核汇总表（Excel）", op.summary_xlsx(int(year), db=c.db_path()),
@@ -255,7 +257,7 @@ def main() -> None:
         st.info("没有符合筛选条件的单位。")
         return
     st.subheader(f"{unit.name}（{unit.status}）")
-    st.caption(f"进度：{unit.stage} · 公布期限 {unit.deadline:%Y年%m月%d日}（{rounds.days_text(unit)}）· "
+    st.caption(f"进度：{unit.stage} · 公布期限 {_day(unit.deadline)}（{rounds.days_text(unit)}）· "
                f"报送 {unit.submissions} 次" + (" · 报送稿晚于截止日期" if unit.late_draft else ""))
     tabs = st.tabs(["问题", "原件与表格", "与上一稿比较", "报送与审核记录"])
     with tabs[0]:
