@@ -46,7 +46,11 @@ decisions as (
 final as (
     select a.agency_id, a.name, coalesce(a.short_name, a.name) as short_name, a.kind, a.region,
            coalesce(s.submissions, 0) as submissions, s.draft_id, s.first_submitted, s.last_submitted,
-           p.published_id, coalesce(g.collected_page_date, p.page_date, p.printed_date) as published_on,
+           p.published_id,
+           -- the page's date (collect), else the date printed in the report, else the day the office marked it
+           coalesce(g.collected_page_date, p.page_date, p.printed_date,
+                    case when d.decision = 'published' and d.decided_report_id = p.published_id
+                         then d.decided_at::date end) as published_on,
            d.decided_report_id, d.decision, d.opinion, d.decided_by, d.decided_at
     from units u
     join agencies a using (agency_id)

@@ -128,6 +128,10 @@ def scores(v: View) -> None:
     items = "、".join(f"{i.name}{i.points:g}分" for i in sheet.items)
     st.caption(f"{sheet.title}：满分 {sheet.full:g} 分（{items}）；每条问题按评分表扣分，扣分明细列出所依据的问题编号。"
                "有审核轮次的年度按各单位最新报送稿或已公布报告评分。")
+    if table["评分"].nunique() == 1:
+        st.info(f"{year}年所选范围的 {len(table)} 份报告均为 {table['评分'].iloc[0]:g} 分。")
+        st.dataframe(table.drop(columns=["agency_id"]), hide_index=True, width="stretch")
+        return
     low = table.sort_values("评分").head(10).sort_values("评分", ascending=False)
     c.show_chart(charts.ranking_figure(
         pd.DataFrame({"short_name": low["单位"], "value": low["评分"]}),

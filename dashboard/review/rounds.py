@@ -36,6 +36,8 @@ from dashboard.store.named import run_query
 STAGES = ("未提交", "待审核", "需修改", "已通过", "已公布")
 OVERDUE = "逾期"
 STATUSES = (*STAGES, OVERDUE)
+# The board's order: what needs the office now first (to review, overdue to chase, returned), then the settled.
+BOARD_ORDER = ("待审核", "逾期", "需修改", "未提交", "已通过", "已公布")
 ACTION_ZH = {"returned": "退回修改", "passed": "通过", "published": "标记已公布"}
 # The parser's own doubts and the store's bookkeeping are the office's business, not the unit's: not in opinions.
 INTERNAL_RULES = frozenset({"PARSE", "UNKNOWN_AGENCY", "HELD", "CORRECTION_STALE"})
@@ -226,6 +228,7 @@ def board(year: int, db: Path | None = None, today: dt.date | None = None, sheet
             int(rec["published_id"]) if _none(rec["published_id"]) else None, _as_date(_none(rec["published_on"])),
             _none(rec["first_submitted"]), _none(rec["last_submitted"]), _none(rec["decision"]),
             _none(rec["decided_at"]), _none(rec["opinion"])))
+    units.sort(key=lambda u: (BOARD_ORDER.index(u.status), u.short_name))
     ids = [u.report_id for u in units if u.report_id]
     found = run_query("review_round_findings", db=db, report_ids=ids) if ids else pd.DataFrame()
     by_report: dict[int, list[dict[str, Any]]] = {}
