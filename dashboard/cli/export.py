@@ -70,7 +70,9 @@ def export(
     except RenderError as exc:
         err.print(f"[red]错误[/red] {exc}")
         raise typer.Exit(code=2) from None
-    __import__("dashboard.review.audit").audit.export_done(None, year, ids, files, target)  # audit row (OS user)
+    from dashboard.review.audit import export_done
+
+    export_done(None, year, ids, files, target)  # audit row (OS user)
     for kind, path in files.items():
         console.print(f"{KIND_ZH.get(kind, kind)}：{path}")
 
