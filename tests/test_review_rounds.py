@@ -170,3 +170,20 @@ def test_a_missing_row_a_copy_of_last_year_and_a_late_date_are_each_found_in_dra
     assert "SAME_TEXT" in rules[1] and any("上年" in f["message"] for f in units[names[1]].findings)
     assert "LATE" in rules[2]
     assert not ({"ROWS_COMPLETE", "SAME_TEXT", "LATE"} & (rules[0] - {"ROWS_COMPLETE"}))
+
+
+def test_drafts_uploaded_through_the_import_pages_workers_are_stored_as_drafts_and_checked(county: dict,
+                                                                                            tmp_path: Path) -> None:
+    from dashboard.ingest.drafts import guarded_ingest_draft_paths
+
+    db = fresh_db(county, tmp_path)
+    no_fee = tmp_path / "no_fee.md"
+    no_fee.write_text(plant.without_fee(draft(county, 0).read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(PermissionDenied):
+        guarded_ingest_draft_paths(VIEWER, [no_fee], db, workers=1)
+    summary = guarded_ingest_draft_paths(EDITOR, [no_fee], db, workers=1)
+    assert [o.status for o in summary.outcomes] == ["ingested"]
+    units = by_name(rounds.board(2025, db, today=BEFORE_DEADLINE)[1])
+    unit = units[county["agencies"][0].name]
+    assert unit.status == "待审核" and {f["rule"] for f in unit.findings} == {"FEE_REPORT"}
+    assert 2025 not in set(run_query("app_years", db=db)["year"])

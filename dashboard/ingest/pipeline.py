@@ -433,12 +433,14 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
                  registry: Registry | None = None, batch_files: int = BATCH_FILES, workers: int | None = None,
                  limits: Limits | None = None, follow_links: bool = False,
                  on_file: Callable[[int, int, str], None] | None = None,
-                 engine: Callable[..., Iterable[FileOutcome]] | None = None, who: str | None = None) -> IngestSummary:
+                 engine: Callable[..., Iterable[FileOutcome]] | None = None, who: str | None = None,
+                 draft: bool = False) -> IngestSummary:
     """Ingest files and folders (recursive): parse in worker processes with per-file limits, write in batches
     outside them, swap after each batch. `on_file(done, total, name)` is called as each file is read.
 
     `engine(files, workers=, limits=)` replaces the local worker pool (default `workers.parse_files`): any engine
-    that yields one FileOutcome per file — e.g. a Dask cluster running `prepare.prepare_file` — plugs in here."""
+    that yields one FileOutcome per file — e.g. a Dask cluster running `prepare.prepare_file` — plugs in here.
+    `draft`: store the files as drafts sent to the office's review (dashboard/ingest/drafts.py)."""
     t0 = time.perf_counter()
     registry = registry or Registry.load()
     summary = IngestSummary()
@@ -462,6 +464,9 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         # written in input order: the same files give the same store, however many workers (or a cluster) read them
         results = in_input_order((engine or parse_files)(files, workers=workers, limits=limits))
         for done, result in enumerate(results, start=1):
+            if draft:
+                result.prepared.extra["draft"] = True
+                result.prepared.extra.setdefault("submitted_at", datetime.now())
             pending.append(result.prepared)
             bar.advance(result.prepared.source_name)
             if on_file:
