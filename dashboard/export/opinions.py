@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from dashboard.catalogue.labels import (
@@ -148,6 +149,9 @@ def write_opinion(unit: UnitStatus, rnd: Round, path: Path | None = None, db: Pa
     doc = Document()
     _styles(doc)
     _setup_page(doc)
+    ppr = doc.styles["Title"].element.pPr
+    for border in ([] if ppr is None else ppr.findall(qn("w:pBdr"))):
+        ppr.remove(border)  # a 公文 title has no rule under it
     year = rnd.year
     doc.add_paragraph(f"关于{unit.name}{year}年政府信息公开工作年度报告的审核意见", style="Title").alignment = \
         WD_ALIGN_PARAGRAPH.CENTER
