@@ -95,7 +95,8 @@ def is_sub_level(text: str) -> bool:
 
 def _row_text(cells: list[str]) -> str | None:
     # A table row whose only text is one title (a merged title row in Word tables).
-    texts = {c.strip() for c in cells if c.strip()}
+    texts = {c.strip() for c in cells}
+    texts.discard("")
     return texts.pop() if len(texts) == 1 else None
 
 
@@ -177,7 +178,8 @@ def flatten(doc: Document) -> list[Item]:
                     code = None
                 implied = None if code or section in _NO_IMPLIED else _implied("".join(cells), section)
                 section = code or implied or section
-                copies = [block.is_copy(r, c) for c in range(len(cells))]
+                # Most tables (text, markdown) have no merged copies: no lookup per cell.
+                copies = [(r, c) in block.copies for c in range(len(cells))] if block.copies else [False] * len(cells)
                 doubts = [block.doubts.get((r, c)) for c in range(len(cells))] if block.doubts else []
                 items.append(Item("row", section, cells=list(cells), copies=copies, doubts=doubts, block=b, row=r,
                                   heading=code, approx=not exact, implied=bool(implied)))

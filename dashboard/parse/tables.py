@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -58,20 +59,34 @@ class Scan:
 def match_application_row(row: Row, fuzzy: bool = True) -> tuple[str, str] | None:
     """(row code, how) for a row of section 三, from its most specific label cell leftwards."""
     for label in reversed(row.labels):
-        for g in _APP_GROUPS:
-            label = g.sub("", label)
-        label = strip_numbering(label)
-        if not label:
-            continue
-        hits = [(p.code, m.end() - m.start()) for p in _APP_ALL if (m := p.regex.search(label))]
-        if hits:
-            return max(hits, key=lambda h: h[1])[0], "label"
+        if code := _application_label(label):
+            return code, "label"
     for label in reversed(row.labels if fuzzy else []):
-        if len(label) < 4:
-            continue
-        ranked = sorted(((fuzz.ratio(label, canon), code) for code, canon in _CANON_APP.items()), reverse=True)
-        if ranked[0][0] >= _FUZZY_MIN and ranked[0][0] - ranked[1][0] >= 30:
-            return ranked[0][1], "fuzzy_label"
+        if code := _application_label_fuzzy(label):
+            return code, "fuzzy_label"
+    return None
+
+
+# A label says the same row in every report: matched once per distinct label (the labels of a county's reports
+# repeat), not once per row of every report.
+@lru_cache(maxsize=16384)
+def _application_label(label: str) -> str | None:
+    for g in _APP_GROUPS:
+        label = g.sub("", label)
+    label = strip_numbering(label)
+    if not label:
+        return None
+    hits = [(p.code, m.end() - m.start()) for p in _APP_ALL if (m := p.regex.search(label))]
+    return max(hits, key=lambda h: h[1])[0] if hits else None
+
+
+@lru_cache(maxsize=16384)
+def _application_label_fuzzy(label: str) -> str | None:
+    if len(label) < 4:
+        return None
+    ranked = sorted(((fuzz.ratio(label, canon), code) for code, canon in _CANON_APP.items()), reverse=True)
+    if ranked[0][0] >= _FUZZY_MIN and ranked[0][0] - ranked[1][0] >= 30:
+        return ranked[0][1]
     return None
 
 
@@ -94,10 +109,14 @@ _CANON_APP = {
 def match_disclosure_row(row: Row) -> str | None:
     """Row code of section 二 from a label cell (labels there are short and start with the item's name)."""
     for label in reversed(row.labels):
-        for p in _DISC_PATTERNS:
-            if p.regex.search(label) and len(label) <= 16:
-                return p.code
+        if len(label) <= 16 and (code := _disclosure_label(label)):
+            return code
     return None
+
+
+@lru_cache(maxsize=16384)
+def _disclosure_label(label: str) -> str | None:
+    return next((p.code for p in _DISC_PATTERNS if p.regex.search(label)), None)
 
 
 def match_appeal_group(row: Row) -> str | None:
@@ -236,6 +255,8 @@ def continuation(row: Row, following: list[Row], width: int) -> int:
 def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
     """The row's value cells for `columns`: by header position when the header fits, else by printed order."""
     row, header = claim.row, claim.header
+    if not header:
+        return row.trimmed(len(columns))
     by_code: dict[str, list[int]] = {}
     for pos, code in sorted(header.items()):
         by_code.setdefault(code, []).append(pos)
@@ -244,10 +265,13 @@ def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
         wanted = {p for c in columns for p in by_code[c]}
         others = [v for p, v in row.values if p not in wanted and v.value is not None]
         if all(p > row.last_label for c in columns for p in by_code[c]) and not others:
-            out = [_one_value([cells.get(p, CellValue(None, "", "blank")) for p in by_code[c]]) for c in columns]
+            out = [_one_value([cells.get(p, _BLANK) for p in by_code[c]]) for c in columns]
             if all(v is not None for v in out):
                 return out  # type: ignore[return-value]
     return row.trimmed(len(columns))
+
+
+_BLANK = CellValue(None, "", "blank")  # frozen: one instance serves every absent cell
 
 
 def _one_value(cells: list[CellValue]) -> CellValue | None:
