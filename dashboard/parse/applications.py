@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from functools import lru_cache
 
 from dashboard.parse import checksum, codes
 from dashboard.parse.result import Builder, rows_zh
@@ -200,14 +201,18 @@ def _other_order_holds(table: dict[str, dict], movable: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=64)
+def _cell_keys(code: str) -> tuple[str, ...]:
+    return tuple(f"applications.{code}.{col}" for col in _COLS)
+
+
 def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder, segments: list[list[str]]) -> None:
     """Rows placed by order or joined from split lines: confirmed when every applicable rule holds on the table."""
     placed = [c for c in order if c in claims and claims[c].how in ("placed_by_order", "joined", "joined_line")]
     if not placed:
         return
     table = b.tables["applications"]
-    unknown = [c for c in order if any(b.flags.get(f"applications.{c}.{col}") in ("missing", "unreadable")
-                                       for col in _COLS)]
+    unknown = [c for c in order if any(b.flags.get(key) in ("missing", "unreadable") for key in _cell_keys(c))]
     known = {c: table[c] for c in order if c in table and c not in unknown}
     keys = [f"applications.{c}.{col}" for c in placed for col in _COLS]
     # The rules must reach every placed row: R2 always does; R1/R3 only when no row they need is unknown. Rows

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -34,16 +35,16 @@ _NEAR_TITLE_LENGTHS = {len(t) + d for _, t in _TITLES for d in (-2, -1, 0, 1, 2)
 _TITLE_PREFIX = re.compile(r"^(?:本机关|本单位)?(?:政府信息公开|政务公开)(?:工作)?(?=存在|其他|总体|主要)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One text line or one table row, with its section ('preamble' before the first heading)."""
 
     kind: str  # "line" | "row"
     section: str
     text: str = ""
-    cells: list[str] = field(default_factory=list)
-    copies: list[bool] = field(default_factory=list)
-    doubts: list[str | None] = field(default_factory=list)  # why the reader doubts a cell (OCR), by position
+    cells: Sequence[str] = ()
+    copies: Sequence[bool] = ()
+    doubts: Sequence[str | None] = ()  # why the reader doubts a cell (OCR), by position
     block: int = 0
     row: int = 0
     heading: str | None = None  # the section this item starts, when it is a heading
@@ -93,7 +94,7 @@ def is_sub_level(text: str) -> bool:
     return bool(_SUB_LEVEL.match(normalize_label(text)))
 
 
-def _row_text(cells: list[str]) -> str | None:
+def _row_text(cells: tuple[str, ...] | list[str]) -> str | None:
     # A table row whose only text is one title (a merged title row in Word tables).
     texts = {c.strip() for c in cells}
     texts.discard("")
@@ -110,9 +111,17 @@ def _candidates(doc: Document) -> list[tuple[int, int, str, str, bool]]:
                     out.append((b, i, line, *hit))
         elif isinstance(block, Table):
             for r, cells in enumerate(block.rows):
-                if (text := _row_text(cells)) and (hit := heading_match(text)):
-                    out.append((b, r, text, *hit))
+                if hit := _row_heading(tuple(cells)):
+                    out.append((b, r, *hit))
     return out
+
+
+@lru_cache(maxsize=16384)  # a table's rows come back in report after report
+def _row_heading(cells: tuple[str, ...]) -> tuple[str, str, bool] | None:
+    """(text, section code, exact) when a table row is one section heading."""
+    if (text := _row_text(cells)) and (hit := heading_match(text)):
+        return text, *hit
+    return None
 
 
 def _accepted_headings(doc: Document) -> dict[tuple[int, int], tuple[str, bool]]:
@@ -153,6 +162,9 @@ def _implied(text: str, section: str) -> str | None:
     return None
 
 
+_NOT_HEADING = (None, True)
+
+
 def flatten(doc: Document) -> list[Item]:
     """Items in reading order; a heading (or, without one, a table's own header) switches the section."""
     accepted = _accepted_headings(doc)
@@ -164,16 +176,16 @@ def flatten(doc: Document) -> list[Item]:
                 line = line.strip()
                 if not line:
                     continue
-                code, exact = accepted.get((b, i), (None, True))
+                code, exact = accepted.get((b, i), _NOT_HEADING)
                 if code == section:
                     code = None  # the same title again (a table caption, a sub-heading): part of the text
-                implied = None if code else _implied(line, section)
+                implied = None if code or section in _NO_IMPLIED or not _IMPLIED_WORDS.search(line) else \
+                    _implied(line, section)
                 section = code or implied or section
-                items.append(Item("line", section, text=line, block=b, heading=code, approx=not exact,
-                                  implied=bool(implied)))
+                items.append(Item("line", section, line, (), (), (), b, 0, code, not exact, bool(implied)))
         elif isinstance(block, Table):
             for r, cells in enumerate(block.rows):
-                code, exact = accepted.get((b, r), (None, True))
+                code, exact = accepted.get((b, r), _NOT_HEADING)
                 if code == section:
                     code = None
                 implied = None if code or section in _NO_IMPLIED else _implied("".join(cells), section)

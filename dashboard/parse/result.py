@@ -49,15 +49,21 @@ class Builder:
     def put(self, table: str, row: str, col: str, cell: CellValue | None, flag: str | None = None) -> None:
         """Set one cell; a None cell is a cell the report does not give (flag says why)."""
         key = f"{table}.{row}.{col}"
-        self.tables[table].setdefault(row, {})[col] = cell.value if cell else None
-        if cell is not None:
-            self.printed[key] = cell.printed
-        why = flag or (cell.flag if cell else "missing")
+        cols = self.tables[table].get(row)
+        if cols is None:
+            cols = self.tables[table][row] = {}
+        if cell is None:
+            cols[col] = None
+            self.flags[key] = flag or "missing"
+            return
+        cols[col] = cell.value
+        self.printed[key] = cell.printed
+        why = flag or cell.flag
         if why:
             self.flags[key] = why
         else:
             self.flags.pop(key, None)
-        if cell is not None and cell.note:
+        if cell.note:
             self.notes[key] = cell.note
 
     def problem(self, code: str, severity: str, zh: str, en: str, cells: list[str] | None = None) -> None:

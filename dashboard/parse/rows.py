@@ -28,6 +28,7 @@ class Row:
     # True when at least one value cell holds a number: asked of every row several times, and a row's values are
     # set once, when it is made.
     has_numbers: bool = field(init=False)
+    _written: list[CellValue] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.has_numbers = any(v.value is not None for _, v in self.values)
@@ -39,12 +40,14 @@ class Row:
 
     def written(self) -> list[CellValue]:
         """The value cells without blank or merged cells at either edge (a ragged table row's padding)."""
-        vals = [v for _, v in self.values]
-        while vals and vals[-1].flag in ("blank", _MERGED):
-            vals.pop()
-        while vals and vals[0].flag in ("blank", _MERGED):
-            vals.pop(0)
-        return vals
+        if self._written is None:  # asked again and again while rows are joined: trimmed once
+            vals = [v for _, v in self.values]
+            while vals and vals[-1].flag in ("blank", _MERGED):
+                vals.pop()
+            while vals and vals[0].flag in ("blank", _MERGED):
+                vals.pop(0)
+            self._written = vals
+        return list(self._written)
 
     def trimmed(self, k: int) -> list[CellValue] | None:
         """The value cells trimmed of blank/merged edges down to k cells, or None when they do not fit k."""
@@ -108,7 +111,16 @@ def _read_cells(cells: tuple[str, ...] | list[str], copies: tuple[bool, ...] | l
 
 def row_from_line(index: int, item: Item) -> Row | None:
     """A text line 'label n n n' (tables flattened to text); None when the line has no trailing numbers."""
-    text = item.text.strip()
+    read = _read_line(item.text)
+    if read is None:
+        return None
+    labels, raw, last, values = read
+    return Row(index, item.section, "line", item.block, list(labels), list(raw), last, list(values))
+
+
+@lru_cache(maxsize=16384)  # the lines of a table converted to text come back in report after report
+def _read_line(text: str) -> tuple | None:
+    text = text.strip()
     if len(text) > 120:
         return None
     tokens = _LINE_SPLIT.sub(" ", text).split()
@@ -123,10 +135,9 @@ def row_from_line(index: int, item: Item) -> Row | None:
         return None
     label = "".join(tokens)
     norm = normalize_label(label)
-    labels = [strip_numbering(norm)] if norm else []
-    raw = [norm] if norm else []
-    return Row(index, item.section, "line", item.block, labels, raw, 0 if norm else -1,
-               [(i + 1, v) for i, v in enumerate(nums)])
+    labels = (strip_numbering(norm),) if norm else ()
+    raw = (norm,) if norm else ()
+    return labels, raw, 0 if norm else -1, tuple((i + 1, v) for i, v in enumerate(nums))
 
 
 def header_matches(cells: list[str], patterns: dict[str, re.Pattern[str]],

@@ -255,20 +255,30 @@ def continuation(row: Row, following: list[Row], width: int) -> int:
 def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
     """The row's value cells for `columns`: by header position when the header fits, else by printed order."""
     row, header = claim.row, claim.header
-    if not header:
-        return row.trimmed(len(columns))
-    by_code: dict[str, list[int]] = {}
-    for pos, code in sorted(header.items()):
-        by_code.setdefault(code, []).append(pos)
-    if header and all(c in by_code for c in columns):
-        cells = dict(row.values)
-        wanted = {p for c in columns for p in by_code[c]}
-        others = [v for p, v in row.values if p not in wanted and v.value is not None]
-        if all(p > row.last_label for c in columns for p in by_code[c]) and not others:
-            out = [_one_value([cells.get(p, _BLANK) for p in by_code[c]]) for c in columns]
+    plan = _header_plan(tuple(header.items()), tuple(columns)) if header else None
+    if plan is not None:
+        positions, wanted, first = plan
+        others = any(v.value is not None for p, v in row.values if p not in wanted)
+        if first > row.last_label and not others:
+            cells = dict(row.values)
+            out = [_one_value([cells.get(p, _BLANK) for p in ps]) for ps in positions]
             if all(v is not None for v in out):
                 return out  # type: ignore[return-value]
     return row.trimmed(len(columns))
+
+
+@lru_cache(maxsize=1024)  # a table's header is one of a few; its plan is worked out once
+def _header_plan(header: tuple[tuple[int, str], ...], columns: tuple[str, ...]
+                 ) -> tuple[list[list[int]], frozenset[int], int] | None:
+    """Per column the grid positions its header names, all of them, and the first; None when a column has none."""
+    by_code: dict[str, list[int]] = {}
+    for pos, code in sorted(header):
+        by_code.setdefault(code, []).append(pos)
+    if not all(c in by_code for c in columns):
+        return None
+    positions = [by_code[c] for c in columns]
+    wanted = frozenset(p for ps in positions for p in ps)
+    return positions, wanted, min(wanted)
 
 
 _BLANK = CellValue(None, "", "blank")  # frozen: one instance serves every absent cell

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from dashboard.errors import ReportError
@@ -28,14 +29,15 @@ _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
 
 
-def _split_pipe_row(line: str) -> list[str]:
+@lru_cache(maxsize=16384)  # the rows of a county's tables come back in report after report
+def _split_pipe_row(line: str) -> tuple[str, ...]:
     s = line.strip()
     if s.startswith("|"):
         s = s[1:]
     if s.endswith("|") and not s.endswith("\\|"):
         s = s[:-1]
     # Most rows have no escaped pipe: a plain split is the same cut, without the regex.
-    return [c.strip() for c in (_CELL_BORDER.split(s) if "\\|" in s else s.split("|"))]
+    return tuple(c.strip() for c in (_CELL_BORDER.split(s) if "\\|" in s else s.split("|")))
 
 
 def parse_text(text: str, source: str, fmt: str = "md") -> Document:
@@ -72,7 +74,7 @@ def parse_text(text: str, source: str, fmt: str = "md") -> Document:
                     flush()
                     rows.append(last)
                 continue
-            rows.append(_split_pipe_row(line))
+            rows.append(list(_split_pipe_row(line)))
             cells += len(rows[-1])
             if cells > MAX_CELLS:
                 raise ReportError(source, f"文本表格过大（超过 {MAX_CELLS} 格），不像是一份年度报告",
