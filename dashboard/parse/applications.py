@@ -50,7 +50,7 @@ def _join_split_rows(events: list[tuple[str, Claim | Row]]) -> list[tuple[str, C
                 out.append(("orphan", join_rows(ev, rest[:n])))  # type: ignore[arg-type]
                 i += 1 + n
                 continue
-        if kind == "anchor" and isinstance(ev, Claim):
+        if kind == "anchor" and isinstance(ev, Claim) and i + 1 < len(events) and events[i + 1][0] == "orphan":
             following: list[Row] = []
             for k2, e2 in events[i + 1:i + 8]:
                 if k2 != "orphan":

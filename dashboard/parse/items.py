@@ -136,6 +136,7 @@ def _accepted_headings(doc: Document) -> dict[tuple[int, int], tuple[str, bool]]
 
 
 _ORDER = ("preamble", "overview", "disclosure", "applications", "appeals", "problems", "other_matters")
+_RANK = {code: i for i, code in enumerate(_ORDER)}
 # What a table section's first rows say, when its heading is missing: its header or its first row label.
 _IMPLIED = [
     ("disclosure", re.compile(r"^(?:第二十条第|信息内容(?:本年|上一年))")),
@@ -156,7 +157,7 @@ def _implied(text: str, section: str) -> str | None:
     if not norm or len(norm) > 240 or "。" in norm:  # a sentence of the narrative is not a table's header
         return None
     for code, rx in _IMPLIED:
-        if rx.search(norm) and _ORDER.index(code) > _ORDER.index(section) and (
+        if rx.search(norm) and _RANK[code] > _RANK[section] and (
                 code != "appeals" or section == "applications"):
             return code
     return None
@@ -193,6 +194,5 @@ def flatten(doc: Document) -> list[Item]:
                 # Most tables (text, markdown) have no merged copies: no lookup per cell.
                 copies = [(r, c) in block.copies for c in range(len(cells))] if block.copies else [False] * len(cells)
                 doubts = [block.doubts.get((r, c)) for c in range(len(cells))] if block.doubts else []
-                items.append(Item("row", section, cells=list(cells), copies=copies, doubts=doubts, block=b, row=r,
-                                  heading=code, approx=not exact, implied=bool(implied)))
+                items.append(Item("row", section, "", list(cells), copies, doubts, b, r, code, not exact, bool(implied)))
     return items

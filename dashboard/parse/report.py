@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -177,7 +178,7 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
     preamble = [it.text for it in items if it.kind == "line" and it.section == "preamble"]
     agency, year, where, rejected = find_identity(doc.title, preamble, prefer_title=doc.format == "html")
     agency = _establish_agency(agency, rejected, registry, b, scanned=doc.format == "scan")
-    py = period_year([it.text for it in items if it.kind == "line"][:80])
+    py = period_year(list(itertools.islice((it.text for it in items if it.kind == "line"), 80)))
     if year is None and py:
         year, where = py, "statistics period"
         b.problem("year_from_period", "info", f"标题中没有年度，按统计期限取 {py} 年",
@@ -188,6 +189,7 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
         b.problem("year_conflict", "warning", f"标题年度 {year} 与统计期限年度 {py} 不一致",
                   f"title year {year} differs from the statistics period year {py}")
     figures = _count_figures(b.tables)
+    flags = dict(sorted(b.flags.items()))
     if figures == 0:
         b.problem("no_figures", "error", "报告中没有任何数字（空白模板或表格无法读取）",
                   "the report has no figures at all (a blank template, or tables that could not be read)", [])
@@ -202,8 +204,8 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
         "format": doc.format,
         **({"ocr_engine": doc.meta["ocr_engine"]} if "ocr_engine" in doc.meta else {}),
         "units": b.units,
-        "cell_flags": dict(sorted(b.flags.items())),
-        "uncertain_cells": {k: {"reason": v} for k, v in sorted(b.flags.items()) if v in _UNCERTAIN},
+        "cell_flags": flags,
+        "uncertain_cells": {k: {"reason": v} for k, v in flags.items() if v in _UNCERTAIN},
         "printed": b.printed,
         "cell_notes": b.notes,
         "identity_source": where,

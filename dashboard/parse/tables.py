@@ -39,7 +39,7 @@ class Claim:
 
     code: str
     row: Row
-    header: dict[int, str]
+    header: dict[int, str]  # shared by the claims read under one header: read, never changed
     how: str = "label"  # "label" | "fuzzy_label" | "placed_by_order"
 
 
@@ -181,21 +181,24 @@ def _take_header(item: Item, row: Row, kinds: list[str], headers: dict[str, dict
     for kind in kinds:
         if kind not in headers:
             continue
-        hm = header_matches(item.cells, _HEADERS[kind], item.copies)
+        hm = _header_row(kind, tuple(item.cells), tuple(item.copies))
         distinct = set(hm.values())
         is_header = len(distinct) >= 2 or (kind == "disclosure" and distinct and any("信息内容" in x for x in row.labels))
         if not is_header:
             continue
-        if prev_header[kind] == i - 1:
-            headers[kind].update(hm)
-        else:
-            headers[kind] = dict(hm)
+        # A new dict, never an update: the claims made so far keep the header they were read under.
+        headers[kind] = {**headers[kind], **hm} if prev_header[kind] == i - 1 else hm
         prev_header[kind] = i
         for pos, code in hm.items():
             if code in ("amount", "amount_wan") and (m := _UNIT_IN_HEADER.search(normalize_label(item.cells[pos]))):
                 out.header_units[code] = m.group(1)
         return True
     return False
+
+
+@lru_cache(maxsize=4096)  # the header rows of a table are the same in every report of its format
+def _header_row(kind: str, cells: tuple[str, ...], copies: tuple[bool, ...]) -> dict[int, str]:
+    return header_matches(list(cells), _HEADERS[kind], list(copies))
 
 
 def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], out: Scan) -> None:
@@ -205,12 +208,12 @@ def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], ou
             # most such lines in section 三 are fragments of wrapped labels and headers.
             hit = match_application_row(row, fuzzy=row.has_numbers or row.source != "line") if row.labels else None
             if hit:
-                out.app_events.append(("anchor", Claim(hit[0], row, dict(headers["applications"]), hit[1])))
+                out.app_events.append(("anchor", Claim(hit[0], row, headers["applications"], hit[1])))
                 return
         elif kind == "disclosure":
             code = match_disclosure_row(row)
             if code:
-                out.disclosure.append(Claim(code, row, dict(headers["disclosure"])))
+                out.disclosure.append(Claim(code, row, headers["disclosure"]))
                 return
             if row.has_numbers and not row.labels and kinds == ["disclosure"]:
                 out.disc_orphans.append((len(out.disclosure), row))

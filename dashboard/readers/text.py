@@ -54,7 +54,8 @@ def parse_text(text: str, source: str, fmt: str = "md") -> Document:
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw.strip()
         if not line:
-            flush()
+            if rows:
+                flush()
             continue
         if len(line) > MAX_LINE_CHARS:
             check_line(line, source)
@@ -81,8 +82,9 @@ def parse_text(text: str, source: str, fmt: str = "md") -> Document:
                                   f"the text tables hold more than {MAX_CELLS} cells; not an annual report",
                                   code="limits")
             continue
-        flush()
-        blocks.append(Paragraph(text=line))
+        if rows:
+            flush()
+        blocks.append(Paragraph(line))
     flush()
     return Document(source=source, format=fmt, blocks=blocks)
 
