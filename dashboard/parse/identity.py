@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from dashboard.parse.normalize import _SPACE, _T2S
@@ -15,6 +16,7 @@ _TITLE = re.compile(
 _TITLE_YEAR_AFTER = re.compile(
     r"(?P<a>[^\d]{2,60}?)(?:的)?(?:政府|政务)?(?:信息|政务)公开(?:工作)?(?:年度)?(?:报告|年报)[(（]?(?P<y>(?:19|20)\d{2})年?度?[)）]?"
 )
+_ANY_YEAR = re.compile(r"(?:19|20)\d{2}")
 _CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 _CN_YEAR = re.compile(r"[〇零○Ｏ一二三四五六七八九]{4}(?=年)")
 _PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日(?:起)?(?:至|到|-|—)")
@@ -22,6 +24,7 @@ _NOISE_PREFIX = re.compile(r"^(?:正文|首页|当前位置|您当前的位置|�
 _REGION_END = ("区", "县", "市", "乡", "镇", "旗", "人民")
 
 
+@lru_cache(maxsize=16384)
 def _clean(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
     s = _T2S.convert(s)
@@ -55,6 +58,8 @@ def _ends_title(clean: str, end: int) -> bool:
 
 def _from_title(text: str) -> tuple[str | None, int | None]:
     clean = _clean(text)
+    if "公开" not in clean or not _ANY_YEAR.search(clean):
+        return None, None  # both title forms name a year and 公开: no search of the text for them
     m = _TITLE.search(clean)
     if m and not _ends_title(clean, m.end()):
         m = None
