@@ -283,10 +283,10 @@ def fill_applications(found: Scan, layout: str, b: Builder) -> None:
                       [f"applications.{code}"])
         if claim is None:
             missing.append(code)
-        flag = claim.how if claim and claim.how != "label" else None
-        for col, cell in zip(_COLS, cells or [None] * len(_COLS), strict=True):
-            b.put("applications", code, col, cell,
-                  (flag if cell and cell.flag is None else None) if cells else ("unreadable" if claim else "missing"))
+        if cells:
+            b.put_row("applications", code, _COLS, cells, claim.how if claim and claim.how != "label" else None)
+        else:
+            b.put_unread("applications", code, _COLS, "unreadable" if claim else "missing")
         if claim and claim.how == "fuzzy_label":
             b.problem("fuzzy_label", "info", f"第三部分“{claim.row.label_text}”按近似标签识别为 {code}",
                       f"section 三 row '{claim.row.label_text}' matched {code} approximately", [f"applications.{code}"])
