@@ -116,7 +116,7 @@ def _candidates(doc: Document) -> list[tuple[int, int, str, str, bool]]:
     return out
 
 
-@lru_cache(maxsize=16384)  # a table's rows come back in report after report
+@lru_cache(maxsize=4096)  # a table's rows come back in report after report
 def _row_heading(cells: tuple[str, ...]) -> tuple[str, str, bool] | None:
     """(text, section code, exact) when a table row is one section heading."""
     if (text := _row_text(cells)) and (hit := heading_match(text)):

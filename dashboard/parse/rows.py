@@ -73,7 +73,7 @@ def row_from_cells(index: int, item: Item) -> Row:
     return Row(index, item.section, "table", item.block, list(labels), list(raw), last, list(values))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _read_plain_cells(cells: tuple[str, ...], copies: tuple[bool, ...]) -> tuple:
     labels, raw, last, values = _read_cells(cells, copies, ())
     return tuple(labels), tuple(raw), last, tuple(values)
@@ -118,7 +118,7 @@ def row_from_line(index: int, item: Item) -> Row | None:
     return Row(index, item.section, "line", item.block, list(labels), list(raw), last, list(values))
 
 
-@lru_cache(maxsize=16384)  # the lines of a table converted to text come back in report after report
+@lru_cache(maxsize=4096)  # the lines of a table converted to text come back in report after report
 def _read_line(text: str) -> tuple | None:
     text = text.strip()
     if len(text) > 120:
@@ -157,7 +157,7 @@ def header_matches(cells: list[str], patterns: dict[str, re.Pattern[str]],
     return found
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _header_label(text: str) -> str:
     """A header cell's label without numbering; '' for a blank cell or a value."""
     norm = strip_numbering(normalize_label(text))

@@ -69,7 +69,7 @@ def match_application_row(row: Row, fuzzy: bool = True) -> tuple[str, str] | Non
 
 # A label says the same row in every report: matched once per distinct label (the labels of a county's reports
 # repeat), not once per row of every report.
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _application_label(label: str) -> str | None:
     for g in _APP_GROUPS:
         label = g.sub("", label)
@@ -80,7 +80,7 @@ def _application_label(label: str) -> str | None:
     return max(hits, key=lambda h: h[1])[0] if hits else None
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _application_label_fuzzy(label: str) -> str | None:
     if len(label) < 4:
         return None
@@ -114,7 +114,7 @@ def match_disclosure_row(row: Row) -> str | None:
     return None
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _disclosure_label(label: str) -> str | None:
     return next((p.code for p in _DISC_PATTERNS if p.regex.search(label)), None)
 

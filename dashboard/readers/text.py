@@ -29,7 +29,7 @@ _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
 
 
-@lru_cache(maxsize=16384)  # the rows of a county's tables come back in report after report
+@lru_cache(maxsize=4096)  # the rows of a county's tables come back in report after report
 def _split_pipe_row(line: str) -> tuple[str, ...]:
     s = line.strip()
     if s.startswith("|"):
