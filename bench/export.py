@@ -26,7 +26,7 @@ from dashboard.export.data import load_pack_data  # noqa: E402
 from dashboard.export.figures import pack_charts  # noqa: E402
 from dashboard.export.images import clear_cache  # noqa: E402
 from dashboard.export.pack import build_pack  # noqa: E402
-from dashboard.store.ingest import ingest_paths  # noqa: E402
+from dashboard.ingest.pipeline import ingest_paths  # noqa: E402
 from dashboard.synth import synthesize  # noqa: E402
 
 GOAL_S = 5.0

@@ -3,7 +3,7 @@
 The corpus reports are parsed once (timed separately), then repeated with varied agency and year — each copy
 a distinct simulated agency-year, so every record is new — and stored with `ingest_prepared` (batched Arrow
 inserts, checks run after each batch, copy-and-swap writer). Prints a table. Before that, the parse stage alone:
-copies of the corpus files read by worker processes (dashboard.store.workers) with 1 worker and with 2 —
+copies of the corpus files read by worker processes (dashboard.ingest.workers) with 1 worker and with 2 —
 reports/s of each.
 
     python bench/ingest.py [--n 10000] [--batch 2000] [--no-bytes] [--db PATH] [--parse-files 40]
@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from dashboard.ingest.pipeline import ingest_prepared  # noqa: E402
+from dashboard.ingest.prepare import prepare_record  # noqa: E402
+from dashboard.ingest.workers import parse_files  # noqa: E402
 from dashboard.parse import parse_file  # noqa: E402
 from dashboard.store.db import open_db  # noqa: E402
-from dashboard.store.ingest import ingest_prepared  # noqa: E402
-from dashboard.store.prepare import prepare_record  # noqa: E402
-from dashboard.store.workers import parse_files  # noqa: E402
 
 CORPUS = [ROOT / "tests/fixtures" / n for n in ("000_7180246cedc2b1d8.txt", "hongze-2023.pdf", "pingtan-2025.html",
                                                  "pingtan-2025.docx", "shanghai-kewei-2024.md")]

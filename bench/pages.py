@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synth_db import build_bench_db  # noqa: E402
-from dashboard.queries import indicator_params, run_query, snapshot_cursor  # noqa: E402
+from dashboard.queries import indicator_params, run_query  # noqa: E402
 from dashboard.store.indicators import INDICATORS  # noqa: E402
+from dashboard.store.named import snapshot_cursor  # noqa: E402
 
 BY_CODE = {d["indicator"]: d for d in INDICATORS}
 YEAR, Y0, Y1 = 2023, 2019, 2025

@@ -6,7 +6,7 @@ Run it in the lake environment (it has DuckDB pinned for the extensions, Dask, a
 
     .venv-lake/bin/python bench/scale.py [--files 2000] [--sizes 10000,100000] [--readers 4] [--skip-lake]
 
-"All local cores" is a ProcessPoolExecutor over the same per-file function (dashboard.store.prepare.prepare_file):
+"All local cores" is a ProcessPoolExecutor over the same per-file function (dashboard.ingest.prepare.prepare_file):
 the --workers processes of issue 15 item 2 are another branch; Dask runs 2 local one-thread workers it starts.
 """
 
@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from ingest import CORPUS, variants  # noqa: E402
 from synth_db import build_bench_db  # noqa: E402
 
+from dashboard.ingest.dask_parse import cluster_engine, start_local_cluster, stop_local_cluster  # noqa: E402
+from dashboard.ingest.pipeline import ingest_paths, ingest_prepared, write_batch  # noqa: E402
 from dashboard.parse import parse_file  # noqa: E402
-from dashboard.store.dask_parse import cluster_engine, start_local_cluster, stop_local_cluster  # noqa: E402
 from dashboard.store.db import open_db  # noqa: E402
-from dashboard.store.ingest import ingest_paths, ingest_prepared, write_batch  # noqa: E402
 
 ROWS: list[tuple[str, str, str]] = []
 
@@ -178,7 +178,7 @@ def _size(path: Path) -> int:
 
 
 def bench_size(tmp: Path) -> None:
-    from dashboard.store.agencies import Registry
+    from dashboard.registry import Registry
     from dashboard.store.db import writer
 
     parsed = _parsed()

@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from dashboard.ingest.pipeline import ingest_prepared  # noqa: E402
+from dashboard.ingest.prepare import prepare_file  # noqa: E402
+from dashboard.review.findings import recheck  # noqa: E402
 from dashboard.store.db import open_db, writer  # noqa: E402
-from dashboard.store.findings import recheck  # noqa: E402
-from dashboard.store.ingest import ingest_prepared  # noqa: E402
-from dashboard.store.prepare import prepare_file  # noqa: E402
 from dashboard.synth.demo import mark_simulated, simulated_registry  # noqa: E402
 from dashboard.synth.generate import parse_years, synthesize  # noqa: E402
 from dashboard.synth.score import cell_diffs, score_findings, stored_findings  # noqa: E402

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.parse.codes import (
+from dashboard.catalogue.codes import (
     APPEAL_COLUMNS,
     APPEAL_GROUPS,
     APPLICATION_COLUMNS,

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project
     sys.path.insert(0, str(ROOT))
 
-from dashboard import auth  # noqa: E402  (after the path fix above)
+from dashboard.pages import login  # noqa: E402  (after the path fix above)
+from dashboard.review import users  # noqa: E402  (after the path fix above)
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 # A local file: a :material/…: page icon makes every browser fetch its SVG from the internet.
@@ -38,12 +39,12 @@ LOG = logging.getLogger("nianbao.app")
 def main() -> None:
     """Set up the page, ask for a login where one is needed, draw the scope bar every page shares, run the page."""
     st.set_page_config(page_title="政府信息公开年报", page_icon=str(ICON), layout="wide")
-    user = auth.require_login()  # login form until signed in; the local 管理 on 127.0.0.1 without users
+    user = login.require_login()  # login form until signed in; the local 管理 on 127.0.0.1 without users
     pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview"))
-             for f, t, i, u in auth.allowed_pages(PAGES, user)]
+             for f, t, i, u in login.allowed_pages(PAGES, user)]
     nav = st.navigation(pages)
     st.sidebar.caption("政府信息公开工作年度报告 · 统计与核对")
-    auth.sidebar_account(user)
+    login.sidebar_account(user)
     guarded(lambda: _scope_and_page(nav))
 
 
@@ -68,9 +69,15 @@ def guarded(run) -> None:  # noqa: ANN001
     """
     try:
         run()
-    except auth.PermissionDenied as exc:  # refused inside the write: say so, it is not an error of the app
+    except users.PermissionDenied as exc:  # refused inside the write: say so, it is not an error of the app
         st.error(str(exc))
-    except Exception:
+    except Exception as exc:
+        from dashboard.store.faults import store_fault
+
+        if (fault := store_fault(exc)) is not None:  # the database or its file store: say which and what to do
+            LOG.exception("store fault")
+            st.error(fault)
+            return
         error_id = uuid.uuid4().hex[:8]
         LOG.exception("page error %s", error_id)
         st.error(f"页面出现内部错误，已记录（错误编号 {error_id}）。请刷新页面或调整数据范围后重试；"

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from dashboard.checks.labels import COVERAGE_STATUS_ZH
+from dashboard.catalogue.labels import COVERAGE_STATUS_ZH
 
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
 SOURCE_NOTE = "数据来源：各单位政府信息公开工作年度报告"

@@ -2,7 +2,7 @@
 
 It listens on 127.0.0.1 unless --host is given. On any other interface it refuses to start while no login is
 configured (`nianbao user add NAME --role 管理`); on 127.0.0.1 without users the dashboard runs as one local
-管理 (dashboard/auth.py). Ctrl-C or SIGTERM stops the Streamlit child too.
+管理 (dashboard/review/users.py). Ctrl-C or SIGTERM stops the Streamlit child too.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import typer
-
-from dashboard.settings import ROOT, db_path
+from dashboard.settings import ROOT
+from dashboard.store.location import db_path
 
 APP = Path(__file__).resolve().parent / "app.py"
 
@@ -37,7 +36,7 @@ class UnsafeServe(RuntimeError):
 
 def check_safe(db: Path, host: str) -> None:
     """Refuse a non-loopback host while the database has no users (migrating the database first)."""
-    from dashboard.auth import ADD_USER_HINT, has_users, is_loopback
+    from dashboard.review.users import ADD_USER_HINT, has_users, is_loopback
     from dashboard.store.db import writer
 
     with writer(db):
@@ -97,21 +96,6 @@ def serve(db: Path | None, port: int = 8501, headless: bool = True, host: str = 
     env = {**os.environ, "NIANBAO_DB": str(path)}
     # cwd = project root so that Streamlit finds .streamlit/config.toml (theme, headless, no usage stats).
     return run_child(streamlit_command(port, headless, host), env, ROOT)
-
-
-def register(app: typer.Typer) -> None:
-    """Add `nianbao serve` to the command line."""
-
-    @app.command("serve")
-    def serve_command(
-        db: Path | None = typer.Option(None, "--db", help="DuckDB 数据库文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）"),
-        port: int = typer.Option(8501, "--port", help="端口"),
-        headless: bool = typer.Option(True, "--headless/--open-browser", help="不自动打开浏览器"),
-        host: str = typer.Option(DEFAULT_HOST, "--host",
-                                 help="监听地址（默认仅本机 127.0.0.1；其他地址须先 nianbao user add 添加用户）"),
-    ) -> None:
-        """启动统计看板 / Serve the dashboard."""
-        raise typer.Exit(code=serve(db, port, headless, host))
 
 
 if __name__ == "__main__":

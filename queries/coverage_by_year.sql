@@ -9,10 +9,7 @@
 --   owed, due and without a report; due = the year's deadline has passed.
 with chosen as (
   select agency_id
-  from agencies
-  where ($regions is null or list_contains($regions, region))
-    and ($kinds is null or list_contains($kinds, kind))
-    and ($agency_ids is null or list_contains($agency_ids, agency_id))
+  from agencies_in_scope($regions, $kinds, $agency_ids)
 ),
 grid as (
   select g.* from agency_years g join chosen using (agency_id)

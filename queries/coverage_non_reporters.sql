@@ -6,10 +6,7 @@
 --   $year; last_year = the latest year of a current report (NULL: none ever).
 with chosen as (
   select agency_id, coalesce(short_name, name) as short_name, name, kind, region
-  from agencies
-  where ($regions is null or list_contains($regions, region))
-    and ($kinds is null or list_contains($kinds, kind))
-    and ($agency_ids is null or list_contains($agency_ids, agency_id))
+  from agencies_in_scope($regions, $kinds, $agency_ids)
 ),
 grid as (
   select g.* from agency_years g join chosen using (agency_id) where g.year <= $year

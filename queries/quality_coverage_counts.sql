@@ -5,10 +5,7 @@
 -- Grain: one row per status.
 with chosen as (
   select agency_id
-  from agencies
-  where ($regions is null or list_contains($regions, region))
-    and ($kinds is null or list_contains($kinds, kind))
-    and ($agency_ids is null or list_contains($agency_ids, agency_id))
+  from agencies_in_scope($regions, $kinds, $agency_ids)
 ),
 final as (
   select case when g.report_id is not null and g.versions > 1 then 'superseded'

@@ -6,10 +6,8 @@ with final as (
   select r.agency_id, coalesce(r.short_name, r.agency_name) as short_name, r.kind, count(*) as findings,
          count(*) filter (where f.severity = 'error') as errors
   from findings f join current_reports r using (report_id)
+  join agencies_in_scope($regions, $kinds, $agency_ids) s on s.agency_id = r.agency_id
   where r.year between $year_from and $year_to
-    and ($kinds is null or list_contains($kinds, r.kind))
-    and ($regions is null or list_contains($regions, r.region))
-    and ($agency_ids is null or list_contains($agency_ids, r.agency_id))
     and ($statuses is null or list_contains($statuses, f.status))
   group by all
 )

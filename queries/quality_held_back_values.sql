@@ -5,10 +5,7 @@
 -- Grain: one row per (report, indicator) held back; rules and finding_ids list every finding behind it.
 with chosen as (
   select agency_id, coalesce(short_name, name) as short_name, kind
-  from agencies
-  where ($regions is null or list_contains($regions, region))
-    and ($kinds is null or list_contains($kinds, kind))
-    and ($agency_ids is null or list_contains($agency_ids, agency_id))
+  from agencies_in_scope($regions, $kinds, $agency_ids)
 ),
 held as (
   select i.report_id, i.agency_id, i.year, i.indicator, i.value

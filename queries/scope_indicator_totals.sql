@@ -11,10 +11,7 @@
 --   by version of the format (a year with both is one total over both, with a note).
 with chosen as (
   select agency_id
-  from agencies
-  where ($regions is null or list_contains($regions, region))
-    and ($kinds is null or list_contains($kinds, kind))
-    and ($agency_ids is null or list_contains($agency_ids, agency_id))
+  from agencies_in_scope($regions, $kinds, $agency_ids)
 ),
 vals as (
   select i.year, i.report_id, i.indicator, i.template, i.value,

@@ -5,10 +5,7 @@
 -- Grain: one row per current report of the scope in the years (body NULL when the report has no such section).
 with chosen as (
   select agency_id
-  from agencies
-  where ($regions is null or list_contains($regions, region))
-    and ($kinds is null or list_contains($kinds, kind))
-    and ($agency_ids is null or list_contains($agency_ids, agency_id))
+  from agencies_in_scope($regions, $kinds, $agency_ids)
 ),
 final as (
   select r.report_id, r.agency_id, coalesce(r.short_name, r.agency_name) as short_name, r.kind, r.year, s.body

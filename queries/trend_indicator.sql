@@ -11,10 +11,7 @@
 --   figure has no row or a NULL value, never 0.
 with chosen as (
   select agency_id, coalesce(short_name, name) as short_name
-  from agencies
-  where ($regions is null or list_contains($regions, region))
-    and ($kinds is null or list_contains($kinds, kind))
-    and ($agency_ids is null or list_contains($agency_ids, agency_id))
+  from agencies_in_scope($regions, $kinds, $agency_ids)
 ),
 per_report as (
   select i.agency_id, i.year, i.report_id, any_value(i.template) as template,

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.auth import PermissionDenied, User, add_user, cli_user
+from dashboard.ingest.pipeline import ingest_paths
 from dashboard.queries import run_query
-from dashboard.store import corrections as k
+from dashboard.review import corrections as k
+from dashboard.review.users import PermissionDenied, User, add_user, cli_user
 from dashboard.store.db import open_db
-from dashboard.store.ingest import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"

@@ -15,10 +15,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from dashboard import auth
 from dashboard.cli import _register_all, app
+from dashboard.ingest.pipeline import ingest_paths
+from dashboard.review import users as auth
 from dashboard.store.db import open_db
-from dashboard.store.ingest import ingest_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -177,7 +177,7 @@ def test_a_browser_session_resumes_until_logout_or_a_password_change_and_stores_
 
 
 def test_an_export_writes_one_audit_row_with_the_os_user(tmp_path: Path) -> None:
-    from dashboard import audit
+    from dashboard.review import audit
 
     db = tmp_path / "n.duckdb"
     audit.export_done(None, 2024, None, {"pptx": "会议材料/2024.pptx"}, db)

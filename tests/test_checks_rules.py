@@ -246,7 +246,8 @@ def test_checks_never_change_the_report(pingtan: dict) -> None:
 
 def test_every_rule_has_a_code_of_the_schema_contract() -> None:
     contract = {"R1", "R2", "R3", "R4", "R5", "X1", "X2", "X3", "VERSION_YEAR", "HYBRID", "SECTION_MISSING",
-                "BLANK_TOTAL", "UNIT", "TEXT_TABLE", "SAME_TEXT", "UNKNOWN_AGENCY", "PARSE"}
+                "BLANK_TOTAL", "UNIT", "TEXT_TABLE", "SAME_TEXT", "UNKNOWN_AGENCY", "PARSE",
+                "SECTION_ORDER", "ROWS_COMPLETE", "PROBLEMS_MEASURES", "FEE_REPORT", "TITLE", "LATE"}
     assert set(rule_codes()) == contract
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.store.dask_parse import cluster_engine, parse_on_cluster, start_local_cluster, stop_local_cluster
+from dashboard.ingest.dask_parse import cluster_engine, parse_on_cluster, start_local_cluster, stop_local_cluster
+from dashboard.ingest.pipeline import ingest_paths
 from dashboard.store.db import open_db
-from dashboard.store.ingest import ingest_paths
 from dashboard.synth import synthesize
 
 ROOT = Path(__file__).resolve().parents[1]

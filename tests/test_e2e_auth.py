@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from e2e_server import free_port, running
 
-from dashboard.auth import add_user, cli_user
-from dashboard.checks.labels import cell_label
-from dashboard.store.ingest import ingest_paths
+from dashboard.catalogue.labels import cell_label
+from dashboard.ingest.pipeline import ingest_paths
+from dashboard.review.users import add_user, cli_user
 
 playwright = pytest.importorskip("playwright.sync_api")
 

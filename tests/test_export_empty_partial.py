@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from dashboard.cli import _register_all, app
 from dashboard.export import build_pack
 from dashboard.export.data import EmptyPackError, PackScope, load_pack_data
-from dashboard.store.ingest import ingest_paths
+from dashboard.ingest.pipeline import ingest_paths
 from dashboard.synth import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -22,8 +22,8 @@ from dashboard.export.brief import TABLE_PT, text_width_cm
 from dashboard.export.data import load_pack_data, resolve_agencies
 from dashboard.export.figures import pack_charts
 from dashboard.export.takeaways import comparability_note, key_points, total_sentence
+from dashboard.ingest.pipeline import ingest_paths
 from dashboard.queries import run_query
-from dashboard.store.ingest import ingest_paths
 from dashboard.synth import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store.ingest import ingest_paths
+from dashboard.ingest.pipeline import ingest_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "pages" / "export_page.py")

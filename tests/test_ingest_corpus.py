@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboard.ingest.pipeline import ingest_paths
+from dashboard.review.findings import recheck
 from dashboard.store.db import open_db, writer
-from dashboard.store.findings import recheck
-from dashboard.store.ingest import ingest_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = ["000_7180246cedc2b1d8.txt", "hongze-2023.pdf", "pingtan-2025.html", "shanghai-kewei-2024.md"]

@@ -15,7 +15,7 @@ import duckdb
 import psutil
 import pytest
 
-from dashboard.store.prepare import display_name
+from dashboard.ingest.prepare import display_name
 from tests.hostile.generate import VALID, Kind, generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,7 @@ def _counts(db: Path) -> dict[str, int]:
 
 def _shown(kind: Kind) -> str:
     """The name the summary shows for a generated entry (non-UTF-8 names decoded as GB18030, as the ingest does)."""
-    from dashboard.store.commands import _CONTROL
+    from dashboard.text import _CONTROL
 
     name = display_name(os.fsdecode(kind.name.rsplit(b"/", 1)[-1]))
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
@@ -177,7 +177,7 @@ def _big_docx(path: Path, paragraphs: int, text: str = "x") -> Path:
 
 
 def test_a_file_past_the_memory_ceiling_fails_alone_and_the_next_one_is_read(tmp_path: Path) -> None:
-    from dashboard.store.workers import Limits, parse_files
+    from dashboard.ingest.workers import Limits, parse_files
 
     # within the structural limits (600,000 tags, 35 MB of XML): reading it adds far more than 40 MB (the text
     # report beside it adds a few)
@@ -189,7 +189,7 @@ def test_a_file_past_the_memory_ceiling_fails_alone_and_the_next_one_is_read(tmp
 
 
 def test_a_file_past_its_wall_clock_limit_fails_alone_and_the_worker_is_replaced(tmp_path: Path) -> None:
-    from dashboard.store.workers import Limits, parse_files
+    from dashboard.ingest.workers import Limits, parse_files
 
     slow = _big_docx(tmp_path / "slow.docx", 110_000)  # within the structural limits, about a second to read
     good = ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt"
@@ -202,9 +202,9 @@ def test_a_file_past_its_wall_clock_limit_fails_alone_and_the_worker_is_replaced
 def test_a_record_that_cannot_be_written_fails_alone_and_the_batch_is_stored(tmp_path: Path) -> None:
     import copy
 
+    from dashboard.ingest.pipeline import ingest_prepared
+    from dashboard.ingest.prepare import prepare_record
     from dashboard.parse import parse_file
-    from dashboard.store.ingest import ingest_prepared
-    from dashboard.store.prepare import prepare_record
 
     good = parse_file(ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt")
     bad = copy.deepcopy(good)
@@ -222,7 +222,7 @@ def test_a_worker_killed_mid_file_is_that_files_failure_and_the_run_goes_on(tmp_
     import signal
     import threading
 
-    from dashboard.store.workers import Limits, parse_files
+    from dashboard.ingest.workers import Limits, parse_files
 
     slow = _big_docx(tmp_path / "slow.docx", 110_000)
     good = ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt"

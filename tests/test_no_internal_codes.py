@@ -14,12 +14,12 @@ from docx import Document
 from openpyxl import load_workbook
 from pptx import Presentation
 
+from dashboard.catalogue import codes
+from dashboard.catalogue.labels import cell_label, humanize, internal_codes
 from dashboard.checks import rule_codes
-from dashboard.checks.labels import cell_label, humanize, internal_codes
 from dashboard.export import build_pack
 from dashboard.export.data import PackScope, load_pack_data
 from dashboard.export.figures import pack_charts
-from dashboard.parse import codes
 from dashboard.store.indicators import INDICATORS
 from dashboard.synth.demo import build_demo
 

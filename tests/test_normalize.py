@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from opencc import OpenCC
 
-from dashboard.parse.codes import APPLICATION_ROWS
+from dashboard.catalogue.codes import APPLICATION_ROWS
 from dashboard.parse.normalize import normalize_label, read_number, strip_numbering
 from dashboard.parse.rows import Row
 from dashboard.parse.tables import match_application_row

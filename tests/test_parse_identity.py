@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from dashboard.parse import default_registry, parse_document
+from dashboard.parse import parse_document
 from dashboard.parse.identity import _CONFUSABLE, agency_shape_ok
 from dashboard.readers.text import parse_text
-from dashboard.store.agencies import Agency, Registry
+from dashboard.registry import Agency, Registry, default_registry
 from tests.conftest import SAMPLE
 
 SAMPLE_TEXT = SAMPLE.read_text("utf-8")

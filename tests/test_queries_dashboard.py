@@ -11,17 +11,11 @@ import pandas as pd
 import pytest
 from test_queries_fixture import FIXTURES, shared_fixture_db
 
-from dashboard.queries import (
-    QueryError,
-    indicator_params,
-    load_query,
-    query_header,
-    query_names,
-    run_query,
-    set_finding_status,
-)
-from dashboard.store.agencies import Registry
-from dashboard.store.ingest import ingest_paths
+from dashboard.ingest.pipeline import ingest_paths
+from dashboard.queries import QueryError, indicator_params, run_query
+from dashboard.registry import Registry
+from dashboard.review.findings import set_finding_status
+from dashboard.store.named import load_query, query_header, query_names
 
 DASHBOARD_QUERIES = [
     n
@@ -200,7 +194,7 @@ def test_detail_cells_of_the_seed_report_are_the_expected_numbers(fixture_db: Pa
 
 
 def test_detail_source_returns_the_bytes_of_the_ingested_file(fixture_db: Path) -> None:
-    from dashboard.store.sources import read_source  # the bytes live in the file store beside the database
+    from dashboard.store.originals import read_source  # the bytes live in the file store beside the database
 
     name, data = read_source(report_id(fixture_db, "平潭综合实验区"), fixture_db)
     assert (name, data) == ("pingtan-2025.html", (FIXTURES / "pingtan-2025.html").read_bytes())

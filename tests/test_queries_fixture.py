@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.store.ingest import ingest_paths
+from dashboard.ingest.pipeline import ingest_paths
 from dashboard.synth import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"

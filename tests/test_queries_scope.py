@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from dashboard import scope as sc
-from dashboard.queries import definition_markers, indicator_params, run_query, set_finding_status
-from dashboard.store.ingest import ingest_paths
+from dashboard.ingest.pipeline import ingest_paths
+from dashboard.queries import definition_markers, indicator_params, run_query
+from dashboard.review.findings import set_finding_status
 from dashboard.synth import synthesize
 from dashboard.synth.demo import ingest_simulated
 

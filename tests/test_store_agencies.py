@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.store.agencies import Registry, classify_kind, load_registry, name_key
+from dashboard.parse.names import name_key
+from dashboard.registry import Registry, classify_kind, load_registry
 
 REGISTRY = Registry.load()
 

@@ -88,7 +88,7 @@ def test_every_store_command_has_help_text_and_a_db_option() -> None:
     import typer
     from typer.testing import CliRunner
 
-    from dashboard.store.commands import register
+    from dashboard.cli.store import register
 
     app = typer.Typer()
     register(app)

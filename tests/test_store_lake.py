@@ -19,11 +19,13 @@ import pandas as pd
 import pytest
 from test_queries_fixture import shared_fixture_db
 
-from dashboard.queries import query_names, run_query, set_finding_status
+from dashboard.ingest.pipeline import ingest_paths
+from dashboard.queries import run_query
+from dashboard.review.findings import set_finding_status
 from dashboard.store.db import open_db
-from dashboard.store.ingest import ingest_paths
 from dashboard.store.lake import LakeUnavailable, extension_files, throwaway_postgres
 from dashboard.store.migrate_store import migrate_store
+from dashboard.store.named import query_names
 from dashboard.synth import synthesize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +91,7 @@ def test_every_named_query_returns_the_same_frame_on_the_file_and_on_the_lake(
     for name in query_names():
         if name.startswith(("review_", "audit_insert", "auth_")):
             continue  # writing queries (and logins): checked through set_finding_status below
-        from dashboard.queries import load_query
+        from dashboard.store.named import load_query
 
         wanted = load_query(name)[1]
         params = {k: ids.get(k, PARAMS[k]) if k in ids else PARAMS[k] for k in wanted}
@@ -166,7 +168,7 @@ WRITER = """
 import sys
 from pathlib import Path
 from dashboard.store.db import open_db
-from dashboard.store.ingest import ingest_paths
+from dashboard.ingest.pipeline import ingest_paths
 ingest_paths([Path(p) for p in sys.argv[2:]], db=sys.argv[1], batch_files=4)
 """
 
@@ -206,8 +208,9 @@ def test_the_lake_loads_its_extensions_from_the_installed_packages_only() -> Non
 COUNTY = """
 import json, sys
 from pathlib import Path
-from dashboard.queries import run_query, set_finding_status
-from dashboard.store.ingest import ingest_paths
+from dashboard.queries import run_query
+from dashboard.review.findings import set_finding_status
+from dashboard.ingest.pipeline import ingest_paths
 from dashboard.store.migrate_store import to_folder
 db, folder, files = Path(sys.argv[1]), Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]]
 ingest_paths(files, db=db)
@@ -247,7 +250,7 @@ def test_a_county_file_of_the_newer_duckdb_moves_into_the_lake_through_a_parquet
                       regions=None, agency_ids=None, statuses=["dismissed"], rules=None, limit=10)
     assert len(audit) == 1
     # 下载原件 on the lake: the county's source files came along into the lake's store
-    from dashboard.store.sources import read_source
+    from dashboard.store.originals import read_source
 
     ids = run_query("store_reports", db=lake).set_index("source_name")["report_id"]
     for f in files:

@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboard.ingest.pipeline import ingest_paths
 from dashboard.store.db import open_db
 from dashboard.store.indicators import INDICATORS
-from dashboard.store.ingest import ingest_paths
 from dashboard.store.schema import MIGRATIONS, schema_version
 
 EXPECTED = Path(__file__).parent / "fixtures" / "expected"

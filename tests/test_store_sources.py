@@ -10,10 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboard.ingest.pipeline import ingest_paths
 from dashboard.store.db import open_db, writer
-from dashboard.store.ingest import ingest_paths
+from dashboard.store.originals import read_source
 from dashboard.store.schema import MIGRATIONS
-from dashboard.store.sources import SourceError, SourceStore, read_source, store_for
+from dashboard.store.sources import SourceError, SourceStore, store_for
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORTS = [FIXTURES / "000_7180246cedc2b1d8.txt", FIXTURES / "pingtan-2025.docx", FIXTURES / "hongze-2023.pdf"]
@@ -109,8 +110,8 @@ def test_the_migration_moves_every_versions_bytes_out_and_each_download_returns_
 
 
 def test_a_record_without_a_file_has_no_source_to_download(tmp_path: Path) -> None:
-    from dashboard.store.ingest import ingest_prepared
-    from dashboard.store.prepare import prepare_record
+    from dashboard.ingest.pipeline import ingest_prepared
+    from dashboard.ingest.prepare import prepare_record
 
     db = tmp_path / "n.duckdb"
     import json

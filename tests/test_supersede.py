@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.store.ingest import ingest_paths
+from dashboard.ingest.pipeline import ingest_paths
 from tests.conftest import SAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]

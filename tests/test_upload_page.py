@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store.workers import TurnQueue
+from dashboard.ingest.workers import TurnQueue
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGE = Path(__file__).resolve().parents[1] / "dashboard" / "pages" / "upload.py"

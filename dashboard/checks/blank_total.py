@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dashboard.catalogue.codes import APPEAL_GROUPS, APPLICATION_COLUMNS
 from dashboard.checks.model import CheckContext, Finding, Report, describe, raw, rows_of
-from dashboard.parse.codes import APPEAL_GROUPS, APPLICATION_COLUMNS
 
 RULE = "BLANK_TOTAL"
 SHOWN = 6  # cells named in the message; the finding lists all of them

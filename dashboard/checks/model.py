@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from dashboard.checks.labels import cell_label
+from dashboard.catalogue.labels import cell_label
 
 Report = dict[str, Any]
 SEVERITIES = ("error", "warning", "info")
@@ -42,7 +42,7 @@ class CheckContext:
     """What a check may read besides the report: the same agency's previous-year report and its identity."""
 
     previous: Report | None = None
-    agency_kind: str | None = None  # 乡/镇/街道/部门/政府, decided by dashboard.store.agencies.classify_kind
+    agency_kind: str | None = None  # 乡/镇/街道/部门/政府, decided by dashboard.registry.classify_kind
     agency_known: bool = True
     agency_suggestion: str | None = None  # closest registry name (rapidfuzz), a hint only
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dashboard.catalogue.codes import APPLICATION_COLUMNS
 from dashboard.checks.model import CheckContext, Finding, Report, describe, fmt_number, rows_of, values
-from dashboard.parse.codes import APPLICATION_COLUMNS
 
 RULE = "R3"
 OUTCOME_PREFIXES = ("granted", "partial", "withheld_", "unavailable_", "not_processed_", "other")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dashboard.checks.labels import COL_ZH, ROW_ZH
+from dashboard.catalogue.codes import APPEAL_COLUMNS, APPEAL_GROUPS
+from dashboard.catalogue.labels import COL_ZH, ROW_ZH
 from dashboard.checks.model import MISSING, CheckContext, Finding, Report, fmt_number, raw, values
-from dashboard.parse.codes import APPEAL_COLUMNS, APPEAL_GROUPS
 
 RULE = "R4"
 PARTS = [c for c in APPEAL_COLUMNS if c != "total"]

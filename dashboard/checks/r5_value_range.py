@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dashboard.catalogue.codes import AMOUNT_COLUMNS, SIGNED_COLUMNS
 from dashboard.checks.model import CheckContext, Finding, Report, cells_of, describe, split_key
-from dashboard.parse.codes import AMOUNT_COLUMNS, SIGNED_COLUMNS
 
 RULE = "R5"
 

@@ -1,6 +1,7 @@
 """TEXT_TABLE: a figure quoted in 一、总体情况 that contradicts the table.
 
-Only phrases that name one figure unambiguously are read ("收到政府信息公开申请34件", "未发生政府信息公开行政复议").
+Only phrases that name one figure unambiguously are read ("收到政府信息公开申请34件", "共办结148件", "结转至2026年6件",
+"未发生政府信息公开行政复议").
 A phrase is skipped when the last year named before it in its sentence is not the report year, when its clause
 compares (同比, 较上年, 累计) or counts a subset (其中, 通过网上…), and — for a department — when it speaks of the
 whole county (全县). 收到/受理 may or may not include the carried-in applications, so either reading agrees.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import cn2an
 
-from dashboard.checks.model import CheckContext, Finding, Report, describe, fmt_number, known, num
+from dashboard.checks.model import CheckContext, Finding, Report, describe, fmt_number, known, num, raw
 
 RULE = "TEXT_TABLE"
 NUM = r"(?P<n>\d+|[零〇一二两三四五六七八九十百]+)"
@@ -36,11 +37,17 @@ APPLICATION_RECEIVED = ("applications.new.total", "applications.carried_in.total
 CARRIED_IN = ("applications.carried_in.total",)
 RECONSIDERATION = ("appeals.reconsideration.total",)
 LITIGATION = ("appeals.litigation_direct.total", "appeals.litigation_after.total")
+CLOSED = ("applications.total.total",)
+CARRIED_OVER = ("applications.carried_over.total",)
 
 _APPLICATION = r"(?:政府)?(?:信息公开申请|依申请公开申请)(?:数量?)?(?:共计|共|合计|为|是)?"
 _APP_COUNT = re.compile(r"(?P<verb>新收|收到|接到|接收|受理)(?:各类|的)?" + _APPLICATION + NUM + UNIT)
 _APP_ZERO = re.compile(r"(?:未|没有|无)(?:收到|接到|新收|接收|受理)(?:任何|各类)?(?:政府)?(?:信息公开申请|依申请公开申请)")
 _CARRIED_IN = re.compile(r"上年结转(?:的)?" + _APPLICATION + NUM + UNIT)
+# "共办结148件" (the 总计 of the outcomes), "结转至2026年6件" / "结转下年度继续办理6件" (四、结转下年度继续办理).
+_CLOSED_COUNT = re.compile(r"(?<!未)办结(?:各类|的)?(?:政府信息公开申请|信息公开申请|申请)?(?:共计|共|合计|为)?" + NUM + UNIT)
+_CARRIED_OVER = re.compile(r"(?<!上年)结转(?:至|到)?(?:下一?年度?|20\d\d年度?)(?:继续办理|办理)?(?:的)?(?:申请)?(?:共|为)?"
+                           + NUM + UNIT)
 _RECON_COUNT = re.compile(r"(?<![、和及与])行政复议(?:案件|申请)?(?:数|数量)?(?:共计|共|为|是)?" + NUM + UNIT)
 _LITIG_COUNT = re.compile(r"(?<!复议[、和及与])行政诉讼(?:案件)?(?:数|数量)?(?:共计|共|为|是)?" + NUM + UNIT)
 _APPEAL_ZERO = re.compile(r"(?:未|没有|无)(?:发生|出现|收到|涉及|产生)?[^，,]{0,12}?(?P<a>行政复议)(?P<b>[、和及与或]行政诉讼)?")
@@ -121,6 +128,9 @@ def _claims_of_sentence(s: str, add: Callable[[re.Match, str, tuple, float | Non
         add(m, s, (APPLICATION_NEW,), 0)
     for m in _CARRIED_IN.finditer(s):
         add(m, s, (CARRIED_IN,), _number(m.group("n")))
+    for rx, cells in ((_CLOSED_COUNT, CLOSED), (_CARRIED_OVER, CARRIED_OVER)):
+        for m in rx.finditer(s):
+            add(m, s, (cells,), _number(m.group("n")))
     if "信息公开" not in s:
         return  # an agency's own 行政复议 caseload is not about disclosure
     for rx, cells in ((_RECON_COUNT, RECONSIDERATION), (_LITIG_COUNT, LITIGATION)):
@@ -140,7 +150,8 @@ def check(report: Report, ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple] = set()
     for cl in claims(report, ctx.agency_kind):
-        readings = [r for r in cl.readings if known(report, *r)]
+        # A blank 总计 is BLANK_TOTAL's finding (counted as 0 it would also "contradict" every figure of the text).
+        readings = [r for r in cl.readings if known(report, *r) and not all(raw(report, k) is None for k in r)]
         if not readings or (cl.readings, cl.value) in seen:
             continue
         seen.add((cl.readings, cl.value))

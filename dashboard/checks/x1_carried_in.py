@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dashboard.catalogue.codes import APPLICATION_COLUMNS
 from dashboard.checks.model import CheckContext, Finding, Report, describe, fmt_number, known, num
-from dashboard.parse.codes import APPLICATION_COLUMNS
 
 RULE = "X1"
 

@@ -116,7 +116,7 @@ def resolve_agencies(names: list[str] | None, db: Path) -> list[int] | None:
     """Agency ids for names, short names, aliases or ids as typed (None = every agency); an unknown name is an error."""
     if not names:
         return None
-    from dashboard.store.agencies import name_key
+    from dashboard.parse.names import name_key
 
     table = run_query("store_agencies", db=db)
     keys: dict[str, int] = {}

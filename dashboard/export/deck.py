@@ -31,8 +31,8 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from dashboard.catalogue.labels import humanize
 from dashboard.charts import CATEGORY_COLORS, NEUTRAL, SOURCE_NOTE, nice_step
-from dashboard.checks.labels import humanize
 from dashboard.export import takeaways as tk
 from dashboard.export.data import PackData
 from dashboard.export.figures import Chart, NativeChart

@@ -19,7 +19,7 @@ from dashboard.export.deck import write_deck
 from dashboard.export.figures import Chart, image_height, pack_charts
 from dashboard.export.images import WIDTH, start_renderer, write_figure
 from dashboard.export.workbook import write_workbook
-from dashboard.settings import db_path
+from dashboard.store.location import db_path
 
 Progress = Callable[[float, str], None]
 IMAGE_SHARE = 0.75  # of the progress bar: rendering dominates the time

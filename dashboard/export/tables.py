@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.checks.labels import (
+from dashboard.catalogue.labels import (
     COVERAGE_STATUS_ZH,
     FINDING_STATUS_ZH,
     SERIES_ZH,

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.checks.labels import SEVERITY_ZH, rule_name
+from dashboard.catalogue.labels import SEVERITY_ZH, rule_name
 from dashboard.export.data import PackData, agency_values, coverage_of_year
 
 MIN_CHANGE = 5  # a change smaller than this (in 件) is not a headline, however large its percentage

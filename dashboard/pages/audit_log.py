@@ -8,8 +8,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import audit, auth
 from dashboard.pages import common as c
+from dashboard.pages import login
+from dashboard.review import audit
+from dashboard.review import users as logins
+from dashboard.text import md_literal
 
 LIMIT = 2000
 
@@ -17,8 +20,8 @@ LIMIT = 2000
 def main() -> None:
     """Render the page."""
     st.title("操作记录")
-    user = auth.current_user()
-    if not auth.allows(user, "管理"):
+    user = login.current_user()
+    if not logins.allows(user, "管理"):
         st.warning("操作记录需要「管理」角色。")
         st.stop()
     facets = c.q("audit_log_facets")
@@ -49,7 +52,7 @@ def main() -> None:
     users(user)
 
 
-def users(user: auth.User) -> None:
+def users(user: logins.User) -> None:
     """The logins, and a form to add one, change its role or password, or remove it (管理 only, checked inside)."""
     st.subheader("用户")
     listed = c.q("auth_users")
@@ -61,24 +64,24 @@ def users(user: auth.User) -> None:
     with st.form("al_user"):
         cols = st.columns([2, 1, 2, 2])
         name = cols[0].text_input("用户名", key="w_al_user_name")
-        role = cols[1].selectbox("角色", list(auth.ROLES), key="w_al_user_role",
-                                 format_func=lambda r: f"{r}（{auth.ROLE_NOTE[r]}）")
-        password = cols[2].text_input(f"密码（至少 {auth.MIN_PASSWORD} 位）", type="password", key="w_al_user_pw")
+        role = cols[1].selectbox("角色", list(logins.ROLES), key="w_al_user_role",
+                                 format_func=lambda r: f"{r}（{logins.ROLE_NOTE[r]}）")
+        password = cols[2].text_input(f"密码（至少 {logins.MIN_PASSWORD} 位）", type="password", key="w_al_user_pw")
         action = cols[3].radio("操作", ["新增", "修改角色/密码", "删除"], horizontal=True, key="w_al_user_action")
         ok = st.form_submit_button("执行")
     if not ok:
         return
     try:
         if action == "新增":
-            auth.add_user(user, name, role, password, db=c.db_version()[0])
+            logins.add_user(user, name, role, password, db=c.db_version()[0])
         elif action == "删除":
-            auth.remove_user(user, name.strip(), db=c.db_version()[0])
+            logins.remove_user(user, name.strip(), db=c.db_version()[0])
         else:
-            auth.set_password(user, name.strip(), password or None, role, db=c.db_version()[0])
-    except (auth.AuthError, auth.PermissionDenied) as exc:
+            logins.set_password(user, name.strip(), password or None, role, db=c.db_version()[0])
+    except (logins.AuthError, logins.PermissionDenied) as exc:
         st.error(str(exc))
         return
-    st.success(f"已{action}：{name}")
+    st.success(f"已{action}：{md_literal(name)}")
 
 
 main()

@@ -16,13 +16,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts
-from dashboard.checks import labels
+from dashboard.catalogue import labels
 from dashboard.queries import indicator_params, run_query
-from dashboard.settings import db_path
+from dashboard.store.location import db_path
 
 
 def rule_name(code: str) -> str:
-    """The Chinese name of a check rule (the one catalogue: dashboard/checks/labels.py)."""
+    """The Chinese name of a check rule (the one catalogue: dashboard/catalogue/labels.py)."""
     return labels.rule_name(code)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.checks.labels import COL_ZH, ROW_ZH, cell_label
+from dashboard.catalogue.labels import COL_ZH, ROW_ZH, cell_label
 from dashboard.pages.report_tables import _layout
 
 FLAG_REASON = {"uncertain": "读取不确定", "placed_by_order": "按行序放入（标签与数字分离）", "unreadable": "未能读出",
@@ -154,9 +154,10 @@ def proofread_link(report_id: int, cell: str | None = None, label: str = "在“
     import streamlit as st
     from streamlit.errors import StreamlitAPIException
 
-    from dashboard import auth
+    from dashboard.pages import login
+    from dashboard.review import users
 
-    if not auth.allows(auth.current_user(), "编辑"):
+    if not users.allows(login.current_user(), "编辑"):
         return
     params = {"report": str(int(report_id)), **({"cell": cell} if cell else {})}
     try:
@@ -170,9 +171,10 @@ def finding_links(findings: pd.DataFrame) -> None:
     """数据质量: pick a finding and open its report on 校对 at its first cell (editors only)."""
     import streamlit as st
 
-    from dashboard import auth
+    from dashboard.pages import login
+    from dashboard.review import users
 
-    if findings.empty or not auth.allows(auth.current_user(), "编辑"):
+    if findings.empty or not users.allows(login.current_user(), "编辑"):
         return
     rows = {int(f.finding_id): f for f in findings.itertuples()}
     fid = st.selectbox("去校对：选择一条问题", list(rows), key="w_pr_link_finding",

@@ -9,12 +9,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth
-from dashboard.checks.labels import TABLE_ZH
+from dashboard.catalogue.labels import TABLE_ZH
 from dashboard.pages import common as c
 from dashboard.pages import correction_grid as g
+from dashboard.pages import login
 from dashboard.pages.scope_bar import view
-from dashboard.store import corrections as k
+from dashboard.review import corrections as k
+from dashboard.review import users
 
 TABLES = ["disclosure", "applications", "appeals"]
 ROW_COL = "项目"
@@ -50,8 +51,8 @@ def agree(typed: str | None, computed: float) -> str:
 def main() -> None:
     """Render the page."""
     st.title("手工录入")
-    user = auth.current_user()
-    if not auth.allows(user, "编辑"):
+    user = login.current_user()
+    if not users.allows(user, "编辑"):
         st.warning("手工录入需要「编辑」角色。")
         st.stop()
     if msg := st.session_state.pop("me_done", None):
@@ -109,7 +110,7 @@ def main() -> None:
                 user, agency, year, template, values, reason,
                 source=(source.name, source.getvalue()) if source is not None else None, layout=layout,
                 db=c.db_version()[0])
-        except (k.CorrectionError, auth.PermissionDenied) as exc:
+        except (k.CorrectionError, users.PermissionDenied) as exc:
             st.error(str(exc))
             return
         st.session_state["me_done"] = (f"已保存：{names[agency]} {year} 年度报告（编号 {rid}，录入 "

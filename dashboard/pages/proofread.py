@@ -9,14 +9,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth
-from dashboard.checks.labels import TABLE_ZH, cell_label
+from dashboard.catalogue.labels import TABLE_ZH, cell_label
 from dashboard.pages import common as c
 from dashboard.pages import correction_grid as g
-from dashboard.store import corrections as k
+from dashboard.pages import login
+from dashboard.review import corrections as k
+from dashboard.review import users
+from dashboard.store.originals import read_source as stored_source
 from dashboard.store.source_view import pdf_page_png, pdf_table_png, read_source
 from dashboard.store.sources import SourceError
-from dashboard.store.sources import read_source as stored_source
+from dashboard.text import md_literal
 
 HINT_COL = "需核对"
 ROW_COL = "项目"
@@ -33,8 +35,8 @@ def pick_report(reports: pd.DataFrame) -> int:
                 f"待复核 {r.stale}" if r.stale else ""]
         note = "、".join(t for t in todo if t)
         labels[int(r.report_id)] = f"{r.year}年 · {r.short_name} · {r.source_name}" + (f"（{note}）" if note else "")
-    wanted = st.query_params.get("report")
-    default = int(wanted) if wanted and wanted.isdigit() and int(wanted) in labels else ids[0]
+    wanted = c.url_int(c.url_text("report"))  # ASCII digits only: '²' and '①' are not report numbers
+    default = wanted if wanted in labels else ids[0]
     value = st.selectbox("报告", ids, index=ids.index(default), format_func=labels.get, key="w_pr_report")
     if st.query_params.get("report") != str(value):
         if st.query_params.get("report"):
@@ -62,7 +64,7 @@ def show_source(report_id: int, tbl: str) -> None:
         st.info("没有保存原件（手工录入或未随报告保存文件）。")
         return
     if view.error:
-        st.warning(f"原件无法读取：{view.error}")
+        st.warning(f"原件无法读取：{md_literal(view.error)}")
         return
     if view.format == "pdf" and data:
         table_page = view.table_pages.get(tbl, 0)
@@ -110,7 +112,7 @@ def editor(cells: pd.DataFrame, tbl: str, template: str, layout: str, marks: dic
     return text, keys, edited
 
 
-def save_form(user: auth.User, report_id: int, pending: dict[str, str], confirm_options: list[str]) -> None:
+def save_form(user: users.User, report_id: int, pending: dict[str, str], confirm_options: list[str]) -> None:
     """Reason and save: the edited cells (and any unsure readings confirmed as read) become corrections."""
     with st.form("pr_save"):
         if pending:
@@ -139,7 +141,7 @@ def save_form(user: auth.User, report_id: int, pending: dict[str, str], confirm_
         return
     try:
         result = k.correct(user, report_id, todo, reason.strip(), db=c.db_version()[0])
-    except (k.CorrectionError, auth.PermissionDenied) as exc:
+    except (k.CorrectionError, users.PermissionDenied) as exc:
         st.error(str(exc))
         return
     st.session_state["pr_done"] = (f"已保存 {len(result.correction_ids)} 处更正；核对已重新运行，"
@@ -149,7 +151,7 @@ def save_form(user: auth.User, report_id: int, pending: dict[str, str], confirm_
     st.rerun()
 
 
-def one_cell_form(user: auth.User, report_id: int, cells: pd.DataFrame, keys: list[str], focus: str | None) -> None:
+def one_cell_form(user: users.User, report_id: int, cells: pd.DataFrame, keys: list[str], focus: str | None) -> None:
     """Correct one cell by name (the cell a finding or an unsure reading linked to comes first): value and reason."""
     if not keys:
         return
@@ -167,7 +169,7 @@ def one_cell_form(user: auth.User, report_id: int, cells: pd.DataFrame, keys: li
         return
     try:
         result = k.correct(user, report_id, {key: value}, reason.strip(), db=c.db_version()[0])
-    except (k.CorrectionError, auth.PermissionDenied) as exc:
+    except (k.CorrectionError, users.PermissionDenied) as exc:
         st.error(str(exc))
         return
     st.session_state["pr_done"] = (f"已保存 {len(result.correction_ids)} 处更正；核对已重新运行，"
@@ -175,7 +177,7 @@ def one_cell_form(user: auth.User, report_id: int, cells: pd.DataFrame, keys: li
     st.rerun()
 
 
-def stale_and_history(user: auth.User, report_id: int, editable: bool) -> None:
+def stale_and_history(user: users.User, report_id: int, editable: bool) -> None:
     """Corrections carried from an older version that wait for review, and this report's correction history."""
     history = c.q("proofread_corrections", report_id=report_id)
     stale = history[history["status"] == "stale"]
@@ -194,7 +196,7 @@ def stale_and_history(user: auth.User, report_id: int, editable: bool) -> None:
                             k.review_stale(user, int(r.correction_id), action, why, db=c.db_version()[0])
                             st.session_state["pr_done"] = f"已{label}：{cell_label(key)}"
                             st.rerun()
-                        except (k.CorrectionError, auth.PermissionDenied) as exc:
+                        except (k.CorrectionError, users.PermissionDenied) as exc:
                             st.error(str(exc))
     if history.empty:
         return
@@ -218,15 +220,15 @@ def stale_and_history(user: auth.User, report_id: int, editable: bool) -> None:
                         k.revert(user, int(cid), why, db=c.db_version()[0])
                         st.session_state["pr_done"] = f"已撤销更正 #{cid}"
                         st.rerun()
-                    except (k.CorrectionError, auth.PermissionDenied) as exc:
+                    except (k.CorrectionError, users.PermissionDenied) as exc:
                         st.error(str(exc))
 
 
 def main() -> None:
     """Render the page."""
     st.title("校对")
-    user = auth.current_user()
-    editable = auth.allows(user, "编辑")
+    user = login.current_user()
+    editable = users.allows(user, "编辑")
     if msg := st.session_state.pop("pr_done", None):
         st.success(msg)
     reports = c.q("proofread_reports")
@@ -235,7 +237,7 @@ def main() -> None:
     report_id = pick_report(reports)
     rep = reports[reports["report_id"] == report_id].iloc[0]
     template, layout = str(rep["template"]), str(rep["applications_layout"] or rep["template"])
-    st.caption(f"{rep['agency_name']} · {rep['year']}年度 · {template}年版格式 · 待定读数 {rep['uncertain']} 个 · "
+    st.caption(f"{md_literal(rep['agency_name'])} · {rep['year']}年度 · {template}年版格式 · 待定读数 {rep['uncertain']} 个 · "
                f"待核实错误 {rep['errors']} 条 · 已更正 {rep['corrections']} 处")
     cells = c.q("detail_report_cells", report_id=report_id)
     findings = c.q("detail_report_findings", report_id=report_id)

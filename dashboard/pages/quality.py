@@ -5,11 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts
-from dashboard.checks.labels import FINDING_STATUS_ZH, cell_label, humanize, severity_name
+from dashboard import charts
+from dashboard.catalogue.labels import FINDING_STATUS_ZH, cell_label, humanize, severity_name
 from dashboard.pages import common as c
+from dashboard.pages import login
 from dashboard.pages.correction_grid import finding_links
 from dashboard.pages.scope_bar import View, view
+from dashboard.review import users
+from dashboard.review.findings import guarded_set_finding_status
 
 LIST_LIMIT = 300
 COVERAGE_ROWS = 80
@@ -31,8 +34,8 @@ def pick_statuses() -> list[str] | None:
 
 def review(findings: pd.DataFrame) -> None:
     """Confirm or dismiss one finding; the decision goes to the findings table and the audit log."""
-    user = auth.current_user()
-    if findings.empty or not auth.allows(user, "编辑"):  # a viewer sees no review buttons (and the write refuses)
+    user = login.current_user()
+    if findings.empty or not users.allows(user, "编辑"):  # a viewer sees no review buttons (and the write refuses)
         return
     labels = {int(f.finding_id): f"{f.year}年 {f.short_name} · {c.rule_name(f.rule)} · {f.message[:60]}"
               for f in findings.itertuples()}
@@ -49,7 +52,7 @@ def review(findings: pd.DataFrame) -> None:
         if not who.strip():
             st.error("请填写核实人。")
             return
-        auth.guarded_set_finding_status(user if not user.local else auth.User(who.strip(), user.role, True), fid,
+        guarded_set_finding_status(user if not user.local else users.User(who.strip(), user.role, True), fid,
                                         action, note.strip() or None, db=c.db_version()[0])
         st.session_state["review_done"] = f"已记录：{labels[fid]} → {FINDING_STATUS_ZH[action]}"
         st.rerun()
@@ -64,14 +67,14 @@ def non_reporters(v: View) -> None:
         return
     missing = c.q("coverage_non_reporters", **v.filters(), year=year, due_through=v.due_through)
     if missing.empty:
-        st.success(f"{v.label}：{year}年应报单位均已报送。")
+        st.success(f"{v.label_md}：{year}年应报单位均已报送。")
         return
     st.dataframe(pd.DataFrame({
         "单位": missing["short_name"], "类型": missing["kind"], "地区": missing["region"].fillna("—"),
         "连续缺报（年）": missing["missed_in_row"].astype(int),
         "最近一次报告": [("从未收到" if pd.isna(y) else f"{int(y)}年") for y in missing["last_year"]],
     }), hide_index=True, width="stretch")
-    st.caption(f"共 {len(missing)} 个单位应报未报（{v.label}）。")
+    st.caption(f"共 {len(missing)} 个单位应报未报（{v.label_md}）。")
 
 
 def held_back(v: View) -> None:
@@ -101,7 +104,7 @@ def main() -> None:
     year_from, year_to = int(v.year_from), int(v.year)
     years = range(year_from, year_to + 1)
     args = {"year_from": year_from, "year_to": year_to, **v.filters()}
-    st.caption(f"范围：{v.label} · {year_from}—{year_to}年")
+    st.caption(f"范围：{v.label_md} · {year_from}—{year_to}年")
 
     non_reporters(v)
 

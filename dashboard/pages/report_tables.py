@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.checks.labels import COL_ZH, ROW_ZH
-from dashboard.parse.codes import (
+from dashboard.catalogue.codes import (
     APPEAL_COLUMNS,
     APPEAL_GROUPS,
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
     DISCLOSURE_COLUMNS,
 )
+from dashboard.catalogue.labels import COL_ZH, ROW_ZH
 
 FLAG_ZH = {"blank": "（空白）", "placeholder": "（占位符）", "placed_by_order": "按行序放入", "uncertain": "不确定",
            "placed_by_rules": "按勾稽关系确定"}

@@ -11,21 +11,17 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth
+from dashboard.ingest import guarded
+from dashboard.ingest.workers import UPLOADS, Limits
 from dashboard.pages import common as c
-from dashboard.store.workers import UPLOADS, Limits
+from dashboard.pages import login
+from dashboard.text import md_literal
 
 STATUS_ZH = {"ingested": "已导入", "superseded": "已导入（替换旧版）", "unchanged": "未变化（已存在）", "failed": "失败",
              "held": "待核对（未替换当前版本）"}
 BASE_TYPES = ["pdf", "docx", "html", "htm", "md", "txt", "png", "jpg", "jpeg", "tif", "tiff"]  # images: OCR
 UPLOAD_WORKERS = 1  # one import at a time and one worker: an upload never takes more than one core from the readers
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
-
-
-def plain(text: object) -> str:
-    """A file name or reason inside a Markdown message as literal text: no link, image or HTML from a name."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def accepted_types() -> tuple[list[str], bool]:
@@ -67,7 +63,7 @@ def ingest_uploads(files: list) -> pd.DataFrame:
             def advance(done: int, _total: int, name: str) -> None:
                 bar.progress(done / (total + 1), text=f"已读取 {done}/{total}：{name}")
 
-            summary = auth.guarded_ingest_paths(auth.current_user(), [p for _, p in saved],
+            summary = guarded.guarded_ingest_paths(login.current_user(), [p for _, p in saved],
                                                 db=Path(c.db_version()[0]), workers=UPLOAD_WORKERS, limits=Limits(),
                                                 on_file=advance)
     finally:
@@ -97,10 +93,10 @@ def show_result(result: pd.DataFrame) -> None:
         st.success("；".join(f"{k} {v} 个" for k, v in counts.items()))
     if len(held):
         st.warning(f"{len(held)} 个文件已保存为待核对版本，未替换当前版本：\n\n"
-                   + "\n\n".join(f"- {plain(r.文件)}：{plain(r.原因)}" for r in held.itertuples()))
+                   + "\n\n".join(f"- {md_literal(r.文件)}：{md_literal(r.原因)}" for r in held.itertuples()))
     if len(failed):
         st.error(f"{len(failed)} 个文件导入失败：\n\n"
-                 + "\n\n".join(f"- {plain(r.文件)}：{plain(r.原因)}" for r in failed.itertuples()))
+                 + "\n\n".join(f"- {md_literal(r.文件)}：{md_literal(r.原因)}" for r in failed.itertuples()))
     st.dataframe(result, hide_index=True, width="stretch")
 
 

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
-from typing import Any
 
+from dashboard.parse.names import NameBook
 from dashboard.parse.report import parse_document
+from dashboard.parse.review_facts import review_facts
 from dashboard.readers import read_document
 
 __all__ = ["parse_document", "parse_file"]
 
 
-@cache
-def default_registry() -> Any:
-    """The agency registry of data/agencies.csv, read once: the one place the parser's caller looks it up."""
-    from dashboard.store.agencies import Registry
-
-    return Registry.load()
-
-
-def parse_file(path: str | Path, registry: Any = None) -> dict:
-    """Read and parse one report file, the agency checked against `registry` (default: data/agencies.csv).
+def parse_file(path: str | Path, registry: NameBook | None = None) -> dict:
+    """Read and parse one report file; the agency is checked against `registry` when one is given (the caller loads
+    it: dashboard.registry.default_registry()), else read from the file alone.
 
     ReportError names the file and the reason when it is not a report.
     """
-    return parse_document(read_document(path), registry if registry is not None else default_registry())
+    doc = read_document(path)
+    record = parse_document(doc, registry)
+    # what a reviewer reads besides the figures: title, headings in order, printed and page dates
+    page_text = Path(path).read_bytes().decode("utf-8", errors="replace") if doc.format == "html" else None
+    record.update(review_facts(doc, page_text))
+    return record

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard.parse import checksum, codes
+from dashboard.catalogue import codes
+from dashboard.parse import checksum
 from dashboard.parse.result import Builder
 from dashboard.parse.rows import Row
 from dashboard.parse.tables import Scan, join_rows, match_appeal_group

@@ -7,7 +7,8 @@ import math
 import re
 from functools import lru_cache
 
-from dashboard.parse import checksum, codes
+from dashboard.catalogue import codes
+from dashboard.parse import checksum
 from dashboard.parse.result import Builder, rows_zh
 from dashboard.parse.rows import Row
 from dashboard.parse.tables import Claim, Scan, continuation, join_rows, values_for

@@ -11,9 +11,9 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
+from dashboard.catalogue.codes import APPLICATION_COLUMNS as _APP_COLUMNS
 from dashboard.checks import r1_carry_balance, r2_applicant_total, r3_outcome_total, r4_appeal_total
 from dashboard.checks.model import CheckContext, flattened_reports
-from dashboard.parse.codes import APPLICATION_COLUMNS as _APP_COLUMNS
 from dashboard.parse.normalize import CellValue, is_placeholder
 
 _CTX = CheckContext()

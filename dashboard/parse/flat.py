@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dashboard.parse import checksum, codes
+from dashboard.catalogue import codes
+from dashboard.parse import checksum
 from dashboard.parse.tables import detect_version
 from dashboard.readers.model import Document, Paragraph, Table
 

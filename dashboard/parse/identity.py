@@ -162,7 +162,7 @@ def registry_agency(name: str, registry: Any) -> tuple[str | None, bool]:
     m = registry.match(name)
     if m.agency is not None:
         return m.agency.name, True
-    from dashboard.store.agencies import name_key  # the registry's own normalisation, one place
+    from dashboard.parse.names import name_key  # the registry's own normalisation, one place
 
     key = name_key(name)
     hits = {a.name for a in registry.agencies for k in a.keys() if _one_confusion(key, k)}
@@ -173,7 +173,7 @@ def registry_near(name: str, registry: Any) -> str | None:
     """The one registry name (or alias) exactly one character away from a printed name that the registry lacks."""
     from rapidfuzz.distance import Levenshtein
 
-    from dashboard.store.agencies import name_key
+    from dashboard.parse.names import name_key
 
     key = name_key(name)
     if registry.match(name).agency is not None:

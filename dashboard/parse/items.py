@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from dashboard.parse.codes import SECTION_HEADINGS
+from dashboard.catalogue.codes import SECTION_HEADINGS
 from dashboard.parse.normalize import normalize_label, strip_numbering
 from dashboard.readers.model import Document, Paragraph, Table
 

@@ -6,8 +6,8 @@ import itertools
 import re
 from typing import Any
 
+from dashboard.catalogue import codes
 from dashboard.errors import ReportError
-from dashboard.parse import codes
 from dashboard.parse import flat as flat_text
 from dashboard.parse.appeals import fill_appeals
 from dashboard.parse.applications import detect_layout, fill_applications
@@ -134,7 +134,7 @@ def _establish_agency(agency: str | None, rejected: str | None, registry: Any, b
 def parse_document(doc: Document, registry: Any = None) -> dict:
     """Parse a read Document into the canonical report dict; raises ReportError when it is not a report at all.
 
-    registry: an agency registry (dashboard.store.agencies.Registry) to check the agency against; optional, the
+    registry: an agency registry (dashboard.registry.Registry) to check the agency against; optional, the
     parser reads nothing itself.
     """
     flat = flat_text.read_flat(doc) if flat_text.is_flattened(doc) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dashboard.checks.labels import ROW_ZH, TABLE_ZH
+from dashboard.catalogue.labels import ROW_ZH, TABLE_ZH
 from dashboard.parse.normalize import CellValue
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from dashboard.checks.labels import column_label, column_short_label, humanize, row_label, row_short_label
-from dashboard.parse import codes
+from dashboard.catalogue import codes
+from dashboard.catalogue.labels import column_label, column_short_label, humanize, row_label, row_short_label
 
 _SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]", "info": "[cyan]提示[/cyan]"}
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from dashboard.parse import codes
+from dashboard.catalogue import codes
 from dashboard.parse.items import Item
 from dashboard.parse.normalize import CellValue, normalize_label, strip_numbering
 from dashboard.parse.result import Builder, rows_zh

@@ -121,7 +121,7 @@ def migrate_store_command(
     """把县级数据库迁入 DuckLake（历史版本、问题、复核与审计日志全部保留） / Move a county file into a lake."""
     from rich.console import Console
 
-    from dashboard.settings import db_path
+    from dashboard.store.location import db_path
 
     console = Console()
     if folder:

@@ -8,8 +8,8 @@ import math
 import re
 from typing import Any
 
+from dashboard.catalogue.codes import TABLES
 from dashboard.checks.hybrid import applications_layout
-from dashboard.parse.codes import TABLES
 
 NARRATIVE = ("overview", "problems", "other_matters")
 MAX_EXACT = 2 ** 53  # a double holds integers exactly up to here; beyond it a figure would be stored wrong

@@ -23,7 +23,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         agency_id integer primary key,
         name varchar unique not null,      -- canonical full name, e.g. 红崖子沟乡人民政府
         short_name varchar,                -- e.g. 红崖子沟乡
-        kind varchar,                      -- 乡/镇/街道/部门/政府 (dashboard.store.agencies.classify_kind)
+        kind varchar,                      -- 乡/镇/街道/部门/政府 (dashboard.registry.classify_kind)
         region varchar,                    -- county, e.g. 互助县
         aliases varchar[],
         simulated boolean default false,
@@ -108,7 +108,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         kind varchar not null default 'correction',   -- correction | entry (manual entry over an empty parse)
         carried_from integer                          -- the correction of the older version this one continues
     );
-    -- Logins: roles 查看 / 编辑 / 管理; argon2 hashes only (dashboard/auth.py).
+    -- Logins: roles 查看 / 编辑 / 管理; argon2 hashes only (dashboard/review/users.py).
     create table users (
         name varchar primary key, role varchar not null, password_hash varchar not null,
         created_at timestamp, updated_at timestamp
@@ -128,6 +128,17 @@ MIGRATIONS: list[tuple[int, str]] = [
     (8, """
     -- Settings that belong to the data, not the installation: home_county, as_of (dashboard/scope.py).
     create table if not exists meta (key varchar primary key, value varchar);
+    """),
+    (9, """
+    -- `nianbao collect` (dashboard/ingest/collect.py): one row per page and attachment of each run — what was asked,
+    -- where it led, the page's publication date (as printed too), when it was fetched, its sha256 and size, what
+    -- became of it (ingested/superseded/unchanged/held/failed/not_fetched/page) with the report it is, or why not.
+    create table collect_log (
+        run_id varchar, unit varchar, page_url varchar, url varchar, kind varchar, final_url varchar,
+        http_status integer, published date, published_text varchar, fetched_at timestamp, status varchar,
+        sha256 varchar, size bigint, report_id integer, agency varchar, year integer, file_name varchar,
+        error_zh varchar, error_en varchar, note_zh varchar
+    );
     """),
 ]
 

@@ -22,6 +22,14 @@ from __future__ import annotations
 SUSPECT_WARNING_RULES = ("UNIT", "PARSE")
 
 SCOPE_VIEWS = f"""
+-- "The agencies in scope": the one definition of a scope in SQL; every scoped query selects from it
+-- (`from agencies_in_scope($regions, $kinds, $agency_ids)`). A NULL list means "every".
+create or replace macro agencies_in_scope(regions, kinds, agency_ids) as table
+select * from agencies
+where (regions is null or list_contains(regions, region))
+  and (kinds is null or list_contains(kinds, kind))
+  and (agency_ids is null or list_contains(agency_ids, agency_id));
+
 create or replace view suspect_cells as
 select f.report_id, f.finding_id, f.rule, f.severity, f.status,
        split_part(c.cell, '.', 1) as tbl, split_part(c.cell, '.', 2) as row_code,

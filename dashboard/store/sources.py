@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from dashboard.settings import sources_location
+from dashboard.store.location import sources_location
 
 
 class SourceError(RuntimeError):
@@ -180,27 +180,3 @@ def move_out(con: duckdb.DuckDBPyConnection, store: SourceStore, chunk: int = 20
                             [[rid] for rid in moved])
             con.execute("commit")
         total += len(moved)
-
-
-def read_source(report_id: int, db: str | os.PathLike[str] | None = None) -> tuple[str, bytes] | None:
-    """下载原件: (original file name, bytes) of a report, from the row (old databases) or the store, hash checked.
-
-    None when the report has no source file (a record entered without one); SourceError when the file should be
-    in the store but is missing or changed — the page says so instead of offering other bytes.
-    """
-    from dashboard.queries import run_query
-    from dashboard.settings import db_path
-
-    target = db_path(db)
-    df = run_query("detail_report_source", db=target, report_id=int(report_id))
-    if df.empty:
-        return None
-    row = df.iloc[0]
-    name = str(row["source_name"])
-    inside = row["source_bytes"]
-    if isinstance(inside, (bytes, bytearray, memoryview)):
-        return name, bytes(inside)  # a database not yet migrated keeps the bytes in the row
-    if row.get("source_stored") is not True and not (hasattr(row.get("source_stored"), "item")
-                                                    and bool(row["source_stored"])):
-        return None
-    return name, store_for(target).get(str(row["sha256"]))

@@ -9,12 +9,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dashboard.ingest.pipeline import IngestSummary, ingest_prepared
+from dashboard.ingest.prepare import expand_paths, prepare_file
+from dashboard.registry import Agency as RegistryAgency
+from dashboard.registry import Registry
 from dashboard.settings import DATA_DIR
-from dashboard.store.agencies import Agency as RegistryAgency
-from dashboard.store.agencies import Registry
 from dashboard.store.db import writer
-from dashboard.store.ingest import IngestSummary, ingest_prepared
-from dashboard.store.prepare import expand_paths, prepare_file
 from dashboard.synth.county import Agency, build_county
 from dashboard.synth.generate import SynthResult, synthesize
 

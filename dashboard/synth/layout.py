@@ -1,6 +1,6 @@
 """The printed shape of a report: codes of report-format.md with the labels the writers print, per version.
 
-Written from the spec independently of dashboard/parse/codes.py on purpose: the round-trip test compares what the
+Written from the spec independently of dashboard/catalogue/codes.py on purpose: the round-trip test compares what the
 parser reads with what this prints, so a mistake in one vocabulary is caught by the other instead of mirrored.
 """
 

@@ -99,4 +99,15 @@ def sections(rng: random.Random, rep: dict, kind: str, short_name: str, previous
         f"{year}年度，本机关政府信息公开工作取得一定成效，但仍存在一些不足：" + "；".join(probs) + "。",
         f"{year + 1}年，我们将" + "；".join(fixes) + "，不断提升政府信息公开工作水平。",
     ])
-    return {"overview": overview, "problems": problems, "other_matters": rng.choice(_OTHER)}
+    return {"overview": overview, "problems": problems, "other_matters": _other_matters(rng.choice(_OTHER), rep)}
+
+
+def _other_matters(picked: str, rep: dict) -> str:
+    """六 as a clean report writes it: from 2021 (or in the 2021 format) it reports the 信息处理费 (FEE_REPORT),
+    naming the fee notices table 三 counts. The choice is drawn first, so the generator's random sequence is kept."""
+    if not (rep.get("template") == "2021" or rep["year"] >= 2021):
+        return picked
+    notices = ((rep.get("applications") or {}).get("other_no_fee") or {}).get("total") or 0
+    if notices:
+        return f"本年度发出信息处理费收费通知{notices}件，申请人均未按时缴纳，未收取信息处理费。"
+    return picked if "信息处理费" in picked else _OTHER[0]

@@ -25,12 +25,12 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from dashboard.errors import RESOURCE_EN, RESOURCE_ZH
-from dashboard.store.prepare import Prepared, display_name, prepare_file
+from dashboard.ingest.prepare import Prepared, display_name, prepare_file
 
 DEFAULT_MEMORY_MB = 1024
 DEFAULT_SECONDS = 60.0
 # Loaded once in the forkserver so that every worker starts with the parsers imported.
-PRELOAD = ["dashboard.store.worker_priority", "dashboard.store.prepare", "dashboard.parse", "dashboard.readers.pdf", "dashboard.readers.docx",
+PRELOAD = ["dashboard.ingest.worker_priority", "dashboard.ingest.prepare", "dashboard.parse", "dashboard.readers.pdf", "dashboard.readers.docx",
            "dashboard.readers.html", "dashboard.readers.text"]
 
 

@@ -1,6 +1,6 @@
 """Ingest: files in, reports stored with their cells, sections and findings; history kept, nothing half-written.
 
-Files are read and parsed in worker processes with per-file limits (dashboard.store.workers); this process only
+Files are read and parsed in worker processes with per-file limits (dashboard.ingest.workers); this process only
 writes. Each report is written whole or not at all: reports are grouped into one transaction per batch (one
 transaction per report measured 125 reports/s), and when a batch transaction fails, its reports are retried
 one transaction each, so a bad record fails alone. Same content again (sha256) is `unchanged`; a new file for
@@ -23,14 +23,16 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from dashboard.audit import cli_who
 from dashboard.checks.model import Finding
-from dashboard.store.agencies import Agency, Registry, classify_kind, normalize_name, short_name_of
-from dashboard.store.corrections import carry_over
+from dashboard.ingest.prepare import Passed, Prepared, expand_paths
+from dashboard.ingest.progress import progress_bar
+from dashboard.ingest.workers import FileOutcome, Limits, in_input_order, parse_files
+from dashboard.parse.names import normalize_name
+from dashboard.registry import Agency, Registry, classify_kind, short_name_of
+from dashboard.review.audit import cli_who
+from dashboard.review.corrections import carry_over
+from dashboard.review.findings import Key, check_stored, save_findings
 from dashboard.store.db import writer
-from dashboard.store.findings import Key, check_stored, save_findings
-from dashboard.store.prepare import Passed, Prepared, expand_paths
-from dashboard.store.progress import progress_bar
 from dashboard.store.records import (
     CELL_COLUMNS,
     cell_rows,
@@ -42,7 +44,6 @@ from dashboard.store.records import (
 )
 from dashboard.store.schema import update_indicators
 from dashboard.store.sources import keep_source
-from dashboard.store.workers import FileOutcome, Limits, in_input_order, parse_files
 
 log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200
@@ -301,7 +302,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
             fresh.append(i)
     agency_ids = _resolve_agencies(con, registry, [items[i] for i in fresh])
     keys = {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in fresh}
-    from dashboard.store.findings import current_reports
+    from dashboard.review.findings import current_reports
 
     current = current_reports(con, keys)
     when = _current_when(con, current)

@@ -1,8 +1,7 @@
-"""The `nianbao` command line. Each command group lives beside the step it drives and registers itself here."""
+"""`nianbao parse`: read report files and print the canonical record or a summary (nothing is stored)."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -11,27 +10,16 @@ import typer
 from rich.console import Console
 
 from dashboard.errors import reason_for
+from dashboard.ingest.prepare import display_name
+from dashboard.parse import parse_file
+from dashboard.parse.summary import print_summary
+from dashboard.registry import default_registry
+from dashboard.store.records import clean_report
+from dashboard.text import shown
 
-app = typer.Typer(help="nianbao（年报）：政府信息公开工作年度报告的读取、核对、存储与展示。", no_args_is_help=True,
-                  add_completion=False)
 err = Console(stderr=True)
 
-@app.callback()
-def _root() -> None:
-    """nianbao（年报）：政府信息公开工作年度报告的读取、核对、存储与展示。"""
 
-
-# Command groups of later steps; each module has `register(app)`.
-COMMAND_MODULES = [
-    "dashboard.store.commands",   # ingest, reports, history, agencies, check
-    "dashboard.synth.commands",   # synth, demo
-    "dashboard.serve",            # serve
-    "dashboard.export.commands",  # export
-    "dashboard.admin_commands",   # correct, user add/passwd/list/remove
-]
-
-
-@app.command()
 def parse(
     files: list[Path] = typer.Argument(..., help="报告文件（PDF / Word / 网页 / 文本）"),
     as_json: bool = typer.Option(False, "--json", help="输出规范 JSON（一个文件为对象，多个为数组）"),
@@ -40,18 +28,12 @@ def parse(
 
     退出码非零：某个文件无法读取，或读不出单位、年度或任何数字。
     """
-    from dashboard.parse import parse_file
-    from dashboard.parse.summary import print_summary
-    from dashboard.store.commands import shown
-    from dashboard.store.prepare import display_name
-    from dashboard.store.records import clean_report
-
     results: list[dict] = []
     failed = 0
     for f in files:
         name = shown(display_name(f.name))
         try:
-            rep = clean_report(parse_file(f))
+            rep = clean_report(parse_file(f, default_registry()))
         except Exception as exc:  # noqa: BLE001 — every failure is this file's reason, never a traceback
             failed += 1
             zh, en, _ = reason_for(exc)
@@ -65,6 +47,10 @@ def parse(
             failed += 1
             err.print(f"[red]错误[/red] {name}: 未能读出{'、'.join(missing)}，不是可用的年度报告"
                       "（agency, year or figures could not be read）")
+        elif (bad := unreadable_share(rep)) is not None:
+            failed += 1  # most cells unreadable: not a report that can be used as read
+            err.print(f"[red]错误[/red] {name}: {bad[0]} 个格中有 {bad[1]} 个读不出（见 problems），须人工核对或手工录入"
+                      f"（{bad[1]} of {bad[0]} cells unreadable）")
     if as_json:
         payload = results[0] if len(files) == 1 and results else results
         if results or len(files) > 1:
@@ -86,29 +72,14 @@ def parse(
         raise typer.Exit(code=3)
 
 
-_registered = False
+def unreadable_share(rep: dict) -> tuple[int, int] | None:
+    """(cells, unreadable cells) when at least half of a report's table cells could not be read, else None."""
+    cells = sum(len(row) for t in ("disclosure", "applications", "appeals") for row in (rep.get(t) or {}).values()
+                if isinstance(row, dict))
+    unreadable = sum(1 for flag in (rep.get("cell_flags") or {}).values() if flag == "unreadable")
+    return (cells, unreadable) if cells and unreadable * 2 >= cells else None
 
 
-def _register_all() -> None:
-    global _registered
-    if _registered:
-        return
-    _registered = True
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue  # that step is not built yet
-            raise
-        module.register(app)
-
-
-def main() -> None:
-    """Entry point of the console script and `python -m dashboard`."""
-    _register_all()
-    app()
-
-
-if __name__ == "__main__":  # `python -m dashboard.cli`, as the shared scoring tool calls it
-    main()
+def register(app: typer.Typer) -> None:
+    """Add `nianbao parse` to the command line."""
+    app.command(name="parse")(parse)

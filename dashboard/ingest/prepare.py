@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.errors import ReportError, reason_for
+from dashboard.registry import default_registry
 from dashboard.store.records import clean_report, printed_date, report_sha256
 
 log = logging.getLogger("nianbao.ingest")
@@ -116,6 +117,13 @@ def walk_folder(root: Path, files: list[Path], skipped: list[Path], passed: list
         for entry in entries:
             path = Path(entry.path)
             if entry.name.startswith("."):
+                # hidden: a folder such as .git is passed over; a hidden report file (an editor's lock file, a
+                # macOS "._" copy) is listed with the reason, never dropped unsaid
+                if Path(entry.name).suffix.lower() in REPORT_SUFFIXES and not entry.is_dir(follow_symlinks=False):
+                    passed.append(Passed(display_name(str(path)), "隐藏文件（文件名以“.”开头，常为临时或锁定文件），未导入；"
+                                         "如确为报告请改名后再导入",
+                                         "a hidden file (name starts with '.', usually a temporary or lock file); "
+                                         "not ingested — rename it if it is a report"))
                 continue
             try:
                 if entry.is_symlink():
@@ -214,7 +222,7 @@ def _parse(path: Path, data: bytes) -> dict[str, Any]:
     _check_pdf_pages(path, data)
     from dashboard.parse import parse_file  # the parser is a separate step; imported only when a file needs it
 
-    return parse_file(path)
+    return parse_file(path, default_registry())
 
 
 def _validate(path: Path, report: dict[str, Any]) -> None:
@@ -233,7 +241,7 @@ def _validate(path: Path, report: dict[str, Any]) -> None:
 def prepare_file(path: Path) -> Prepared:
     """Read and parse one file; every failure becomes a reason (Chinese and English), never an exception.
 
-    A plain top-level function: the worker processes (dashboard.store.workers) and any other engine call it.
+    A plain top-level function: the worker processes (dashboard.ingest.workers) and any other engine call it.
     """
     path = Path(path)
     name = display_name(path.name)
@@ -251,6 +259,9 @@ def prepare_file(path: Path) -> Prepared:
         item.source_bytes = data
         item.sha256 = report_sha256({}, data)
         report = _parse(path, data)
+        if not (isinstance(report.get("agency"), str) and report["agency"].strip()):
+            # kept for a caller that knows whose file this is (collect's source list) and may name it
+            item.extra["unnamed_report"] = clean_report(report)
         _validate(path, report)
         report = clean_report(report)
         report["source"] = name

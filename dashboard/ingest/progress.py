@@ -34,7 +34,7 @@ class RichBar(NoBar):
         self.progress.stop()
 
     def advance(self, name: str) -> None:
-        from dashboard.store.commands import shown  # a name is text, never Rich markup or terminal control
+        from dashboard.text import shown  # a name is text, never Rich markup or terminal control
 
         self.progress.update(self.task, advance=1, name=shown(name[:40]))
 

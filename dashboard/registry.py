@@ -8,34 +8,23 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from dashboard.parse.names import name_key, normalize_name
 from dashboard.settings import DATA_DIR
+
+__all__ = ["Agency", "Registry", "classify_kind", "name_key", "normalize_name", "KINDS", "REGISTRY_CSV"]
 
 REGISTRY_CSV = DATA_DIR / "agencies.csv"
 KINDS = ("乡", "镇", "街道", "部门", "政府")
-_SPACE = re.compile(r"[\s\u3000]+")
-_PUNCT = re.compile(r"[（）()·•、,，.。\"“”'‘’《》<>]")
 _GOV_SUFFIX = re.compile(r"(人民政府|政府)$")
 _DEPT_SUFFIX = re.compile(r"(局|委员会|委|办公室|办|中心|院|所|站|队|馆|署|厅|部|会|社|处|公司|集团|管理处)$")
 _GOV_AREA = re.compile(r"(县|区|市|旗|自治县|自治旗|特区|林区|实验区|新区|开发区|管理委员会|管委会)$")
 SUGGEST_MIN_SCORE = 80
-
-
-def normalize_name(name: str) -> str:
-    """Comparable form of an agency name: NFKC, no spaces or punctuation (红崖子沟乡 人民政府 → 红崖子沟乡人民政府)."""
-    s = unicodedata.normalize("NFKC", name or "")
-    return _PUNCT.sub("", _SPACE.sub("", s))
-
-
-def name_key(name: str) -> str:
-    """Match key: the normalized name without the 人民政府 / 办事处 suffix (红崖子沟乡人民政府 = 红崖子沟乡)."""
-    s = _GOV_SUFFIX.sub("", normalize_name(name))
-    return re.sub(r"街道办事处$", "街道", s)
 
 
 def classify_kind(name: str, registry_kind: str | None = None) -> str:
@@ -136,3 +125,9 @@ class Registry:
             return Match(hit)
         best = process.extractOne(normalize_name(printed or ""), self._names, scorer=fuzz.WRatio) if self._names else None
         return Match(None, best[0] if best and best[1] >= SUGGEST_MIN_SCORE else None)
+
+
+@cache
+def default_registry() -> Registry:
+    """The registry of data/agencies.csv, read once per process: what `nianbao parse` and the ingest pass the parser."""
+    return Registry.load()

@@ -3,61 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from dashboard.settings import db_path
+from dashboard.cli.common import DB_OPTION, JSON_OPTION, print_corrections, resolve_agency, table_out
+from dashboard.store.location import db_path
+from dashboard.text import shown
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def shown(text: object) -> str:
-    """Text from a file (a name, a title) as the terminal may print it: Rich markup escaped, control characters
-    (newlines, ANSI escapes, bidi overrides) written as \\xNN so they cannot rewrite what the screen shows."""
-    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                               else f"\\u{ord(m.group()):04x}", str(text)))
-
-
-DB_OPTION = typer.Option(None, "--db", help="DuckDB 文件（默认 $NIANBAO_DB 或 data/nianbao.duckdb）")
-JSON_OPTION = typer.Option(False, "--json", help="输出 JSON")
 STATUS_ZH = {"ingested": "新入库", "superseded": "替换旧版", "unchanged": "未变化", "failed": "失败",
              "held": "待核对"}
-
-
-def _out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noqa: ANN001
-    if as_json:
-        typer.echo(df.to_json(orient="records", force_ascii=False, date_format="iso"))
-        return
-    table = Table(title=title)
-    for c in columns:
-        table.add_column(c)
-    for row in df[columns].itertuples(index=False):
-        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else shown(v) for v in row])
-    Console().print(table)
-
-
-def resolve_agency(text: str, db: Path) -> tuple[int, str]:
-    """The stored agency whose name, short name or alias matches `text` (normalized); exits with a message if none."""
-    from dashboard.store.agencies import name_key
-    from dashboard.store.db import open_db
-
-    con = open_db(db, read_only=True)
-    try:
-        rows = con.execute("select agency_id, name, short_name, aliases from agencies").fetchall()
-    finally:
-        con.close()
-    key = name_key(text)
-    hits = [(aid, name) for aid, name, short, aliases in rows
-            if key in {name_key(n) for n in [name, short or "", *(aliases or [])] if n}]
-    if not hits:
-        Console(stderr=True).print(f"[red]未找到机关[/red] {shown(text)}（not found; 用 nianbao agencies 查看）")
-        raise typer.Exit(code=1)
-    return hits[0]
 
 
 def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件夹（递归）"), db: Path = DB_OPTION,
@@ -79,14 +35,14 @@ def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件�
     """
     import os
 
-    from dashboard.store.ingest import ingest_paths
-    from dashboard.store.workers import Limits
+    from dashboard.ingest.pipeline import ingest_paths
+    from dashboard.ingest.workers import Limits
 
     if data_path:  # issue 15: where a new lake keeps its files
         os.environ["NIANBAO_DATA_PATH"] = data_path
     engine = None
     if scheduler:  # issue 15: parse on a Dask cluster, write here
-        from dashboard.store.dask_parse import cluster_engine
+        from dashboard.ingest.dask_parse import cluster_engine
 
         engine = cluster_engine(scheduler)
     target = db_path(db)
@@ -97,7 +53,10 @@ def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件�
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # noqa: BLE001 — the run itself could not proceed (database, lock): exit 1
-        Console(stderr=True).print(f"[red]无法入库[/red]：{shown(str(exc))[:300]}（the ingest could not run）")
+        from dashboard.store.faults import store_fault
+
+        reason = store_fault(exc, target) or shown(str(exc))[:300]
+        Console(stderr=True).print(f"[red]无法入库[/red]：{reason}（the ingest could not run）")
         raise typer.Exit(code=1) from None
     counts = summary.counts()
     console.print("  ".join(f"{STATUS_ZH[k]} {v}" for k, v in counts.items())
@@ -128,7 +87,7 @@ def reports(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
     df = run_query("store_reports", db=db_path(db))
     if not all_versions:
         df = df[df["current"]]
-    _out(df, as_json, "已入库报告", ["report_id", "agency", "year", "template", "format", "source_name", "errors",
+    table_out(df, as_json, "已入库报告", ["report_id", "agency", "year", "template", "format", "source_name", "errors",
                                   "warnings", "current"])
 
 
@@ -147,10 +106,9 @@ def history(agency: str = typer.Argument(..., help="机关名称或简称"), yea
     df = df.merge(held, on="report_id", how="left")
     df["status"] = [("待核对" if h else "当前" if c else "已替换") for h, c in zip(df["held"], df["current"], strict=True)]
     df["held_reason"] = df["held_reason"].fillna("")
-    _out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "status",
+    table_out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "status",
                                                   "superseded_by", "held_reason", "sha256"])
-    if not as_json:  # corrections of every version (dashboard/admin_commands.py)
-        from dashboard.admin_commands import print_corrections
+    if not as_json:  # corrections of every version (dashboard/cli/review.py)
 
         print_corrections(agency_id, year, target)
 
@@ -163,7 +121,7 @@ def agencies(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
     df = run_query("store_agencies", db=db_path(db))
     if unknown:
         df = df[~df["in_registry"]]
-    _out(df, as_json, "机关（in_registry=False 为名录外）",
+    table_out(df, as_json, "机关（in_registry=False 为名录外）",
          ["agency_id", "name", "kind", "region", "in_registry", "reports", "first_year", "last_year"])
 
 
@@ -172,8 +130,8 @@ def check(year: int | None = typer.Option(None, "--year", help="只核对该年�
           db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
     """重新核对已入库报告并列出问题 / Re-run the checks on stored reports and list the findings."""
     from dashboard.queries import run_query
+    from dashboard.review.findings import recheck
     from dashboard.store.db import writer
-    from dashboard.store.findings import recheck
 
     target = db_path(db)
     agency_id = resolve_agency(agency, target)[0] if agency else None
@@ -184,7 +142,7 @@ def check(year: int | None = typer.Option(None, "--year", help="只核对该年�
         df["cells"] = df["cells"].map(lambda v: list(v) if v is not None else [])
         typer.echo(json.dumps(df.to_dict(orient="records"), ensure_ascii=False, default=str))
         return
-    from dashboard.checks.labels import humanize, rule_name, severity_name
+    from dashboard.catalogue.labels import humanize, rule_name, severity_name
 
     console = Console()
     colour = {"error": "red", "warning": "yellow", "info": "blue"}

@@ -16,8 +16,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from dashboard.store.prepare import Prepared, prepare_file
-from dashboard.store.workers import FileOutcome
+from dashboard.ingest.prepare import Prepared, prepare_file
+from dashboard.ingest.workers import FileOutcome
 
 # The per-file parse function the local ingest uses; the lead may point this at the worker module's function.
 PARSE_ONE: Callable[[Path], Prepared] = prepare_file
@@ -49,7 +49,7 @@ def parse_one(path: str) -> Prepared:
 
 def expand(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[str]]:
     """(files to ingest, skipped) of local/shared paths and fsspec URLs (folders walked for report suffixes)."""
-    from dashboard.store.prepare import REPORT_SUFFIXES, expand_paths
+    from dashboard.ingest.prepare import REPORT_SUFFIXES, expand_paths
 
     files: list[str] = []
     skipped: list[str] = []
@@ -96,12 +96,12 @@ def parse_on_cluster(paths: list[str | os.PathLike[str]], scheduler: str) -> Ite
 
 
 def cluster_parser(scheduler: str) -> Callable[[list[Path]], Iterator[Prepared]]:
-    """The `prepare_many` hook of dashboard.store.ingest.ingest_paths for a Dask scheduler address."""
+    """The `prepare_many` hook of dashboard.ingest.pipeline.ingest_paths for a Dask scheduler address."""
     return lambda files: parse_on_cluster(list(files), scheduler)
 
 
 def cluster_engine(scheduler: str) -> Callable[..., Iterator[FileOutcome]]:
-    """An ingest engine (dashboard.store.ingest.ingest_paths(engine=…)) that parses on the Dask cluster: one
+    """An ingest engine (dashboard.ingest.pipeline.ingest_paths(engine=…)) that parses on the Dask cluster: one
     FileOutcome per file, in input order. The per-file limits are the cluster workers' own (Dask's memory limits
     and nanny restart a worker that runs away), not the local worker pool's."""
     parse = cluster_parser(scheduler)

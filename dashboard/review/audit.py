@@ -20,7 +20,7 @@ ACTION_ZH = {
     "stale_reapplied": "复核：重新应用更正", "stale_dropped": "复核：放弃更正", "manual_entry": "手工录入报告",
     "finding_confirmed": "确认问题", "finding_dismissed": "排除问题", "finding_open": "恢复为待核实",
     "finding_resolved": "问题因更正而关闭", "user_add": "新增用户", "user_passwd": "修改密码/角色", "user_remove": "删除用户",
-    "export": "导出",
+    "export": "导出", "login_failed": "登录失败",
 }
 
 
@@ -52,7 +52,7 @@ def log(con: duckdb.DuckDBPyConnection, who: str, action: str, obj: str, before:
 def log_event(who: str, action: str, obj: str, before: Any = None, after: Any = None, db: Path | None = None,
               **extra: Any) -> None:
     """Write one audit row on its own (an export, which changes nothing else), through the copy-and-swap writer."""
-    from dashboard.queries import run_writes
+    from dashboard.store.named import run_writes
 
     run_writes([("audit_insert", {"who": who, "action": action,
                                   "details": details_json(obj, before, after, **extra)})], db)

@@ -1,7 +1,7 @@
 """Running the checks on stored reports and keeping their findings, without losing what a reviewer decided.
 
 The checks read current values: each report's record with its active corrections applied
-(dashboard/store/corrections.py). A correction that makes a finding go away closes it as `resolved` (kept, with
+(dashboard/review/corrections.py). A correction that makes a finding go away closes it as `resolved` (kept, with
 who and when, and an audit row) instead of deleting it; a stale correction (carried from an older version whose
 cell now reads differently) is itself a CORRECTION_STALE finding until someone decides it.
 """
@@ -9,13 +9,17 @@ cell now reads differently) is itself a CORRECTION_STALE finding until someone d
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from dashboard.checks import CheckContext, Finding, run_checks
-from dashboard.store.agencies import Registry
+from dashboard.registry import Registry
+from dashboard.review.corrected import active_changes, apply_to_record
+from dashboard.review.users import User, require_role
+from dashboard.store.named import run_writes
 
 Key = tuple[int, int]  # (agency_id, year)
 STALE_RULE = "CORRECTION_STALE"
@@ -81,8 +85,6 @@ def check_stored(con: duckdb.DuckDBPyConnection, targets: dict[Key, tuple[int, d
 def _with_corrections(con: duckdb.DuckDBPyConnection,
                       pool: dict[Key, tuple[int, dict[str, Any]]]) -> dict[Key, tuple[int, dict[str, Any]]]:
     """The reports with their active corrections applied (a report without corrections is passed as it is)."""
-    from dashboard.store.corrections import active_changes, apply_to_record
-
     changes = active_changes(con, [rid for rid, _ in pool.values()])
     return {k: (rid, apply_to_record(rep, changes[rid]) if rid in changes else rep) for k, (rid, rep) in pool.items()}
 
@@ -91,7 +93,7 @@ def _stale_findings(con: duckdb.DuckDBPyConnection, report_ids: list[int]) -> di
     """One CORRECTION_STALE warning per correction carried from an older version and not applied."""
     if not report_ids:
         return {}
-    from dashboard.checks.labels import cell_label
+    from dashboard.catalogue.labels import cell_label
 
     rows = con.execute("""select report_id, tbl, row_code, col_code, value_before, value_after, who, reason,
                                  correction_id
@@ -172,7 +174,7 @@ def save_findings(con: duckdb.DuckDBPyConnection, results: dict[int, list[Findin
 def _resolve_vanished(con: duckdb.DuckDBPyConnection, results: dict[int, list[Finding]],
                       resolved_by: dict[str, Any]) -> None:
     """Close as 'resolved' the open findings of the checked reports that the new run no longer produces."""
-    from dashboard import audit
+    from dashboard.review import audit
 
     fresh = {(rid, f.rule, tuple(f.cells), f.message) for rid, fs in results.items() for f in fs}
     open_rows = con.execute("""select finding_id, report_id, rule, cells, message from findings
@@ -201,3 +203,19 @@ def recheck(con: duckdb.DuckDBPyConnection, year: int | None = None, agency_id: 
                "findings": sum(len(v) for v in results.values())}
     con.execute("insert into audit_log values (now(), 'nianbao check', 'check', ?)", [json.dumps(details)])
     return results
+
+
+def set_finding_status(finding_id: int, status: str, who: str, note: str | None = None,
+                       db: Path | None = None) -> None:
+    """Confirm, dismiss or reopen a finding, with its entry in the audit log."""
+    if status not in ("confirmed", "dismissed", "open"):
+        raise ValueError(f"未知的状态 / unknown status: {status!r}")
+    args = {"finding_id": int(finding_id), "status": status, "who": who}
+    run_writes([("review_audit_finding", {**args, "note": note}), ("review_set_finding_status", args)], db)
+
+
+def guarded_set_finding_status(user: User | None, finding_id: int, status: str, note: str | None = None,
+                               db: Path | None = None) -> None:
+    """Confirm, dismiss or reopen a finding (编辑 or higher), recorded under the user's name."""
+    require_role(user, "编辑", "核实问题")
+    set_finding_status(finding_id, status, user.name, note, db=db)

@@ -16,7 +16,6 @@ Every public writer takes the acting `auth.User` and checks its role itself.
 
 from __future__ import annotations
 
-import copy
 import csv
 import hashlib
 import json
@@ -28,10 +27,8 @@ from typing import Any
 
 import duckdb
 
-from dashboard import audit
-from dashboard.auth import User, require_role
-from dashboard.checks.labels import COL_ZH, ROW_ZH, TABLE_ZH, cell_label, row_label, row_short_label
-from dashboard.parse.codes import (
+from dashboard.catalogue.codes import (
+    AMOUNT_COLUMNS,
     APPEAL_COLUMNS,
     APPEAL_GROUPS,
     APPLICATION_COLUMNS,
@@ -40,16 +37,18 @@ from dashboard.parse.codes import (
     SIGNED_COLUMNS,
     TABLES,
 )
-from dashboard.settings import db_path
+from dashboard.catalogue.labels import COL_ZH, ROW_ZH, TABLE_ZH, cell_label, row_label, row_short_label
+from dashboard.review import audit
+from dashboard.review.corrected import CorrectionError, apply_to_record
+from dashboard.review.users import User, require_role
 from dashboard.store.db import writer
 from dashboard.store.indicators import FILL_INDICATORS_SQL
+from dashboard.store.location import db_path
 
 SYSTEM_WHO = "nianbao ingest"
 MAX_VALUE = 1e12
 
 
-class CorrectionError(ValueError):
-    """Input that cannot be applied (unknown cell, not a number, no such report); nothing was changed."""
 
 
 @dataclass
@@ -85,7 +84,7 @@ def parse_value(text: Any) -> float | None:
         if s in ("", "空白", "（空白）", "-", "—"):
             return None
         s = s.translate(str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+"))
-        if not re.fullmatch(r"[+-]?\d+(\.\d+)?", s):
+        if not re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", s):  # ASCII digits only: '١٢' and '²' are not numbers here
             raise CorrectionError(f"「{text}」不是数字")
         value = float(s)
     if abs(value) > MAX_VALUE:
@@ -93,10 +92,26 @@ def parse_value(text: Any) -> float | None:
     return value
 
 
+MAX_REASON = 2000  # a reason is a sentence or two; a longer text is not a reason
+
+
 def _check_value(key: str, value: float | None) -> None:
-    col = key.rsplit(".", 1)[-1]
+    tbl, row, col = (key.split(".", 2) + ["", ""])[:3]
     if value is not None and value < 0 and col not in SIGNED_COLUMNS:
         raise CorrectionError(f"{cell_label(key)} 不能为负数（{value:g}）")
+    amount = tbl == "disclosure" and (row, col) in AMOUNT_COLUMNS
+    if value is not None and not amount and not float(value).is_integer():
+        raise CorrectionError(f"{cell_label(key)} 是件数，须为整数（{value:g}）")
+
+
+def check_reason(reason: Any) -> str:
+    """The reason of a correction, stripped; CorrectionError when it is missing or longer than MAX_REASON."""
+    text = str(reason or "").strip()
+    if not text:
+        raise CorrectionError("缺少更正理由")
+    if len(text) > MAX_REASON:
+        raise CorrectionError(f"更正理由过长（{len(text)} 字，最多 {MAX_REASON} 字）")
+    return text
 
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:（[一二三四五六七八九十]+）)?(?:[0-9]+[.．、])?")
@@ -141,61 +156,6 @@ def resolve_cell(text: str, template: str, layout: str | None = None) -> str:
 
 # ---- applying corrections to a record ----
 
-def apply_to_record(report: dict[str, Any], changes: dict[str, float | None]) -> dict[str, Any]:
-    """A copy of a canonical record with the values set: the cell's flag, uncertain mark and the parser problems that
-    named only corrected cells are gone (a person decided the value)."""
-    out = copy.deepcopy(report)
-    flags = out.get("cell_flags") or {}
-    uncertain = out.get("uncertain_cells")
-    printed = out.get("printed") or {}
-    for key, value in changes.items():
-        tbl, row, col = key.split(".", 2)
-        table = out.setdefault(tbl, {}) or {}
-        out[tbl] = table
-        cells = table.setdefault(row, {})
-        cells[col] = int(value) if value is not None and float(value).is_integer() else value
-        flags.pop(key, None)
-        if value is None:
-            flags[key] = "blank"
-        printed.pop(key, None)
-        if isinstance(uncertain, dict):
-            uncertain.pop(key, None)
-        elif isinstance(uncertain, list) and key in uncertain:
-            uncertain.remove(key)
-    if flags or "cell_flags" in out:
-        out["cell_flags"] = flags
-    problems = []
-    for p in out.get("problems") or []:
-        cells = [c for c in (p.get("cells") or []) if c not in changes] if isinstance(p, dict) else None
-        if isinstance(p, dict) and p.get("cells") and not cells:
-            continue  # every cell it doubted has a decided value now
-        problems.append(p)
-    if "problems" in out:
-        out["problems"] = problems
-    return out
-
-
-def active_changes(con: duckdb.DuckDBPyConnection, report_ids: list[int]) -> dict[int, dict[str, float | None]]:
-    """report_id → {cell key: corrected value} of the active corrections of these reports."""
-    if not report_ids:
-        return {}
-    rows = con.execute("""select report_id, tbl, row_code, col_code, value_after from corrections
-                          where status = 'active' and list_contains(?, report_id)""",
-                       [[int(r) for r in report_ids]]).fetchall()
-    out: dict[int, dict[str, float | None]] = {}
-    for rid, tbl, row, col, value in rows:
-        out.setdefault(int(rid), {})[f"{tbl}.{row}.{col}"] = value
-    return out
-
-
-def corrected_record(con: duckdb.DuckDBPyConnection, report_id: int) -> dict[str, Any]:
-    """The report's canonical record with its active corrections applied (what the checks read)."""
-    row = con.execute("select parse_json from reports where report_id = ?", [report_id]).fetchone()
-    if row is None:
-        raise CorrectionError(f"没有编号为 {report_id} 的报告")
-    return apply_to_record(json.loads(row[0]), active_changes(con, [report_id]).get(report_id, {}))
-
-
 # ---- writing ----
 
 def _report(con: duckdb.DuckDBPyConnection, report_id: int) -> tuple[int, int, str, str, int | None]:
@@ -223,7 +183,7 @@ def _next_id(con: duckdb.DuckDBPyConnection) -> int:
 def refresh_report(con: duckdb.DuckDBPyConnection, report_ids: list[int], who: str,
                    correction_ids: list[int]) -> list[int]:
     """Recompute the reports' indicators and rerun their checks (and the next year's); returns the findings closed."""
-    from dashboard.store.findings import recheck_reports
+    from dashboard.review.findings import recheck_reports
 
     ids = sorted({int(r) for r in report_ids})
     if not ids:
@@ -284,6 +244,7 @@ def correct_many(user: User | None, items: list[tuple[int, dict[str, Any], str]]
     for _, _, reason in items:
         if not str(reason or "").strip():
             raise CorrectionError("请填写更正理由")
+        check_reason(reason)
     result = CorrectionResult()
     # all or nothing: the writer works on a copy that is swapped in only when the block ends without error
     with writer(db_path(db)) as con:
@@ -307,6 +268,7 @@ def revert(user: User | None, correction_id: int, reason: str, db: Path | None =
     user = require_role(user, "编辑", "撤销更正")
     if not str(reason or "").strip():
         raise CorrectionError("请填写撤销理由")
+    check_reason(reason)
     result = CorrectionResult()
     with writer(db_path(db)) as con:
         row = _correction_in(con, correction_id, "active", f"更正 {correction_id} 不存在或已不在生效中")
@@ -377,6 +339,7 @@ def review_stale(user: User | None, correction_id: int, action: str, reason: str
         raise CorrectionError(f"未知的复核操作：{action}")
     if not str(reason or "").strip():
         raise CorrectionError("请填写复核理由")
+    check_reason(reason)
     result = CorrectionResult()
     with writer(db_path(db)) as con:
         row = _correction_in(con, correction_id, "stale", f"更正 {correction_id} 不是待复核的更正")
@@ -466,6 +429,7 @@ def create_manual_report(user: User | None, agency_id: int, year: int, template:
         raise CorrectionError(f"未知的格式版本：{template}")
     if not str(reason or "").strip():
         raise CorrectionError("请填写录入说明（例如：扫描件，按原件手工录入）")
+    check_reason(reason)
     layout = layout if layout in APPLICATION_ROWS else template
     keys = set(grid_keys(template, layout))
     unknown = [k for k in values if k not in keys]
@@ -531,35 +495,70 @@ def corrections_of(con: duckdb.DuckDBPyConnection, agency_id: int, year: int) ->
 CSV_COLUMNS = ("agency", "year", "cell", "value", "reason")
 
 
+_CN_YEAR = str.maketrans("〇零一二三四五六七八九０１２３４５６７８９", "00123456789" + "0123456789")
+
+
+def parse_year(text: Any) -> int:
+    """A report year as people write it: 2024, ２０２４, 二〇二四 (or 2024年); CorrectionError otherwise."""
+    s = str(text or "").strip().removesuffix("年度").removesuffix("年").translate(_CN_YEAR)
+    if not re.fullmatch(r"(19|20)[0-9]{2}", s):
+        raise CorrectionError(f"年度「{text}」不是有效的年份")
+    return int(s)
+
+
+def _csv_text(path: Path) -> str:
+    """A CSV as text: UTF-8 (with or without BOM), else GB18030 (Excel's 'CSV' on a Chinese Windows)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CorrectionError(f"无法读取 {path}：{exc.strerror or exc}") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CorrectionError(f"{path}：无法识别文件编码，请另存为 UTF-8 的 CSV")
+
+
 def read_bulk_csv(path: Path, resolve_agency: Any, db: Path | None = None) -> list[tuple[int, dict[str, Any], str]]:
     """Rows of a corrections CSV (agency, year, cell, value, reason) as (report_id, changes, reason) items, every row
-    validated first; the first bad row raises CorrectionError naming its line, so nothing is applied."""
-    from dashboard.queries import run_query
+    validated first; the first bad row raises CorrectionError naming its line, so nothing is applied. Two rows for
+    the same cell are refused (which one is meant is not ours to guess). Rows of one report with one reason become
+    one item (one write), and each agency and report is looked up once."""
+    from dashboard.store.named import run_query
 
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CorrectionError(f"无法读取 {path}：{exc}") from None
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(_csv_text(path).splitlines())
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise CorrectionError(f"{path}：缺少列 {', '.join(missing)}（需要 {', '.join(CSV_COLUMNS)}）")
-    items: list[tuple[int, dict[str, Any], str]] = []
+    agencies: dict[str, int] = {}
+    reports: dict[tuple[int, int], Any] = {}
+    seen: dict[tuple[int, str], int] = {}
+    grouped: dict[tuple[int, str], dict[str, Any]] = {}
     for line, row in enumerate(reader, start=2):
         try:
-            agency_id = resolve_agency(row["agency"] or "")
-            year = int(str(row["year"]).strip())
-            hit = run_query("corrections_current_report", db=db, agency_id=int(agency_id), year=year)
-            if hit.empty:
+            name = (row["agency"] or "").strip()
+            if name not in agencies:
+                agencies[name] = int(resolve_agency(name))
+            agency_id = agencies[name]
+            year = parse_year(row["year"])
+            if (agency_id, year) not in reports:
+                hit = run_query("corrections_current_report", db=db, agency_id=agency_id, year=year)
+                reports[(agency_id, year)] = None if hit.empty else hit.iloc[0]
+            rep = reports[(agency_id, year)]
+            if rep is None:
                 raise CorrectionError(f"{row['agency']} {year} 年度没有入库的报告")
-            rep = hit.iloc[0]
             key = resolve_cell(row["cell"] or "", str(rep["template"]), str(rep["layout"]))
             value = parse_value(row["value"])
             _check_value(key, value)
-            if not (row["reason"] or "").strip():
-                raise CorrectionError("缺少更正理由")
+            reason = check_reason(row["reason"])
+            report_id = int(rep["report_id"])
+            if (report_id, key) in seen:
+                raise CorrectionError(f"与第 {seen[(report_id, key)]} 行更正的是同一格（{cell_label(key)}），"
+                                      "请只保留一行")
+            seen[(report_id, key)] = line
         except (CorrectionError, ValueError) as exc:
             raise CorrectionError(f"第 {line} 行（{row.get('agency')}, {row.get('year')}, {row.get('cell')}）：{exc}；"
                                   "未应用任何更正") from None
-        items.append((int(rep["report_id"]), {key: value}, row["reason"].strip()))
-    return items
+        grouped.setdefault((report_id, reason), {})[key] = value
+    return [(rid, changes, reason) for (rid, reason), changes in grouped.items()]

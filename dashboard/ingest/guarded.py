@@ -1,0 +1,21 @@
+"""Imports by a logged-in user: the role check wraps the ingest pipeline (the check inside the write is the guard)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dashboard.ingest.pipeline import ingest_paths, ingest_prepared
+from dashboard.review.users import User, require_role
+
+
+def guarded_ingest(user: User | None, items: list, db: Path | None = None):  # noqa: ANN201
+    """Store prepared uploads (编辑 or higher) and record the import with the user's name."""
+    require_role(user, "编辑", "导入报告")
+    return ingest_prepared(items, db=db, who=user.name)  # the import's audit row names the user
+
+
+def guarded_ingest_paths(user: User | None, paths: list[Path], db: Path | None = None, **options: Any):  # noqa: ANN201
+    """Read files in worker processes and store them (编辑 or higher); record the import with the user's name."""
+    require_role(user, "编辑", "导入报告")
+    return ingest_paths(paths, db=db, who=user.name, **options)  # the import's audit row names the user
