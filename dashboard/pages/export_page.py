@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from dashboard.export.images import FORMATS, RenderError
 from dashboard.pages import common as c
 from dashboard.pages import login
 from dashboard.pages.scope_bar import view
-from dashboard.review import audit
+from dashboard.review import audit, read_only
 from dashboard.store.location import db_path
 from dashboard.text import md_literal
 
@@ -28,7 +29,10 @@ LABEL = {"pptx": "下载演示文稿（PPTX）", "docx": "下载会议材料（W
 
 
 def exports_dir() -> Path:
-    """Where packs are written: an `exports` folder beside the database (data/exports by default)."""
+    """Where packs are written: an `exports` folder beside the database (data/exports by default); while the
+    database's folder cannot be written (dashboard/review/read_only.py), a folder in the system's temporary directory."""
+    if read_only.active():
+        return Path(tempfile.gettempdir()) / "nianbao-exports"
     return db_path().parent / "exports"
 
 
@@ -57,8 +61,9 @@ def _build(year: int, scope: PackScope, formats: tuple[str, ...]) -> None:
         st.error(f"生成失败：{md_literal(getattr(exc, 'reason_zh', None) or exc)}")
         return
     st.session_state["export_files"] = {k: str(v) for k, v in files.items()}
-    audit.export_done(getattr(login.current_user(), "name", None), year, list(scope.agency_ids or []) or None, files,
-                      db_path())  # audit row
+    if not read_only.active():  # a read-only database cannot take the audit row: the export is a read, it goes on
+        audit.export_done(getattr(login.current_user(), "name", None), year, list(scope.agency_ids or []) or None,
+                          files, db_path())  # audit row
 
 
 def _offer(files: dict[str, str]) -> None:

@@ -13,12 +13,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dashboard.review import read_only
 from dashboard.review.users import (
     ADD_USER_HINT,
     COOKIE,
     IDLE_S,
     LOCAL_ADMIN,
     MAX_S,
+    RANK,
     User,
     _get,
     allows,
@@ -209,3 +211,21 @@ def sidebar_account(user: User) -> None:
         st.session_state["auth_note"] = "已退出登录。"
         st.session_state["clear_cookie"] = True  # done by the next run: this one ends here
         st.rerun()
+
+
+def read_only_cap(user: User) -> User:
+    """The user as this dashboard lets them act: 查看 at most while read-only."""
+    if not read_only.active() or RANK.get(user.role, 0) <= RANK[read_only.VIEW_ROLE]:
+        return user
+    return User(user.name, read_only.VIEW_ROLE, user.local)
+
+
+def read_only_note() -> None:
+    """The sidebar's 只读模式 notice with its reason (nothing when the dashboard may write)."""
+    import streamlit as st
+
+    why = read_only.reason()
+    if why is None:
+        return
+    st.sidebar.warning(f"只读模式：{why}。可以查看与导出；导入、校对更正、核实问题等修改暂不可用。"
+                       "请让数据库文件及其文件夹可写，再重新启动看板。", icon=":material/lock:")

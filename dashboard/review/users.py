@@ -235,8 +235,11 @@ def _token_hash(token: str) -> str:
 
 def start_session(user: User, db: Path | None = None) -> str:
     """Remember a login on the server; returns the random token for the browser's cookie (only its hash is kept)."""
+    from dashboard.review import read_only
     from dashboard.store.named import run_writes
 
+    if read_only.active():  # the database cannot be written (serve started read-only): keep it in memory
+        return read_only.start_session(user, MAX_S)
     token = secrets.token_urlsafe(32)
     run_writes([("auth_sessions_expired_remove", {}),
                 ("auth_session_add", {"token_hash": _token_hash(token), "login": user.name, "seconds": MAX_S})], db)
@@ -250,8 +253,11 @@ def session_alive(token: str | None, db: Path | None = None) -> bool:
 
 def resume_session(token: str | None, db: Path | None = None) -> tuple[User, float] | None:
     """(user, login time) of a cookie token whose session has not expired and whose user still exists."""
+    from dashboard.review import read_only
     from dashboard.store.named import run_query
 
+    if read_only.active():
+        return read_only.resume_session(token, MAX_S)
     if not token:
         return None
     rows = run_query("auth_session_get", db=db, token_hash=_token_hash(token))
@@ -263,9 +269,12 @@ def resume_session(token: str | None, db: Path | None = None) -> tuple[User, flo
 
 def end_session(token: str | None, db: Path | None = None) -> None:
     """Forget a browser login on the server (logout, expiry)."""
+    from dashboard.review import read_only
     from dashboard.store.named import run_writes
 
-    if token:
+    if read_only.active():
+        read_only.end_session(token)
+    elif token:
         run_writes([("auth_session_remove", {"token_hash": _token_hash(token)})], db)
 
 
