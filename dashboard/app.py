@@ -28,6 +28,7 @@ PAGES = [
     ("upload.py", "导入", ":material/upload_file:", "upload"),
     ("export_page.py", "导出", ":material/download:", "export"),  # the export helper's page (dashboard/export)
     ("proofread.py", "校对", ":material/edit_note:", "proofread"),
+    ("review_round.py", "审核", ":material/rule:", "review_round"),
     ("manual_entry.py", "手工录入", ":material/keyboard:", "manual_entry"),
     ("audit_log.py", "操作记录", ":material/history:", "audit_log"),
 ]

@@ -181,6 +181,24 @@ def as_of(meta: dict[str, str] | None = None) -> dt.date:
     return dt.date.today()
 
 
+def data_as_of(db: Path | None = None) -> dt.date:
+    """as_of for the database at `db` (its meta settings read with the app's named query)."""
+    from dashboard.store.named import run_query
+
+    meta = run_query("app_meta", db=db)
+    return as_of(dict(zip(meta["key"], meta["value"], strict=True)) if not meta.empty else {})
+
+
+def data_home_county(db: Path | None = None) -> str | None:
+    """The home county of the database at `db` (setting, else the busiest region)."""
+    from dashboard.store.named import run_query
+
+    meta = run_query("app_meta", db=db)
+    agencies = run_query("app_agencies", db=db)
+    return home_county(dict(zip(meta["key"], meta["value"], strict=True)) if not meta.empty else {},
+                       [str(r) for r in agencies["region"].dropna()])[0]
+
+
 def due_through(day: dt.date) -> int:
     """The latest report year whose deadline (31 January of the next year) has passed on `day`."""
     return day.year - 1 if day > dt.date(day.year, 1, 31) else day.year - 2

@@ -340,6 +340,9 @@ def write_brief(data: PackData, charts: list[Chart], images: dict[str, list[Path
     for chart in (c for c in charts if c.section == SECTIONS[-1]):
         figure_no += 1
         _chart(doc, chart, images.get(chart.key, []), figure_no)
+    quality = tk.quality_sentence(data)
+    if quality:
+        _plain(doc, quality)
     has_chart = any(c.key == "findings_by_rule" for c in charts)
     _plain(doc, ("" if has_chart else tk.findings_sentence(data)) + tk.suspect_sentence(data))
     by_rule = findings_by_rule_zh(data)

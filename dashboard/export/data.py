@@ -16,6 +16,7 @@ import pandas as pd
 
 from dashboard.errors import ReportError
 from dashboard.queries import indicator_params, run_query
+from dashboard.review.rounds import year_scores
 from dashboard.scope import RegionTree, Scope, as_of, due_through, fallback_regions, home_county
 from dashboard.store.indicators import INDICATORS
 
@@ -65,6 +66,7 @@ class PackData:
     suspect_held_back: bool = False  # True once totals leave those values out (the scope queries do)
     include_suspect: bool = False
     region: str | None = None
+    quality: pd.DataFrame = field(default_factory=pd.DataFrame)  # 年报质量评分 of the year's reports (review.rounds)
 
     def counts(self, year: int) -> tuple[int, int]:
         """(received, expected) reports of a year in scope — the pages' coverage_by_year."""
@@ -239,7 +241,8 @@ def load_pack_data(year: int, agency_ids: list[int] | None, db: Path, scope: Pac
         years=[y for y in years if y <= year],
         received=received, expected=expected, non_reporters=_non_reporters(db, filters, year, due),
         suspect_values=len(held), suspect_held_back=not scope.include_suspect,
-        include_suspect=scope.include_suspect, region=scope.region)
+        include_suspect=scope.include_suspect, region=scope.region,
+        quality=year_scores(year, db, **filters, with_round=False))
 
 
 def agency_values(data: PackData, code: str, year: int) -> pd.DataFrame:

@@ -432,6 +432,16 @@ def _problem_slides(prs: Presentation, data: PackData) -> None:
                   errors, rows=7, size=13)
 
 
+def _quality_slides(prs: Presentation, data: PackData) -> None:
+    """年报质量评分: the sentence and the lowest-scoring units (the full table is in the workbook)."""
+    lead = tk.quality_sentence(data)
+    if not lead:
+        return
+    table = data.quality.sort_values(["评分", "单位"]).head(TABLE_ROWS)
+    shown = table[["单位", "类别", "评分", "按时", "完整", "准确", "不雷同"]] if "按时" in table else table[["单位", "评分"]]
+    _table_slides(prs, f"年报质量评分 · {data.year}年 · {data.scope}", lead, shown.reset_index(drop=True))
+
+
 def _closing_slide(prs: Presentation, data: PackData) -> None:
     slide = _slide(prs, "说明")
     lines = [f"范围与覆盖：{data.scope}，{data.year}年应报 {data.expected} 份，收到 {data.received} 份。",
@@ -464,6 +474,7 @@ def write_deck(data: PackData, charts: list[Chart], images: dict[str, list[Path]
     _ranking_slides(prs, data)
     _non_reporter_slides(prs, data)
     _problem_slides(prs, data)
+    _quality_slides(prs, data)
     _closing_slide(prs, data)
     path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(path))

@@ -328,3 +328,28 @@ def _key_figures(data: PackData) -> list[dict]:
                     "value_text": fmt_value(cur, unit), "change_text": change_phrase(cur, prev, unit) or
                     (caveat.strip("（）") or "上年无可比数据"), "caveat": caveat})
     return out
+
+
+def quality_sentence(data: PackData) -> str:
+    """年报质量评分 in one sentence: "按时发布 27/30；3 个单位存在数据不一致…" ('' when no report was scored)."""
+    from dashboard.review.scoring import load_sheet
+
+    q = data.quality
+    if q is None or q.empty:
+        return ""
+    sheet = load_sheet()
+    points = {i.name: i.points for i in sheet.items}
+
+    def short(item: str) -> int:
+        return int((q[item] < points[item]).sum()) if item in q else 0
+
+    due = data.expected or len(q)
+    parts = [f"按时发布 {len(q) - short('按时')}/{due}"]
+    for item, what in (("准确", "存在数据不一致或填报错误"), ("完整", "内容或表格不完整"), ("不雷同", "内容与上年或其他单位雷同")):
+        n = short(item)
+        if n:
+            parts.append(f"{n} 个单位{what}")
+    lowest = q.sort_values("评分").iloc[0]
+    spread = (f"均为 {lowest['评分']:g} 分" if q["评分"].nunique() == 1 else
+              f"平均 {q['评分'].mean():.1f} 分，最低为{lowest['单位']} {lowest['评分']:g} 分")
+    return f"{sheet.title}（满分 {sheet.full:g} 分）：{len(q)} 份报告{spread}；" + "；".join(parts) + "。"

@@ -145,12 +145,14 @@ def read_sources(path: Path) -> list[Source]:
 def collect_policy(extra_allow: Iterable[str] = (), settings_file: Path = SETTINGS_TOML,
                    **overrides: float | int) -> FetchPolicy:
     """The fetch policy from data/settings.toml (collect_allow, collect_delay_seconds, collect_timeout_seconds,
-    collect_max_mb, collect_max_redirects), hosts given for this run added, explicit overrides last."""
+    collect_max_mb, collect_max_redirects) and $NIANBAO_COLLECT_ALLOW (hosts, comma-separated), hosts given for this
+    run added, explicit overrides last."""
     try:
         conf = tomllib.loads(settings_file.read_text(encoding="utf-8")) if settings_file.exists() else {}
     except (OSError, tomllib.TOMLDecodeError):
         conf = {}
     allow = [str(h) for h in conf.get("collect_allow") or [] if str(h).strip()] + [h for h in extra_allow if h.strip()]
+    allow += [h for h in os.environ.get("NIANBAO_COLLECT_ALLOW", "").split(",") if h.strip()]  # per installation
     values: dict[str, float | int] = {}
     for key, name, cast in (("collect_delay_seconds", "delay_s", float), ("collect_timeout_seconds", "timeout_s", float),
                             ("collect_total_seconds", "total_s", float), ("collect_max_redirects", "max_redirects", int)):

@@ -19,3 +19,11 @@ def guarded_ingest_paths(user: User | None, paths: list[Path], db: Path | None =
     """Read files in worker processes and store them (编辑 or higher); record the import with the user's name."""
     require_role(user, "编辑", "导入报告")
     return ingest_paths(paths, db=db, who=user.name, **options)  # the import's audit row names the user
+
+
+def guarded_collect(user: User | None, sources: list, db: Path | None = None, **options: Any):  # noqa: ANN201
+    """Fetch the units' report pages from the portal and ingest them (编辑 or higher), recorded under the user's name."""
+    from dashboard.ingest.collect import collect
+
+    require_role(user, "编辑", "从门户网站采集")
+    return collect(sources, db=db, who=user.name, **options)

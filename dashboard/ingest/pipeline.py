@@ -32,6 +32,7 @@ from dashboard.registry import Agency, Registry, classify_kind, short_name_of
 from dashboard.review.audit import cli_who
 from dashboard.review.corrections import carry_over
 from dashboard.review.findings import Key, check_stored, save_findings
+from dashboard.review.submissions import latest_drafts, promote_draft
 from dashboard.store.db import writer
 from dashboard.store.records import (
     CELL_COLUMNS,
@@ -172,7 +173,8 @@ def _report_row(rid: int, aid: int, it: Prepared, now: datetime) -> dict[str, An
             "superseded_by": None, "parse_json": json.dumps(r, ensure_ascii=False, default=str),
             "source_path": it.source_path, "simulated": bool(r.get("simulated")), "held": False, "held_reason": None,
             "source_mtime": datetime.fromtimestamp(it.mtime) if it.mtime else None,
-            "source_name_hex": r.get("source_name_hex"), "source_stored": stored}
+            "source_name_hex": r.get("source_name_hex"), "source_stored": stored,
+            "draft": True if it.extra.get("draft") else None, "submitted_at": it.extra.get("submitted_at")}
 
 
 REPORT_SCHEMA = pa.schema([
@@ -182,7 +184,7 @@ REPORT_SCHEMA = pa.schema([
     ("ingested_at", pa.timestamp("us")), ("superseded_by", pa.int32()), ("parse_json", pa.string()),
     ("source_path", pa.string()), ("simulated", pa.bool_()), ("held", pa.bool_()), ("held_reason", pa.string()),
     ("source_mtime", pa.timestamp("us")), ("source_name_hex", pa.string()),
-    ("source_stored", pa.bool_())])
+    ("source_stored", pa.bool_()), ("draft", pa.bool_()), ("submitted_at", pa.timestamp("us"))])
 REPORT_COLUMNS = ", ".join(REPORT_SCHEMA.names)
 CELL_SCHEMA = pa.schema([("report_id", pa.int32()), ("tbl", pa.string()), ("row_code", pa.string()),
                          ("col_code", pa.string()), ("value", pa.float64()), ("printed", pa.string()),
@@ -290,11 +292,19 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
             outcomes[i] = Outcome(it.source_name, "failed", it.error_zh, it.error_en)
     con.register("_shas", pa.table({"sha256": [items[i].sha256 for i in good]}, schema=pa.schema([("sha256", pa.string())])))
     known = dict(con.execute("select sha256, report_id from reports where sha256 in (select sha256 from _shas)").fetchall())
+    drafts_known = {r for (r,) in con.execute("""select report_id from reports where sha256 in (select sha256 from _shas)
+                                                 and draft and superseded_by is null""").fetchall()}
     con.unregister("_shas")
     fresh: list[int] = []
     for i in good:
         it = items[i]
-        if it.sha256 in known:
+        if it.sha256 in known and not it.extra.get("draft") and known[it.sha256] in drafts_known:
+            # the published file is the very draft the office received: that draft becomes the published version
+            promote_draft(con, known[it.sha256])
+            outcomes[i] = Outcome(it.source_name, "ingested", report_id=known[it.sha256], agency=it.report["agency"],
+                                  year=it.report["year"])
+            known[it.sha256] = -1
+        elif it.sha256 in known:
             outcomes[i] = Outcome(it.source_name, "unchanged", report_id=known[it.sha256], agency=it.report["agency"],
                                   year=it.report["year"])
         else:
@@ -305,6 +315,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     from dashboard.review.findings import current_reports
 
     current = current_reports(con, keys)
+    last_draft = latest_drafts(con, {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in fresh
+                                     if items[i].extra.get("draft")})
     when = _current_when(con, current)
     next_id = con.execute("select coalesce(max(report_id), 0) + 1 from reports").fetchall()[0][0]
     now = datetime.now()
@@ -315,6 +327,15 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
         it = items[i]
         aid = agency_ids[it.report["agency"]]
         key = (aid, it.report["year"])
+        if it.extra.get("draft"):  # a draft for the review: never current; it replaces the unit's previous draft
+            prev = last_draft.get(key)
+            plan.append((i, _report_row(next_id, aid, it, now), cell_rows(next_id, it.report),
+                         section_rows(next_id, it.report), (prev, next_id) if prev else None))
+            outcomes[i] = Outcome(it.source_name, "superseded" if prev else "ingested", report_id=next_id,
+                                  agency=it.report["agency"], year=it.report["year"], supersedes=prev)
+            last_draft[key] = next_id
+            next_id += 1
+            continue
         old = current.get(key)
         why = _replaces(it.report, old[1], old[0], _when_of(it), when.get(old[0])) if old else None
         row = _report_row(next_id, aid, it, now)
@@ -412,12 +433,14 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
                  registry: Registry | None = None, batch_files: int = BATCH_FILES, workers: int | None = None,
                  limits: Limits | None = None, follow_links: bool = False,
                  on_file: Callable[[int, int, str], None] | None = None,
-                 engine: Callable[..., Iterable[FileOutcome]] | None = None, who: str | None = None) -> IngestSummary:
+                 engine: Callable[..., Iterable[FileOutcome]] | None = None, who: str | None = None,
+                 draft: bool = False) -> IngestSummary:
     """Ingest files and folders (recursive): parse in worker processes with per-file limits, write in batches
     outside them, swap after each batch. `on_file(done, total, name)` is called as each file is read.
 
     `engine(files, workers=, limits=)` replaces the local worker pool (default `workers.parse_files`): any engine
-    that yields one FileOutcome per file — e.g. a Dask cluster running `prepare.prepare_file` — plugs in here."""
+    that yields one FileOutcome per file — e.g. a Dask cluster running `prepare.prepare_file` — plugs in here.
+    `draft`: store the files as drafts sent to the office's review (dashboard/ingest/drafts.py)."""
     t0 = time.perf_counter()
     registry = registry or Registry.load()
     summary = IngestSummary()
@@ -441,6 +464,9 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         # written in input order: the same files give the same store, however many workers (or a cluster) read them
         results = in_input_order((engine or parse_files)(files, workers=workers, limits=limits))
         for done, result in enumerate(results, start=1):
+            if draft:
+                result.prepared.extra["draft"] = True
+                result.prepared.extra.setdefault("submitted_at", datetime.now())
             pending.append(result.prepared)
             bar.advance(result.prepared.source_name)
             if on_file:

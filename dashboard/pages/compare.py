@@ -7,6 +7,8 @@ marked 未报, one whose figure is suspect is marked 存疑未计 (unless 含存
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +17,7 @@ from dashboard import scope as sc
 from dashboard.pages import common as c
 from dashboard.pages.scope_bar import View, view
 
-VIEWS = {"ranking": "排名", "heatmap": "单位×年度", "multiples": "分单位小图"}
+VIEWS = {"ranking": "排名", "heatmap": "单位×年度", "multiples": "分单位小图", "score": "年报质量评分"}
 STATUS_ZH = {"ranked": "", "held": "存疑未计", "blank": "未填此项", "missing": "未报"}
 
 
@@ -112,6 +114,32 @@ def matrix(v: View, code: str, name: str, unit: str, kind: str) -> None:
         st.caption(f"另有 {int(data['held'].sum())} 个存疑数值未显示（见“数据质量”）。")
 
 
+def scores(v: View) -> None:
+    """The units ranked by 年报质量评分 (data/review_scoring.toml), each deduction named with its problem."""
+    from dashboard.review.rounds import year_scores
+    from dashboard.review.scoring import load_sheet
+
+    year = int(v.year)
+    sheet = load_sheet()
+    table = year_scores(year, c.db_path(), **v.filters(), today=dt.date.fromisoformat(str(v.as_of)[:10]))
+    if table.empty:
+        st.warning(f"{year}年所选范围（{v.label}）没有可评分的报告。")
+        return
+    items = "、".join(f"{i.name}{i.points:g}分" for i in sheet.items)
+    st.caption(f"{sheet.title}：满分 {sheet.full:g} 分（{items}）；每条问题按评分表扣分，扣分明细列出所依据的问题编号。"
+               "有审核轮次的年度按各单位最新报送稿或已公布报告评分。")
+    if table["评分"].nunique() == 1:
+        st.info(f"{year}年所选范围的 {len(table)} 份报告均为 {table['评分'].iloc[0]:g} 分。")
+        st.dataframe(table.drop(columns=["agency_id"]), hide_index=True, width="stretch")
+        return
+    low = table.sort_values("评分").head(10).sort_values("评分", ascending=False)
+    c.show_chart(charts.ranking_figure(
+        pd.DataFrame({"short_name": low["单位"], "value": low["评分"]}),
+        charts.chart_title(f"{sheet.title}较低的{len(low)}个单位", [year], v.label), "分",
+        present=c.presenting()), "score_low")
+    st.dataframe(table.drop(columns=["agency_id"]), hide_index=True, width="stretch")
+
+
 def main() -> None:
     """Render the page."""
     st.title("对比")
@@ -124,6 +152,9 @@ def main() -> None:
         code = c.pick_indicator(defs)
     with top[1]:
         kind = c.pick_choice(VIEWS, "view", "视图", "ranking")
+    if kind == "score":
+        scores(v)
+        return
     c.explain_indicator(defs, code)
     name, unit = str(defs.loc[code, "name_zh"]), str(defs.loc[code, "unit"])
     if kind == "ranking":

@@ -53,7 +53,7 @@ def review(findings: pd.DataFrame) -> None:
             st.error("请填写核实人。")
             return
         guarded_set_finding_status(user if not user.local else users.User(who.strip(), user.role, True), fid,
-                                        action, note.strip() or None, db=c.db_version()[0])
+                                   action, note.strip() or None, db=c.db_version()[0])
         st.session_state["review_done"] = f"已记录：{labels[fid]} → {FINDING_STATUS_ZH[action]}"
         st.rerun()
 

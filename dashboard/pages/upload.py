@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.ingest import guarded
+from dashboard.ingest import drafts, guarded
 from dashboard.ingest.workers import UPLOADS, Limits
 from dashboard.pages import common as c
 from dashboard.pages import login
+from dashboard.pages.collect_panel import collect_panel
 from dashboard.text import md_literal
 
 STATUS_ZH = {"ingested": "已导入", "superseded": "已导入（替换旧版）", "unchanged": "未变化（已存在）", "failed": "失败",
@@ -48,7 +49,7 @@ def _save(files: list, folder: Path) -> list[tuple[str, Path]]:
     return out
 
 
-def ingest_uploads(files: list) -> pd.DataFrame:
+def ingest_uploads(files: list, draft: bool = False) -> pd.DataFrame:
     """Save the uploads, wait for this import's turn, read each in a worker (with progress), store them."""
     status = st.empty()
     bar = st.progress(0.0, text="等待中……")
@@ -63,9 +64,9 @@ def ingest_uploads(files: list) -> pd.DataFrame:
             def advance(done: int, _total: int, name: str) -> None:
                 bar.progress(done / (total + 1), text=f"已读取 {done}/{total}：{name}")
 
-            summary = guarded.guarded_ingest_paths(login.current_user(), [p for _, p in saved],
-                                                db=Path(c.db_version()[0]), workers=UPLOAD_WORKERS, limits=Limits(),
-                                                on_file=advance)
+            store = drafts.guarded_ingest_draft_paths if draft else guarded.guarded_ingest_paths
+            summary = store(login.current_user(), [p for _, p in saved], db=Path(c.db_version()[0]),
+                            workers=UPLOAD_WORKERS, limits=Limits(), on_file=advance)
     finally:
         UPLOADS.leave(ticket)
     bar.progress(1.0, text="完成")
@@ -110,11 +111,14 @@ def main() -> None:
         st.caption("本机未安装 LibreOffice，不能导入旧版 .doc / .wps 文件：请先另存为 .docx。")
     files = st.file_uploader("选择报告文件", type=types, accept_multiple_files=True, key="w_upload",
                              help="支持 " + "、".join(f".{t}" for t in types))
+    draft = st.checkbox("作为单位报送稿导入（年度审核用：存为草稿版本，不计入总览，在“审核”页审核）", key="w_upload_draft")
     if files and st.button(f"导入 {len(files)} 个文件", type="primary"):
-        st.session_state["upload_result"] = ingest_uploads(files)
+        st.session_state["upload_result"] = ingest_uploads(files, draft)
     result = st.session_state.get("upload_result")
     if result is not None:
         show_result(result)
+    st.divider()
+    collect_panel()
 
 
 main()

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from dashboard.catalogue import codes
 from dashboard.parse import checksum
+from dashboard.parse.doubtful_columns import settle_doubtful_columns
 from dashboard.parse.result import Builder, rows_zh
 from dashboard.parse.rows import Row
 from dashboard.parse.tables import Claim, Scan, continuation, join_rows, values_for
@@ -292,6 +293,7 @@ def fill_applications(found: Scan, layout: str, b: Builder) -> None:
             b.problem("fuzzy_label", "info", f"第三部分“{claim.row.label_text}”按近似标签识别为 {code}",
                       f"section 三 row '{claim.row.label_text}' matched {code} approximately", [f"applications.{code}"])
     _confirm_by_rules(claims, order, b, segments)
+    settle_doubtful_columns(b)
     if missing:
         b.problem("rows_missing", "error" if len(missing) > 3 else "warning",
                   f"第三部分缺少以下行：{rows_zh('applications', missing)}", f"section 三 rows not found: {', '.join(missing)}",

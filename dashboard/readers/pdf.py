@@ -13,7 +13,7 @@ from dashboard.readers.page_text import join_pages
 from dashboard.readers.pdf_grid import find_ruled_tables, grid_table
 from dashboard.readers.pdf_page import PageContent, read_page
 from dashboard.readers.pdf_text import group_lines, line_text
-from dashboard.readers.pdf_unruled import unruled_tables
+from dashboard.readers.pdf_unruled import Carry, unruled_tables
 
 MAX_PAGES = 200  # a county report has 3–30 pages; a PDF of thousands is not one, and costs minutes to read
 MIN_TEXT_CHARS = 20  # a page with fewer characters than this has no real text layer
@@ -43,7 +43,7 @@ def _open(path: Path) -> pdfium.PdfDocument:
                           code="corrupt") from None
 
 
-def _page_blocks(page: PageContent) -> list[tuple[float, Block]]:
+def _page_blocks(page: PageContent, carry: Carry) -> list[tuple[float, Block]]:
     """Blocks of one page with their top coordinate: grids of tables, and one paragraph per other line."""
     placed: list[tuple[float, Block]] = []
     free = page.chars
@@ -57,7 +57,7 @@ def _page_blocks(page: PageContent) -> list[tuple[float, Block]]:
     lines = group_lines(free)
     taken: set[int] = set()
     # Borderless tables: the grid from glyph alignment (pdf_unruled), so blank cells keep their column.
-    for used, table in unruled_tables(lines):
+    for used, table in unruled_tables(lines, carry):
         table.page = page.number
         placed.append((min(ch.top for k in used for ch in lines[k]), table))
         taken.update(used)
@@ -94,7 +94,8 @@ def read_pdf(path: Path) -> Document:
         from dashboard.readers.scan import read_scan
 
         return read_scan(path)
-    blocks = join_pages([(p, sorted(_page_blocks(p), key=lambda tb: tb[0])) for p in pages])
+    carry = Carry()  # a borderless table's columns, for its continuation on the next page
+    blocks = join_pages([(p, sorted(_page_blocks(p, carry), key=lambda tb: tb[0])) for p in pages])
     title = (meta.get("Title") or "").strip() or None
     doc = Document(source=name, format="pdf", blocks=blocks, title=title)
     doc.meta["pages"] = str(len(pages))

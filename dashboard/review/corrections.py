@@ -447,7 +447,8 @@ def create_manual_report(user: User | None, agency_id: int, year: int, template:
         agency = con.execute("select name from agencies where agency_id = ?", [int(agency_id)]).fetchone()
         if agency is None:
             raise CorrectionError(f"没有编号为 {agency_id} 的单位")
-        if con.execute("select count(*) from reports where agency_id = ? and year = ? and superseded_by is null",
+        if con.execute("select count(*) from reports where agency_id = ? and year = ? and superseded_by is null "
+                       "and draft is not true",
                        [int(agency_id), int(year)]).fetchone()[0]:
             raise CorrectionError(f"{agency[0]} {year} 年度已有报告；请在“校对”页更正该报告")
         rec = blank_record(agency[0], year, template, layout)
