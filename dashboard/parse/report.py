@@ -134,6 +134,7 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
     identity = settle_identity(doc, items, registry, b)
     agency, year = identity.agency, identity.year
     figures = _count_figures(b.tables)
+    flags = dict(sorted(b.flags.items()))
     if figures == 0:
         b.problem("no_figures", "error", "报告中没有任何数字（空白模板或表格无法读取）",
                   "the report has no figures at all (a blank template, or tables that could not be read)", [])
@@ -148,8 +149,8 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
         "format": doc.format,
         **({"ocr_engine": doc.meta["ocr_engine"]} if "ocr_engine" in doc.meta else {}),
         "units": b.units,
-        "cell_flags": dict(sorted(b.flags.items())),
-        "uncertain_cells": {k: {"reason": v} for k, v in sorted(b.flags.items()) if v in _UNCERTAIN},
+        "cell_flags": flags,
+        "uncertain_cells": {k: {"reason": v} for k, v in flags.items() if v in _UNCERTAIN},
         "printed": b.printed,
         "cell_notes": b.notes,
         "identity_source": identity.where,

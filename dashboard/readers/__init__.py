@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import stat
 from pathlib import Path
 
 from dashboard.errors import ReportError
@@ -42,14 +44,22 @@ def read_document(path: str | Path) -> Document:
     """Read any supported file (by content first, then suffix); ReportError names the file and the reason."""
     path = Path(path)
     name = path.name
-    if not path.exists():
+    try:
+        st = path.stat()  # once: what exists() and is_dir() and the size would each ask again
+    except OSError as e:
+        if e.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):  # exists() says False for these
+            raise
+        st = None
+    except ValueError:
+        st = None
+    if st is None:
         raise ReportError(name, "文件不存在", "the file does not exist", code="missing")
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         # One file is one report: the pages of a scan belong in one PDF or multi-page TIFF (readers/scan.py says why).
         raise ReportError(name, "这是一个文件夹，不是文件；扫描件的各页图片请合并为一个 PDF 或多页 TIFF 再读取",
                           "this is a folder, not a file; join the page images of a scan into one PDF or multi-page "
                           "TIFF first", code="folder")
-    size = path.stat().st_size
+    size = st.st_size
     if size == 0:
         raise ReportError(name, "文件为空", "the file is empty", code="empty")
     if size > MAX_BYTES:
