@@ -93,6 +93,12 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
     registry: an agency registry (dashboard.registry.Registry) to check the agency against; optional, the
     parser reads nothing itself.
     """
+    return parse_document_items(doc, registry)[0]
+
+
+def parse_document_items(doc: Document, registry: Any = None) -> tuple[dict, list[Item] | None]:
+    """parse_document, and the document's items in reading order when they were read from `doc` itself (None when
+    the text was a flattened table re-read as another document), so a caller can reuse them."""
     flat = flat_text.read_flat(doc) if flat_text.is_flattened(doc) else None
     if flat is not None:
         doc = flat.doc
@@ -161,4 +167,4 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
         "version_markers": markers,
         "figures": figures,
         "problems": [p.as_dict() for p in b.problems],
-    }
+    }, (None if flat is not None else items)
