@@ -48,3 +48,48 @@ def test_overview_opens_after_a_report_was_entered_by_hand(demo: Path) -> None:
                            db=demo)
     at = page("overview", year="2023")
     assert at.metric  # the page shows its figures, no internal error
+
+
+def ranking_of(at: AppTest, unit: str) -> dict:
+    """The row of one unit in the ranking tables of a 对比 page run."""
+    for frame in at.dataframe:
+        table = frame.value
+        if "名次变化" in table and unit in set(table["单位"]):
+            return table.set_index("单位").loc[unit].to_dict()
+    raise AssertionError(f"{unit} is in no ranking")
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    import json
+
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def test_ranking_says_why_a_unit_has_no_rank_the_year_before(demo: Path) -> None:
+    at = page("compare", indicator="applications_new", year="2024", kind="乡,镇")
+    assert ranking_of(at, "北庄镇")["名次变化"] == "上年未报"  # 2023 was owed and not received
+    assert ranking_of(at, "石坝镇")["名次变化"].startswith(("↑", "↓", "持平"))
+    at = page("compare", indicator="applications_new", year="2023", kind="乡,镇")
+    assert ranking_of(at, "桃塘乡")["名次变化"] == "上年存疑"  # its 2022 value is held back
+    assert "新" not in {f.value["名次变化"].tolist().count("新") and "新" for f in at.dataframe if "名次变化" in f.value}
+
+
+def test_a_rate_change_is_in_percentage_points_and_a_zero_denominator_cannot_be_computed(demo: Path) -> None:
+    at = page("compare", indicator="disclosure_rate", year="2024", kind="乡,镇")
+    shiba = ranking_of(at, "石坝镇")
+    assert shiba["名次变化"] == "上年无法计算"  # 2023: no application was handled, the rate has no denominator
+    assert ranking_of(at, "和沟乡")["状态"] == "无法计算"  # 0 handled: 0 / 0
+    assert ranking_of(at, "古铺镇")["状态"] == "未填此项"  # its 总计 cell is blank in the report
+    at = page("compare", indicator="disclosure_rate", year="2023", kind="乡,镇")
+    changes = [x for f in at.dataframe if "变化" in f.value for x in f.value["变化"] if x != "—"]
+    assert changes and all(x.endswith("个百分点") for x in changes)
+
+
+def test_top_and_bottom_lists_never_share_a_unit(demo: Path) -> None:
+    at = page("compare", indicator="applications_new", year="2024", kind="乡,镇")
+    titles = chart_titles(at)
+    assert not [t for t in titles if "后" in t and "名" in t]  # 17 ranked < 2 × 10: one list
+    assert [t for t in titles if "全部17个单位" in t]
+    at.slider(key="w_rank_n").set_value(5).run()
+    titles = chart_titles(at)
+    assert [t for t in titles if "前5名" in t] and [t for t in titles if "后5名" in t]

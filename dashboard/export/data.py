@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard.errors import ReportError
 from dashboard.queries import indicator_params, run_query
-from dashboard.scope import RegionTree, Scope, as_of, due_through, fallback_regions, home_county
+from dashboard.scope import RegionTree, Scope, as_of, due_map, fallback_regions, home_county
 from dashboard.store.indicators import INDICATORS
 
 ALL_AGENCIES = 2**31 - 1  # quality_coverage's $limit: the pack lists every chosen agency
@@ -163,7 +163,7 @@ def scope_agency_ids(scope: PackScope, db: Path) -> list[int] | None:
     return sorted(int(a) for a in table["agency_id"])
 
 
-def _non_reporters(db: Path, filters: dict, year: int, due: int) -> pd.DataFrame:
+def _non_reporters(db: Path, filters: dict, year: int, due: dict[str, int]) -> pd.DataFrame:
     """缺报名单 of the year (coverage_non_reporters): unit, type, years missed in a row, last report."""
     nr = run_query("coverage_non_reporters", db=db, **filters, year=year, due_through=due)
     return pd.DataFrame({"agency_id": nr["agency_id"].astype(int), "short_name": nr["short_name"].astype(str),
@@ -188,9 +188,9 @@ def home_region(db: Path) -> tuple[str | None, str]:
     return home_county(meta, fallback_regions(run_query("app_agencies", db=db)))
 
 
-def _due_through(db: Path) -> int:
+def _due_through(db: Path) -> dict[str, int]:
     meta = dict(run_query("app_meta", db=db).itertuples(index=False))
-    return due_through(as_of(meta))
+    return due_map(as_of(meta))
 
 
 def load_pack_data(year: int, agency_ids: list[int] | None, db: Path, scope: PackScope | None = None) -> PackData:

@@ -39,12 +39,13 @@ def db_version() -> tuple[str, int, int]:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(name: str, version: tuple[str, int, int], params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
-    return run_query(name, db=version[0], **{k: (list(v) if isinstance(v, tuple) else v) for k, v in params})
+    return run_query(name, db=version[0], **dict(params))
 
 
 def q(name: str, **params: Any) -> pd.DataFrame:
     """Run a named query through the cache (key: database version and parameters)."""
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else frozenset(v.items()) if isinstance(v, dict) else v)
+                          for k, v in params.items()))
     return _cached(name, db_version(), frozen)
 
 

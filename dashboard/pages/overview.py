@@ -82,7 +82,7 @@ def main() -> None:
     year = v.year
     defs = c.indicator_defs()
     totals = c.q("scope_indicator_totals", **v.params(), year_from=year - 1, year_to=year)
-    coverage = c.q("coverage_by_year", **v.filters(), year_from=year - 1, year_to=year, due_through=v.due_through)
+    coverage = c.q("coverage_by_year", **v.filters(), year_from=year - 1, year_to=year, due_through=v.due)
     cov = coverage.set_index("year")
 
     st.subheader(f"{year}年 · {v.label}")

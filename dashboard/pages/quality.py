@@ -62,7 +62,7 @@ def non_reporters(v: View) -> None:
     if year > v.due_through:
         st.info(f"{year}年度报告应于{year + 1}年1月31日前公布，尚未到期，不计缺报。")
         return
-    missing = c.q("coverage_non_reporters", **v.filters(), year=year, due_through=v.due_through)
+    missing = c.q("coverage_non_reporters", **v.filters(), year=year, due_through=v.due)
     if missing.empty:
         st.success(f"{v.label}：{year}年应报单位均已报送。")
         return
@@ -106,11 +106,11 @@ def main() -> None:
     non_reporters(v)
 
     st.subheader("报送情况")
-    counts = c.q("quality_coverage_counts", **args, due_through=v.due_through).set_index("status")["agency_years"]
+    counts = c.q("quality_coverage_counts", **args, due_through=v.due).set_index("status")["agency_years"]
     cols = st.columns(4)
     for col, key in zip(cols, ["published", "superseded", "missing", "not_due"], strict=True):
         col.metric(charts.STATUS_ZH[key], int(counts.get(key, 0)))
-    coverage = c.q("quality_coverage", limit=COVERAGE_ROWS, **args, due_through=v.due_through)
+    coverage = c.q("quality_coverage", limit=COVERAGE_ROWS, **args, due_through=v.due)
     shown = coverage[coverage["status"].notna()]
     if not shown.empty:
         c.show_chart(charts.coverage_figure(shown, charts.chart_title("年报报送情况", years, v.label), COVERAGE_ROWS,

@@ -34,7 +34,7 @@ def main() -> None:
 
     data = c.iq("trend_indicator", code, per_agency=per_agency, **v.params())
     data = data[(data["year"] >= v.year_from) & (data["year"] <= v.year)]
-    coverage = c.q("coverage_by_year", **v.filters(), year_from=v.year_from, year_to=v.year, due_through=v.due_through)
+    coverage = c.q("coverage_by_year", **v.filters(), year_from=v.year_from, year_to=v.year, due_through=v.due)
     name, unit = str(defs.loc[code, "name_zh"]), str(defs.loc[code, "unit"])
     if data["value"].notna().sum() == 0:
         st.warning(f"所选范围（{v.label}）{v.year_from}—{v.year}年没有报告填报“{name}”。")
