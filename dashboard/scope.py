@@ -226,6 +226,18 @@ def due_through(day: dt.date) -> int:
     return max(due_map(day).values())
 
 
+def kinds_in_scope(agencies: Any, scope: Scope, tree: RegionTree | None = None) -> list[str]:
+    """The kinds of the registry's units a scope covers (agencies: rows of app_agencies), for naming deadlines."""
+    table = agencies
+    if scope.region:
+        table = table[table["region"].isin((tree or RegionTree.load()).below(scope.region))]
+    if scope.kinds:
+        table = table[table["kind"].isin(scope.kinds)]
+    if scope.agency_ids:
+        table = table[table["agency_id"].isin(scope.agency_ids)]
+    return sorted({str(k) for k in table["kind"].dropna()}, key=lambda k: KINDS.index(k) if k in KINDS else 99)
+
+
 def deadline_text(year: int, kinds: Iterable[str] | None = None) -> str:
     """The deadline of a year's reports as a sentence names it: '2026年1月31日', or with the kinds' dates when they
     differ: '2026年1月31日（政府 2026年3月31日）'."""

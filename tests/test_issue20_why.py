@@ -93,3 +93,66 @@ def test_top_and_bottom_lists_never_share_a_unit(demo: Path) -> None:
     at.slider(key="w_rank_n").set_value(5).run()
     titles = chart_titles(at)
     assert [t for t in titles if "前5名" in t] and [t for t in titles if "后5名" in t]
+
+
+def test_a_year_not_yet_due_says_so_on_every_page_never_a_fall(demo: Path) -> None:
+    due = "尚未到期（截止 2026年1月31日）；已收到 0 份"
+    at = page("overview", year="2025")
+    text = texts(at)
+    assert due in text
+    assert "只收到" not in text and "0 / 30" not in text
+    assert not [m for m in at.metric if m.label.startswith("收到报告") and m.delta]
+    assert due in texts(page("quality", year="2025"))
+    at = page("trend", year="2025", **{"from": "2019"}, indicator="applications_new")
+    assert due in texts(at)
+    assert [t for t in chart_titles(at) if "2019—2024年" in t]  # the axis ends at 2024: so does the title
+    assert not [t for t in chart_titles(at) if "2025" in t]
+
+
+def test_the_pack_of_a_year_not_yet_due_says_why_it_is_empty(demo: Path) -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "dashboard.cli", "export", "--year", "2025", "--out",
+                          str(demo.parent / "pack"), "--db", str(demo)], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent, timeout=300)
+    assert out.returncode == 3, out.stdout + out.stderr
+    assert "尚未到期（截止 2026年1月31日）；已收到 0 份" in (out.stdout + out.stderr).replace("\n", "")
+
+
+def test_due_dates_follow_article_49_by_kind_and_the_settings_file(tmp_path: Path, monkeypatch) -> None:
+    import datetime as dt
+
+    from dashboard import scope as sc
+
+    monkeypatch.setattr(sc, "SETTINGS_TOML", tmp_path / "none.toml")
+    feb = sc.due_map(dt.date(2026, 2, 15))
+    assert feb["部门"] == feb["乡"] == feb["镇"] == feb["街道"] == 2025  # 31 January has passed
+    assert feb["政府"] == 2024  # the county government publishes by 31 March
+    assert sc.due_map(dt.date(2026, 4, 1))["政府"] == 2025
+    assert sc.deadline_text(2025, ["部门", "政府"]) == "2026年1月31日（政府 2026年3月31日）"
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[due]\n"街道" = "03-15"\n"部门" = "bad"\n', encoding="utf-8")
+    monkeypatch.setattr(sc, "SETTINGS_TOML", settings)
+    feb = sc.due_map(dt.date(2026, 2, 15))
+    assert feb["街道"] == 2024 and feb["部门"] == 2025  # configured; an invalid value keeps the spec's date
+
+
+def test_quality_by_rule_table_has_every_year_and_the_missing_count_says_what_it_counts(demo: Path) -> None:
+    at = page("quality", year="2024", **{"from": "2019"})
+    by_rule = [d.value for d in at.dataframe if getattr(d.value.index, "name", None) == "规则"][0]
+    assert list(by_rule.columns) == [f"{y}年" for y in range(2019, 2025)]
+    labels = [m.label for m in at.metric]
+    assert "缺报（单位·年）" in labels and "缺报" not in labels
+    assert "一个单位缺报两年计2" in texts(at)
+
+
+def test_excluding_a_finding_is_recorded_as_excluded_and_the_note_is_cleared(demo: Path) -> None:
+    at = page("quality", year="2024", status="open")
+    fid = at.selectbox(key="w_finding").value
+    at.text_input(key="w_note").input("原件如此，核对无误")
+    [b for b in at.button if b.label.startswith("排除")][0].click().run()
+    assert not at.exception
+    assert at.text_input(key="w_note").value == ""  # the next review does not carry this note
+    assert "已排除" in texts(at) and "已驳回" not in texts(at)
+    assert one(demo, "select status from findings where finding_id = ?", [fid]) == "dismissed"

@@ -44,7 +44,7 @@ RULE_EXPLAIN_ZH: dict[str, str] = {
     "SAME_TEXT": "正文与同一单位上年报告几乎相同。",
 }
 SEVERITY_ZH = {"error": "错误", "warning": "提醒", "info": "提示"}
-FINDING_STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已驳回", "resolved": "已因更正关闭"}
+FINDING_STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已排除", "resolved": "已因更正关闭"}
 
 
 def rule_name(code: str) -> str:
@@ -319,4 +319,6 @@ def not_due_text(deadline_zh: str, received: int) -> str:
     return f"尚未到期（截止 {deadline_zh}）；已收到 {received} 份"
 
 
+COVERAGE_COUNT_HELP_ZH = ("报送情况按“单位·年”计：{span}每个应报单位的每一年计一次（一个单位缺报两年计2）；"
+                          "缺报名单只列所选年度。")
 MISSING_COUNT_HELP_ZH = "缺报：应报（在名录的应报年度内）、报送期限已过而未收到报告的单位数；只计所选年度。"

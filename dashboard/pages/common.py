@@ -162,6 +162,19 @@ def format_value(value: Any, unit: str) -> str:
     return f"{float(value):,.0f}"
 
 
+def not_due_note(v: Any, year: int | None = None) -> str | None:
+    """'尚未到期（截止 2026年1月31日）；已收到 0 份' when the year's deadline has not passed for the scope (the year
+    of the scope bar unless given), else None: a year not yet due is never read as a fall."""
+    from dashboard import scope as sc
+
+    year = int(year if year is not None else v.year)
+    row = q("coverage_by_year", **v.filters(), year_from=year, year_to=year, due_through=v.due)
+    if row.empty or bool(row["due"].iloc[0]):
+        return None
+    kinds = sc.kinds_in_scope(agencies(), v.scope)
+    return labels.not_due_text(sc.deadline_text(year, kinds), int(row["received"].iloc[0]))
+
+
 def no_data(message: str = "数据库中还没有报告。请在“导入”页上传报告文件。") -> None:
     """The empty-state message, then stop the page."""
     st.info(message)

@@ -45,7 +45,8 @@ def main() -> None:
     sparse = [] if per_agency else [int(r.year) for r in coverage.itertuples()
                                     if charts.incomplete(int(r.received), int(r.expected))]
     markers = definition_markers(code, data)
-    title = charts.chart_title(name, range(v.year_from, v.year + 1), v.label)
+    # The title names the years on the axis: those with reports in the scope (a year without any is not drawn).
+    title = charts.chart_title(name, sorted({int(y) for y in data["year"]}), v.label)
     cov = coverage.set_index("year")
     if per_agency:
         fig = charts.trend_figure(data, title, unit, markers=markers, present=c.presenting())
@@ -53,6 +54,9 @@ def main() -> None:
         county = data.assign(received=data["year"].map(cov["received"]), expected=data["year"].map(cov["expected"]))
         fig = charts.coverage_trend_figure(county, title, unit, markers, present=c.presenting(), name=v.label)
     c.show_chart(fig, "trend")
+    not_due = c.not_due_note(v)
+    if not_due:
+        st.info(f"{v.year}年度报告{not_due}。")
 
     held = int(data["held_back"].sum())
     notes = []
