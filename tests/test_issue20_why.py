@@ -156,3 +156,25 @@ def test_excluding_a_finding_is_recorded_as_excluded_and_the_note_is_cleared(dem
     assert at.text_input(key="w_note").value == ""  # the next review does not carry this note
     assert "已排除" in texts(at) and "已驳回" not in texts(at)
     assert one(demo, "select status from findings where finding_id = ?", [fid]) == "dismissed"
+
+
+def test_detail_shows_a_finding_a_correction_resolved_as_resolved_not_as_an_open_error(demo: Path) -> None:
+    xy = agency_id(demo, "西营镇")
+    rid = int(one(demo, "select report_id from current_reports where agency_id = ? and year = 2021", [xy]))
+    result = k.correct(EDITOR, rid, {"applications.total.total": "5"}, "核对原件：总计为5", db=demo)
+    assert result.resolved_findings
+    at = page("detail", unit=str(xy), report=str(rid))
+    tables = [d for d in at.dataframe if "规则" in d.value]
+    active = [d.value for d in tables if "原问题（更正前）" not in d.value]
+    closed = [d for d in tables if "原问题（更正前）" in d.value][0]
+    resolved_rules = {"总计栏空白", "办理结果合计不符", "申请人合计不符"}
+    assert not active or not (set(active[0]["规则"]) & resolved_rules)  # no longer listed as open errors
+    rows = closed.value.set_index("规则")
+    assert resolved_rules <= set(rows.index)
+    assert set(rows.loc[list(resolved_rules), "状态"]) == {"已因更正关闭"}
+    assert set(rows.loc[list(resolved_rules), "关闭人"]) == {"王编辑"}
+    assert "三、（七）总计 · 总计 = 5" in rows.loc["总计栏空白", "更正后的值"]
+    assert "8a8a8a" in str(closed.proto)  # greyed
+    assert not active  # the correction resolved every finding of this report
+    styles = " ".join(str(d.proto) for d in at.dataframe if "总计" in d.value.columns)
+    assert "fde2e1" not in styles  # cells of closed findings are not red
