@@ -178,3 +178,38 @@ def test_detail_shows_a_finding_a_correction_resolved_as_resolved_not_as_an_open
     assert not active  # the correction resolved every finding of this report
     styles = " ".join(str(d.proto) for d in at.dataframe if "总计" in d.value.columns)
     assert "fde2e1" not in styles  # cells of closed findings are not red
+
+
+def cli(demo: Path, *args: str) -> tuple[int, str]:
+    """Run `nianbao` on the demo copy; (exit code, stdout + stderr with line breaks removed)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "dashboard.cli", *args, "--db", str(demo)], capture_output=True,
+                         text=True, cwd=Path(__file__).resolve().parent.parent, timeout=300,
+                         env={**__import__("os").environ, "COLUMNS": "250"})
+    return out.returncode, out.stdout + out.stderr
+
+
+def test_proofread_and_manual_entry_open_inside_the_scope_bar_scope(demo: Path) -> None:
+    at = page("proofread", year="2024")
+    offered = at.selectbox(key="w_pr_report").options
+    assert offered and all("示例县" in o or any(u in o for u in ("镇", "乡", "街道")) for o in offered)
+    assert not [o for o in offered if "上海" in o or "平潭" in o]
+    assert at.selectbox(key="w_pr_report").value is not None and "2024年" in at.selectbox(key="w_pr_report").options[0]
+    at = page("manual_entry", year="2024")
+    units = at.selectbox(key="w_me_agency").options
+    assert len(units) == 30 and all(u.startswith("示例县") for u in units)
+
+
+def test_check_lists_the_home_county_unless_asked_for_another_region(demo: Path) -> None:
+    code, home = cli(demo, "check", "--year", "2024", "--json")
+    assert code == 0
+    import json
+
+    rows = json.JSONDecoder().raw_decode(home[home.index("["):])[0]
+    agencies = {r["agency"] for r in rows}
+    assert agencies and all(a.startswith("示例县") for a in agencies)
+    code, everywhere = cli(demo, "check", "--year", "2024", "--json", "--region", "全部地区")
+    assert code == 0
+    assert {r["agency"] for r in json.JSONDecoder().raw_decode(everywhere[everywhere.index("["):])[0]} - agencies  # other regions too

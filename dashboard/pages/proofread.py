@@ -13,6 +13,7 @@ from dashboard import auth
 from dashboard.checks.labels import TABLE_ZH, cell_label
 from dashboard.pages import common as c
 from dashboard.pages import correction_grid as g
+from dashboard.pages.scope_bar import view
 from dashboard.store import corrections as k
 from dashboard.store.source_view import pdf_page_png, pdf_table_png, read_source
 from dashboard.store.sources import SourceError
@@ -229,9 +230,11 @@ def main() -> None:
     editable = auth.allows(user, "编辑")
     if msg := st.session_state.pop("pr_done", None):
         st.success(msg)
-    reports = c.q("proofread_reports")
+    v = view()  # the scope bar's scope: only its reports are offered (and a report a link names)
+    linked = c.url_int(c.url_text("report"))
+    reports = c.q("proofread_reports", **v.filters(), year=v.year, report_id=linked)
     if reports.empty:
-        c.no_data()
+        c.no_data(f"所选范围（{v.label}）没有报告。")
     report_id = pick_report(reports)
     rep = reports[reports["report_id"] == report_id].iloc[0]
     template, layout = str(rep["template"]), str(rep["applications_layout"] or rep["template"])
