@@ -39,8 +39,12 @@ def main() -> None:
     """Set up the page, ask for a login where one is needed, draw the scope bar every page shares, run the page."""
     st.set_page_config(page_title="政府信息公开年报", page_icon=str(ICON), layout="wide")
     user = auth.require_login()  # login form until signed in; the local 管理 on 127.0.0.1 without users
-    pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview"))
-             for f, t, i, u in auth.allowed_pages(PAGES, user)]
+    allowed = auth.allowed_pages(PAGES, user)
+    # A page the role may not open stays reachable by its address, hidden from the menu: it says why it does not
+    # open (dashboard/pages/common.require_page_role) instead of landing on 总览 without a word.
+    pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview"),
+                     visibility="visible" if (f, t, i, u) in allowed else "hidden")
+             for f, t, i, u in PAGES]
     nav = st.navigation(pages)
     st.sidebar.caption("政府信息公开工作年度报告 · 统计与核对")
     auth.sidebar_account(user)

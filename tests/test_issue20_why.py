@@ -213,3 +213,21 @@ def test_check_lists_the_home_county_unless_asked_for_another_region(demo: Path)
     code, everywhere = cli(demo, "check", "--year", "2024", "--json", "--region", "全部地区")
     assert code == 0
     assert {r["agency"] for r in json.JSONDecoder().raw_decode(everywhere[everywhere.index("["):])[0]} - agencies  # other regions too
+
+
+def test_a_page_the_role_may_not_open_says_why_instead_of_landing_on_the_overview(demo: Path) -> None:
+    import time
+
+    from dashboard import auth
+
+    auth.add_user(auth.cli_user(), "李查看", "查看", "viewer-password", db=demo)
+    at = AppTest.from_file(str(Path(__file__).parent / "app_entry.py"), default_timeout=120)
+    now = time.time()
+    at.session_state["auth"] = {"user": auth.User("李查看", "查看"), "login_at": now, "seen_at": now}
+    at.run()
+    assert not at.exception and at.title[0].value == "总览"
+    at.switch_page("../dashboard/pages/proofread.py").run()
+    assert not at.exception
+    said = texts(at)
+    assert "“校对”页需要「编辑」或更高角色" in said and "「查看」" in said
+    assert "总览" not in [t.value for t in at.title]

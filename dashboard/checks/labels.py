@@ -322,3 +322,14 @@ def not_due_text(deadline_zh: str, received: int) -> str:
 COVERAGE_COUNT_HELP_ZH = ("报送情况按“单位·年”计：{span}每个应报单位的每一年计一次（一个单位缺报两年计2）；"
                           "缺报名单只列所选年度。")
 MISSING_COUNT_HELP_ZH = "缺报：应报（在名录的应报年度内）、报送期限已过而未收到报告的单位数；只计所选年度。"
+
+
+# ---- a page the user's role does not open (reached by a link or a typed address) ----
+FORBIDDEN_PAGE_ZH = ("“{title}”页需要「{role}」或更高角色；{who}，因此不能打开。"
+                     "请联系管理员调整角色，或从左侧导航选择其他页面。")
+
+
+def forbidden_page_text(title: str, role: str, user_name: str | None, user_role: str | None) -> str:
+    """Why a page does not open for this user: the role it needs and the user's."""
+    who = f"当前用户“{user_name}”为「{user_role}」角色" if user_name else "当前未登录"
+    return FORBIDDEN_PAGE_ZH.format(title=title, role=role, who=who)

@@ -17,10 +17,8 @@ LIMIT = 2000
 def main() -> None:
     """Render the page."""
     st.title("操作记录")
+    c.require_page_role("audit_log", "操作记录")
     user = auth.current_user()
-    if not auth.allows(user, "管理"):
-        st.warning("操作记录需要「管理」角色。")
-        st.stop()
     facets = c.q("audit_log_facets")
     people = sorted(str(v) for v in facets[facets["kind"] == "who"]["value"])
     actions = list(facets[facets["kind"] == "action"]["value"])

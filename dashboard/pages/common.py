@@ -175,6 +175,18 @@ def not_due_note(v: Any, year: int | None = None) -> str | None:
     return labels.not_due_text(sc.deadline_text(year, kinds), int(row["received"].iloc[0]))
 
 
+def require_page_role(page: str, title: str) -> None:
+    """Stop a page the user's role may not open, saying why (a link or a typed address reaches it; the menu hides
+    it). The writes refuse again on their own (dashboard/auth.py)."""
+    from dashboard import auth
+
+    role = auth.PAGE_ROLE.get(page, "查看")
+    user = auth.current_user()
+    if not auth.allows(user, role):
+        st.warning(labels.forbidden_page_text(title, role, user.name if user else None, user.role if user else None))
+        st.stop()
+
+
 def no_data(message: str = "数据库中还没有报告。请在“导入”页上传报告文件。") -> None:
     """The empty-state message, then stop the page."""
     st.info(message)

@@ -51,10 +51,8 @@ def agree(typed: str | None, computed: float) -> str:
 def main() -> None:
     """Render the page."""
     st.title("手工录入")
+    c.require_page_role("manual_entry", "手工录入")
     user = auth.current_user()
-    if not auth.allows(user, "编辑"):
-        st.warning("手工录入需要「编辑」角色。")
-        st.stop()
     if msg := st.session_state.pop("me_done", None):
         st.success(msg)
     st.write("用于读取程序无法读取的报告（扫描件、纸质件、不支持的格式）：选择单位、年度和格式版本，按原件逐格录入。"

@@ -226,6 +226,7 @@ def stale_and_history(user: auth.User, report_id: int, editable: bool) -> None:
 def main() -> None:
     """Render the page."""
     st.title("校对")
+    c.require_page_role("proofread", "校对")
     user = auth.current_user()
     editable = auth.allows(user, "编辑")
     if msg := st.session_state.pop("pr_done", None):
