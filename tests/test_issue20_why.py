@@ -103,6 +103,7 @@ def test_a_year_not_yet_due_says_so_on_every_page_never_a_fall(demo: Path) -> No
     assert "只收到" not in text and "0 / 30" not in text
     assert not [m for m in at.metric if m.label.startswith("收到报告") and m.delta]
     assert due in texts(page("quality", year="2025"))
+    assert due in texts(page("compare", year="2025", indicator="applications_new"))
     at = page("trend", year="2025", **{"from": "2019"}, indicator="applications_new")
     assert due in texts(at)
     assert [t for t in chart_titles(at) if "2019—2024年" in t]  # the axis ends at 2024: so does the title
@@ -231,3 +232,25 @@ def test_a_page_the_role_may_not_open_says_why_instead_of_landing_on_the_overvie
     said = texts(at)
     assert "“校对”页需要「编辑」或更高角色" in said and "「查看」" in said
     assert "总览" not in [t.value for t in at.title]
+
+
+def test_a_file_that_is_not_what_its_extension_claims_says_so(tmp_path: Path) -> None:
+    import random
+
+    import pytest
+
+    from dashboard.errors import ReportError
+    from dashboard.readers import read_document
+
+    noise = tmp_path / "x.pdf"
+    rng = random.Random(20)
+    noise.write_bytes(bytes(rng.randrange(256) for _ in range(100)))
+    with pytest.raises(ReportError) as err:
+        read_document(noise)
+    assert "不完整" not in err.value.reason_zh
+    assert "文件内容不是PDF 文件：扩展名为 .pdf，但内容无法识别" in err.value.reason_zh
+    page = tmp_path / "report.docx"
+    page.write_text("<!DOCTYPE html><html><body>404 页面不存在</body></html>", encoding="utf-8")
+    with pytest.raises(ReportError) as err:
+        read_document(page)
+    assert "扩展名为 .docx，但内容是网页（HTML）" in err.value.reason_zh

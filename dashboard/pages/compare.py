@@ -40,6 +40,8 @@ def ranking_table(data: pd.DataFrame, unit: str) -> pd.DataFrame:
 def ranking(v: View, code: str, name: str, unit: str) -> None:
     """One ranking per group of like units present in the scope."""
     year = int(v.year)
+    if not_due := c.not_due_note(v):
+        st.info(f"{year}年度报告{not_due}；排名只含已收到的报告，未报的单位不列为未报。")
     kinds_in_scope = list(v.scope.kinds) if v.scope.kinds else list(sc.KINDS)
     groups = {g: [k for k in ks if k in kinds_in_scope] for g, ks in sc.KIND_GROUPS.items()}
     groups = {g: ks for g, ks in groups.items() if ks}
