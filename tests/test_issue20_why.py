@@ -254,3 +254,14 @@ def test_a_file_that_is_not_what_its_extension_claims_says_so(tmp_path: Path) ->
     with pytest.raises(ReportError) as err:
         read_document(page)
     assert "扩展名为 .docx，但内容是网页（HTML）" in err.value.reason_zh
+
+
+def test_reports_history_and_agencies_print_chinese_headers_and_values(demo: Path) -> None:
+    code, out = cli(demo, "reports")
+    assert code == 0
+    assert "报告编号" in out and "格式版本" in out and "现行版" in out
+    assert "report_id" not in out and "source_name" not in out and "True" not in out and "2021年版格式" in out
+    code, out = cli(demo, "agencies")
+    assert code == 0 and "名录中" in out and "in_registry" not in out and "agency_id" not in out
+    code, out = cli(demo, "history", "西营镇", "2021")
+    assert code == 0 and "入库时间" in out and "ingested_at" not in out

@@ -333,3 +333,31 @@ def forbidden_page_text(title: str, role: str, user_name: str | None, user_role:
     """Why a page does not open for this user: the role it needs and the user's."""
     who = f"当前用户“{user_name}”为「{user_role}」角色" if user_name else "当前未登录"
     return FORBIDDEN_PAGE_ZH.format(title=title, role=role, who=who)
+
+
+# ---- the command line's tables (nianbao reports / history / agencies): Chinese headers and values ----
+CLI_HEADERS_ZH = {"report_id": "报告编号", "agency": "单位", "year": "年度", "template": "格式版本", "format": "文件格式",
+                  "source_name": "文件", "errors": "错误", "warnings": "提醒", "current": "现行版",
+                  "ingested_at": "入库时间", "status": "状态", "superseded_by": "被替换为", "held_reason": "待核对原因",
+                  "sha256": "内容指纹", "agency_id": "单位编号", "name": "名称", "kind": "类型", "region": "地区",
+                  "in_registry": "名录中", "reports": "报告数", "first_year": "最早年度", "last_year": "最近年度"}
+
+
+def cli_header(column: str) -> str:
+    """A column of a CLI table by its Chinese header ('report_id' → '报告编号')."""
+    return CLI_HEADERS_ZH.get(column, _unknown(column))
+
+
+def cli_value(column: str, value: object) -> str:
+    """A value of a CLI table as a reader reads it: 是/否, '2021年版格式', 'PDF 文件', '' for none."""
+    if value is None or (isinstance(value, float) and value != value) or str(value) in ("<NA>", "NaT", "nan"):
+        return ""
+    if isinstance(value, bool) or column in ("current", "in_registry"):
+        return "是" if bool(value) else "否"
+    if column == "template":
+        return template_name(str(value))
+    if column == "format":
+        return format_name(str(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -33,11 +33,13 @@ def _out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noqa: AN
     if as_json:
         typer.echo(df.to_json(orient="records", force_ascii=False, date_format="iso"))
         return
+    from dashboard.checks.labels import cli_header, cli_value  # Chinese headers and values (issue 20)
+
     table = Table(title=title)
     for c in columns:
-        table.add_column(c)
+        table.add_column(cli_header(c))
     for row in df[columns].itertuples(index=False):
-        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else shown(v) for v in row])
+        table.add_row(*[shown(cli_value(c, v)) for c, v in zip(columns, row, strict=True)])
     Console().print(table)
 
 
@@ -163,7 +165,7 @@ def agencies(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
     df = run_query("store_agencies", db=db_path(db))
     if unknown:
         df = df[~df["in_registry"]]
-    _out(df, as_json, "机关（in_registry=False 为名录外）",
+    _out(df, as_json, "机关（“名录中”为否的是名录外的单位）",
          ["agency_id", "name", "kind", "region", "in_registry", "reports", "first_year", "last_year"])
 
 
