@@ -265,3 +265,13 @@ def test_reports_history_and_agencies_print_chinese_headers_and_values(demo: Pat
     assert code == 0 and "名录中" in out and "in_registry" not in out and "agency_id" not in out
     code, out = cli(demo, "history", "西营镇", "2021")
     assert code == 0 and "入库时间" in out and "ingested_at" not in out
+
+
+def test_correct_takes_a_cell_as_the_pages_print_it_and_names_the_nearest_when_it_refuses(demo: Path) -> None:
+    code, out = cli(demo, "correct", "西营镇", "2021", "三、（七）总计 · 总计=5", "--reason", "核对原件")
+    assert code == 0, out
+    code, out = cli(demo, "correct", "西营镇", "2021", "三/四、结转下年度继续办理/总计=0", "--reason", "核对原件")
+    assert code == 0, out
+    code, out = cli(demo, "correct", "西营镇", "2021", "四、结转下年度继续办 · 总计=1", "--reason", "核对原件")
+    assert code != 0
+    assert "最接近的格" in out and "「四、结转下年度继续办理 · 总计」" in out
