@@ -275,3 +275,30 @@ def test_correct_takes_a_cell_as_the_pages_print_it_and_names_the_nearest_when_i
     code, out = cli(demo, "correct", "西营镇", "2021", "四、结转下年度继续办 · 总计=1", "--reason", "核对原件")
     assert code != 0
     assert "最接近的格" in out and "「四、结转下年度继续办理 · 总计」" in out
+
+
+def test_the_audit_log_reads_as_chinese_sentences_with_the_raw_record_behind_details(demo: Path) -> None:
+    from dashboard.auth import add_user, cli_user
+    from dashboard.queries import set_finding_status
+
+    xy = agency_id(demo, "西营镇")
+    rid = int(one(demo, "select report_id from current_reports where agency_id = ? and year = 2021", [xy]))
+    result = k.correct(EDITOR, rid, {"applications.total.total": "5"}, "核对原件", db=demo)
+    k.revert(EDITOR, result.correction_ids[0], "改回", db=demo)
+    fid = int(one(demo, "select finding_id from findings where report_id = ? and rule = 'R1'", [rid]))
+    set_finding_status(fid, "dismissed", "李四", "原件如此", db=demo)
+    add_user(cli_user(), "张三", "查看", "password-123", db=demo)
+    at = AppTest.from_file(str(PAGES / "audit_log.py"), default_timeout=120)
+    import time
+
+    at.session_state["auth"] = {"user": User("张三管理", "管理"), "login_at": time.time(), "seen_at": time.time()}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    said = "\n".join(table["经过"])
+    assert "王编辑将西营镇2021年报告的“三、（七）总计 · 总计”由空白改为5（理由：核对原件）" in said
+    assert "李四将西营镇2021年报告的问题“申请结转关系不平”标为已排除（说明：原件如此）" in said
+    assert "新增用户" in said and "张三" in said
+    for raw in ("{", "\\\\u", "R1", "BLANK_TOTAL", "report_id", "applications."):
+        assert raw not in said, raw
+    assert [e for e in at.expander if "详情" in e.label]
