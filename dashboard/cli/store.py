@@ -125,12 +125,13 @@ def agencies(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
     df = run_query("store_agencies", db=db_path(db))
     if unknown:
         df = df[~df["in_registry"]]
-    table_out(df, as_json, "机关（in_registry=False 为名录外）",
+    table_out(df, as_json, "机关（“名录中”为否的是名录外的单位）",
          ["agency_id", "name", "kind", "region", "in_registry", "reports", "first_year", "last_year"])
 
 
 def check(year: int | None = typer.Option(None, "--year", help="只核对该年度"),
           agency: str | None = typer.Option(None, "--agency", help="只核对该机关"),
+          region: str | None = typer.Option(None, "--region", help="只列该地区；默认本县，“全部地区”为不限地区"),
           db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
     """重新核对已入库报告并列出问题 / Re-run the checks on stored reports and list the findings."""
     from dashboard.queries import run_query
@@ -141,7 +142,10 @@ def check(year: int | None = typer.Option(None, "--year", help="只核对该年�
     agency_id = resolve_agency(agency, target)[0] if agency else None
     with writer(target) as con:
         recheck(con, year, agency_id)
-    df = run_query("checks_findings", db=target, year=year, agency_id=agency_id)
+    from dashboard.cli.regions import command_regions  # issue 20: the home county unless asked, as export
+
+    regions = command_regions(region, target, agency is not None, Console(stderr=True))
+    df = run_query("checks_findings", db=target, year=year, agency_id=agency_id, regions=regions)
     if as_json:
         df["cells"] = df["cells"].map(lambda v: list(v) if v is not None else [])
         typer.echo(json.dumps(df.to_dict(orient="records"), ensure_ascii=False, default=str))

@@ -125,7 +125,9 @@ def _title_slide(prs: Presentation, data: PackData, simulated: bool) -> None:
           40, True, BLUE, PP_ALIGN.CENTER, face=FONT_TITLE_EA)
     _text(slide, MARGIN, Inches(3.3), W - 2 * MARGIN, Inches(0.6), f"范围：{data.scope}", 24, align=PP_ALIGN.CENTER)
     coverage = f"报告收到 {data.received} 份 / 应报 {data.expected} 份"
-    if tk.is_partial(data):
+    if data.not_due:
+        coverage = f"{data.year}年度报告{data.not_due}"
+    elif tk.is_partial(data):
         coverage += "（数据不全，合计只含已收到的报告）"
     _text(slide, MARGIN, Inches(4.0), W - 2 * MARGIN, Inches(0.6), coverage, 22,
           color=RED if tk.is_partial(data) else DARK, align=PP_ALIGN.CENTER)
@@ -450,7 +452,7 @@ def _closing_slide(prs: Presentation, data: PackData) -> None:
     if note:
         lines.append(note.removeprefix("注："))
     if data.dismissed:
-        lines.append(f"{data.dismissed} 条数据问题经核实已驳回，未列入。")
+        lines.append(f"{data.dismissed} 条数据问题经核实已排除（不是问题），未列入。")
     used = ["applications_new", "disclosure_rate", "reconsideration_total", "litigation_total", "penalty_decisions",
             "licensing_decisions"]
     for code in used:

@@ -13,6 +13,7 @@ from dashboard.catalogue.labels import TABLE_ZH, cell_label
 from dashboard.pages import common as c
 from dashboard.pages import correction_grid as g
 from dashboard.pages import login
+from dashboard.pages.scope_bar import view
 from dashboard.pages.source_panel import show_source
 from dashboard.review import corrections as k
 from dashboard.review import users
@@ -183,13 +184,16 @@ def stale_and_history(user: users.User, report_id: int, editable: bool) -> None:
 def main() -> None:
     """Render the page."""
     st.title("校对")
+    c.require_page_role("proofread", "校对")
     user = login.current_user()
     editable = users.allows(user, "编辑")
     if msg := st.session_state.pop("pr_done", None):
         st.success(msg)
-    reports = c.q("proofread_reports")
+    v = view()  # the scope bar's scope: only its reports are offered (and a report a link names)
+    linked = c.url_int(c.url_text("report"))
+    reports = c.q("proofread_reports", **v.filters(), year=v.year, report_id=linked)
     if reports.empty:
-        c.no_data()
+        c.no_data(f"所选范围（{v.label}）没有报告。")
     report_id = pick_report(reports)
     rep = reports[reports["report_id"] == report_id].iloc[0]
     template, layout = str(rep["template"]), str(rep["applications_layout"] or rep["template"])

@@ -104,6 +104,7 @@ def show_result(result: pd.DataFrame) -> None:
 def main() -> None:
     """Render the page."""
     st.title("导入报告")
+    c.require_page_role("upload", "导入")
     types, office = accepted_types()
     st.write("可一次选择多个文件（PDF、Word、网页、文本）。每个文件在独立的读取进程中读取（有内存和时间上限）、"
              "核对并存入数据库；同一单位同一年度的新文件在内容完整、读取无错误时替换旧版，否则保存为待核对版本。")

@@ -19,6 +19,41 @@ _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg", b"II*\x00":
 IMAGE_FORMATS = {"png", "jpg", "tif", "bmp"}
 
 
+# What a suffix claims the content is, for the suffixes whose formats announce themselves in their first bytes.
+_CLAIMED_ZH = {"pdf": "PDF 文件", "docx": "Word 文档", "docm": "Word 文档", "doc": "Word 文档", "wps": "WPS 文字文档",
+               "png": "PNG 图片", "jpg": "JPG 图片", "jpeg": "JPG 图片", "tif": "TIFF 图片", "tiff": "TIFF 图片",
+               "bmp": "BMP 图片"}
+
+
+def _has_magic(head: bytes) -> bool:
+    """True when the first bytes are those of a binary format we read (PDF, Word, a page image)."""
+    if b"%PDF" in head[:1024]:  # the PDF header may follow a little junk
+        return True
+    return head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", *_IMAGE_MAGIC))
+
+
+def _not_what_it_claims(path: Path, head: bytes) -> ReportError | None:
+    """A file named .pdf/.docx/.png… whose content is not that format: say what it is instead (never read it as a
+    damaged file of the claimed format)."""
+    suffix = path.suffix.lower().lstrip(".")
+    claimed = _CLAIMED_ZH.get(suffix)
+    if claimed is None or _has_magic(head):
+        return None
+    low = head[:2048].lower()
+    if b"<html" in low or b"<!doctype" in low or b"<table" in low or b"<body" in low:
+        what, what_en = "内容是网页（HTML），可能是下载时保存了网页而不是文件本身", "its content is a web page (HTML)"
+    else:
+        try:
+            sample = head.decode("utf-8")
+        except UnicodeDecodeError as exc:  # a character cut at the end of a full sample is still text
+            sample = head[:exc.start].decode("utf-8") if len(head) == 4096 and exc.start >= len(head) - 3 else ""
+        text = bool(sample.strip()) and all(ch.isprintable() or ch in "\r\n\t" for ch in sample)
+        what, what_en = (("内容是纯文本", "its content is plain text") if text else
+                         ("内容无法识别，不是任何支持的格式", "its content is not any supported format"))
+    return ReportError(path.name, f"文件内容不是{claimed}：扩展名为 .{suffix}，但{what}；请确认文件是否正确",
+                       f"the file is not what its extension (.{suffix}) claims: {what_en}", code="not_format")
+
+
 def _sniff_format(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if head.startswith(b"%PDF"):
@@ -67,6 +102,9 @@ def read_document(path: str | Path) -> Document:
                           f"the file is too large ({size // 1048576} MB) to be an annual report", code="huge")
     with path.open("rb") as fh:
         head = fh.read(4096)
+    mismatch = _not_what_it_claims(path, head)
+    if mismatch is not None:
+        raise mismatch
     fmt = _sniff_format(path, head)
     if fmt in IMAGE_FORMATS:
         from dashboard.readers.scan import read_scan

@@ -151,7 +151,13 @@ def resolve_cell(text: str, template: str, layout: str | None = None) -> str:
                 for col in cols:
                     if f"{tbl}.{row}.{col}" in keys:
                         return f"{tbl}.{row}.{col}"
-    raise CorrectionError(f"「{text}」不是该报告（{template}年版）表格中的格")
+    from dashboard.catalogue.cell_names import cell_by_printed_name, nearest_cells  # names as the pages print them
+
+    if found := cell_by_printed_name(text, keys):
+        return found
+    near = nearest_cells(text, keys)
+    hint = f"；最接近的格：{'、'.join(f'「{n}」' for n in near)}" if near else ""
+    raise CorrectionError(f"「{text}」不是该报告（{template}年版）表格中的格{hint}")
 
 
 # ---- applying corrections to a record ----
