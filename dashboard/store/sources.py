@@ -71,12 +71,25 @@ class SourceStore:
         path = Path(target.removeprefix("file://"))
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{sha}.{uuid.uuid4().hex}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)  # atomic: a killed writer leaves at most a hidden .tmp, never a half file
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no partial file behind
+            raise  # atomic: a killed writer leaves at most a hidden .tmp, never a half file
         return sha
+
+    def remove(self, key: str) -> None:
+        """Delete one stored file (a failed session's own file; nothing else removes files)."""
+        if _is_url(self.root):
+            fs = self._fs()
+            if fs.exists(self.key(key)):
+                fs.rm_file(self.key(key))
+            return
+        Path(self.key(key).removeprefix("file://")).unlink(missing_ok=True)
 
     def get(self, sha: str) -> bytes:
         """The bytes stored under this hash; SourceError when missing or when they no longer hash to it."""
@@ -106,6 +119,13 @@ class WriterSources:
     def __init__(self, store: SourceStore) -> None:
         self.store = store
         self.pending: dict[str, bytes] = {}
+        self.written: list[str] = []  # keys this session added to the store (not there before): undone on failure
+
+    def _put(self, key: str, data: bytes) -> None:
+        if self.store.has(key):
+            return
+        self.store.put(data, key)
+        self.written.append(key)  # list.append is atomic: the flush threads share it safely
 
     def flush(self) -> int:
         """Write the queued files (each once, atomically); returns how many were queued."""
@@ -114,11 +134,28 @@ class WriterSources:
         items, self.pending = list(self.pending.items()), {}
         if len(items) <= 2:
             for sha, data in items:
-                self.store.put(data, sha)
+                self._put(sha, data)
         else:
             with ThreadPoolExecutor(min(16, len(items))) as pool:
-                list(pool.map(lambda kv: self.store.put(kv[1], kv[0]), items))
+                list(pool.map(lambda kv: self._put(kv[0], kv[1]), items))
         return len(items)
+
+    def undo(self, referenced: set[str] | None = None) -> int:
+        """The session failed (its rows never became live): remove the files it added to the store, except those a
+        stored report names (`referenced`: sha256 of the live database's reports, None when it could not be read —
+        the files were new, so none can be). Returns how many were removed; a file that cannot be removed is left
+        (the next writer's reference check is the same)."""
+        removed = 0
+        for key in self.written:
+            if referenced and key.split(".", 1)[0] in referenced:
+                continue
+            try:
+                self.store.remove(key)
+                removed += 1
+            except OSError:
+                continue
+        self.written = []
+        return removed
 
 
 # The session in progress (set by dashboard.store.db.writer), so that ingest's row builder can hand a file to the
