@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dashboard.errors import ReportError
+from dashboard.limits import MAX_SCAN_PAGES, refuse_scan_pages
 from dashboard.readers.model import Block, Document, Paragraph, Table
 from dashboard.readers.page_text import join_pages
 
@@ -30,7 +31,7 @@ _NUMBER = re.compile(r"^[+\-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
 _INTEGER = re.compile(r"^[+\-]?(\d{1,3}(,\d{3})+|\d+)$")
 _PLACEHOLDER = re.compile(r"^[-－—–/／\\、.·~×xX*无空]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-MAX_PAGES = 60  # a scanned report is a handful of pages; more is a book or a mistake, and OCR time grows with it
+MAX_PAGES = MAX_SCAN_PAGES  # defined once in dashboard/limits.py
 
 
 def _ocr_page(number: int, bgr, dpi: float, source: str,  # type: ignore[no-untyped-def]
@@ -344,10 +345,8 @@ def read_scan(path: Path, pages: list[int] | None = None, fast: bool | None = No
         n_pages = page_count(path)
     except (OSError, ValueError) as exc:
         raise ReportError(name, f"图片无法打开（{exc}）", f"the image cannot be opened ({exc})", code="corrupt") from None
-    if n_pages > MAX_PAGES:
-        # Counted before a page is rendered: a page image at 300 dpi is ~26 MB and OCR takes seconds a page.
-        raise ReportError(name, f"扫描件有 {n_pages} 页，超过 {MAX_PAGES} 页，不像是一份年度报告",
-                          f"the scan has {n_pages} pages, more than {MAX_PAGES}; not an annual report", code="huge")
+    # Counted before a page is rendered: a page image at 300 dpi is ~26 MB and OCR takes seconds a page.
+    refuse_scan_pages(name, n_pages)
     laid_out = []
     infos = []
     try:
