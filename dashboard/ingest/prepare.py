@@ -242,7 +242,10 @@ def prepare_file(path: Path) -> Prepared:
             raise ReportError(name, "文件为空", "the file is empty", code="empty")
         item.source_bytes = data
         item.sha256 = report_sha256({}, data)
-        report = _parse(path, data)
+        from dashboard.readers.scan import page_views
+
+        with page_views() as views:  # a scan's page images and cell boxes, stored beside its source for 校对
+            report = _parse(path, data)
         if not (isinstance(report.get("agency"), str) and report["agency"].strip()):
             # kept for a caller that knows whose file this is (collect's source list) and may name it
             item.extra["unnamed_report"] = clean_report(report)
@@ -254,6 +257,8 @@ def prepare_file(path: Path) -> Prepared:
         item.report = report
         item.format = str(report.get("format") or path.suffix.lstrip(".").lower())
         item.extra["printed_date"] = printed_date(report)
+        if views and item.format == "scan":
+            item.extra["scan_view"] = views
     except Exception as exc:  # noqa: BLE001 — one file's failure, whatever raised it, must not touch the run
         item.report = None
         item.source_bytes = None  # a refused file's bytes never travel to the parent (nothing stores them)

@@ -189,6 +189,47 @@ def keep_source(data: bytes | None, sha: str) -> bool:
     return True
 
 
+VIEW_SUFFIX = ".scan.json"  # beside a scanned source: its page images (each stored by its own sha256) and cell boxes
+
+
+def keep_scan_view(sha: str, views: list[dict] | None) -> bool:
+    """Hook for ingest: queue a scanned report's page images (PNG, content-addressed like sources) and a manifest
+    of their pages and table/cell boxes under `<sha>.scan.json`, for 校对 to show without OCR. False when there is
+    nothing to keep or no writer session."""
+    session = _CURRENT.get()
+    if not views or session is None:
+        return False
+    import json
+
+    pages, tables = [], []
+    for v in views:
+        png = v.get("png") or b""
+        png_sha = hashlib.sha256(png).hexdigest()
+        if png:
+            session.pending[png_sha] = png
+        pages.append({"page": v["page"], "width": v["width"], "height": v["height"], "png": png_sha if png else ""})
+        tables += [{"page": v["page"], **t} for t in v.get("tables", [])]
+    session.pending[sha + VIEW_SUFFIX] = json.dumps({"version": 1, "pages": pages, "tables": tables},
+                                                    ensure_ascii=False).encode()
+    return True
+
+
+def scan_view(store: SourceStore, sha: str) -> dict | None:
+    """The manifest kept by keep_scan_view for this source (None when the report was stored without one)."""
+    import json
+
+    key = sha + VIEW_SUFFIX
+    try:
+        if _is_url(store.root):
+            raw = store._fs().cat_file(store.key(key))
+        else:
+            raw = Path(store.key(key).removeprefix("file://")).read_bytes()
+        view = json.loads(raw)
+    except (FileNotFoundError, ValueError):
+        return None
+    return view if isinstance(view, dict) and isinstance(view.get("pages"), list) else None
+
+
 def move_out(con: duckdb.DuckDBPyConnection, store: SourceStore, chunk: int = 200) -> int:
     """Migration of old databases: every report's bytes (all versions) into the store, then NULL in the row.
 
