@@ -297,6 +297,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     for i in good:
         it = items[i]
         if it.sha256 in known:
+            # a scan stored before page views were kept gets them now (nothing is written when they are there)
+            keep_scan_view(it.sha256, it.extra.get("scan_view"))
             outcomes[i] = Outcome(it.source_name, "unchanged", report_id=known[it.sha256], agency=it.report["agency"],
                                   year=it.report["year"])
         else:

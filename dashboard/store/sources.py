@@ -147,8 +147,9 @@ class WriterSources:
         (the next writer's reference check is the same)."""
         removed = 0
         for key in self.written:
-            if referenced and key.split(".", 1)[0] in referenced:
-                continue
+            if referenced and key in referenced:
+                continue  # a source file a live report names (it had been lost and was written again): kept
+            # page views and their images go with the failed session (ingesting the file again makes them again)
             try:
                 self.store.remove(key)
                 removed += 1
