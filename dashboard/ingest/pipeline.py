@@ -44,7 +44,7 @@ from dashboard.store.records import (
     section_rows,
 )
 from dashboard.store.schema import update_indicators
-from dashboard.store.sources import keep_source
+from dashboard.store.sources import keep_scan_view, keep_source
 
 log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200
@@ -167,6 +167,8 @@ AGENCY_SCHEMA = pa.schema([("agency_id", pa.int32()), ("name", pa.string()), ("s
 def _report_row(rid: int, aid: int, it: Prepared, now: datetime) -> dict[str, Any]:
     r = it.report
     stored = keep_source(it.source_bytes, it.sha256)  # the file into the source store; the row keeps its hash
+    if stored:
+        keep_scan_view(it.sha256, it.extra.get("scan_view"))  # a scan's page images and cell boxes, for 校对
     return {"report_id": rid, "agency_id": aid, "agency_printed": r.get("agency"), "year": r.get("year"),
             "template": r.get("template"), "applications_layout": layout_of(r), "source_name": it.source_name,
             "format": it.format, "sha256": it.sha256, "source_bytes": None if stored else it.source_bytes, "ingested_at": now,
@@ -305,6 +307,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
                                   year=it.report["year"])
             known[it.sha256] = -1
         elif it.sha256 in known:
+            # a scan stored before page views were kept gets them now (nothing is written when they are there)
+            keep_scan_view(it.sha256, it.extra.get("scan_view"))
             outcomes[i] = Outcome(it.source_name, "unchanged", report_id=known[it.sha256], agency=it.report["agency"],
                                   year=it.report["year"])
         else:

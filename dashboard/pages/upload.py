@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.errors import ReportError
 from dashboard.ingest import drafts, guarded
 from dashboard.ingest.workers import UPLOADS, Limits
+from dashboard.limits import refuse_size
 from dashboard.pages import common as c
 from dashboard.pages import login
 from dashboard.pages.collect_panel import collect_panel
@@ -31,9 +33,10 @@ def accepted_types() -> tuple[list[str], bool]:
     return BASE_TYPES + (["doc", "wps"] if office else []), office
 
 
-def _save(files: list, folder: Path) -> list[tuple[str, Path]]:
+def _save(files: list, folder: Path, refused: dict[str, str]) -> list[tuple[str, Path]]:
     """(name shown, saved path) of each upload: the browser's name without folders or control characters, made
-    unique — two uploads of the same name are two files."""
+    unique — two uploads of the same name are two files. An upload over the size limit (dashboard/limits.py) is
+    not written at all: its reason goes to `refused` under the name shown."""
     out, used = [], set()
     for i, up in enumerate(files):
         name = _UNSAFE.sub("_", Path(str(up.name)).name).strip() or f"文件{i + 1}"
@@ -43,6 +46,11 @@ def _save(files: list, folder: Path) -> list[tuple[str, Path]]:
         while name in used:
             name, n = f"{stem}（{n}）{suffix}", n + 1
         used.add(name)
+        try:
+            refuse_size(name, int(up.size))
+        except ReportError as exc:
+            refused[str(up.name)] = exc.reason_zh
+            continue
         path = folder / name
         path.write_bytes(up.getvalue())
         out.append((str(up.name), path))
@@ -58,7 +66,8 @@ def ingest_uploads(files: list, draft: bool = False) -> pd.DataFrame:
         UPLOADS.wait_turn(ticket, lambda ahead: status.info(f"排队中：前面还有 {ahead} 个导入任务，请稍候……"))
         status.empty()
         with tempfile.TemporaryDirectory(prefix="nianbao-upload-") as tmp:
-            saved = _save(files, Path(tmp))
+            refused: dict[str, str] = {}
+            saved = _save(files, Path(tmp), refused)
             total = len(saved)
 
             def advance(done: int, _total: int, name: str) -> None:
@@ -71,7 +80,8 @@ def ingest_uploads(files: list, draft: bool = False) -> pd.DataFrame:
         UPLOADS.leave(ticket)
     bar.progress(1.0, text="完成")
     outcomes = {o.source: o for o in summary.outcomes}
-    rows = []
+    rows = [{"文件": shown, "结果": "失败", "单位": "", "年度": "", "核对问题": "", "原因": why}
+            for shown, why in refused.items()]
     for shown, path in saved:
         o = outcomes.get(path.name)
         if o is None:

@@ -7,11 +7,11 @@ import stat
 from pathlib import Path
 
 from dashboard.errors import ReportError
+from dashboard.limits import MAX_BYTES, refuse_size
 from dashboard.readers.model import Block, Document, Paragraph, Table
 
 __all__ = ["Block", "Document", "Paragraph", "Table", "read_document", "MAX_BYTES"]
 
-MAX_BYTES = 200 * 1024 * 1024  # no annual report is this large; beyond it the file is not one
 
 
 # Page images by their magic bytes: PNG, JPEG, TIFF (both byte orders), BMP.
@@ -97,9 +97,7 @@ def read_document(path: str | Path) -> Document:
     size = st.st_size
     if size == 0:
         raise ReportError(name, "文件为空", "the file is empty", code="empty")
-    if size > MAX_BYTES:
-        raise ReportError(name, f"文件过大（{size // 1048576} MB），不像是一份年度报告",
-                          f"the file is too large ({size // 1048576} MB) to be an annual report", code="huge")
+    refuse_size(name, size)  # one definition of the limits: dashboard/limits.py
     with path.open("rb") as fh:
         head = fh.read(4096)
     mismatch = _not_what_it_claims(path, head)
