@@ -23,9 +23,9 @@ from test_model_compare import compare_queries, url_of
 
 from dashboard.ingest.pipeline import ingest_prepared
 from dashboard.ingest.prepare import prepare_file
+from dashboard.review import corrections as k
 from dashboard.review.findings import set_finding_status
 from dashboard.review.users import User, add_user, cli_user
-from dashboard.store import corrections as k
 from dashboard.store.db import writer
 from dashboard.synth.county import build_county
 from dashboard.synth.demo import ingest_simulated, simulated_registry

@@ -9,8 +9,8 @@ import demo_fixture
 from demo_fixture import HOME, one
 from streamlit.testing.v1 import AppTest
 
+from dashboard.review import corrections as k
 from dashboard.review.users import User
-from dashboard.store import corrections as k
 
 PAGES = Path(__file__).resolve().parent.parent / "dashboard" / "pages"
 EDITOR = User("王编辑", "编辑")
@@ -219,7 +219,7 @@ def test_check_lists_the_home_county_unless_asked_for_another_region(demo: Path)
 def test_a_page_the_role_may_not_open_says_why_instead_of_landing_on_the_overview(demo: Path) -> None:
     import time
 
-    from dashboard import auth
+    from dashboard.review import users as auth
 
     auth.add_user(auth.cli_user(), "李查看", "查看", "viewer-password", db=demo)
     at = AppTest.from_file(str(Path(__file__).parent / "app_entry.py"), default_timeout=120)

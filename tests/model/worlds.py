@@ -8,8 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard.review import corrections as k
 from dashboard.review.users import User
-from dashboard.store import corrections as k
 from dashboard.store.db import writer
 from dashboard.synth.county import build_county
 from dashboard.synth.demo import ingest_simulated
