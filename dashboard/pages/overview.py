@@ -25,15 +25,16 @@ def figure(totals: pd.DataFrame, code: str, year: int) -> pd.Series | None:
 
 
 def metric(col: st.delta_generator.DeltaGenerator, totals: pd.DataFrame, defs: pd.DataFrame, code: str,
-           year: int) -> None:
-    """One st.metric with the year-on-year change, and beside it what the figure left out or mixed."""
+           year: int, partial: bool = False) -> None:
+    """One st.metric with the year-on-year change, and beside it what the figure left out or mixed. `partial`: the
+    year is not due yet, so its total holds only the reports received so far and is no change against last year."""
     unit = str(defs.loc[code, "unit"])
     now, before = figure(totals, code, year), figure(totals, code, year - 1)
     value = None if now is None else now["value"]
     prior = None if before is None else before["value"]
     help_ = str(defs.loc[code, "definition_zh"])
     delta = None
-    if value is not None and not pd.isna(value) and prior is not None and not pd.isna(prior):
+    if not partial and value is not None and not pd.isna(value) and prior is not None and not pd.isna(prior):
         d = float(value) - float(prior)
         delta = f"{d * 100:+.1f}个百分点" if unit == "比率" else f"{d:+,.2f}" if unit == "万元" else f"{d:+,.0f}"
     label = str(defs.loc[code, "name_zh"]) + ("" if unit in ("比率", "按原件") else f"（{unit}）")
@@ -110,7 +111,7 @@ def main() -> None:
                    help="被核对规则判为存疑的数值（疑似单位错填、合计不符、读取存疑）默认不计入合计。")
     if held_total and not v.scope.include_suspect:
         c.link_to("quality", "查看存疑数值", cols[2], ":material/fact_check:")
-    metric(cols[3], totals, defs, "normative_docs_issued", year)
+    metric(cols[3], totals, defs, "normative_docs_issued", year, partial=bool(not_due))
     if expected and received * 2 < expected and not not_due:
         st.warning(f"{year}年只收到 {received} / {expected} 份应报报告，以下合计数据不全。")
 
@@ -118,7 +119,7 @@ def main() -> None:
     cols = st.columns(4)
     for col, code in zip(cols, ["applications_new", "applications_total_handled", "disclosure_rate",
                                 "applications_carried_over"], strict=True):
-        metric(col, totals, defs, code, year)
+        metric(col, totals, defs, code, year, partial=bool(not_due))
     mix = {}
     for k in OUTCOMES:
         f = figure(totals, k, year)
@@ -131,13 +132,13 @@ def main() -> None:
     cols = st.columns(4)
     for col, code in zip(cols, ["reconsideration_total", "reconsideration_correction_rate", "litigation_total",
                                 "litigation_corrected"], strict=True):
-        metric(col, totals, defs, code, year)
+        metric(col, totals, defs, code, year, partial=bool(not_due))
 
     st.markdown("#### 主动公开")
     cols = st.columns(4)
     for col, code in zip(cols, ["licensing_decisions", "penalty_decisions", "coercion_decisions", "fees_amount_wan"],
                          strict=True):
-        metric(col, totals, defs, code, year)
+        metric(col, totals, defs, code, year, partial=bool(not_due))
     stated_by_text(v, received)
     if figure(totals, "procurement_projects", year) is not None:
         cols = st.columns(4)
