@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from dashboard.readers.model import COLUMN_DOUBT, Table
 from dashboard.readers.pdf_page import Char
 from dashboard.readers.pdf_text import line_text
-from dashboard.readers.pdf_unruled_cells import CELL_GAP, LINE_GAP, Stack, pieces_of, split_on_rows, stacks_of
+from dashboard.readers.pdf_unruled_cells import CELL_GAP, LINE_GAP, Piece, Stack, pieces_of, split_on_rows, stacks_of
 from dashboard.readers.pdf_unruled_header import Column, Header, columns_from, explains, read_header, set_refs
 
 GAP = 0.8  # a gap wider than this many character heights separates two cells of a row
@@ -33,22 +33,8 @@ DOUBT_SHARED = "两个数字落在同一列中，无法分开（请核对）"
 
 
 @dataclass
-class Token:
-    """Characters of one line between wide gaps."""
-
-    chars: list[Char]
-
-    @property
-    def text(self) -> str:
-        return line_text(self.chars)
-
-    @property
-    def x0(self) -> float:
-        return self.chars[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.chars[-1].x1
+class Token(Piece):
+    """Characters of one line between wide gaps (a Piece of a line, with whether it is a number)."""
 
     @property
     def numeric(self) -> bool:
