@@ -11,11 +11,14 @@ qualifies (see `_replaces`), else it is `held` (待核对): stored, not current,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import queue
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,10 +48,12 @@ from dashboard.review.findings import (
 from dashboard.store.db import writer
 from dashboard.store.indicators import FILL_INDICATORS_SQL
 from dashboard.store.records import CELL_COLUMNS, completeness, has_errors, printed_date
-from dashboard.store.sources import keep_source
+from dashboard.store.sources import flush_queued, keep_source
 
 log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200  # a batch is a number of files, never a time: the same files give the same report ids
+SWAP_SECONDS = 0.0  # a writer session (a copy of the store, swapped in at its end) holds batches this long (0: one
+# batch each, so readers see every batch arrive); opening and swapping a session costs ~0.5–1 s on a loaded machine
 STATUSES = ("ingested", "superseded", "unchanged", "failed")
 STORED = ("ingested", "superseded", "unchanged", "held")
 
@@ -482,20 +487,24 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
     summary.skipped = [str(p) for p in skipped]
     bar = progress_bar(progress, len(files))
     pending: list[Prepared] = []
+    session = _Session(db, registry)
 
     def flush() -> None:
         nonlocal pending
         if pending:
-            with writer(db) as con:
-                sync_registry(con, registry)
-                out = write_batch(con, pending, registry)
-                _audit(con, out, who)
+            con = session.connection()
+            out = write_batch(con, pending, registry)
+            _audit(con, out, who)
+            flush_queued()  # this batch's source files now, not held until the swap
             summary.outcomes.extend(out)
+            session.swap_if_due()
         pending = []
 
-    with bar:
-        # written in input order: the same files give the same store, however many workers (or a cluster) read them
-        results = in_input_order((engine or parse_files)(files, workers=workers, limits=limits))
+    with bar, session:
+        # written in input order: the same files give the same store, however many workers (or a cluster) read them;
+        # read ahead in a thread, so the workers go on parsing while this process writes a batch
+        results = _read_ahead(in_input_order((engine or parse_files)(files, workers=workers, limits=limits)),
+                              2 * batch_files)
         for done, result in enumerate(results, start=1):
             pending.append(result.prepared)
             bar.advance(result.prepared.source_name)
@@ -509,3 +518,88 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
             summary.outcomes.append(Outcome(p.path, "failed", p.reason_zh, p.reason_en))
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+class _Session:
+    """One writer session held over several batches (opening a copy of the store and swapping it in costs about a
+    second), swapped in every SWAP_SECONDS and at the end: each batch is still one transaction, readers see the
+    batches at the next swap, and a failure loses only the batches since the last swap (the ingest then raises)."""
+
+    def __init__(self, db: Path | None, registry: Registry) -> None:
+        self.db, self.registry = db, registry
+        self.stack: contextlib.ExitStack | None = None
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.opened = 0.0
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self.con is None:
+            self.stack = contextlib.ExitStack()
+            self.con = self.stack.enter_context(writer(self.db))
+            self.opened = time.monotonic()
+            sync_registry(self.con, self.registry)
+        return self.con
+
+    def swap_if_due(self) -> None:
+        if self.con is not None and time.monotonic() - self.opened >= SWAP_SECONDS:
+            self.close()
+
+    def close(self, exc: BaseException | None = None) -> None:
+        stack, self.stack, self.con = self.stack, None, None
+        if stack is not None:
+            if exc is None:
+                stack.close()
+            else:
+                stack.__exit__(type(exc), exc, exc.__traceback__)
+
+    def __enter__(self) -> _Session:
+        return self
+
+    def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> None:
+        self.close(exc)
+
+
+_DONE = object()
+
+
+def _read_ahead(results: Iterable[Any], limit: int) -> Iterator[Any]:
+    """The results, drawn by a thread up to `limit` ahead of the consumer (the engine keeps its workers busy while
+    the consumer writes); an error of the engine is raised here; leaving early stops the engine."""
+    q: queue.Queue = queue.Queue(maxsize=max(1, limit))
+    stop = threading.Event()
+
+    def pump() -> None:
+        it = iter(results)
+        try:
+            for item in it:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    break
+            q.put(_DONE)
+        except BaseException as exc:  # noqa: BLE001 — handed to the consumer, raised there
+            q.put(exc)
+        finally:
+            close = getattr(it, "close", None)
+            if close:
+                close()  # ends the engine's workers (in this thread, where the generator runs)
+
+    thread = threading.Thread(target=pump, name="ingest-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                q.get_nowait()
+            thread.join(0.1)
