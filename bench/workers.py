@@ -24,6 +24,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+CPU = r"""
+import json, sys, time
+from pathlib import Path
+from dashboard.ingest.pipeline import sync_registry, write_batch
+from dashboard.ingest.prepare import prepare_file
+from dashboard.registry import Registry
+from dashboard.store.db import writer
+files = [Path(p) for p in json.loads(Path(sys.argv[1]).read_text())]
+db = Path(sys.argv[2])
+registry = Registry.load()
+t = time.process_time()
+items = [prepare_file(f) for f in files]
+parse = time.process_time() - t
+t = time.process_time()
+for i in range(0, len(items), 200):
+    with writer(db) as con:
+        sync_registry(con, registry)
+        write_batch(con, items[i:i + 200], registry)
+write = time.process_time() - t
+print(json.dumps({"parse": parse / len(files), "write": write / len(files)}))
+"""
 RUN = r"""
 import json, sys, time
 from pathlib import Path
@@ -58,12 +79,24 @@ def run(tree: Path, files_json: Path, db: Path, mode: str) -> tuple[float, dict,
     return got["seconds"], got["counts"], load
 
 
+def cpu_split(tree: Path, files_json: Path, db: Path) -> tuple[float, float, float]:
+    """(CPU seconds a file of the per-file step a worker runs, of the parent's writing, load) in one process:
+    what bounds the speedup whatever the machine's load."""
+    load = os.getloadavg()[0]
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run([sys.executable, "-c", CPU, str(files_json), str(db)], cwd=tree, env=env,
+                         capture_output=True, text=True, check=True)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    return got["parse"], got["write"], load
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=600)
     ap.add_argument("--rounds", type=int, default=1, help="runs of each row (the median is shown)")
     ap.add_argument("--baseline", type=Path, default=None, help="a tree to compare with (omit: this tree only)")
     ap.add_argument("--modes", default="1,2,dask")
+    ap.add_argument("--cpu-files", type=int, default=200, help="files of the CPU split (0: skip)")
     args = ap.parse_args()
     from dashboard.synth import synthesize
 
@@ -101,6 +134,17 @@ def main() -> None:
                 loads = "/".join(f"{x:.1f}" for _, x in times[(name, mode)])
                 print(f"{name:<5} {label:<34} {s:8.1f} {len(files) / s:8.1f} {ratio:11.2f}× {vs_base:7.2f}× "
                       f"{loads:>13}")
+        if args.cpu_files:
+            small = tmp / "cpu-files.json"
+            small.write_text(json.dumps([str(f) for f in files[:args.cpu_files]]))
+            print(f"\nCPU a file ({args.cpu_files} files, one process; load-independent): worker step vs parent's "
+                  "writing; bound = the best 2-worker speedup on 2 idle cores, parse / max((parse + write) / 2, write)")
+            print(f"{'tree':<5} {'worker ms':>10} {'parent ms':>10} {'parent share':>13} {'bound':>7} {'load':>6}")
+            for name, tree in trees:
+                db = tmp / f"cpu-{name}.duckdb"
+                p, w, load = cpu_split(tree, small, db)
+                bound = p / max((p + w) / 2, w)
+                print(f"{name:<5} {p * 1000:10.1f} {w * 1000:10.1f} {w / (p + w):12.0%} {bound:6.2f}× {load:6.1f}")
         same = {json.dumps(c, sort_keys=True) for c in counts.values()}
         print(f"\noutcome counts identical across every row: {len(same) == 1}")
     finally:

@@ -52,6 +52,7 @@ from dashboard.store.sources import flush_queued, keep_source
 
 log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200  # a batch is a number of files, never a time: the same files give the same report ids
+BATCH_BYTES = 64 * 1024 * 1024  # …or of this many bytes of source files: the parent's memory stays bounded
 SWAP_SECONDS = 0.0  # a writer session (a copy of the store, swapped in at its end) holds batches this long (0: one
 # batch each, so readers see every batch arrive); opening and swapping a session costs ~0.5–1 s on a loaded machine
 STATUSES = ("ingested", "superseded", "unchanged", "failed")
@@ -487,10 +488,11 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
     summary.skipped = [str(p) for p in skipped]
     bar = progress_bar(progress, len(files))
     pending: list[Prepared] = []
+    pending_bytes = 0
     session = _Session(db, registry)
 
     def flush() -> None:
-        nonlocal pending
+        nonlocal pending, pending_bytes
         if pending:
             con = session.connection()
             out = write_batch(con, pending, registry)
@@ -498,19 +500,23 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
             flush_queued()  # this batch's source files now, not held until the swap
             summary.outcomes.extend(out)
             session.swap_if_due()
-        pending = []
+        pending, pending_bytes = [], 0
 
     with bar, session:
         # written in input order: the same files give the same store, however many workers (or a cluster) read them;
         # read ahead in a thread, so the workers go on parsing while this process writes a batch
-        results = _read_ahead(in_input_order((engine or parse_files)(files, workers=workers, limits=limits)),
-                              2 * batch_files)
+        if engine is None:
+            parsed = parse_files(files, workers=workers, limits=limits, ahead=batch_files)
+        else:
+            parsed = engine(files, workers=workers, limits=limits)
+        results = _read_ahead(in_input_order(parsed), batch_files)
         for done, result in enumerate(results, start=1):
             pending.append(result.prepared)
+            pending_bytes += len(result.prepared.source_bytes or b"")
             bar.advance(result.prepared.source_name)
             if on_file:
                 on_file(done, len(files), result.prepared.source_name)
-            if len(pending) >= batch_files:
+            if len(pending) >= batch_files or pending_bytes >= BATCH_BYTES:
                 flush()
         flush()
     for p in summary.passed:
