@@ -145,8 +145,9 @@ def main() -> None:
                 p, w, load = cpu_split(tree, small, db)
                 bound = p / max((p + w) / 2, w)
                 print(f"{name:<5} {p * 1000:10.1f} {w * 1000:10.1f} {w / (p + w):12.0%} {bound:6.2f}× {load:6.1f}")
-        same = {json.dumps(c, sort_keys=True) for c in counts.values()}
-        print(f"\noutcome counts identical across every row: {len(same) == 1}")
+        if counts:
+            same = {json.dumps(c, sort_keys=True) for c in counts.values()}
+            print(f"\noutcome counts identical across every row: {len(same) == 1}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

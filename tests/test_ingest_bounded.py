@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.test_ingest_hostile import _big_docx
-
 from dashboard.ingest.workers import parse_files
+from tests.test_ingest_hostile import _big_docx
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt"

@@ -536,13 +536,16 @@ class _Session:
         self.stack: contextlib.ExitStack | None = None
         self.con: duckdb.DuckDBPyConnection | None = None
         self.opened = 0.0
+        self.synced = False
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         if self.con is None:
             self.stack = contextlib.ExitStack()
             self.con = self.stack.enter_context(writer(self.db))
             self.opened = time.monotonic()
-            sync_registry(self.con, self.registry)
+            if not self.synced:  # the registry does not change during one ingest: its rows are written once
+                sync_registry(self.con, self.registry)
+                self.synced = True
         return self.con
 
     def swap_if_due(self) -> None:
