@@ -50,9 +50,11 @@ from dashboard.store.db import writer
 from dashboard.store.indicators import FILL_INDICATORS_SQL
 from dashboard.store.records import (
     CELL_COLUMNS,
+    cell_rows,
     completeness,
     has_errors,
     printed_date,
+    section_rows,
 )
 from dashboard.store.sources import flush_queued, keep_scan_view, keep_source
 
@@ -356,12 +358,10 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
         it = items[i]
         aid = agency_ids[it.report["agency"]]
         key = (aid, it.report["year"])
-        if it.extra.get("draft"):  # a draft for the review: never current, no indicators; it replaces the unit's
-            prev = last_draft.get(key)  # previous draft
-            fin = finished[next_id] = finished_of(it.report, it.extra.pop("finished", None), registry)
-            plan.append((i, _report_row(next_id, aid, it, now, fin),
-                         {"report_id": [next_id] * len(fin.cells["tbl"]), **fin.cells},
-                         [(next_id, code, body) for code, body in fin.sections], (prev, next_id) if prev else None, []))
+        if it.extra.get("draft"):  # a draft for the review: never current; it replaces the unit's previous draft
+            prev = last_draft.get(key)
+            plan.append((i, _report_row(next_id, aid, it, now), cell_rows(next_id, it.report),
+                         section_rows(next_id, it.report), (prev, next_id) if prev else None))
             outcomes[i] = Outcome(it.source_name, "superseded" if prev else "ingested", report_id=next_id,
                                   agency=it.report["agency"], year=it.report["year"], supersedes=prev)
             last_draft[key] = next_id
