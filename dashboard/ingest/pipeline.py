@@ -1,8 +1,7 @@
 """Ingest: files in, reports stored with their cells, sections and findings; history kept, nothing half-written.
 
-Files are read and parsed in worker processes with per-file limits (dashboard.ingest.workers), which also do the
-per-report work (dashboard.ingest.finish: rows, record-only checks, indicators); this process gives report ids, runs
-the cross-year checks against the store, and writes. Each report is written whole or not at all: reports are grouped into one transaction per batch (one
+Files are read and parsed in worker processes with per-file limits (dashboard.ingest.workers); this process only
+writes. Each report is written whole or not at all: reports are grouped into one transaction per batch (one
 transaction per report measured 125 reports/s), and when a batch transaction fails, its reports are retried
 one transaction each, so a bad record fails alone. Same content again (sha256) is `unchanged`; a new file for
 an agency and year that already has a report `supersedes` it (the old one stays, with superseded_by set) when it
@@ -11,14 +10,11 @@ qualifies (see `_replaces`), else it is `held` (待核对): stored, not current,
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import queue
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,9 +23,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from dashboard.checks import run_checks
-from dashboard.checks.model import CheckContext, Finding
-from dashboard.ingest.finish import Finished, finished_of, merge, run_rules
+from dashboard.checks.model import Finding
 from dashboard.ingest.prepare import Passed, Prepared, expand_paths
 from dashboard.ingest.progress import progress_bar
 from dashboard.ingest.workers import FileOutcome, Limits, in_input_order, parse_files
@@ -37,32 +31,24 @@ from dashboard.parse.names import normalize_name
 from dashboard.registry import Agency, Registry, classify_kind, short_name_of
 from dashboard.review.audit import cli_who
 from dashboard.review.corrections import carry_over
-from dashboard.review.findings import (
-    Key,
-    _agency_context,
-    _with_corrections,
-    check_stored,
-    current_reports,
-    save_findings,
-)
+from dashboard.review.findings import Key, check_stored, save_findings
 from dashboard.review.submissions import latest_drafts, promote_draft
 from dashboard.store.db import writer
-from dashboard.store.indicators import FILL_INDICATORS_SQL
 from dashboard.store.records import (
     CELL_COLUMNS,
     cell_rows,
     completeness,
     has_errors,
+    layout_of,
     printed_date,
     section_rows,
 )
-from dashboard.store.sources import flush_queued, keep_scan_view, keep_source
+from dashboard.store.schema import update_indicators
+from dashboard.store.sources import keep_scan_view, keep_source
 
 log = logging.getLogger("nianbao.ingest")
-BATCH_FILES = 200  # a batch is a number of files, never a time: the same files give the same report ids
-BATCH_BYTES = 64 * 1024 * 1024  # …or of this many bytes of source files: the parent's memory stays bounded
-SWAP_SECONDS = 0.0  # a writer session (a copy of the store, swapped in at its end) holds batches this long (0: one
-# batch each, so readers see every batch arrive); opening and swapping a session costs ~0.5–1 s on a loaded machine
+BATCH_FILES = 200
+BATCH_SECONDS = 5.0
 STATUSES = ("ingested", "superseded", "unchanged", "failed")
 STORED = ("ingested", "superseded", "unchanged", "held")
 
@@ -178,15 +164,15 @@ AGENCY_SCHEMA = pa.schema([("agency_id", pa.int32()), ("name", pa.string()), ("s
                            ("expected_from", pa.int32()), ("expected_to", pa.int32())])
 
 
-def _report_row(rid: int, aid: int, it: Prepared, now: datetime, fin: Finished) -> dict[str, Any]:
+def _report_row(rid: int, aid: int, it: Prepared, now: datetime) -> dict[str, Any]:
     r = it.report
     stored = keep_source(it.source_bytes, it.sha256)  # the file into the source store; the row keeps its hash
     if stored:
         keep_scan_view(it.sha256, it.extra.get("scan_view"))  # a scan's page images and cell boxes, for 校对
     return {"report_id": rid, "agency_id": aid, "agency_printed": r.get("agency"), "year": r.get("year"),
-            "template": r.get("template"), "applications_layout": fin.layout, "source_name": it.source_name,
+            "template": r.get("template"), "applications_layout": layout_of(r), "source_name": it.source_name,
             "format": it.format, "sha256": it.sha256, "source_bytes": None if stored else it.source_bytes, "ingested_at": now,
-            "superseded_by": None, "parse_json": fin.parse_json,
+            "superseded_by": None, "parse_json": json.dumps(r, ensure_ascii=False, default=str),
             "source_path": it.source_path, "simulated": bool(r.get("simulated")), "held": False, "held_reason": None,
             "source_mtime": datetime.fromtimestamp(it.mtime) if it.mtime else None,
             "source_name_hex": r.get("source_name_hex"), "source_stored": stored,
@@ -206,27 +192,16 @@ CELL_SCHEMA = pa.schema([("report_id", pa.int32()), ("tbl", pa.string()), ("row_
                          ("col_code", pa.string()), ("value", pa.float64()), ("printed", pa.string()),
                          ("flag", pa.string()), ("unit", pa.string())])
 SECTION_SCHEMA = pa.schema([("report_id", pa.int32()), ("code", pa.string()), ("body", pa.string())])
-INDICATOR_SCHEMA = pa.schema([("agency_id", pa.int32()), ("year", pa.int32()), ("report_id", pa.int32()),
-                              ("template", pa.string()), ("indicator", pa.string()), ("value", pa.float64()),
-                              ("series", pa.string())])
 
 
 def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, list], sections: list[tuple],
-            supersede: list[tuple[int, int]], indicators: list[tuple]) -> None:
-    """One transaction: the reports, their cells, sections and indicator rows, and the superseded_by of the reports
-    they replace. The indicators come from the batch's own rows (computed by the workers), never from a join against
-    the store; only a report that supersedes one (corrections may be carried onto it) is computed by SQL, alone."""
+            supersede: list[tuple[int, int]]) -> None:
+    """One transaction: the reports, their cells and sections, and the superseded_by of the reports they replace."""
     reports_t = pa.Table.from_pylist(rows, schema=REPORT_SCHEMA)
     cells_t = pa.table({c: cells[c] for c in CELL_COLUMNS}, schema=CELL_SCHEMA)
     sections_t = pa.table({"report_id": [s[0] for s in sections], "code": [s[1] for s in sections],
                            "body": [s[2] for s in sections]}, schema=SECTION_SCHEMA)
-    replaced = {o for o, _ in supersede}
-    by_sql = {n for _, n in supersede}
-    ind = [r for r in indicators if r[2] not in replaced and r[2] not in by_sql]
-    indicators_t = pa.table({c: [r[k] for r in ind] for k, c in enumerate(INDICATOR_SCHEMA.names)},
-                            schema=INDICATOR_SCHEMA)
-    views = {"_new_reports": reports_t, "_new_cells": cells_t, "_new_sections": sections_t,
-             "_new_indicators": indicators_t}
+    views = {"_new_reports": reports_t, "_new_cells": cells_t, "_new_sections": sections_t}
     if supersede:
         views["_supersede"] = pa.table({"old": [o for o, _ in supersede], "new": [n for _, n in supersede]})
     for name, table in views.items():
@@ -239,10 +214,7 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, l
         if supersede:
             con.execute("update reports set superseded_by = s.new from _supersede s where reports.report_id = s.old")
             carry_over(con, supersede_relation="_supersede")  # corrections of the old version: carried or stale
-        con.execute(f"insert into indicators ({', '.join(INDICATOR_SCHEMA.names)}) select * from _new_indicators")
-        if supersede:
-            con.execute("delete from indicators where report_id in (select old from _supersede)")
-            con.execute(FILL_INDICATORS_SQL.format(ids="(select new as report_id from _supersede)"))
+        update_indicators(con, "_new_reports", "(select old as report_id from _supersede)" if supersede else None)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -344,6 +316,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
             fresh.append(i)
     agency_ids = _resolve_agencies(con, registry, [items[i] for i in fresh])
     keys = {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in fresh}
+    from dashboard.review.findings import current_reports
+
     current = current_reports(con, keys)
     last_draft = latest_drafts(con, {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in fresh
                                      if items[i].extra.get("draft")})
@@ -353,7 +327,6 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     plan: list[tuple[int, dict, dict, list, tuple | None]] = []
     batch_reports: dict[Key, tuple[int, dict]] = {}
     held: dict[int, Finding] = {}
-    finished: dict[int, Finished] = {}
     for i in sorted(fresh, key=lambda i: _order_key(items[i])):
         it = items[i]
         aid = agency_ids[it.report["agency"]]
@@ -369,19 +342,16 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
             continue
         old = current.get(key)
         why = _replaces(it.report, old[1], old[0], _when_of(it), when.get(old[0])) if old else None
-        fin = finished[next_id] = finished_of(it.report, it.extra.pop("finished", None), registry)
-        row = _report_row(next_id, aid, it, now, fin)
-        entry_cells = {"report_id": [next_id] * len(fin.cells["tbl"]), **fin.cells}
-        entry_sections = [(next_id, code, body) for code, body in fin.sections]
+        row = _report_row(next_id, aid, it, now)
+        entry_cells = cell_rows(next_id, it.report)
         if why:
             row["superseded_by"], row["held"], row["held_reason"] = old[0], True, why[0]
-            plan.append((i, row, entry_cells, entry_sections, None, []))
+            plan.append((i, row, entry_cells, section_rows(next_id, it.report), None))
             outcomes[i] = Outcome(it.source_name, "held", why[0], why[1], report_id=next_id,
                                   agency=it.report["agency"], year=it.report["year"], supersedes=old[0])
             held[next_id] = Finding("HELD", "warning", f"此版本待核对，未成为当前版本：{why[0]}", [], why[1])
         else:
-            indicators = [(aid, key[1], next_id, t, name, v, series) for t, name, v, series in fin.indicators]
-            plan.append((i, row, entry_cells, entry_sections, (old[0], next_id) if old else None, indicators))
+            plan.append((i, row, entry_cells, section_rows(next_id, it.report), (old[0], next_id) if old else None))
             status = "superseded" if old else "ingested"
             outcomes[i] = Outcome(it.source_name, status, report_id=next_id, agency=it.report["agency"],
                                   year=it.report["year"], supersedes=old[0] if old else None)
@@ -393,8 +363,7 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     stored_ids = {o.report_id for o in outcomes.values() if o.status in ("ingested", "superseded", "held")}
     stored = {k: v for k, v in batch_reports.items() if v[0] in stored_ids}
     if run_checks_after and stored:
-        firsts = {o.report_id for o in outcomes.values() if o.status == "ingested"}
-        results = _check_batch(con, stored, firsts, finished, registry)
+        results = check_stored(con, stored, registry)
         for o in outcomes.values():
             if o.report_id in results and o.status in ("ingested", "superseded"):
                 o.findings = len(results[o.report_id])
@@ -407,56 +376,17 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     return [outcomes[i] for i in range(len(items))]
 
 
-def _check_batch(con: duckdb.DuckDBPyConnection, stored: dict[Key, tuple[int, dict]], firsts: set[int],
-                 finished: dict[int, Finished], registry: Registry) -> dict[int, list[Finding]]:
-    """The findings of the batch's stored reports, saved. A first version of its agency-year (no corrections can be
-    on it) takes the worker's record-only findings and gets only the cross-year rules here, against the previous
-    year from the batch or the store (with its corrections), unless the agency context differs from the worker's;
-    the next year's stored report is checked again. A report that supersedes one (corrections carried onto it, stale
-    ones) goes through check_stored as before."""
-    fast = {k: v for k, v in stored.items() if v[0] in firsts and v[0] in finished}
-    slow = {k: v for k, v in stored.items() if k not in fast}
-    results: dict[int, list[Finding]] = {}
-    if fast:
-        prev_keys = {(a, y - 1) for a, y in fast}
-        pool = {k: stored[k] for k in prev_keys if k in stored}
-        pool.update(current_reports(con, prev_keys - set(pool)))
-        pool = _with_corrections(con, pool)
-        agencies = _agency_context(con)
-        suggestions: dict[str, str | None] = {}
-        for (aid, year), (rid, report) in fast.items():
-            name, kind, known = agencies.get(aid, ("", None, False))
-            if not known and name not in suggestions:
-                suggestions[name] = registry.match(report.get("agency") or name).suggestion
-            prev = pool.get((aid, year - 1))
-            ctx = CheckContext(previous=prev[1] if prev else None, agency_kind=kind, agency_known=known,
-                               agency_suggestion=None if known else suggestions.get(name))
-            fin = finished[rid]
-            if fin.context == (kind, known, ctx.agency_suggestion):
-                results[rid] = merge(fin.findings, run_rules(report, ctx, cross_year=True))
-            else:
-                results[rid] = run_checks(report, ctx)
-        save_findings(con, results)
-        later = current_reports(con, {(a, y + 1) for a, y in fast} - set(stored))
-        if later:
-            results.update(check_stored(con, later, registry, with_next_year=False))
-    if slow:
-        results.update(check_stored(con, slow, registry))
-    return results
-
-
-def _merge(plan: list) -> tuple[list, dict[str, list], list, list, list]:
-    rows, sections, supersede, indicators = [], [], [], []
+def _merge(plan: list) -> tuple[list, dict[str, list], list, list]:
+    rows, sections, supersede = [], [], []
     cells: dict[str, list] = {c: [] for c in CELL_COLUMNS}
-    for _, row, c, s, sup, ind in plan:
+    for _, row, c, s, sup in plan:
         rows.append(row)
         for k in CELL_COLUMNS:
             cells[k].extend(c[k])
         sections.extend(s)
         if sup:
             supersede.append(sup)
-        indicators.extend(ind)
-    return rows, cells, sections, supersede, indicators
+    return rows, cells, sections, supersede
 
 
 def _write_plan(con: duckdb.DuckDBPyConnection, plan: list, outcomes: dict[int, Outcome],
@@ -522,38 +452,30 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
     summary.skipped = [str(p) for p in skipped]
     bar = progress_bar(progress, len(files))
     pending: list[Prepared] = []
-    pending_bytes = 0
-    session = _Session(db, registry)
+    started = time.perf_counter()
 
     def flush() -> None:
-        nonlocal pending, pending_bytes
+        nonlocal pending, started
         if pending:
-            con = session.connection()
-            out = write_batch(con, pending, registry)
-            _audit(con, out, who)
-            flush_queued()  # this batch's source files now, not held until the swap
+            with writer(db) as con:
+                sync_registry(con, registry)
+                out = write_batch(con, pending, registry)
+                _audit(con, out, who)
             summary.outcomes.extend(out)
-            session.swap_if_due()
-        pending, pending_bytes = [], 0
+        pending, started = [], time.perf_counter()
 
-    with bar, session:
-        # written in input order: the same files give the same store, however many workers (or a cluster) read them;
-        # read ahead in a thread, so the workers go on parsing while this process writes a batch
-        if engine is None:
-            parsed = parse_files(files, workers=workers, limits=limits, ahead=batch_files)
-        else:
-            parsed = engine(files, workers=workers, limits=limits)
-        results = _read_ahead(in_input_order(parsed), batch_files)
+    with bar:
+        # written in input order: the same files give the same store, however many workers (or a cluster) read them
+        results = in_input_order((engine or parse_files)(files, workers=workers, limits=limits))
         for done, result in enumerate(results, start=1):
             if draft:
                 result.prepared.extra["draft"] = True
                 result.prepared.extra.setdefault("submitted_at", datetime.now())
             pending.append(result.prepared)
-            pending_bytes += len(result.prepared.source_bytes or b"")
             bar.advance(result.prepared.source_name)
             if on_file:
                 on_file(done, len(files), result.prepared.source_name)
-            if len(pending) >= batch_files or pending_bytes >= BATCH_BYTES:
+            if len(pending) >= batch_files or time.perf_counter() - started > BATCH_SECONDS:
                 flush()
         flush()
     for p in summary.passed:
@@ -561,91 +483,3 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
             summary.outcomes.append(Outcome(p.path, "failed", p.reason_zh, p.reason_en))
     summary.seconds = time.perf_counter() - t0
     return summary
-
-
-class _Session:
-    """One writer session held over several batches (opening a copy of the store and swapping it in costs about a
-    second), swapped in every SWAP_SECONDS and at the end: each batch is still one transaction, readers see the
-    batches at the next swap, and a failure loses only the batches since the last swap (the ingest then raises)."""
-
-    def __init__(self, db: Path | None, registry: Registry) -> None:
-        self.db, self.registry = db, registry
-        self.stack: contextlib.ExitStack | None = None
-        self.con: duckdb.DuckDBPyConnection | None = None
-        self.opened = 0.0
-        self.synced = False
-
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        if self.con is None:
-            self.stack = contextlib.ExitStack()
-            self.con = self.stack.enter_context(writer(self.db))
-            self.opened = time.monotonic()
-            if not self.synced:  # the registry does not change during one ingest: its rows are written once
-                sync_registry(self.con, self.registry)
-                self.synced = True
-        return self.con
-
-    def swap_if_due(self) -> None:
-        if self.con is not None and time.monotonic() - self.opened >= SWAP_SECONDS:
-            self.close()
-
-    def close(self, exc: BaseException | None = None) -> None:
-        stack, self.stack, self.con = self.stack, None, None
-        if stack is not None:
-            if exc is None:
-                stack.close()
-            else:
-                stack.__exit__(type(exc), exc, exc.__traceback__)
-
-    def __enter__(self) -> _Session:
-        return self
-
-    def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> None:
-        self.close(exc)
-
-
-_DONE = object()
-
-
-def _read_ahead(results: Iterable[Any], limit: int) -> Iterator[Any]:
-    """The results, drawn by a thread up to `limit` ahead of the consumer (the engine keeps its workers busy while
-    the consumer writes); an error of the engine is raised here; leaving early stops the engine."""
-    q: queue.Queue = queue.Queue(maxsize=max(1, limit))
-    stop = threading.Event()
-
-    def pump() -> None:
-        it = iter(results)
-        try:
-            for item in it:
-                while not stop.is_set():
-                    try:
-                        q.put(item, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    break
-            q.put(_DONE)
-        except BaseException as exc:  # noqa: BLE001 — handed to the consumer, raised there
-            q.put(exc)
-        finally:
-            close = getattr(it, "close", None)
-            if close:
-                close()  # ends the engine's workers (in this thread, where the generator runs)
-
-    thread = threading.Thread(target=pump, name="ingest-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = q.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():
-            with contextlib.suppress(queue.Empty):
-                q.get_nowait()
-            thread.join(0.1)

@@ -266,20 +266,7 @@ def prepare_file(path: Path) -> Prepared:
         item.extra["error_code"] = code
         if not isinstance(exc, ReportError | OSError):
             log.debug("reading %s failed", name, exc_info=True)
-    if item.report is not None:
-        _finish(item)
     return item
-
-
-def _finish(item: Prepared) -> None:
-    """The per-report work of the writer done here, in the worker (dashboard.ingest.finish); when it cannot be done
-    here the writer does it, and says why if it fails there too."""
-    from dashboard.ingest.finish import finish
-
-    try:
-        item.extra["finished"] = finish(item.report, default_registry())
-    except Exception:  # noqa: BLE001 — the writer redoes it with the same code and reports the failure
-        log.debug("finishing %s in the worker failed", item.source_name, exc_info=True)
 
 
 def prepare_record(report: dict[str, Any], source_name: str, source_bytes: bytes | None = None) -> Prepared:

@@ -159,13 +159,6 @@ class WriterSources:
         return removed
 
 
-def flush_queued() -> int:
-    """Write the files queued so far in the current writer session (an ingest that keeps one session over several
-    batches writes each batch's files after the batch, so they are not all held in memory); 0 without a session."""
-    session = _CURRENT.get()
-    return session.flush() if session is not None else 0
-
-
 # The session in progress (set by dashboard.store.db.writer), so that ingest's row builder can hand a file to the
 # store without knowing where the database lives.
 _CURRENT: contextvars.ContextVar[WriterSources | None] = contextvars.ContextVar("nianbao_sources", default=None)
