@@ -72,7 +72,7 @@ def _counts(db: Path) -> dict[str, int]:
 
 def _shown(kind: Kind) -> str:
     """The name the summary shows for a generated entry (non-UTF-8 names decoded as GB18030, as the ingest does)."""
-    from dashboard.cli.store import _CONTROL
+    from dashboard.text import _CONTROL
 
     name = display_name(os.fsdecode(kind.name.rsplit(b"/", 1)[-1]))
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.catalogue.labels import TABLE_ZH, cell_label
 from dashboard.pages import common as c
 from dashboard.pages import correction_grid as g
-from dashboard.pages import login
+from dashboard.pages import identity_panel, login
 from dashboard.review import corrections as k
 from dashboard.review import users
 from dashboard.store.originals import read_source as stored_source
@@ -230,6 +230,7 @@ def main() -> None:
     editable = users.allows(user, "编辑")
     if msg := st.session_state.pop("pr_done", None):
         st.success(msg)
+    identity_panel.pending_panel("pr")  # 待认定 reports: listed here too, assigned by an 编辑
     reports = c.q("proofread_reports")
     if reports.empty:
         c.no_data()
