@@ -17,7 +17,7 @@ from dashboard.registry import Registry
 
 PENDING = "待认定"  # held_reason of such a report starts with this word
 IMAGE_FORMATS = {"png", "jpg", "jpeg", "tif", "tiff"}
-NEAR_EDITS = 2  # a name at most this many characters from a registry name is held, not made a new agency
+NEAR_EDITS = 2  # one character changed, or up to this many lost: held, not made a new agency
 ID_PROBLEMS = ("agency_unknown", "year_unknown", "agency_near_registry")
 
 
@@ -42,18 +42,24 @@ def near_registry(name: str, registry: Registry) -> tuple[str, int] | None:
         return None
     best: dict[str, int] = {}
     for a in registry.agencies:
-        # by match key (红崖子沟乡) and by full name (红崖子沟乡人民政府 ↔ 红崖子沟民政府: two characters lost)
-        pairs = [(key, k) for k in a.keys()] + [(full, normalize_name(n)) for n in [a.name, *a.aliases] if n]
-        for mine, theirs in pairs:
-            limit = NEAR_EDITS if len(theirs) >= 5 else 1
-            d = Levenshtein.distance(mine, theirs, score_cutoff=limit)
-            if d <= limit:
-                best[a.name] = min(d, best.get(a.name, d))
+        for theirs in [*a.keys(), *(normalize_name(n) for n in [a.name, *a.aliases] if n)]:
+            mine = full if len(theirs) > len(key) + NEAR_EDITS else key
+            for cand in {mine, full, key}:
+                d = Levenshtein.distance(cand, theirs, score_cutoff=NEAR_EDITS)
+                # one character different, or up to two lost (红崖子沟乡人民政府 read as 红崖子沟民政府)
+                if d == 1 or (0 < d <= NEAR_EDITS and len(theirs) - len(cand) == d and _subsequence(cand, theirs)):
+                    best[a.name] = min(d, best.get(a.name, d))
     if not best:
         return None
     top = min(best.values())
     hits = [n for n, d in best.items() if d == top]
     return (hits[0], top) if len(hits) == 1 else None
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """True when `short` is `long` with some characters left out."""
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 def _year_of(report: dict[str, Any]) -> int | None:

@@ -31,8 +31,8 @@ def pick_report(reports: pd.DataFrame) -> int:
 
 
 def version_status(is_current: bool, held: bool) -> str:
-    """现行版 / 待核对 (a held version that did not become current) / 已被替换."""
-    return "现行版" if is_current else "待核对" if held else "已被替换"
+    """现行版 / 待核对 (a held version that did not become current) / 已被更正版替换."""
+    return "现行版" if is_current else "待核对" if held else "已被更正版替换"
 
 
 def promote_form(versions: pd.DataFrame) -> None:
