@@ -39,9 +39,9 @@ def _page_ocr_seconds(path: Path, page: int) -> tuple[float, int]:
     import numpy as np
 
     from dashboard.readers.ocr_engine import engine
-    from dashboard.readers.scan import _pages
+    from dashboard.readers.scan import page_images
 
-    bgr, _ = _pages(path)[page - 1]
+    _, bgr, _ = next(page_images(path, [page]))
     eng = engine()
     t0 = time.process_time()
     boxes = eng.detect(bgr)

@@ -39,12 +39,15 @@ LOG = logging.getLogger("nianbao.app")
 def main() -> None:
     """Set up the page, ask for a login where one is needed, draw the scope bar every page shares, run the page."""
     st.set_page_config(page_title="政府信息公开年报", page_icon=str(ICON), layout="wide")
-    user = login.require_login()  # login form until signed in; the local 管理 on 127.0.0.1 without users
+    user = login.read_only_cap(login.require_login())  # login form until signed in; the local 管理 on 127.0.0.1 without
+    if st.session_state.get("auth"):  # users; 查看 at most while the database cannot be written
+        st.session_state["auth"]["user"] = user
     pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview"))
              for f, t, i, u in login.allowed_pages(PAGES, user)]
     nav = st.navigation(pages)
     st.sidebar.caption("政府信息公开工作年度报告 · 统计与核对")
     login.sidebar_account(user)
+    login.read_only_note()
     guarded(lambda: _scope_and_page(nav))
 
 
@@ -71,7 +74,13 @@ def guarded(run) -> None:  # noqa: ANN001
         run()
     except users.PermissionDenied as exc:  # refused inside the write: say so, it is not an error of the app
         st.error(str(exc))
-    except Exception:
+    except Exception as exc:
+        from dashboard.store.faults import store_fault
+
+        if (fault := store_fault(exc)) is not None:  # the database or its file store: say which and what to do
+            LOG.exception("store fault")
+            st.error(fault)
+            return
         error_id = uuid.uuid4().hex[:8]
         LOG.exception("page error %s", error_id)
         st.error(f"页面出现内部错误，已记录（错误编号 {error_id}）。请刷新页面或调整数据范围后重试；"

@@ -14,3 +14,17 @@ def shown(text: object) -> str:
     (newlines, ANSI escapes, bidi overrides) written as \\xNN so they cannot rewrite what the screen shows."""
     return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
                                else f"\\u{ord(m.group()):04x}", str(text)))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'^%@/;?,])")
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def md_literal(text: object) -> str:
+    """Text from a URL, a file name, a report or a user, made safe to place inside Markdown that Streamlit renders
+    (notices, captions, labels, expanders): every ASCII punctuation mark is backslash-escaped, so an image, a link,
+    an emphasis, a colour or icon directive (`:red[…]`, `:material/…:`) or HTML shows literally and nothing is
+    fetched; line breaks become spaces and other control characters are dropped."""
+    s = _LINE_BREAK.sub(" ", str(text))
+    s = "".join(ch for ch in s if ch.isprintable())
+    return _MD_SPECIAL.sub(r"\\\1", s)

@@ -139,3 +139,25 @@ def test_hostile_url_parameters_never_show_a_traceback(db: dict, page: str) -> N
         visit(at, page)
         assert not at.exception, (page, value[:20])
         assert "Traceback" not in all_text(at)
+
+
+MARKDOWN_HOSTILE = ["![](//127.0.0.1:9/m)", "[点我](http://127.0.0.1:9/l)", "<img src=//127.0.0.1:9/i>", ":red[x]"]
+ALL_PAGES = PAGES + ["upload", "export_page", "proofread", "manual_entry", "audit_log"]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_link_values_reach_the_page_as_escaped_text_never_as_markdown(db: dict, page: str) -> None:
+    """Whatever a link carries, the Markdown the page hands to Streamlit has it escaped: no image, link, HTML or
+    colour directive of the sender's choosing."""
+    import re
+
+    for value in MARKDOWN_HOSTILE:
+        at = AppTest.from_file(str(APP), default_timeout=90)
+        for key in ("year", "from", "agency", "region", "kind", "unit", "report", "indicator", "view", "status"):
+            at.query_params[key] = value
+        at.run()
+        first = all_text(at)  # the link's notices are said on the session's first run
+        visit(at, page)
+        text = first + "\n" + all_text(at)
+        assert "链接中的" in first, (page, value)
+        assert not re.search(r"(?<!\\)!\[|(?<!\\)\]\(|(?<!\\)<img|(?<!\\):red\[", text), (page, value, text[:300])

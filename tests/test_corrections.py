@@ -177,3 +177,41 @@ def test_manual_entry_creates_a_report_whose_values_are_entry_corrections_over_a
     assert one(db, "select count(*) from audit_log where action = 'manual_entry'")[0][0] == 1
     with pytest.raises(k.CorrectionError, match="已有报告"):
         k.create_manual_report(EDITOR, aid, 2022, "2021", {}, "再录一次", db=db)
+
+
+def test_a_correction_refuses_a_fraction_for_a_count_foreign_digits_and_an_essay_for_a_reason() -> None:
+    from dashboard.review.corrections import _check_value as check_value
+    from dashboard.review.corrections import check_reason, parse_value
+
+    with pytest.raises(k.CorrectionError, match="整数"):
+        check_value("applications.new.total", parse_value("1.5"))
+    check_value("disclosure.procurement.amount", parse_value("1.5"))  # an amount may have decimals
+    with pytest.raises(k.CorrectionError, match="不是数字"):
+        parse_value("١٢")
+    with pytest.raises(k.CorrectionError, match="过长"):
+        check_reason("理" * 100_000)
+
+
+def test_a_bulk_csv_in_gbk_with_chinese_years_reads_and_two_rows_for_one_cell_are_refused(tmp_path: Path) -> None:
+    from dashboard.review.corrections import parse_year, read_bulk_csv
+
+    db = tmp_path / "n.duckdb"
+    ingest_paths([FIXTURES / "shanghai-kewei-2024.md"], db=db)
+    assert parse_year("二〇二四") == 2024 and parse_year("2024年") == 2024
+    con = open_db(db, read_only=True)
+    try:
+        aid, year = con.execute("select agency_id, year from current_reports order by report_id limit 1").fetchone()
+    finally:
+        con.close()
+    cn_year = "".join("〇一二三四五六七八九"[int(ch)] for ch in str(year))
+    good = tmp_path / "good.csv"
+    good.write_bytes(("agency,year,cell,value,reason\n"
+                      f"某单位,{cn_year},applications.new.total,5,核对原件\n").encode("gb18030"))
+    items = read_bulk_csv(good, lambda name: aid, db=db)
+    assert len(items) == 1 and items[0][1] == {"applications.new.total": 5.0}
+    twice = tmp_path / "twice.csv"
+    twice.write_text("agency,year,cell,value,reason\n"
+                     f"某单位,{year},applications.new.total,5,核对原件\n"
+                     f"某单位,{year},applications.new.total,6,再核对\n", encoding="utf-8")
+    with pytest.raises(k.CorrectionError, match="第 3 行.*第 2 行"):
+        read_bulk_csv(twice, lambda name: aid, db=db)

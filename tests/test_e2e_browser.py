@@ -160,6 +160,39 @@ def test_report_text_is_shown_as_text_and_fetches_nothing(browser: object, serve
     assert Beacon.hits == []
 
 
+LINK_PAGES = ["", "trend", "compare", "detail", "quality", "upload", "export", "proofread", "manual_entry", "audit_log"]
+LINK_PARAMS = ["region", "agency", "year", "from", "unit", "report"]
+
+
+def _hostile_values(beacon: int) -> list[str]:
+    return [f"![](//127.0.0.1:{beacon}/m)", f"[点我](http://127.0.0.1:{beacon}/l)",
+            f"<img src=//127.0.0.1:{beacon}/i>", "①", "²", "x\u0007y", "长" * 20000]
+
+
+def test_hostile_link_values_are_shown_literally_and_fetch_nothing(browser: object, server: str,
+                                                                   beacon: int) -> None:
+    """Every page, every URL parameter the app reads, hostile values: 0 requests to the listener, no exception,
+    and a Markdown image in a link parameter shows as its characters in the notice."""
+    from urllib.parse import quote
+
+    Beacon.hits.clear()
+    image = _hostile_values(beacon)[0]
+    for page in LINK_PAGES:
+        for value in _hostile_values(beacon):
+            query = "&".join(f"{k}={quote(value)}" for k in LINK_PARAMS)
+            tab = open_page(browser, f"{server}/{page}?{query}")
+            assert not tab.locator('[data-testid="stException"]').count(), (page, value[:20])
+            assert tab.locator(f'img[src*="{beacon}"]').count() == 0, (page, value[:20])
+            assert tab.locator(f'a[href*="{beacon}"]').count() == 0, (page, value[:20])
+            if value == image and page in ("", "trend", "compare", "quality"):
+                # the scope bar's notice quotes the region as characters (short values are shown whole)
+                assert tab.get_by_text("链接中的地区", exact=False).count() >= 1, page
+                alerts = " ".join(a.inner_text() for a in tab.locator('[data-testid="stAlert"]').all())
+                assert "![](//127.0.0.1" in alerts, page
+            tab.close()
+    assert Beacon.hits == []
+
+
 def test_no_page_requests_anything_outside_the_server(browser: object, server: str) -> None:
     assert REQUESTS, "the other tests opened pages"
     outside = [u for u in REQUESTS if not u.startswith((server, "data:", "blob:", "about:"))]

@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
     {"ingest"},
     {"queries", "scope"},
     {"charts"},
-    {"pages", "export", "cli", "serve", "app", "synth", "__main__"},
+    {"pages", "export", "cli", "serve", "serve_process", "web_app", "web_guard", "app", "synth", "__main__"},
 ]
 LEVEL = {room: i for i, rooms in enumerate(LAYERS) for room in rooms}
 

@@ -202,3 +202,42 @@ def test_a_number_in_a_column_of_numbers_read_with_low_confidence_or_as_letters_
     _mark_doubts(table)
     assert (2, 1) in table.doubts and (3, 1) in table.doubts
     assert (1, 1) not in table.doubts and (0, 1) not in table.doubts
+
+
+def test_the_folded_recogniser_gives_the_shipped_recogniser_s_character_probabilities() -> None:
+    """The folded graph (readers/ocr_model.py) is the same arithmetic: strips of a real scanned page, read by both."""
+    import cv2
+    import rapidocr_onnxruntime
+
+    from dashboard.readers.ocr_engine import REC_HEIGHT, Engine
+    from dashboard.readers.ocr_model import folded_model
+    from dashboard.readers.scan import page_images
+
+    shipped, folded = Engine(fast=False), Engine(fast=True)
+    _, bgr, _ = next(page_images(FIXTURES / "hongze-2023-scan-office.pdf", [1]))
+    h, w = bgr.shape[:2]
+    strips = [bgr[y:y + 60, w // 8: w // 8 + 600] for y in range(h // 10, h - 100, h // 7)]
+    batch = np.stack([cv2.resize(s, (480, REC_HEIGHT)).astype(np.float32).transpose(2, 0, 1) / 127.5 - 1.0
+                      for s in strips])
+    model = Path(rapidocr_onnxruntime.__file__).parent / "models" / "ch_PP-OCRv4_rec_infer.onnx"
+    _, counts = folded_model(model.read_bytes())
+    assert counts == {"affine_after_conv": 28, "hardswish": 28, "affine_before_conv": 25}  # PP-OCRv4 as shipped
+    a = shipped.rec.run(None, {shipped.rec_input: batch})[0]
+    b = folded.rec.run(None, {folded.rec_input: batch})[0]
+    assert np.abs(a - b).max() < 1e-4
+    assert (a.argmax(axis=2) == b.argmax(axis=2)).all()
+
+
+def test_the_fast_path_reads_a_table_page_cell_for_cell_as_the_baseline_does() -> None:
+    """Ink check, one recogniser call a page and the folded graph change no cell and no doubt."""
+    from dashboard.readers.scan import read_scan
+
+    base = read_scan(FIXTURES / "hongze-2023-scan-office.pdf", pages=[3], fast=False)
+    fast = read_scan(FIXTURES / "hongze-2023-scan-office.pdf", pages=[3], fast=True)
+    tables = [(x, y) for x, y in zip(base.blocks, fast.blocks, strict=True) if isinstance(x, Table)]
+    assert tables
+    for x, y in tables:
+        assert (x.rows, x.doubts) == (y.rows, y.doubts)
+        assert x.confidence.keys() == y.confidence.keys()
+        # a crop batched beside other widths is padded differently: confidences move in the third decimal at most
+        assert all(abs(x.confidence[k] - y.confidence[k]) < 0.01 for k in x.confidence)

@@ -15,8 +15,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import cn2an
-
 from dashboard.checks.model import CheckContext, Finding, Report, describe, fmt_number, known, num, raw
 
 RULE = "TEXT_TABLE"
@@ -63,8 +61,12 @@ class Claim:
 
 
 def _number(text: str) -> float | None:
+    if text.isdigit():
+        return float(text)
+    import cn2an  # a second to import: loaded when a figure in words is met, not by every command line start
+
     try:
-        return float(text) if text.isdigit() else float(cn2an.cn2an(text, "smart"))
+        return float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError):
         return None
 

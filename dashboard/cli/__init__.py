@@ -41,10 +41,30 @@ def _register_all() -> None:
 
 
 def main() -> None:
-    """Entry point of the console script and `python -m dashboard`."""
+    """Entry point of the console script and `python -m dashboard`: a fault of the database or its file store is
+    one Chinese sentence and exit code 1, never a traceback."""
+    import sys
+
+    from dashboard.store.faults import store_fault
+
     _register_all()
-    app()
+    try:
+        app()  # usage errors, --help and a command's exit code end here as SystemExit, as always
+    except Exception as exc:  # noqa: BLE001 — the store's faults are said in Chinese; anything else is re-raised
+        message = store_fault(exc, _db_argument(sys.argv))
+        if message is None:
+            raise
+        sys.stderr.write(f"错误：{message}\n")
+        sys.exit(1)
 
 
-if __name__ == "__main__":  # `python -m dashboard.cli`, as the shared scoring tool calls it
-    main()
+def _db_argument(argv: list[str]) -> str | None:
+    """The --db of this command line, for naming the database in a fault message."""
+    for i, arg in enumerate(argv):
+        if arg == "--db" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--db="):
+            return arg[5:]
+    return None
+
+

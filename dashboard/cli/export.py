@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dashboard.errors import ReportError
+from dashboard.review import audit
 from dashboard.store.location import db_path
 
 KIND_ZH = {"pptx": "演示文稿", "docx": "会议材料（Word）", "xlsx": "数据表（Excel）", "images": "图表图片"}
@@ -70,7 +71,7 @@ def export(
     except RenderError as exc:
         err.print(f"[red]错误[/red] {exc}")
         raise typer.Exit(code=2) from None
-    __import__("dashboard.review.audit").audit.export_done(None, year, ids, files, target)  # audit row (OS user)
+    audit.export_done(None, year, ids, files, target)  # audit row (OS user)
     for kind, path in files.items():
         console.print(f"{KIND_ZH.get(kind, kind)}：{path}")
 

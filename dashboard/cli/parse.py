@@ -47,6 +47,10 @@ def parse(
             failed += 1
             err.print(f"[red]错误[/red] {name}: 未能读出{'、'.join(missing)}，不是可用的年度报告"
                       "（agency, year or figures could not be read）")
+        elif (bad := unreadable_share(rep)) is not None:
+            failed += 1  # most cells unreadable: not a report that can be used as read
+            err.print(f"[red]错误[/red] {name}: {bad[0]} 个格中有 {bad[1]} 个读不出（见 problems），须人工核对或手工录入"
+                      f"（{bad[1]} of {bad[0]} cells unreadable）")
     if as_json:
         payload = results[0] if len(files) == 1 and results else results
         if results or len(files) > 1:
@@ -66,6 +70,14 @@ def parse(
         raise typer.Exit(code=2)
     if held:
         raise typer.Exit(code=3)
+
+
+def unreadable_share(rep: dict) -> tuple[int, int] | None:
+    """(cells, unreadable cells) when at least half of a report's table cells could not be read, else None."""
+    cells = sum(len(row) for t in ("disclosure", "applications", "appeals") for row in (rep.get(t) or {}).values()
+                if isinstance(row, dict))
+    unreadable = sum(1 for flag in (rep.get("cell_flags") or {}).values() if flag == "unreadable")
+    return (cells, unreadable) if cells and unreadable * 2 >= cells else None
 
 
 def register(app: typer.Typer) -> None:

@@ -70,7 +70,10 @@ def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件�
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # noqa: BLE001 — the run itself could not proceed (database, lock): exit 1
-        Console(stderr=True).print(f"[red]无法入库[/red]：{shown(str(exc))[:300]}（the ingest could not run）")
+        from dashboard.store.faults import store_fault
+
+        reason = store_fault(exc, target) or shown(str(exc))[:300]
+        Console(stderr=True).print(f"[red]无法入库[/red]：{reason}（the ingest could not run）")
         raise typer.Exit(code=1) from None
     counts = summary.counts()
     console.print("  ".join(f"{STATUS_ZH[k]} {v}" for k, v in counts.items())

@@ -118,6 +118,13 @@ def walk_folder(root: Path, files: list[Path], skipped: list[Path], passed: list
         for entry in entries:
             path = Path(entry.path)
             if entry.name.startswith("."):
+                # hidden: a folder such as .git is passed over; a hidden report file (an editor's lock file, a
+                # macOS "._" copy) is listed with the reason, never dropped unsaid
+                if Path(entry.name).suffix.lower() in REPORT_SUFFIXES and not entry.is_dir(follow_symlinks=False):
+                    passed.append(Passed(display_name(str(path)), "隐藏文件（文件名以“.”开头，常为临时或锁定文件），未导入；"
+                                         "如确为报告请改名后再导入",
+                                         "a hidden file (name starts with '.', usually a temporary or lock file); "
+                                         "not ingested — rename it if it is a report"))
                 continue
             try:
                 if entry.is_symlink():

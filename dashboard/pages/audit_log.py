@@ -12,6 +12,7 @@ from dashboard.pages import common as c
 from dashboard.pages import login
 from dashboard.review import audit
 from dashboard.review import users as logins
+from dashboard.text import md_literal
 
 LIMIT = 2000
 
@@ -80,7 +81,7 @@ def users(user: logins.User) -> None:
     except (logins.AuthError, logins.PermissionDenied) as exc:
         st.error(str(exc))
         return
-    st.success(f"已{action}：{name}")
+    st.success(f"已{action}：{md_literal(name)}")
 
 
 main()

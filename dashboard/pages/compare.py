@@ -54,7 +54,7 @@ def ranking(v: View, code: str, name: str, unit: str) -> None:
                       **v.scope.with_kinds(ks).params()) for g, ks in groups.items()}
     frames = {g: f for g, f in frames.items() if not f.empty}
     if not frames:
-        st.warning(f"{year}年所选范围（{v.label}）没有单位的报告。")
+        st.warning(f"{year}年所选范围（{v.label_md}）没有单位的报告。")
         return
     n = st.slider("显示前/后各几名", 3, 30, 10, key="w_rank_n")
     tabs = st.tabs([f"{g}（{len(f)}个）" for g, f in frames.items()])
@@ -90,7 +90,7 @@ def matrix(v: View, code: str, name: str, unit: str, kind: str) -> None:
     """The unit × year heatmap or the small multiples over the scope bar's years."""
     data = c.iq("compare_agency_year", code, year_from=v.year_from, year_to=v.year, **v.params())
     if data["value"].notna().sum() == 0:
-        st.warning(f"所选范围（{v.label}）没有报告填报“{name}”。")
+        st.warning(f"所选范围（{v.label_md}）没有报告填报“{name}”。")
         return
     limit = 60 if kind == "heatmap" else 16
     if not v.scope.agency_ids:

@@ -12,6 +12,7 @@ from dashboard.pages.common import url_int, url_text
 from dashboard.pages.correction_grid import proofread_link, show_corrections
 from dashboard.pages.report_tables import marked_cells, report_table, styled
 from dashboard.pages.scope_bar import view
+from dashboard.text import md_literal
 
 
 def pick_report(reports: pd.DataFrame) -> int:
@@ -22,7 +23,7 @@ def pick_report(reports: pd.DataFrame) -> int:
     raw = url_text("report")
     wanted = url_int(raw)
     if raw is not None and wanted not in labels:
-        st.warning(f"链接中的报告编号“{raw[:24]}”不属于这个单位，已改为显示其最新报告。")
+        st.warning(f"链接中的报告编号“{md_literal(raw[:24])}”不属于这个单位，已改为显示其最新报告。")
     default = wanted if wanted in labels else ids[0]
     value = st.selectbox("报告", ids, index=ids.index(default), format_func=labels.get, key="w_report")
     if st.query_params.get("report") != str(value):
@@ -85,7 +86,7 @@ def pick_agency(table: pd.DataFrame, chosen: tuple[int, ...] | None) -> int:
     raw = url_text("unit")
     wanted = url_int(raw)
     if raw is not None and wanted not in names:
-        st.warning(f"链接中的单位编号“{raw[:24]}”不在所选范围内，已改为显示{names[ids[0]]}。")
+        st.warning(f"链接中的单位编号“{md_literal(raw[:24])}”不在所选范围内，已改为显示{md_literal(names[ids[0]])}。")
         wanted = None
     default = wanted if wanted in names else (chosen[0] if chosen and chosen[0] in names else ids[0])
     value = st.selectbox("单位", ids, index=ids.index(default), format_func=lambda a: names.get(a, ""), key="w_unit")
@@ -107,7 +108,7 @@ def main() -> None:
     if v.scope.agency_ids:
         table = table[table["agency_id"].isin(v.scope.agency_ids)]
     if table.empty:
-        c.no_data(f"所选范围（{v.label}）没有单位的报告。")
+        c.no_data(f"所选范围（{v.label_md}）没有单位的报告。")
     agency = pick_agency(table, v.scope.agency_ids)
     info = table[table["agency_id"] == agency].iloc[0]
     st.text(f"{info['name']} · {info['kind']} · {info['region'] or '地区未注明'}"
@@ -156,7 +157,7 @@ def main() -> None:
     try:
         source = read_source(report_id)
     except SourceError as exc:
-        st.warning(f"原件无法提供：{exc.reason_zh}")
+        st.warning(f"原件无法提供：{md_literal(exc.reason_zh)}")
         source = None
     if source is not None:
         st.text(f"原件文件：{source[0]}")  # a file name is text, never Markdown in a label

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -16,8 +17,9 @@ from dashboard.export.images import FORMATS, RenderError
 from dashboard.pages import common as c
 from dashboard.pages import login
 from dashboard.pages.scope_bar import view
-from dashboard.review import audit
+from dashboard.review import audit, read_only
 from dashboard.store.location import db_path
+from dashboard.text import md_literal
 
 MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -27,7 +29,10 @@ LABEL = {"pptx": "下载演示文稿（PPTX）", "docx": "下载会议材料（W
 
 
 def exports_dir() -> Path:
-    """Where packs are written: an `exports` folder beside the database (data/exports by default)."""
+    """Where packs are written: an `exports` folder beside the database (data/exports by default); while the
+    database's folder cannot be written (dashboard/review/read_only.py), a folder in the system's temporary directory."""
+    if read_only.active():
+        return Path(tempfile.gettempdir()) / "nianbao-exports"
     return db_path().parent / "exports"
 
 
@@ -48,20 +53,21 @@ def _build(year: int, scope: PackScope, formats: tuple[str, ...]) -> None:
     except EmptyPackError as exc:
         bar.empty()
         st.session_state.pop("export_files", None)
-        st.warning(f"未生成：{exc.reason_zh}。", icon=":material/info:")
+        st.warning(f"未生成：{md_literal(exc.reason_zh)}。", icon=":material/info:")
         return
     except (RenderError, ReportError) as exc:  # a chart that cannot be drawn: said, nothing kept
         bar.empty()
         st.session_state.pop("export_files", None)
-        st.error(f"生成失败：{getattr(exc, 'reason_zh', None) or exc}")
+        st.error(f"生成失败：{md_literal(getattr(exc, 'reason_zh', None) or exc)}")
         return
     st.session_state["export_files"] = {k: str(v) for k, v in files.items()}
-    audit.export_done(getattr(login.current_user(), "name", None), year, list(scope.agency_ids or []) or None, files,
-                      db_path())  # audit row
+    if not read_only.active():  # a read-only database cannot take the audit row: the export is a read, it goes on
+        audit.export_done(getattr(login.current_user(), "name", None), year, list(scope.agency_ids or []) or None,
+                          files, db_path())  # audit row
 
 
 def _offer(files: dict[str, str]) -> None:
-    st.success(f"已生成，文件保存在 {Path(files['pptx']).parent}")
+    st.success(f"已生成，文件保存在 {md_literal(Path(files['pptx']).parent)}")
     cols = st.columns(4)
     for col, kind in zip(cols, ("pptx", "docx", "xlsx"), strict=False):
         path = Path(files[kind])
@@ -99,7 +105,7 @@ def main() -> None:
             + ("；含存疑数值" if v.scope.include_suspect else "；存疑数值不计入合计"))
     extra = st.multiselect("图表另存格式（PNG 总会生成）", [f for f in FORMATS if f != "png"], default=[],
                            format_func=str.upper, key="export_formats")
-    if st.button(f"生成 {year} 年会议材料（{v.label}）", type="primary"):
+    if st.button(f"生成 {year} 年会议材料（{v.label_md}）", type="primary"):
         _build(year, scope, ("png", *extra))
     files = st.session_state.get("export_files")
     if files and all(Path(p).exists() for p in files.values()):

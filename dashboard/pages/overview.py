@@ -85,7 +85,7 @@ def main() -> None:
     coverage = c.q("coverage_by_year", **v.filters(), year_from=year - 1, year_to=year, due_through=v.due_through)
     cov = coverage.set_index("year")
 
-    st.subheader(f"{year}年 · {v.label}")
+    st.subheader(f"{year}年 · {v.label_md}")
     row = cov.loc[year]
     received, expected, missing = int(row["received"]), int(row["expected"]), int(row["missing"])
     prev_received = int(cov.loc[year - 1, "received"]) if year - 1 in cov.index else None
@@ -138,7 +138,7 @@ def main() -> None:
         metric(cols[0], totals, defs, "procurement_projects", year)
         metric(cols[1], totals, defs, "procurement_amount", year)
         cols[2].caption("政府集中采购仅2019年版格式填报；金额按原件数字，单位常未注明，不作合计。")
-    st.caption(f"{charts.SOURCE_NOTE} 范围：{v.label}；收到 {received} / 应报 {expected} 份。"
+    st.caption(f"{charts.SOURCE_NOTE} 范围：{v.label_md}；收到 {received} / 应报 {expected} 份。"
                + ("含存疑数值。" if v.scope.include_suspect else "存疑数值未计入合计。"))
 
 

@@ -18,6 +18,7 @@ from dashboard.review import users
 from dashboard.store.originals import read_source as stored_source
 from dashboard.store.source_view import pdf_page_png, pdf_table_png, read_source
 from dashboard.store.sources import SourceError
+from dashboard.text import md_literal
 
 HINT_COL = "需核对"
 ROW_COL = "项目"
@@ -34,8 +35,8 @@ def pick_report(reports: pd.DataFrame) -> int:
                 f"待复核 {r.stale}" if r.stale else ""]
         note = "、".join(t for t in todo if t)
         labels[int(r.report_id)] = f"{r.year}年 · {r.short_name} · {r.source_name}" + (f"（{note}）" if note else "")
-    wanted = st.query_params.get("report")
-    default = int(wanted) if wanted and wanted.isdigit() and int(wanted) in labels else ids[0]
+    wanted = c.url_int(c.url_text("report"))  # ASCII digits only: '²' and '①' are not report numbers
+    default = wanted if wanted in labels else ids[0]
     value = st.selectbox("报告", ids, index=ids.index(default), format_func=labels.get, key="w_pr_report")
     if st.query_params.get("report") != str(value):
         if st.query_params.get("report"):
@@ -63,7 +64,7 @@ def show_source(report_id: int, tbl: str) -> None:
         st.info("没有保存原件（手工录入或未随报告保存文件）。")
         return
     if view.error:
-        st.warning(f"原件无法读取：{view.error}")
+        st.warning(f"原件无法读取：{md_literal(view.error)}")
         return
     if view.format == "pdf" and data:
         table_page = view.table_pages.get(tbl, 0)
@@ -237,7 +238,7 @@ def main() -> None:
     report_id = pick_report(reports)
     rep = reports[reports["report_id"] == report_id].iloc[0]
     template, layout = str(rep["template"]), str(rep["applications_layout"] or rep["template"])
-    st.caption(f"{rep['agency_name']} · {rep['year']}年度 · {template}年版格式 · 待定读数 {rep['uncertain']} 个 · "
+    st.caption(f"{md_literal(rep['agency_name'])} · {rep['year']}年度 · {template}年版格式 · 待定读数 {rep['uncertain']} 个 · "
                f"待核实错误 {rep['errors']} 条 · 已更正 {rep['corrections']} 处")
     cells = c.q("detail_report_cells", report_id=report_id)
     findings = c.q("detail_report_findings", report_id=report_id)

@@ -12,6 +12,7 @@ from dashboard.pages import login
 from dashboard.pages.correction_grid import finding_links
 from dashboard.pages.scope_bar import View, view
 from dashboard.review import users
+from dashboard.review.findings import guarded_set_finding_status
 
 LIST_LIMIT = 300
 COVERAGE_ROWS = 80
@@ -51,7 +52,7 @@ def review(findings: pd.DataFrame) -> None:
         if not who.strip():
             st.error("请填写核实人。")
             return
-        findings.guarded_set_finding_status(user if not user.local else users.User(who.strip(), user.role, True), fid,
+        guarded_set_finding_status(user if not user.local else users.User(who.strip(), user.role, True), fid,
                                         action, note.strip() or None, db=c.db_version()[0])
         st.session_state["review_done"] = f"已记录：{labels[fid]} → {FINDING_STATUS_ZH[action]}"
         st.rerun()
@@ -66,14 +67,14 @@ def non_reporters(v: View) -> None:
         return
     missing = c.q("coverage_non_reporters", **v.filters(), year=year, due_through=v.due_through)
     if missing.empty:
-        st.success(f"{v.label}：{year}年应报单位均已报送。")
+        st.success(f"{v.label_md}：{year}年应报单位均已报送。")
         return
     st.dataframe(pd.DataFrame({
         "单位": missing["short_name"], "类型": missing["kind"], "地区": missing["region"].fillna("—"),
         "连续缺报（年）": missing["missed_in_row"].astype(int),
         "最近一次报告": [("从未收到" if pd.isna(y) else f"{int(y)}年") for y in missing["last_year"]],
     }), hide_index=True, width="stretch")
-    st.caption(f"共 {len(missing)} 个单位应报未报（{v.label}）。")
+    st.caption(f"共 {len(missing)} 个单位应报未报（{v.label_md}）。")
 
 
 def held_back(v: View) -> None:
@@ -103,7 +104,7 @@ def main() -> None:
     year_from, year_to = int(v.year_from), int(v.year)
     years = range(year_from, year_to + 1)
     args = {"year_from": year_from, "year_to": year_to, **v.filters()}
-    st.caption(f"范围：{v.label} · {year_from}—{year_to}年")
+    st.caption(f"范围：{v.label_md} · {year_from}—{year_to}年")
 
     non_reporters(v)
 

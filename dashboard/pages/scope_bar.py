@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard import scope as sc
 from dashboard.pages import common as c
 from dashboard.pages.common import set_url, url_int, url_text
+from dashboard.text import md_literal
 
 
 @dataclass
@@ -36,6 +37,11 @@ class View:
     def label(self) -> str:
         """The scope as a title names it."""
         return self.scope.label(self.agency_names)
+
+    @property
+    def label_md(self) -> str:
+        """The scope's name for Markdown (notices, captions, buttons): unit names shown literally."""
+        return md_literal(self.label)
 
     def params(self) -> dict:
         """The scope as query parameters ($regions, $kinds, $agency_ids, $include_suspect)."""
@@ -60,9 +66,9 @@ def url_ints(raw: str | None) -> tuple[list[int], list[str]]:
 
 
 def _shown(raw: str) -> str:
-    """A URL value quoted in a notice: short and printable."""
+    """A URL value quoted in a notice: short, printable and literal (a Markdown image or link shows as text)."""
     text = "".join(ch if ch.isprintable() else "?" for ch in raw)
-    return text[:24] + ("…" if len(text) > 24 else "")
+    return md_literal(text[:24]) + ("…" if len(text) > 24 else "")
 
 
 def _init_from_url(agencies: pd.DataFrame, region_options: list[str], years: list[int], home: str | None,

@@ -37,7 +37,7 @@ def main() -> None:
     coverage = c.q("coverage_by_year", **v.filters(), year_from=v.year_from, year_to=v.year, due_through=v.due_through)
     name, unit = str(defs.loc[code, "name_zh"]), str(defs.loc[code, "unit"])
     if data["value"].notna().sum() == 0:
-        st.warning(f"所选范围（{v.label}）{v.year_from}—{v.year}年没有报告填报“{name}”。")
+        st.warning(f"所选范围（{v.label_md}）{v.year_from}—{v.year}年没有报告填报“{name}”。")
         return
     if unit == "按原件":
         st.warning("此项金额单位在原件中不统一（元或万元），合计没有意义；请在“单位详情”逐份查看。")

@@ -15,18 +15,13 @@ from dashboard.ingest import guarded
 from dashboard.ingest.workers import UPLOADS, Limits
 from dashboard.pages import common as c
 from dashboard.pages import identity_panel, login
+from dashboard.text import md_literal
 
 STATUS_ZH = {"ingested": "已导入", "superseded": "已导入（替换旧版）", "unchanged": "未变化（已存在）", "failed": "失败",
              "held": "待核对（未替换当前版本）", "unidentified": "待认定（单位或年度未能确定）"}
 BASE_TYPES = ["pdf", "docx", "html", "htm", "md", "txt", "png", "jpg", "jpeg", "tif", "tiff"]  # images: OCR
 UPLOAD_WORKERS = 1  # one import at a time and one worker: an upload never takes more than one core from the readers
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
-
-
-def plain(text: object) -> str:
-    """A file name or reason inside a Markdown message as literal text: no link, image or HTML from a name."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def accepted_types() -> tuple[list[str], bool]:
@@ -98,10 +93,10 @@ def show_result(result: pd.DataFrame) -> None:
         st.success("；".join(f"{k} {v} 个" for k, v in counts.items()))
     if len(held):
         st.warning(f"{len(held)} 个文件已保存但未成为当前版本（待核对或待认定）：\n\n"
-                   + "\n\n".join(f"- {plain(r.文件)}：{plain(r.原因)}" for r in held.itertuples()))
+                   + "\n\n".join(f"- {md_literal(r.文件)}：{md_literal(r.原因)}" for r in held.itertuples()))
     if len(failed):
         st.error(f"{len(failed)} 个文件导入失败：\n\n"
-                 + "\n\n".join(f"- {plain(r.文件)}：{plain(r.原因)}" for r in failed.itertuples()))
+                 + "\n\n".join(f"- {md_literal(r.文件)}：{md_literal(r.原因)}" for r in failed.itertuples()))
     st.dataframe(result, hide_index=True, width="stretch")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from dashboard.parse.normalize import _SPACE, _T2S
@@ -53,7 +54,49 @@ def _ends_title(clean: str, end: int) -> bool:
     return bool(_TITLE_END.match(clean[end:]))
 
 
+# The words of a title's end, in any order: a PDF's text layer may give "政府信息公开工作告年度报" for the printed
+# "政府信息公开工作年度报告" — a reader sees the same title, so does this check (the same characters, each once).
+_TITLE_TAILS = ("政府信息公开工作年度报告", "政务信息公开工作年度报告", "政府信息公开年度报告", "信息公开工作年度报告",
+                "政务公开工作年度报告", "政府信息公开工作报告", "政府信息公开工作年报", "政务公开年度报告")
+_YEAR_TOKEN = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})年度?")
+_SITE_AFTER = re.compile(r"[_|\-—–·].{0,30}$")
+
+
+def _scrambled(clean: str) -> tuple[str | None, int | None]:
+    """(agency, year) of a title whose closing words came out of order, else (None, None)."""
+    clean = _SITE_AFTER.sub("", clean)
+    m = _YEAR_TOKEN.search(clean)
+    if not m or len(clean) > 80:
+        return None, None
+    rest = clean[:m.start()] + clean[m.end():]
+    for tail in _TITLE_TAILS:
+        end = rest[-len(tail):]
+        if end != tail and sorted(end) == sorted(tail):
+            name = _clean_agency(rest[:-len(tail)])
+            return name or None, int(m.group("y"))
+    return None, None
+
+
+# "七家子镇政府信息公开工作年度报告" with no year at all (the page's date or header says it): the whole line is a title.
+_TITLE_NO_YEAR = re.compile(
+    r"^(?!政府|政务|人民政府|信息公开)(?P<a>[^\d]{2,40}?)(?P<gov>人民政府|政府)?(?:的)?(?:信息|政务)公开(?:工作)?(?:年度)?(?:报告|年报)$")
+
+
+def _no_year(clean: str) -> str | None:
+    m = _TITLE_NO_YEAR.match(_SITE_AFTER.sub("", clean))
+    if not m:
+        return None
+    name = _clean_agency(m.group("a"))
+    return (name + "人民政府" if m.group("gov") == "人民政府" else name) or None
+
+
 def _from_title(text: str) -> tuple[str | None, int | None]:
+    agency, year, _ = title_reading(text)
+    return agency, year
+
+
+def title_reading(text: str) -> tuple[str | None, int | None, str]:
+    """(agency, year, rule) of one title-like text; rule names the form that read it ('' when none did)."""
     clean = _clean(text)
     m = _TITLE.search(clean)
     if m and not _ends_title(clean, m.end()):
@@ -61,22 +104,47 @@ def _from_title(text: str) -> tuple[str | None, int | None]:
     if not m:
         m2 = _TITLE_YEAR_AFTER.search(clean)
         if not m2 or not _ends_title(clean, m2.end()):
-            return None, None
+            a, y = _scrambled(clean)
+            if y:
+                return a, y, "title words out of order"
+            a = _no_year(clean)
+            return a, None, "title without year" if a else ""
         name = _clean_agency(m2.group("a"))
         return (name + "政府" if name.endswith(_REGION_END) and not name.endswith("人民") else name) or None, \
-            int(m2.group("y"))
+            int(m2.group("y")), "title with the year after"
     year = int(m.group("y"))
     a, b = _clean_agency(m.group("a")), _clean_agency(m.group("b"))
     agency = b or a
     if agency and b and agency.endswith(_REGION_END):
         agency += "政府"  # "2021年XX镇人民政府信息公开…": the lazy match left 政府 to the optional group
-    return (agency or None), year
+    return (agency or None), year, "title"
+
+
+PUBLISH_WORDS = re.compile(r"现将|现向社会|现予|现公布|现发布|特发布|特公布|现印发")
+
+
+@dataclass
+class TitleReading:
+    """What the report's title says: agency, year, where (title / container title), the line it was read from."""
+
+    agency: str | None = None
+    year: int | None = None
+    where: str = ""
+    rejected: str | None = None  # the first candidate rejected as not an agency's name
+    line: str = ""
+    rule: str = ""
+    year_line: str = ""
 
 
 def find_identity(title: str | None, preamble: list[str], prefer_title: bool = False
                   ) -> tuple[str | None, int | None, str, str | None]:
-    """(agency, year, where found, first candidate rejected as not an agency's name). Tries windows of 1–3 preamble
-    lines and the container title.
+    """(agency, year, where found, first candidate rejected as not an agency's name); see find_title."""
+    r = find_title(title, preamble, prefer_title)
+    return r.agency, r.year, r.where, r.rejected
+
+
+def find_title(title: str | None, preamble: list[str], prefer_title: bool = False) -> TitleReading:
+    """The title's reading. Tries windows of 1–3 preamble lines and the container title.
 
     A web page's own title comes first (its chrome may list other reports); elsewhere the printed title does.
     """
@@ -92,25 +160,27 @@ def find_identity(title: str | None, preamble: list[str], prefer_title: bool = F
             candidates.append(("".join(head[i:i + n]), "title"))
     if title and not prefer_title:
         candidates.append((title, "container title"))
-    agency: str | None = None
-    rejected: str | None = None
-    year: int | None = None
-    where = ""
+    out = TitleReading()
     for text, source in candidates:
         if "报" not in text and "報" not in text:
             continue  # every title form ends in 报告 or 年报: a window without it cannot be one (and is not cleaned)
-        a, y = _from_title(text)
-        if y and year is None:
-            year, where = y, source
-        if a and agency is None and y:
+        if PUBLISH_WORDS.search(text):
+            continue  # "现将…报告公布如下" is a sentence, read by its own rule (identity_sources.py)
+        a, y, rule = title_reading(text)
+        if y and out.year is None:
+            out.year, out.where, out.year_line, out.rule = y, source, text, rule
+        if a and out.agency is None and (y or rule == "title without year"):
             if not agency_shape_ok(a):
-                rejected = rejected or a  # a fragment of a sentence: look further, never file under it
+                out.rejected = out.rejected or a  # a fragment of a sentence: look further, never file under it
                 continue
-            agency, where = a, source
-            year = year or y
-        if agency and year:
+            out.agency, out.where, out.line, out.rule = a, source, text, rule
+            if y:  # the year of the line that names the unit, not of a sentence quoting another year's report
+                out.year, out.year_line = y, text
+        if out.agency and out.year:
             break
-    return agency, year, where, None if agency else rejected
+    if out.agency:
+        out.rejected = None
+    return out
 
 
 def period_year(lines: list[str]) -> int | None:

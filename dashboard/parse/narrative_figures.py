@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import cn2an
-
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _NUMBER = r"(?P<num>[0-9０-９][0-9０-９,，]*|[零〇一二两三四五六七八九十百千万]+)"
 # 主动公开 … (信息|文件|条目) … N (余|多)? 条 — a few non-digit characters between, no clause break inside.
@@ -35,6 +33,8 @@ def _number(text: str) -> float | None:
     s = text.translate(str.maketrans("０１２３４５６７８９", "0123456789")).replace(",", "").replace("，", "")
     if s.isdigit():
         return float(s)
+    import cn2an  # a second to import: loaded when a figure in words is met, not by every command line start
+
     try:
         return float(cn2an.cn2an(s, "smart"))
     except (ValueError, KeyError, TypeError):

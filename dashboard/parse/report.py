@@ -10,7 +10,7 @@ from dashboard.errors import ReportError
 from dashboard.parse import flat as flat_text
 from dashboard.parse.appeals import fill_appeals
 from dashboard.parse.applications import detect_layout, fill_applications
-from dashboard.parse.identity import agency_shape_ok, find_identity, period_year, registry_agency, registry_near
+from dashboard.parse.identity_settle import settle_identity
 from dashboard.parse.items import Item, flatten
 from dashboard.parse.result import Builder, rows_zh, table_zh
 from dashboard.parse.tables import TABLE_SECTIONS, detect_version, fill_disclosure, scan
@@ -87,49 +87,6 @@ def _flat_outcome(flat: flat_text.FlatRead, template: str, b: Builder) -> None:
                   f"glued digits of {', '.join(rows)} cannot be split into columns in one way only; not read", keys)
 
 
-def _establish_agency(agency: str | None, rejected: str | None, registry: Any, b: Builder,
-                      scanned: bool = False) -> str | None:
-    """The agency as read, checked against the shape of a name and the registry; None (held for review) if neither."""
-    if agency is None and rejected is None:
-        b.problem("agency_unknown", "error", "未能从标题中读出单位名称，报告待人工核对",
-                  "the agency name could not be read from the title; held for review")
-        return None
-    if registry is not None:
-        hit, exact = registry_agency(agency or rejected or "", registry)
-        if hit is None and rejected and "关于" in rejected:
-            # "X人民政府关于公布…报告的通知": X is the issuer; taken only when the registry knows it by that name.
-            head = rejected.split("关于", 1)[0]
-            hit, exact = registry_agency(head, registry) if agency_shape_ok(head) else (None, False)
-            exact = exact and hit is not None
-        if hit and exact:
-            return agency or hit
-        if hit:
-            b.problem("agency_from_registry", "warning",
-                      f"标题中的单位名称“{agency or rejected}”与名录中的“{hit}”仅差一个易混字（如识别错误），按名录读取，请核对",
-                      f"the printed agency '{agency or rejected}' is one confusable character from the registry's "
-                      f"'{hit}'; read as the registry's name")
-            return hit
-    near = registry_near(agency, registry) if agency is not None and registry is not None else None
-    if near and scanned:
-        # OCR misreads characters: a scanned name one character from a registry name is that agency or another
-        # one — a person decides, nothing is filed under a possible misreading.
-        b.problem("agency_unknown", "error",
-                  f"识别出的单位名称“{agency}”与名录中的“{near}”只差一个字，无法确定是否识别错误，未采用，报告待人工核对",
-                  f"the scanned agency '{agency}' is one character from the registry's '{near}'; held for review")
-        return None
-    if agency is not None and agency_shape_ok(agency):
-        if near:
-            b.problem("agency_near_registry", "warning",
-                      f"单位名称“{agency}”不在名录中，与名录中的“{near}”只差一个字：如为同一单位请核对原文或在名录中加别名",
-                      f"'{agency}' is not in the registry and one character from '{near}'; please check")
-        return agency
-    b.problem("agency_unknown", "error",
-              f"读出的单位名称“{agency or rejected}”不像机关名称（可能是句子的片段），未采用，报告待人工核对",
-              f"'{agency or rejected}' does not read as an agency's name (a fragment of a sentence?); not used, "
-              "held for review")
-    return None
-
-
 def parse_document(doc: Document, registry: Any = None) -> dict:
     """Parse a read Document into the canonical report dict; raises ReportError when it is not a report at all.
 
@@ -174,19 +131,8 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
         if code not in sections_found:
             b.problem("section_missing", "warning", f"未找到章节标题“{SECTION_NAMES[code]}”",
                       f"section heading not found: {SECTION_NAMES[code]}", [code])
-    preamble = [it.text for it in items if it.kind == "line" and it.section == "preamble"]
-    agency, year, where, rejected = find_identity(doc.title, preamble, prefer_title=doc.format == "html")
-    agency = _establish_agency(agency, rejected, registry, b, scanned=doc.format == "scan")
-    py = period_year([it.text for it in items if it.kind == "line"][:80])
-    if year is None and py:
-        year, where = py, "statistics period"
-        b.problem("year_from_period", "info", f"标题中没有年度，按统计期限取 {py} 年",
-                  f"no year in the title; {py} taken from the statistics period")
-    if year is None:
-        b.problem("year_unknown", "error", "未能从标题中读出报告年度", "the report year could not be read from the title")
-    elif py and py != year:
-        b.problem("year_conflict", "warning", f"标题年度 {year} 与统计期限年度 {py} 不一致",
-                  f"title year {year} differs from the statistics period year {py}")
+    identity = settle_identity(doc, items, registry, b)
+    agency, year = identity.agency, identity.year
     figures = _count_figures(b.tables)
     if figures == 0:
         b.problem("no_figures", "error", "报告中没有任何数字（空白模板或表格无法读取）",
@@ -206,9 +152,11 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
         "uncertain_cells": {k: {"reason": v} for k, v in sorted(b.flags.items()) if v in _UNCERTAIN},
         "printed": b.printed,
         "cell_notes": b.notes,
-        "identity_source": where,
-        # Nothing is filed under an agency that could not be established: ingest and `nianbao parse` hold it.
-        "held_for_review": agency is None,
+        "identity_source": identity.where,
+        # Which line said whose report it is, by which rule; and the readings set aside, with why.
+        "identity_evidence": [e.as_dict() for e in identity.evidence],
+        # Nothing is filed under an agency or year that could not be established: ingest and `nianbao parse` hold it.
+        "held_for_review": identity.held,
         "version_markers": markers,
         "figures": figures,
         "problems": [p.as_dict() for p in b.problems],

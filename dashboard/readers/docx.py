@@ -402,6 +402,23 @@ def _related(part: object, reltype: str) -> etree._Element | None:
         return None
 
 
+def _edge_text(part: object, reltype: str, limit: int = 30) -> str:
+    """The text of a document's page headers (or footers), one line per paragraph: the unit's name often stands
+    there and nowhere else in a township's report (parse/identity_sources.py weighs it)."""
+    lines: list[str] = []
+    try:
+        rels = [r for r in getattr(part, "rels", {}).values() if r.reltype == reltype and not r.is_external]
+        for rel in rels:
+            el = _part_element(rel.target_part)
+            for p in el.iter(W + "p") if el is not None else ():
+                text = "".join(t.text or "" for t in p.iter(W + "t")).strip()
+                if text and len(text) <= 200 and text not in lines:
+                    lines.append(text)
+    except (KeyError, ValueError, etree.XMLSyntaxError):
+        return ""  # a damaged header part does not make the report unreadable
+    return "\n".join(lines[:limit])
+
+
 def _check_zip(path: Path, source: str) -> None:
     """Refuse what is not a Word package, naming why: not a zip, truncated, no document, a zip bomb."""
     try:
@@ -538,6 +555,9 @@ def _read_word_package(path: Path, source: str, fmt: str, depth: int = 0) -> Doc
         pass  # the properties part is optional; a damaged one does not make the report unreadable
     if ctx.hidden_merged:
         doc.meta["hidden_merged_text"] = str(ctx.hidden_merged)
+    for key, reltype in (("page_header", RT.HEADER), ("page_footer", RT.FOOTER)):
+        if part is not None and (text := _edge_text(part, reltype)):
+            doc.meta[key] = text
     return doc
 
 

@@ -158,7 +158,7 @@ def content_root(root: etree._Element) -> etree._Element:
     return common
 
 
-def html_blocks(root: etree._Element, source: str = "") -> list[Block]:
+def html_blocks(root: etree._Element, source: str = "", content: etree._Element | None = None) -> list[Block]:
     """Walk the page in reading order; tables become grids, text between block elements paragraphs."""
     blocks: list[Block] = []
     buf: list[str] = []
@@ -190,9 +190,71 @@ def html_blocks(root: etree._Element, source: str = "") -> list[Block]:
         if block:
             flush()
 
-    walk(content_root(root))
+    walk(content if content is not None else content_root(root))
     flush()
     return blocks
+
+
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
+# Government portals state the article's site, date and source in <meta> (政府网站发展指引): kept as the page's word
+# on whose report it is, for the parser to weigh (parse/identity_sources.py).
+_PAGE_META = {"site_name": ('//meta[@name="SiteName"]/@content',), "published": ('//meta[@name="PubDate"]/@content',),
+              "content_source": ('//meta[@name="ContentSource"]/@content',),
+              "address": ('//meta[@name="Url"]/@content', '//meta[@property="og:url"]/@content',
+                          '//link[@rel="canonical"]/@href')}
+EDGE_LINES = 30
+
+
+def _edge_lines(body: etree._Element, content: etree._Element) -> tuple[list[str], list[str]]:
+    """The page's text above and below the report (site name, metadata line, footer), line by line."""
+    before: list[str] = []
+    after: list[str] = []
+    out, buf = before, []
+
+    def flush() -> None:
+        text = _WS.sub(" ", "".join(buf)).strip()
+        buf.clear()
+        if text and len(text) <= 200:
+            out.append(text)
+
+    walk = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walk:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if el is content or not tag or tag in _SKIP:
+                walk.skip_subtree()
+                if el is content:
+                    flush()
+                    out = after
+                continue
+            if tag in _BLOCK:
+                flush()
+            buf.append(el.text or "")
+        else:
+            if tag in _BLOCK:
+                flush()
+            if el is not body:
+                buf.append(el.tail or "")
+    flush()
+    return before[-EDGE_LINES:], after[:EDGE_LINES]
+
+
+def _page_meta(root: etree._Element, text: str, content: etree._Element) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for key, paths in _PAGE_META.items():
+        for xp in paths:
+            found = [str(t).strip() for t in root.xpath(xp) if str(t).strip()]
+            if found:
+                meta[key] = found[0][:300]
+                break
+    m = _SAVED_FROM.search(text[:4096])
+    if m and "address" not in meta:
+        meta["address"] = m.group(1)[:300]
+    body = root.find("body")
+    if body is not None and content is not body:
+        before, after = _edge_lines(body, content)
+        meta["page_header"], meta["page_footer"] = "\n".join(before), "\n".join(after)
+    return meta
 
 
 def parse_html(data: bytes, source: str) -> Document:
@@ -216,7 +278,9 @@ def parse_html(data: bytes, source: str) -> Document:
         if found:
             title = str(found[0])
             break
-    doc = Document(source=source, format="html", blocks=html_blocks(root, source), title=title)
+    content = content_root(root)
+    doc = Document(source=source, format="html", blocks=html_blocks(root, source, content), title=title)
+    doc.meta.update(_page_meta(root, text, content))
     doc.meta["encoding"] = enc
     return doc
 

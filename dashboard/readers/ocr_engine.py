@@ -3,6 +3,7 @@
 The models ship inside the wheel, so nothing is fetched at run time. Only the recogniser's ONNX session is driven
 directly: cells are read one by one in batches padded to their own width (rapidocr pads every crop to 320 px,
 six times the work for a one-digit cell), and the angle classifier is never used (it flips 6↔9 with high confidence).
+The recogniser's graph is folded once at load (ocr_model.py): the same numbers for two thirds of the CPU.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ MAX_BATCH_COLUMNS = 480
 # One thread per process by default: ingest runs one OCR worker per core, and two threads fighting over one core
 # only add overhead. NIANBAO_OCR_THREADS raises it for a single interactive parse.
 THREADS = int(os.environ.get("NIANBAO_OCR_THREADS", "1") or 1)
+# NIANBAO_OCR_FAST=0 runs the recogniser as shipped (graph not folded, see ocr_model.py) and the reader's older
+# per-page path (no ink check before a cell, cells and text in separate calls): the baseline of bench/scan_speed.py.
+FAST = os.environ.get("NIANBAO_OCR_FAST", "1") != "0"
 
 _PACKAGES = {"rapidocr_onnxruntime": "rapidocr-onnxruntime", "onnxruntime": "onnxruntime",
              "cv2": "opencv-python-headless", "numpy": "numpy"}
@@ -78,12 +82,15 @@ class Reading:
 
 
 class Engine:
-    """Loaded ONNX sessions; one per process (see engine())."""
+    """Loaded ONNX sessions; one per process and mode (see engine()). ``fast`` runs the folded recogniser graph."""
 
-    def __init__(self) -> None:
+    def __init__(self, fast: bool = True) -> None:
         import onnxruntime as ort
         import rapidocr_onnxruntime
 
+        from dashboard.readers.ocr_model import folded_model
+
+        self.fast = fast
         models = Path(rapidocr_onnxruntime.__file__).parent / "models"
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = THREADS
@@ -91,8 +98,10 @@ class Engine:
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.log_severity_level = 4
         opts.enable_cpu_mem_arena = False  # the arena keeps the largest batch's memory for good
-        self.rec = ort.InferenceSession(str(models / "ch_PP-OCRv4_rec_infer.onnx"), sess_options=opts,
-                                        providers=["CPUExecutionProvider"])
+        rec_model = (models / "ch_PP-OCRv4_rec_infer.onnx").read_bytes()
+        if fast:
+            rec_model, _ = folded_model(rec_model)
+        self.rec = ort.InferenceSession(rec_model, sess_options=opts, providers=["CPUExecutionProvider"])
         chars = self.rec.get_modelmeta().custom_metadata_map["character"].splitlines()
         self.charset = ["", *chars, " "]  # CTC blank first, the space last (as PaddleOCR trains it)
         self.rec_input = self.rec.get_inputs()[0].name
@@ -171,16 +180,16 @@ class Engine:
         return [] if boxes is None else list(boxes)
 
 
-_ENGINE: Engine | None = None
+_ENGINES: dict[bool, Engine] = {}
 _ENGINE_LOCK = threading.Lock()
 
 
-def engine(source: str = "") -> Engine:
-    """The process's engine, loaded once; ReportError naming the package when OCR is not installed."""
-    global _ENGINE
-    if _ENGINE is None:
+def engine(source: str = "", fast: bool | None = None) -> Engine:
+    """The process's engine, loaded once per mode (default: FAST); ReportError naming the package when OCR is missing."""
+    mode = FAST if fast is None else fast
+    if mode not in _ENGINES:
         with _ENGINE_LOCK:
-            if _ENGINE is None:
+            if mode not in _ENGINES:
                 require_ocr(source)
-                _ENGINE = Engine()
-    return _ENGINE
+                _ENGINES[mode] = Engine(fast=mode)
+    return _ENGINES[mode]

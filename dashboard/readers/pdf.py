@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from dashboard.errors import ReportError
-from dashboard.readers.model import Block, Document, Paragraph, Table
+from dashboard.readers.model import Block, Document, Paragraph
+from dashboard.readers.page_text import join_pages
 from dashboard.readers.pdf_grid import find_ruled_tables, grid_table
 from dashboard.readers.pdf_page import PageContent, read_page
 from dashboard.readers.pdf_text import group_lines, line_text
 from dashboard.readers.pdf_unruled import unruled_tables
 
-# "- 4 -", "—4—", "4", "第 4 页", "第4页 共6页", "4 / 6", "Page 4"
-_PAGE_NUMBER = re.compile(
-    r"^[-－—–‒_~·\s]*(第\s*)?\d{1,3}(\s*页)?(\s*[/／]\s*\d{1,3}|\s*共\s*\d{1,3}\s*页)?[-－—–‒_~·\s]*$"
-    r"|^(page|p\.)\s*\d{1,3}(\s*(of|/)\s*\d{1,3})?$",
-    re.I,
-)
-MARGIN_TOP = 0.10  # share of the page height where running headers sit
-MARGIN_BOTTOM = 0.12  # share of the page height where footers and page numbers sit
+MAX_PAGES = 200  # a county report has 3–30 pages; a PDF of thousands is not one, and costs minutes to read
 MIN_TEXT_CHARS = 20  # a page with fewer characters than this has no real text layer
 
 
@@ -51,14 +43,6 @@ def _open(path: Path) -> pdfium.PdfDocument:
                           code="corrupt") from None
 
 
-def _margin_line(text: str, top: float, bottom: float, page: PageContent) -> bool:
-    return bottom <= page.height * MARGIN_TOP or top >= page.height * (1 - MARGIN_BOTTOM)
-
-
-def _signature(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
-
-
 def _page_blocks(page: PageContent) -> list[tuple[float, Block]]:
     """Blocks of one page with their top coordinate: grids of tables, and one paragraph per other line."""
     placed: list[tuple[float, Block]] = []
@@ -83,28 +67,6 @@ def _page_blocks(page: PageContent) -> list[tuple[float, Block]]:
     return placed
 
 
-def _is_furniture(block: Block, top: float, page: PageContent, running: set[str]) -> bool:
-    """Page numbers and running headers/footers in the page margins."""
-    if not isinstance(block, Paragraph):
-        return False
-    bottom = top + 20
-    if not _margin_line(block.text, top, bottom, page):
-        return False
-    return bool(_PAGE_NUMBER.match(block.text.strip())) or _signature(block.text) in running
-
-
-def _running_lines(pages: list[tuple[PageContent, list[tuple[float, Block]]]]) -> set[str]:
-    """Margin lines repeated on most pages (a running header or footer), by text with the digits masked."""
-    if len(pages) < 2:
-        return set()
-    counts: Counter[str] = Counter()
-    for page, blocks in pages:
-        sigs = {_signature(b.text) for top, b in blocks
-                if isinstance(b, Paragraph) and _margin_line(b.text, top, top + 20, page)}
-        counts.update(sigs)
-    return {sig for sig, n in counts.items() if sig and n >= (len(pages) if len(pages) < 4 else max(3, len(pages) // 2))}
-
-
 def read_pdf(path: Path) -> Document:
     """Read a PDF into paragraphs and table grids (a scanned one by OCR); encrypted or damaged files raise."""
     path = Path(path)
@@ -113,6 +75,12 @@ def read_pdf(path: Path) -> Document:
     try:
         if len(pdf) == 0:
             raise ReportError(name, "PDF 没有页面", "the PDF has no pages", code="corrupt")
+        if len(pdf) > MAX_PAGES:
+            # Counted before any page is read: reading thousands of pages (or rendering them for OCR) is minutes
+            # and gigabytes for a file that cannot be a report.
+            raise ReportError(name, f"PDF 页数过多（{len(pdf)} 页，上限 {MAX_PAGES} 页），不像是一份年度报告",
+                              f"the PDF has too many pages ({len(pdf)}, at most {MAX_PAGES}) to be an annual report",
+                              code="limits")
         meta = pdf.get_metadata_dict(skip_empty=True)
         pages = [read_page(pdf, i) for i in range(len(pdf))]
     except pdfium.PdfiumError as exc:
@@ -126,12 +94,7 @@ def read_pdf(path: Path) -> Document:
         from dashboard.readers.scan import read_scan
 
         return read_scan(path)
-    laid_out = [(p, sorted(_page_blocks(p), key=lambda tb: tb[0])) for p in pages]
-    running = _running_lines(laid_out)
-    blocks: list[Block] = []
-    for page, placed in laid_out:
-        blocks.extend(b for top, b in placed if not _is_furniture(b, top, page, running))
-    _carry_spanned_labels(blocks)
+    blocks = join_pages([(p, sorted(_page_blocks(p), key=lambda tb: tb[0])) for p in pages])
     title = (meta.get("Title") or "").strip() or None
     doc = Document(source=name, format="pdf", blocks=blocks, title=title)
     doc.meta["pages"] = str(len(pages))
@@ -142,28 +105,3 @@ def read_pdf(path: Path) -> Document:
         if meta.get(key):
             doc.meta[key.lower()] = str(meta[key])
     return doc
-
-
-_NUMERIC = re.compile(r"^[\d.,，%万元件个项\s-]+$")
-
-
-def _carry_spanned_labels(blocks: list[Block]) -> None:
-    """A merged label cell cut by a page break: give the continued rows on the next page the label they sit under."""
-    for prev, cont in zip(blocks, blocks[1:], strict=False):
-        if not (isinstance(prev, Table) and isinstance(cont, Table) and prev.rows and cont.rows):
-            continue
-        if prev.page is None or cont.page != prev.page + 1 or len(prev.rows[-1]) != len(cont.rows[0]):
-            continue
-        first, last = cont.rows[0], prev.rows[-1]
-        lead = next((c for c, cell in enumerate(first) if cell), None)
-        if lead is None or not any(_NUMERIC.match(cell) for cell in first[lead:] if cell):
-            continue
-        for c in range(lead):
-            label = last[c]
-            if first[c] or not label or _NUMERIC.match(label):
-                continue
-            r = 0
-            while r < len(cont.rows) and c < len(cont.rows[r]) and not cont.rows[r][c] and (r == 0 or (r, c) in cont.copies):
-                cont.rows[r][c] = label
-                cont.copies.add((r, c))
-                r += 1

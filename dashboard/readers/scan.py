@@ -3,6 +3,7 @@
 Per page: clean (red seal ink out), straighten, find the ruled tables from their lines, read **every cell on its own**
 (a whole-page pass misses small zeros), read the text outside the tables line by line. Every cell keeps the
 recogniser's confidence; a doubtful cell is named in ``Table.doubts`` and the parser marks it uncertain.
+The pages are counted before any is rendered (more than MAX_PAGES is refused), then rendered and read one at a time.
 
 One file is one report. A folder of page images is not read as one report: files are the unit everywhere
 (ingest, the store's sha256, the dashboard's source link), so several images of one report are to be joined into
@@ -12,10 +13,16 @@ one PDF or multi-page TIFF first; the error for a folder says so.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dashboard.errors import ReportError
 from dashboard.readers.model import Block, Document, Paragraph, Table
+from dashboard.readers.page_text import join_pages
+
+if TYPE_CHECKING:
+    import numpy as np
 
 IMAGE_SUFFIXES = {"png", "jpg", "jpeg", "tif", "tiff", "bmp", "webp"}
 LOW_CONFIDENCE = 0.90  # a cell whose least sure character is below this is uncertain (digits read right sit > 0.97)
@@ -26,7 +33,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_PAGES = 60  # a scanned report is a handful of pages; more is a book or a mistake, and OCR time grows with it
 
 
-def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[float, Block]], dict]:  # type: ignore[no-untyped-def]
+def _ocr_page(number: int, bgr, dpi: float, source: str,  # type: ignore[no-untyped-def]
+              fast: bool | None = None) -> tuple[list[tuple[float, Block]], dict]:
     """Blocks of one page image with their top coordinate (points) and what was done to the page."""
     import cv2
     import numpy as np
@@ -38,7 +46,7 @@ def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[flo
     from dashboard.readers.scan_image import ink_mask, paper_level, prepare
     from dashboard.readers.scan_text import bands, clean_ink, crop_line, split_wide_gaps
 
-    eng = engine(source)
+    eng = engine(source, fast)
     page = prepare(number, bgr, dpi)
     s = page.scale
     ink = ink_mask(page.grey)
@@ -68,6 +76,8 @@ def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[flo
             cx0, cy0 = int(t.xs[c0] * s) + 2, int(t.ys[r0] * s) + 2
             cx1, cy1 = int(t.xs[c1 + 1] * s) - 1, int(t.ys[r1 + 1] * s) - 1
             if cx1 > cx0 and cy1 > cy0:
+                if eng.fast and not text_ink[cy0:cy1, cx0:cx1].any():
+                    continue  # no ink left once lines and dust are gone: an empty cell, nothing to read
                 found = bands(text_ink[cy0:cy1, cx0:cx1], s)
                 cells.append((len(grids), (r0, c0), (cx0, cy0, cx1, cy1), found))
         grids.append((table, spans))
@@ -90,7 +100,7 @@ def _ocr_page(number: int, bgr, dpi: float, source: str) -> tuple[list[tuple[flo
                 crops.append(crop_line(clean[cy0:cy1, cx0:cx1], piece, paper))
     text_bands = [p for b in bands(outside, s) for p in split_wide_gaps(outside, b)]
     text_crops = [crop_line(clean, b, paper, pad_ratio=0.1) for b in text_bands]
-    readings = _recognise_cells(eng, crops) + eng.recognise(text_crops)
+    readings = _recognise_page(eng, crops, text_crops)
     _reread_specked(eng, crops, readings, paper)
     cell_parts: dict[tuple[int, tuple[int, int]], dict[int, list]] = {}
     for (ti, origin, k), rd in zip(jobs, readings[: len(crops)], strict=True):
@@ -189,8 +199,20 @@ def _glyph(crop):  # type: ignore[no-untyped-def]
     return small, cv2.dilate(small, np.ones((3, 3), np.uint8)), bh, bw / bh
 
 
-def _recognise_cells(eng, crops: list) -> list:  # type: ignore[type-arg, no-untyped-def]
-    """Read cell crops; one-glyph cells that print the very same character (the page's many 0s) are read once.
+def _recognise_page(eng, crops: list, text_crops: list) -> list:  # type: ignore[type-arg, no-untyped-def]
+    """Readings of a page's cell crops, then of its text lines: one call to the recogniser for the whole page.
+
+    One call lets the engine batch crops of like width across cells and text alike. (The engine's slow mode, the
+    baseline of bench/scan_speed.py, reads the cells and the text lines in two calls as before.)
+    """
+    if not eng.fast:
+        return _recognise_cells(eng, crops) + eng.recognise(text_crops)
+    return _recognise_cells(eng, crops, text_crops)
+
+
+def _recognise_cells(eng, crops: list, extra: list | None = None) -> list:  # type: ignore[type-arg, no-untyped-def]
+    """Read cell crops (then ``extra`` crops, as they are); one-glyph cells that print the very same character (the
+    page's many 0s) are read once.
 
     Two cells count as the same character only when their ink boxes have the same size and shape and almost all
     ink of each lies within a pixel of the other's, so a 0 never stands for a 6 or an 8; every other crop is read
@@ -215,8 +237,10 @@ def _recognise_cells(eng, crops: list) -> list:  # type: ignore[type-arg, no-unt
         else:
             reps.append((i, small, grown, bh, aspect))
     unique = sorted(set(source))
-    read = dict(zip(unique, eng.recognise([crops[i] for i in unique]), strict=True))
-    return [read[source[i]] for i in range(len(crops))]
+    extra = extra or []
+    readings = eng.recognise([crops[i] for i in unique] + extra)
+    read = dict(zip(unique, readings[: len(unique)], strict=True))
+    return [read[source[i]] for i in range(len(crops))] + readings[len(unique):]
 
 
 def _mark_doubts(table: Table) -> None:
@@ -269,53 +293,73 @@ def _doubt_bad_row_totals(table: Table) -> None:
                 table.doubts.setdefault((r, c), "本行合计与各项之和不符（可能识别有误，请核对）")
 
 
-def _pages(path: Path) -> list[tuple]:  # type: ignore[type-arg]
-    """(bgr, dpi) per page of an image file or an image-only PDF."""
-    from dashboard.readers.scan_image import load_image_file, render_pdf_page
-
+def page_count(path: Path) -> int:
+    """Pages of an image file (frames of a TIFF) or an image-only PDF, counted without rendering any."""
     if path.suffix.lower().lstrip(".") in IMAGE_SUFFIXES:
-        return load_image_file(path)
+        from PIL import Image
+
+        with Image.open(path) as im:
+            return int(getattr(im, "n_frames", 1))
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        return [render_pdf_page(pdf, i) for i in range(len(pdf))]
+        return len(pdf)
     finally:
         pdf.close()
 
 
-def read_scan(path: Path, pages: list[int] | None = None) -> Document:
-    """Read a scanned report (image-only PDF, or a .png/.jpg/.tif page image) by OCR; ReportError when it is not one."""
+def page_images(path: Path, wanted: list[int] | None = None) -> Iterator[tuple[int, np.ndarray, float]]:
+    """(page number, bgr, dpi) of each wanted page, rendered one at a time so only one page image is held."""
+    from dashboard.readers.scan_image import image_frames, render_pdf_page
+
+    if path.suffix.lower().lstrip(".") in IMAGE_SUFFIXES:
+        for i, (bgr, dpi) in enumerate(image_frames(path)):
+            if wanted is None or i + 1 in wanted:
+                yield i + 1, bgr, dpi
+        return
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for i in range(len(pdf)):
+            if wanted is None or i + 1 in wanted:
+                yield (i + 1, *render_pdf_page(pdf, i))
+    finally:
+        pdf.close()
+
+
+def read_scan(path: Path, pages: list[int] | None = None, fast: bool | None = None) -> Document:
+    """Read a scanned report (image-only PDF, or a .png/.jpg/.tif page image) by OCR; ReportError when it is not one.
+
+    ``fast=False`` reads by the baseline path (see ocr_engine.FAST); None takes the process's default.
+    """
     from dashboard.readers.ocr_engine import engine_version, require_ocr
-    from dashboard.readers.pdf import _carry_spanned_labels, _is_furniture, _running_lines
     from dashboard.readers.pdf_page import PageContent
 
     path = Path(path)
     name = path.name
     require_ocr(name)
     try:
-        images = _pages(path)
+        n_pages = page_count(path)
     except (OSError, ValueError) as exc:
         raise ReportError(name, f"图片无法打开（{exc}）", f"the image cannot be opened ({exc})", code="corrupt") from None
-    if len(images) > MAX_PAGES:
-        raise ReportError(name, f"扫描件有 {len(images)} 页，超过 {MAX_PAGES} 页，不像是一份年度报告",
-                          f"the scan has {len(images)} pages, more than {MAX_PAGES}; not an annual report", code="huge")
+    if n_pages > MAX_PAGES:
+        # Counted before a page is rendered: a page image at 300 dpi is ~26 MB and OCR takes seconds a page.
+        raise ReportError(name, f"扫描件有 {n_pages} 页，超过 {MAX_PAGES} 页，不像是一份年度报告",
+                          f"the scan has {n_pages} pages, more than {MAX_PAGES}; not an annual report", code="huge")
     laid_out = []
     infos = []
-    for i, (bgr, dpi) in enumerate(images):
-        if pages is not None and i + 1 not in pages:
-            continue
-        placed, info = _ocr_page(i + 1, bgr, dpi, name)
-        infos.append(info)
-        content = PageContent(number=i + 1, width=info["width"], height=info["height"])
-        laid_out.append((content, sorted(placed, key=lambda tb: tb[0])))
-    n_pages = len(images)
-    images.clear()  # the page images are the bulk of the memory; the blocks are all that is kept
-    running = _running_lines(laid_out)
-    blocks: list[Block] = []
-    for content, placed in laid_out:
-        blocks.extend(b for top, b in placed if not _is_furniture(b, top, content, running))
-    _carry_spanned_labels(blocks)
+    try:
+        for number, bgr, dpi in page_images(path, pages):
+            placed, info = _ocr_page(number, bgr, dpi, name, fast)
+            del bgr  # the page image is the bulk of the memory; the blocks are all that is kept
+            infos.append(info)
+            content = PageContent(number=number, width=info["width"], height=info["height"])
+            laid_out.append((content, sorted(placed, key=lambda tb: tb[0])))
+    except (OSError, ValueError) as exc:
+        raise ReportError(name, f"图片无法打开（{exc}）", f"the image cannot be opened ({exc})", code="corrupt") from None
+    blocks = join_pages(laid_out)
     if not any(isinstance(b, Table) for b in blocks) and sum(len(b.text) for b in blocks if isinstance(b, Paragraph)) < 20:
         raise ReportError(name, "图片中没有可识别的文字或表格，不是一份年度报告",
                           "no readable text or table in the image; it is not an annual report", code="not_a_report")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,11 +115,10 @@ def prepare(number: int, bgr: np.ndarray, dpi: float) -> PageImage:
     return PageImage(number=number, grey=rotate(grey, skew), dpi=dpi, skew=skew)
 
 
-def load_image_file(path: Path) -> list[tuple[np.ndarray, float]]:
-    """The pages of a .png/.jpg/.tif file as BGR arrays with their resolution (a TIFF may hold several pages)."""
+def image_frames(path: Path) -> Iterator[tuple[np.ndarray, float]]:
+    """The pages of a .png/.jpg/.tif file (a TIFF may hold several) one at a time, as BGR arrays with their dpi."""
     from PIL import Image, ImageOps
 
-    out: list[tuple[np.ndarray, float]] = []
     with Image.open(path) as im:
         for i in range(getattr(im, "n_frames", 1)):
             im.seek(i)
@@ -128,8 +128,7 @@ def load_image_file(path: Path) -> list[tuple[np.ndarray, float]]:
             if not dpi or dpi < 50:
                 # No stated resolution: take an A4 page's width as the scale (a photo of a page fills the frame).
                 dpi = max(rgb.shape[:2]) / 11.69 if max(rgb.shape[:2]) > 0 else IMAGE_DPI
-            out.append((cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), float(dpi)))
-    return out
+            yield cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), float(dpi)
 
 
 def render_pdf_page(pdf, index: int) -> tuple[np.ndarray, float]:  # type: ignore[no-untyped-def]

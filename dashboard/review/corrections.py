@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 
 from dashboard.catalogue.codes import (
+    AMOUNT_COLUMNS,
     APPEAL_COLUMNS,
     APPEAL_GROUPS,
     APPLICATION_COLUMNS,
@@ -83,7 +84,7 @@ def parse_value(text: Any) -> float | None:
         if s in ("", "空白", "（空白）", "-", "—"):
             return None
         s = s.translate(str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+"))
-        if not re.fullmatch(r"[+-]?\d+(\.\d+)?", s):
+        if not re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", s):  # ASCII digits only: '١٢' and '²' are not numbers here
             raise CorrectionError(f"「{text}」不是数字")
         value = float(s)
     if abs(value) > MAX_VALUE:
@@ -91,10 +92,26 @@ def parse_value(text: Any) -> float | None:
     return value
 
 
+MAX_REASON = 2000  # a reason is a sentence or two; a longer text is not a reason
+
+
 def _check_value(key: str, value: float | None) -> None:
-    col = key.rsplit(".", 1)[-1]
+    tbl, row, col = (key.split(".", 2) + ["", ""])[:3]
     if value is not None and value < 0 and col not in SIGNED_COLUMNS:
         raise CorrectionError(f"{cell_label(key)} 不能为负数（{value:g}）")
+    amount = tbl == "disclosure" and (row, col) in AMOUNT_COLUMNS
+    if value is not None and not amount and not float(value).is_integer():
+        raise CorrectionError(f"{cell_label(key)} 是件数，须为整数（{value:g}）")
+
+
+def check_reason(reason: Any) -> str:
+    """The reason of a correction, stripped; CorrectionError when it is missing or longer than MAX_REASON."""
+    text = str(reason or "").strip()
+    if not text:
+        raise CorrectionError("缺少更正理由")
+    if len(text) > MAX_REASON:
+        raise CorrectionError(f"更正理由过长（{len(text)} 字，最多 {MAX_REASON} 字）")
+    return text
 
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:（[一二三四五六七八九十]+）)?(?:[0-9]+[.．、])?")
@@ -227,6 +244,7 @@ def correct_many(user: User | None, items: list[tuple[int, dict[str, Any], str]]
     for _, _, reason in items:
         if not str(reason or "").strip():
             raise CorrectionError("请填写更正理由")
+        check_reason(reason)
     result = CorrectionResult()
     # all or nothing: the writer works on a copy that is swapped in only when the block ends without error
     with writer(db_path(db)) as con:
@@ -250,6 +268,7 @@ def revert(user: User | None, correction_id: int, reason: str, db: Path | None =
     user = require_role(user, "编辑", "撤销更正")
     if not str(reason or "").strip():
         raise CorrectionError("请填写撤销理由")
+    check_reason(reason)
     result = CorrectionResult()
     with writer(db_path(db)) as con:
         row = _correction_in(con, correction_id, "active", f"更正 {correction_id} 不存在或已不在生效中")
@@ -320,6 +339,7 @@ def review_stale(user: User | None, correction_id: int, action: str, reason: str
         raise CorrectionError(f"未知的复核操作：{action}")
     if not str(reason or "").strip():
         raise CorrectionError("请填写复核理由")
+    check_reason(reason)
     result = CorrectionResult()
     with writer(db_path(db)) as con:
         row = _correction_in(con, correction_id, "stale", f"更正 {correction_id} 不是待复核的更正")
@@ -409,6 +429,7 @@ def create_manual_report(user: User | None, agency_id: int, year: int, template:
         raise CorrectionError(f"未知的格式版本：{template}")
     if not str(reason or "").strip():
         raise CorrectionError("请填写录入说明（例如：扫描件，按原件手工录入）")
+    check_reason(reason)
     layout = layout if layout in APPLICATION_ROWS else template
     keys = set(grid_keys(template, layout))
     unknown = [k for k in values if k not in keys]
@@ -474,35 +495,70 @@ def corrections_of(con: duckdb.DuckDBPyConnection, agency_id: int, year: int) ->
 CSV_COLUMNS = ("agency", "year", "cell", "value", "reason")
 
 
+_CN_YEAR = str.maketrans("〇零一二三四五六七八九０１２３４５６７８９", "00123456789" + "0123456789")
+
+
+def parse_year(text: Any) -> int:
+    """A report year as people write it: 2024, ２０２４, 二〇二四 (or 2024年); CorrectionError otherwise."""
+    s = str(text or "").strip().removesuffix("年度").removesuffix("年").translate(_CN_YEAR)
+    if not re.fullmatch(r"(19|20)[0-9]{2}", s):
+        raise CorrectionError(f"年度「{text}」不是有效的年份")
+    return int(s)
+
+
+def _csv_text(path: Path) -> str:
+    """A CSV as text: UTF-8 (with or without BOM), else GB18030 (Excel's 'CSV' on a Chinese Windows)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CorrectionError(f"无法读取 {path}：{exc.strerror or exc}") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CorrectionError(f"{path}：无法识别文件编码，请另存为 UTF-8 的 CSV")
+
+
 def read_bulk_csv(path: Path, resolve_agency: Any, db: Path | None = None) -> list[tuple[int, dict[str, Any], str]]:
     """Rows of a corrections CSV (agency, year, cell, value, reason) as (report_id, changes, reason) items, every row
-    validated first; the first bad row raises CorrectionError naming its line, so nothing is applied."""
+    validated first; the first bad row raises CorrectionError naming its line, so nothing is applied. Two rows for
+    the same cell are refused (which one is meant is not ours to guess). Rows of one report with one reason become
+    one item (one write), and each agency and report is looked up once."""
     from dashboard.store.named import run_query
 
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CorrectionError(f"无法读取 {path}：{exc}") from None
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(_csv_text(path).splitlines())
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise CorrectionError(f"{path}：缺少列 {', '.join(missing)}（需要 {', '.join(CSV_COLUMNS)}）")
-    items: list[tuple[int, dict[str, Any], str]] = []
+    agencies: dict[str, int] = {}
+    reports: dict[tuple[int, int], Any] = {}
+    seen: dict[tuple[int, str], int] = {}
+    grouped: dict[tuple[int, str], dict[str, Any]] = {}
     for line, row in enumerate(reader, start=2):
         try:
-            agency_id = resolve_agency(row["agency"] or "")
-            year = int(str(row["year"]).strip())
-            hit = run_query("corrections_current_report", db=db, agency_id=int(agency_id), year=year)
-            if hit.empty:
+            name = (row["agency"] or "").strip()
+            if name not in agencies:
+                agencies[name] = int(resolve_agency(name))
+            agency_id = agencies[name]
+            year = parse_year(row["year"])
+            if (agency_id, year) not in reports:
+                hit = run_query("corrections_current_report", db=db, agency_id=agency_id, year=year)
+                reports[(agency_id, year)] = None if hit.empty else hit.iloc[0]
+            rep = reports[(agency_id, year)]
+            if rep is None:
                 raise CorrectionError(f"{row['agency']} {year} 年度没有入库的报告")
-            rep = hit.iloc[0]
             key = resolve_cell(row["cell"] or "", str(rep["template"]), str(rep["layout"]))
             value = parse_value(row["value"])
             _check_value(key, value)
-            if not (row["reason"] or "").strip():
-                raise CorrectionError("缺少更正理由")
+            reason = check_reason(row["reason"])
+            report_id = int(rep["report_id"])
+            if (report_id, key) in seen:
+                raise CorrectionError(f"与第 {seen[(report_id, key)]} 行更正的是同一格（{cell_label(key)}），"
+                                      "请只保留一行")
+            seen[(report_id, key)] = line
         except (CorrectionError, ValueError) as exc:
             raise CorrectionError(f"第 {line} 行（{row.get('agency')}, {row.get('year')}, {row.get('cell')}）：{exc}；"
                                   "未应用任何更正") from None
-        items.append((int(rep["report_id"]), {key: value}, row["reason"].strip()))
-    return items
+        grouped.setdefault((report_id, reason), {})[key] = value
+    return [(rid, changes, reason) for (rid, reason), changes in grouped.items()]

@@ -32,6 +32,13 @@ ROLE_NOTE = {"查看": "查看与导出", "编辑": "导入、核实问题、校
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 IDLE_S = 30 * 60
 MAX_S = 8 * 3600
+# Failed logins (audit rows 'login_failed'): each one after the first few waits longer; past the limit the
+# account, or the address, is locked for the window — the right password included.
+FAIL_WINDOW_S = 15 * 60
+FREE_FAILURES = 3
+LOCK_AFTER_LOGIN = 10
+LOCK_AFTER_ADDRESS = 30
+MAX_DELAY_S = 8.0
 MIN_PASSWORD = 8
 LOCAL_ADMIN = "本机管理员"
 COOKIE = "nianbao_session"
@@ -175,6 +182,41 @@ def remove_user(actor: User, name: str, db: Path | None = None) -> None:
                                   "details": audit.details_json(f"用户 {name}", {"role": old["role"]}, None)})], db)
 
 
+@dataclass(frozen=True)
+class LoginGate:
+    """What the recent failed logins allow now: a wait before answering, or a lock with its reason."""
+
+    delay_s: float
+    locked: str | None
+
+
+def login_gate(name: str, address: str, db: Path | None = None) -> LoginGate:
+    """The delay and lock that the failed logins of this account and this address impose on the next attempt."""
+    from dashboard.store.named import run_query
+
+    row = run_query("auth_failed_logins", db=db, login=name.strip(), address=address,
+                    seconds=FAIL_WINDOW_S).iloc[0]
+    by_login, by_address = int(row["by_login"]), int(row["by_address"])
+    minutes = FAIL_WINDOW_S // 60
+    if by_login >= LOCK_AFTER_LOGIN:
+        return LoginGate(0.0, f"该账户近 {minutes} 分钟内登录失败 {by_login} 次，已暂时锁定；请 {minutes} 分钟后再试，"
+                              "或请管理员重设密码。")
+    if by_address >= LOCK_AFTER_ADDRESS:
+        return LoginGate(0.0, f"来自此地址的登录近 {minutes} 分钟内失败 {by_address} 次，已暂时锁定；请稍后再试。")
+    worst = max(by_login, by_address // 3)
+    return LoginGate(min(MAX_DELAY_S, 2.0 ** (worst - FREE_FAILURES)) if worst > FREE_FAILURES else 0.0, None)
+
+
+def record_failed_login(name: str, address: str, reason: str, db: Path | None = None) -> None:
+    """A failed login in the audit trail (never the password tried)."""
+    from dashboard.store.named import run_writes
+
+    run_writes([("audit_insert", {"who": name.strip()[:100] or "（空）", "action": "login_failed",
+                                  "details": audit.details_json(f"登录 {name.strip()[:100]}", None, None,
+                                                                login=name.strip()[:100], address=address,
+                                                                reason=reason)})], db)
+
+
 def authenticate(name: str, password: str, db: Path | None = None) -> User | None:
     """The user when name and password match a login, else None."""
     row = _get(name.strip(), db)
@@ -193,18 +235,29 @@ def _token_hash(token: str) -> str:
 
 def start_session(user: User, db: Path | None = None) -> str:
     """Remember a login on the server; returns the random token for the browser's cookie (only its hash is kept)."""
+    from dashboard.review import read_only
     from dashboard.store.named import run_writes
 
+    if read_only.active():  # the database cannot be written (serve started read-only): keep it in memory
+        return read_only.start_session(user, MAX_S)
     token = secrets.token_urlsafe(32)
     run_writes([("auth_sessions_expired_remove", {}),
                 ("auth_session_add", {"token_hash": _token_hash(token), "login": user.name, "seconds": MAX_S})], db)
     return token
 
 
+def session_alive(token: str | None, db: Path | None = None) -> bool:
+    """True while the server still holds this login (a password change, a role change, removal or logout ends it)."""
+    return resume_session(token, db) is not None
+
+
 def resume_session(token: str | None, db: Path | None = None) -> tuple[User, float] | None:
     """(user, login time) of a cookie token whose session has not expired and whose user still exists."""
+    from dashboard.review import read_only
     from dashboard.store.named import run_query
 
+    if read_only.active():
+        return read_only.resume_session(token, MAX_S)
     if not token:
         return None
     rows = run_query("auth_session_get", db=db, token_hash=_token_hash(token))
@@ -216,9 +269,12 @@ def resume_session(token: str | None, db: Path | None = None) -> tuple[User, flo
 
 def end_session(token: str | None, db: Path | None = None) -> None:
     """Forget a browser login on the server (logout, expiry)."""
+    from dashboard.review import read_only
     from dashboard.store.named import run_writes
 
-    if token:
+    if read_only.active():
+        read_only.end_session(token)
+    elif token:
         run_writes([("auth_session_remove", {"token_hash": _token_hash(token)})], db)
 
 

@@ -51,9 +51,36 @@ def write_lock(db: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
         yield
 
 
+HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers, before the first block
+
+
+class DamagedDatabase(RuntimeError):
+    """The database file is shorter than its own header says (cut by a copy, a download or a full disk)."""
+
+
+def verify_complete(con: duckdb.DuckDBPyConnection, path: Path, database: str | None = None) -> None:
+    """Raise DamagedDatabase when the file holds fewer blocks than its header counts: DuckDB itself would read the
+    missing blocks as garbage for some tables and fail only on others."""
+    if Path(f"{path}.wal").exists():
+        return  # blocks replayed from the write-ahead log are counted but not yet in the file
+    size = os.path.getsize(path)
+    for name, block_size, used_blocks in con.execute(
+            "select database_name, block_size, used_blocks from pragma_database_size()").fetchall():
+        # used blocks lie within the file whatever the free ones do (a free tail may be cut off by DuckDB itself)
+        if (database is None or name == database) and block_size and used_blocks is not None and \
+                name not in ("memory", "system", "temp") and size < HEADER_BYTES + int(block_size) * int(used_blocks):
+            raise DamagedDatabase(f"database file {path} is truncated: {size} bytes, its header counts "
+                                  f"{used_blocks} blocks in use of {block_size}")
+
+
 def _connect_writable(path: Path, live: Path | None = None) -> tuple[duckdb.DuckDBPyConnection, int]:
     """A migrated writable connection and how many rows' source bytes it moved out to the source store."""
     con = duckdb.connect(str(path))
+    try:
+        verify_complete(con, path, con.execute("select current_database()").fetchall()[0][0])
+    except DamagedDatabase:
+        con.close()
+        raise
     migrate(con)
     return con, sources.move_out(con, sources.store_for(live or path))
 
@@ -89,7 +116,13 @@ def open_db(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
         if not path.exists():
             with writer(path):
                 pass  # create an empty, migrated database so that readers have something to open
-        return duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            verify_complete(con, path, con.execute("select current_database()").fetchall()[0][0])
+        except DamagedDatabase:
+            con.close()
+            raise
+        return con
     path.parent.mkdir(parents=True, exist_ok=True)
     return _connect_writable(path)[0]
 

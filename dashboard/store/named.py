@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.settings import QUERIES_DIR
-from dashboard.store.db import open_db, writer
+from dashboard.store.db import DamagedDatabase, open_db, verify_complete, writer
 from dashboard.store.location import db_path, is_lake
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -100,6 +100,11 @@ def _attach_version(reader: _Reader, path: Path) -> None:
     alias = f"v{reader.versions}"
     # ATTACH takes no bound parameters; the path is ours (settings/--db), quoted as an SQL string literal.
     reader.con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {alias} (read_only)")
+    try:
+        verify_complete(reader.con, path, alias)
+    except DamagedDatabase:
+        reader.con.execute(f"detach {alias}")
+        raise
     reader.alias, reader.key = alias, key
     reader.attached.append(alias)
     while len(reader.attached) > KEEP_VERSIONS:

@@ -1,0 +1,5 @@
+"""`python -m dashboard.cli`, as the shared scoring tool calls it."""
+
+from dashboard.cli import main
+
+main()
