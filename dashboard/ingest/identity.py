@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dashboard.ingest.prepare import Prepared
+from dashboard.parse.identity_sources import SOURCE_ZH
 from dashboard.parse.names import name_key
 from dashboard.registry import Registry
 
@@ -74,13 +75,18 @@ def _candidates(report: dict[str, Any], registry: Registry, near: tuple[str, int
     if near:
         out.append({"agency": near[0], "year": year, "why_zh": f"读出的名称“{report.get('agency')}”与此名录单位相差 "
                     f"{near[1]} 个字，可能是读取错误，未自动归入"})
-    for ev in report.get("identity_evidence") or []:  # the parser's evidence, when it gives it (parse/identity.py)
-        if isinstance(ev, dict):
-            out.append({"agency": str(ev.get("agency") or ev.get("name") or ""), "year": ev.get("year"),
-                        "why_zh": str(ev.get("rejected_zh") or ev.get("why_zh") or ev.get("rule") or ev.get("line")
-                                      or "")})
-        elif isinstance(ev, str):
-            out.append({"agency": "", "year": None, "why_zh": ev})
+    for ev in report.get("identity_evidence") or []:  # the parser's readings (parse/identity_sources.py)
+        if not isinstance(ev, dict) or ev.get("field") not in ("agency", "year"):
+            continue
+        where = SOURCE_ZH.get(str(ev.get("source")), str(ev.get("source") or ""))
+        fate = str(ev.get("note") or ("已采用" if ev.get("used") else "未采用"))
+        why = f"{where}（{ev.get('rule') or ''}）：{fate}" + (f"；原文“{str(ev.get('line'))[:60]}”" if ev.get("line") else "")
+        if ev["field"] == "agency":
+            hit = registry.match(str(ev.get("value") or "")).agency
+            out.append({"agency": hit.name if hit else str(ev.get("value") or ""), "year": year, "why_zh": why})
+        else:
+            value = ev.get("value")
+            out.append({"agency": "", "year": value if isinstance(value, int) else None, "why_zh": why})
     for p in report.get("problems") or []:
         if isinstance(p, dict) and p.get("code") in ID_PROBLEMS:
             out.append({"agency": "", "year": None, "why_zh": str(p.get("message_zh") or "")})
