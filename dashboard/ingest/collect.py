@@ -37,7 +37,7 @@ from dashboard.settings import DATA_DIR
 from dashboard.store.records import report_sha256
 
 SETTINGS_TOML = DATA_DIR / "settings.toml"
-STATUS_ZH = {"ingested": "新入库", "superseded": "替换旧版", "unchanged": "未变化", "held": "待核对",
+STATUS_ZH = {"ingested": "新入库", "superseded": "替换旧版", "unchanged": "未变化", "held": "待核对", "unidentified": "待认定",
              "failed": "无法读取", "not_fetched": "未能采集", "page": "已读取页面"}
 PROBLEM_STATUSES = ("failed", "not_fetched")
 UNIT_HEADERS = ("unit", "单位", "单位名称", "机关", "机关名称")
@@ -145,12 +145,14 @@ def read_sources(path: Path) -> list[Source]:
 def collect_policy(extra_allow: Iterable[str] = (), settings_file: Path = SETTINGS_TOML,
                    **overrides: float | int) -> FetchPolicy:
     """The fetch policy from data/settings.toml (collect_allow, collect_delay_seconds, collect_timeout_seconds,
-    collect_max_mb, collect_max_redirects), hosts given for this run added, explicit overrides last."""
+    collect_max_mb, collect_max_redirects) and $NIANBAO_COLLECT_ALLOW (hosts, comma-separated), hosts given for this
+    run added, explicit overrides last."""
     try:
         conf = tomllib.loads(settings_file.read_text(encoding="utf-8")) if settings_file.exists() else {}
     except (OSError, tomllib.TOMLDecodeError):
         conf = {}
     allow = [str(h) for h in conf.get("collect_allow") or [] if str(h).strip()] + [h for h in extra_allow if h.strip()]
+    allow += [h for h in os.environ.get("NIANBAO_COLLECT_ALLOW", "").split(",") if h.strip()]  # per installation
     values: dict[str, float | int] = {}
     for key, name, cast in (("collect_delay_seconds", "delay_s", float), ("collect_timeout_seconds", "timeout_s", float),
                             ("collect_total_seconds", "total_s", float), ("collect_max_redirects", "max_redirects", int)):
@@ -349,7 +351,7 @@ def ingest_candidates(candidates: list[Candidate], db: Path | None, registry: Re
                            engine=_engine({str(p): r for p, r in todo}, registry, codes, previous), who=who)
     for (path, row), out in zip(todo, summary.outcomes, strict=True):  # one outcome per named file, in order
         row.status, row.report_id, row.agency, row.year = out.status, out.report_id, out.agency, out.year
-        if out.status == "held":
+        if out.status in ("held", "unidentified", "superseded"):
             row.note_zh = "；".join(x for x in (row.note_zh, out.reason_zh) if x)
         if out.status == "failed":
             row.error_zh, row.error_en = out.reason_zh, out.reason_en

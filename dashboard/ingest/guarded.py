@@ -36,3 +36,11 @@ def guarded_promote(user: User | None, report_id: int, reason: str, db: Path | N
 
     require_role(user, "编辑", "启用待核对版本")
     return promote(report_id, reason, user.name, db=db)
+
+
+def guarded_collect(user: User | None, sources: list, db: Path | None = None, **options: Any):  # noqa: ANN201
+    """Fetch the units' report pages from the portal and ingest them (编辑 or higher), recorded under the user's name."""
+    from dashboard.ingest.collect import collect
+
+    require_role(user, "编辑", "从门户网站采集")
+    return collect(sources, db=db, who=user.name, **options)

@@ -15,6 +15,7 @@ from dashboard.ingest import guarded
 from dashboard.ingest.workers import UPLOADS, Limits
 from dashboard.pages import common as c
 from dashboard.pages import identity_panel, login
+from dashboard.pages.collect_panel import collect_panel
 from dashboard.text import md_literal
 
 STATUS_ZH = {"ingested": "已导入", "superseded": "已导入（替换旧版）", "unchanged": "未变化（已存在）", "failed": "失败",
@@ -116,6 +117,8 @@ def main() -> None:
     if result is not None:
         show_result(result)
     identity_panel.pending_panel("up")  # 待认定: assign unit and year (dashboard/pages/identity_panel.py)
+    st.divider()
+    collect_panel()
 
 
 main()
