@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
+
 from dashboard.catalogue.codes import TABLES
 from dashboard.checks import CheckContext, run_checks
 from dashboard.store.records import NARRATIVE, completeness, has_errors
@@ -20,6 +22,7 @@ from dashboard.store.records import NARRATIVE, completeness, has_errors
 CONSISTENCY_RULES = ("R1", "R2", "R3", "R4", "R5", "X1", "X2", "X3")
 IDENTITY_DOUBTS = {"agency_from_registry", "agency_near_registry", "agency_source_list_conflict", "agency_unknown",
                    "year_unknown", "identity_conflict"}
+When = tuple[str | None, float | None]  # (date printed in the report, file modification time), either unknown
 NARRATIVE_SHRINK = 0.9  # figures changed and the narrative is under 90 % of the current one's: not as complete
 
 
@@ -152,3 +155,19 @@ def decide(new: dict[str, Any], cur: dict[str, Any], cur_id: int | str, new_ev: 
         return Verdict(True, f"替换：{len(changes)} 个数值变化（旧值保留在报告 #{cur_id}）",
                        f"replaced: {len(changes)} values changed (old values kept in report #{cur_id})", changes)
     return Verdict(True, "替换：数值无变化，正文更完整", "replaced: same figures, fuller narrative", changes)
+
+
+def older_than(new: When, cur: When) -> bool:
+    """True when the new version is known to be older than the current one: printed dates compared when both
+    print one (file times break a tie), else file times when both have one; unknown is never older."""
+    if new[0] and cur[0] and new[0] != cur[0]:
+        return new[0] < cur[0]
+    return bool(new[1] and cur[1] and new[1] < cur[1])
+
+
+def contexts(con: duckdb.DuckDBPyConnection, keys: set[tuple[int, int]]) -> dict[tuple[int, int], CheckContext]:
+    """The check context of each agency-year: its previous year's current report (for X1–X3)."""
+    from dashboard.review.findings import current_reports
+
+    prev = current_reports(con, {(a, y - 1) for a, y in keys if isinstance(y, int)})
+    return {(a, y): CheckContext(previous=prev[(a, y - 1)][1] if (a, y - 1) in prev else None) for a, y in keys}

@@ -23,16 +23,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from dashboard.checks import CheckContext
 from dashboard.checks.model import Finding
-from dashboard.ingest.evidence import by_bytes, decide, evidence_of
+from dashboard.ingest.agencies import resolve_agencies, sync_registry
+from dashboard.ingest.evidence import When, by_bytes, contexts, decide, evidence_of, older_than
 from dashboard.ingest.identity import PENDING, Hold, identity_hold
 from dashboard.ingest.prepare import Passed, Prepared, expand_paths
 from dashboard.ingest.progress import progress_bar
 from dashboard.ingest.settle import Assignment, apply_assignment, assign_in
 from dashboard.ingest.workers import FileOutcome, Limits, in_input_order, parse_files
-from dashboard.parse.names import normalize_name
-from dashboard.registry import Agency, Registry, classify_kind, short_name_of
+from dashboard.registry import Registry
 from dashboard.review.audit import cli_who
 from dashboard.review.corrections import carry_over
 from dashboard.review.findings import Key, check_stored, save_findings
@@ -104,72 +103,6 @@ class IngestSummary:
         return not self.failed() and not any(p.failed for p in self.passed)
 
 
-def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
-    """Make the agencies table hold every registry row (name, short name, kind, region, aliases) — changed rows only."""
-    existing = {r[0]: r[1:] for r in con.execute(
-        "select name, agency_id, short_name, kind, region, aliases, in_registry, expected_from, expected_to "
-        "from agencies").fetchall()}
-    next_id = max((v[0] for v in existing.values()), default=0) + 1
-    new_rows, changed = [], []
-    for a in registry.agencies:
-        row = {"name": a.name, "short_name": a.short_name, "kind": a.kind, "region": a.region, "aliases": a.aliases,
-               "expected_from": a.expected_from, "expected_to": a.expected_to}
-        have = existing.get(a.name)
-        if have is None:
-            new_rows.append({"agency_id": next_id, **row, "simulated": False, "in_registry": True})
-            existing[a.name] = (next_id, a.short_name, a.kind, a.region, a.aliases, True, a.expected_from,
-                                a.expected_to)
-            next_id += 1
-        elif (have[1], have[2], have[3], list(have[4] or []), have[5], have[6], have[7]) != (
-                a.short_name, a.kind, a.region, a.aliases, True, a.expected_from, a.expected_to):
-            changed.append({"agency_id": have[0], **row, "simulated": False, "in_registry": True})
-    if new_rows:
-        con.register("_registry_new", pa.Table.from_pylist(new_rows, schema=AGENCY_SCHEMA))
-        con.execute(f"insert into agencies ({', '.join(AGENCY_SCHEMA.names)}) select * from _registry_new")
-        con.unregister("_registry_new")
-    if changed:
-        con.register("_registry_changed", pa.Table.from_pylist(changed, schema=AGENCY_SCHEMA))
-        con.execute("""update agencies set short_name = c.short_name, kind = c.kind, region = c.region,
-                       aliases = c.aliases, in_registry = true, expected_from = c.expected_from,
-                       expected_to = c.expected_to
-                       from _registry_changed c where agencies.agency_id = c.agency_id""")
-        con.unregister("_registry_changed")
-
-
-def _resolve_agencies(con: duckdb.DuckDBPyConnection, registry: Registry, items: list[Prepared]) -> dict[str, int]:
-    """agency_id of each printed name: the registry entry it matches, else its own (not-in-registry) row."""
-    ids = dict(con.execute("select name, agency_id from agencies").fetchall())
-    next_id = (max(ids.values()) + 1) if ids else 1
-    out: dict[str, int] = {}
-    new_rows: list[dict[str, Any]] = []
-    for it in items:
-        printed = it.report["agency"]
-        if printed in out:
-            continue
-        m = registry.match(printed)
-        target: Agency = m.agency or Agency(normalize_name(printed), classify_kind(printed), "", [],
-                                            short_name_of(printed))
-        if target.name not in ids:
-            new_rows.append({"agency_id": next_id, "name": target.name, "short_name": target.short_name,
-                             "kind": target.kind, "region": target.region, "aliases": target.aliases,
-                             "simulated": bool(it.report.get("simulated")), "in_registry": m.agency is not None,
-                             "expected_from": target.expected_from, "expected_to": target.expected_to})
-            ids[target.name] = next_id
-            next_id += 1
-        out[printed] = ids[target.name]
-    if new_rows:
-        con.register("_new_agencies", pa.Table.from_pylist(new_rows, schema=AGENCY_SCHEMA))
-        con.execute(f"insert into agencies ({', '.join(AGENCY_SCHEMA.names)}) select * from _new_agencies")
-        con.unregister("_new_agencies")
-    return out
-
-
-AGENCY_SCHEMA = pa.schema([("agency_id", pa.int32()), ("name", pa.string()), ("short_name", pa.string()),
-                           ("kind", pa.string()), ("region", pa.string()), ("aliases", pa.list_(pa.string())),
-                           ("simulated", pa.bool_()), ("in_registry", pa.bool_()),
-                           ("expected_from", pa.int32()), ("expected_to", pa.int32())])
-
-
 def _report_row(rid: int, aid: int | None, it: Prepared, now: datetime,
                 report: dict[str, Any] | None = None) -> dict[str, Any]:
     r = report if report is not None else it.report
@@ -228,9 +161,6 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, l
             con.unregister(name)
 
 
-When = tuple[str | None, float | None]  # (date printed in the report, file modification time), either unknown
-
-
 def _order_key(it: Prepared) -> tuple[str, float, str]:
     """Chronological order of the versions in one batch: the date printed in the report, else the file's
     modification time — never the file name."""
@@ -240,14 +170,6 @@ def _order_key(it: Prepared) -> tuple[str, float, str]:
 
 def _when_of(it: Prepared) -> When:
     return (it.extra.get("printed_date"), it.mtime or None)
-
-
-def _older(new: When, cur: When) -> bool:
-    """True when the new version is known to be older than the current one: printed dates compared when both
-    print one (file times break a tie), else file times when both have one; unknown is never older."""
-    if new[0] and cur[0] and new[0] != cur[0]:
-        return new[0] < cur[0]
-    return bool(new[1] and cur[1] and new[1] < cur[1])
 
 
 def _current_when(con: duckdb.DuckDBPyConnection, current: dict[Key, tuple[int, dict]]) -> dict[int, When]:
@@ -281,14 +203,6 @@ def _stored_bytes(con: duckdb.DuckDBPyConnection, rid: int, pending: dict[int, b
         return None
 
 
-def _contexts(con: duckdb.DuckDBPyConnection, keys: set[Key]) -> dict[Key, CheckContext]:
-    """The check context of each agency-year: its previous year's current report (for X1–X3)."""
-    from dashboard.review.findings import current_reports
-
-    prev = current_reports(con, {(a, y - 1) for a, y in keys if isinstance(y, int)})
-    return {(a, y): CheckContext(previous=prev[(a, y - 1)][1] if (a, y - 1) in prev else None) for a, y in keys}
-
-
 def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry: Registry,
                 run_checks_after: bool = True, who: str | None = None) -> list[Outcome]:
     """Store one batch of prepared inputs in a writer connection; returns one outcome per input, in order.
@@ -320,13 +234,13 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
             known[it.sha256] = -1  # a second copy in the same batch is unchanged too
             fresh.append(i)
     named = [i for i in fresh if i not in holds]
-    agency_ids = _resolve_agencies(con, registry, [items[i] for i in named])
+    agency_ids = resolve_agencies(con, registry, [items[i] for i in named])
     keys = {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in named}
     from dashboard.review.findings import current_reports
 
     current = current_reports(con, keys)
     when = _current_when(con, current)
-    contexts = _contexts(con, keys)
+    check_contexts = contexts(con, keys)
     next_id = con.execute("select coalesce(max(report_id), 0) + 1 from reports").fetchall()[0][0]
     now = datetime.now()
     plan: list[tuple[int, dict, dict, list, tuple | None]] = []
@@ -353,9 +267,9 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
         old = current.get(key)
         verdict = None
         if old:
-            older = _older(_when_of(it), when.get(old[0])) if when.get(old[0]) else False
-            verdict = decide(it.report, old[1], old[0], evidence_of(it.report, contexts.get(key)),
-                             evidence_of(old[1], contexts.get(key)), older)
+            older = older_than(_when_of(it), when.get(old[0])) if when.get(old[0]) else False
+            verdict = decide(it.report, old[1], old[0], evidence_of(it.report, check_contexts.get(key)),
+                             evidence_of(old[1], check_contexts.get(key)), older)
             if verdict.same:  # reads the same: a file that is the other cut short loses, whichever came first
                 verdict = by_bytes(verdict, it.source_bytes, _stored_bytes(con, old[0], pending_bytes), old[0])
         row = _report_row(next_id, aid, it, now)

@@ -18,7 +18,8 @@ import duckdb
 import pyarrow as pa
 
 from dashboard.checks.model import Finding
-from dashboard.ingest.evidence import decide, evidence_of
+from dashboard.ingest.agencies import resolve_agencies, sync_registry
+from dashboard.ingest.evidence import contexts, decide, evidence_of, older_than
 from dashboard.ingest.identity import PENDING
 from dashboard.ingest.prepare import Prepared
 from dashboard.parse.names import normalize_name
@@ -121,10 +122,8 @@ def apply_assignment(item: Prepared, given: Assignment, registry: Registry) -> P
 
 
 def _agency_id(con: duckdb.DuckDBPyConnection, name: str, registry: Registry) -> int:
-    from dashboard.ingest.pipeline import _resolve_agencies, sync_registry
-
     sync_registry(con, registry)
-    return _resolve_agencies(con, registry, [Prepared("", "", {"agency": name})])[name]
+    return resolve_agencies(con, registry, [Prepared("", "", {"agency": name})])[name]
 
 
 def _when(con: duckdb.DuckDBPyConnection, rid: int, report: dict[str, Any]) -> tuple[str | None, float | None]:
@@ -166,10 +165,8 @@ def place(con: duckdb.DuckDBPyConnection, rid: int, report: dict[str, Any], agen
         _make_current(con, rid, None)
         check_stored(con, {(agency_id, year): (rid, report)}, registry)
         return Settled(rid, "ingested", "", None, report.get("agency") or "", year)
-    from dashboard.ingest.pipeline import _contexts, _older
-
-    ctx = _contexts(con, {(agency_id, year)})[(agency_id, year)]
-    older = _older(_when(con, rid, report), _when(con, cur[0], cur[1]))
+    ctx = contexts(con, {(agency_id, year)})[(agency_id, year)]
+    older = older_than(_when(con, rid, report), _when(con, cur[0], cur[1]))
     verdict = decide(report, cur[1], cur[0], evidence_of(report, ctx), evidence_of(cur[1], ctx), older)
     if not verdict.replace:
         _hold(con, rid, cur[0], verdict.reason_zh, verdict.reason_en)
