@@ -4,6 +4,7 @@ usage: python bench/parse.py [--repeat N] [--no-scan]
 Goals (issues 2 and 3): ≥ 100 reports/s on one core for text and HTML; ≤ 0.3 s per PDF (six pages); ≤ 0.1 s per DOCX.
 Scans (issue 14): ≤ 1.5 s CPU per table page, ≤ 8 s per six-page scanned report on one core, peak memory ≤ 500 MB;
 the per-page table sets the reader's cell-by-cell OCR beside whole-page OCR (detector + recogniser) of the same page.
+Text parse against its baseline (issue 23: ≤ 2 ms a md/txt report), both trees in the same run: bench/parse_text.py.
 """
 
 from __future__ import annotations

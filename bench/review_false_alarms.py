@@ -86,10 +86,18 @@ def variant_entries() -> list[Entry]:
 def demo_entries(folder: Path) -> list[Entry]:
     """The demo's reports: the bundled real reports and the simulated county (as `nianbao demo` generates them)."""
     from dashboard.synth import synthesize
-    from dashboard.synth.demo import BUNDLED_REPORTS, DEMO_FEW, DEMO_SEED, DEMO_YEARS, demo_county, simulated_registry
+    from dashboard.synth.demo import (
+        BUNDLED_REPORTS,
+        DEMO_FEW,
+        DEMO_SEED,
+        DEMO_YEARS,
+        ROUND_YEARS,
+        demo_county,
+        simulated_registry,
+    )
 
     agencies = demo_county(DEMO_SEED)
-    synth = synthesize(folder, len(agencies), DEMO_YEARS, ["html", "md"], seed=DEMO_SEED, few=DEMO_FEW,
+    synth = synthesize(folder, len(agencies), DEMO_YEARS + ROUND_YEARS, ["html", "md"], seed=DEMO_SEED, few=DEMO_FEW,
                        agencies=agencies)
     registry = simulated_registry(agencies)
     out = []

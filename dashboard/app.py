@@ -28,6 +28,7 @@ PAGES = [
     ("upload.py", "导入", ":material/upload_file:", "upload"),
     ("export_page.py", "导出", ":material/download:", "export"),  # the export helper's page (dashboard/export)
     ("proofread.py", "校对", ":material/edit_note:", "proofread"),
+    ("review_round.py", "审核", ":material/rule:", "review_round"),
     ("manual_entry.py", "手工录入", ":material/keyboard:", "manual_entry"),
     ("audit_log.py", "操作记录", ":material/history:", "audit_log"),
 ]
@@ -42,8 +43,12 @@ def main() -> None:
     user = login.read_only_cap(login.require_login())  # login form until signed in; the local 管理 on 127.0.0.1 without
     if st.session_state.get("auth"):  # users; 查看 at most while the database cannot be written
         st.session_state["auth"]["user"] = user
-    pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview"))
-             for f, t, i, u in login.allowed_pages(PAGES, user)]
+    allowed = login.allowed_pages(PAGES, user)
+    # A page the role may not open stays reachable by its address, hidden from the menu: it says why it does not
+    # open (dashboard/pages/common.require_page_role) instead of landing on 总览 without a word.
+    pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview"),
+                     visibility="visible" if (f, t, i, u) in allowed else "hidden")
+             for f, t, i, u in PAGES]
     nav = st.navigation(pages)
     st.sidebar.caption("政府信息公开工作年度报告 · 统计与核对")
     login.sidebar_account(user)

@@ -62,7 +62,8 @@ def stated_in_text(sections: pd.DataFrame) -> pd.DataFrame:
 
     rows = []
     for r in sections.itertuples():
-        fig = proactive_items(r.body or "", int(r.year))
+        body = r.body if isinstance(r.body, str) else ""  # a manual report has no narrative: NULL reads as NaN
+        fig = proactive_items(body, int(r.year))
         if fig is not None:
             rows.append({"report_id": r.report_id, "agency_id": r.agency_id, "short_name": r.short_name,
                          "kind": r.kind, "year": int(r.year), "value": fig.value, "approximate": fig.approximate,

@@ -9,8 +9,10 @@ region. The home county is, in this order:
 3. `home_county` in `data/settings.toml` (the installation);
 4. else the region with the most units that have reports (see `fallback_regions`), and the page says so.
 
-A year's reports are due by 31 January of the next year (《政府信息公开条例》第五十条): a year not yet due never
-counts as 缺报. "Today" is `NIANBAO_AS_OF` (YYYY-MM-DD), else the database's `meta.as_of`, else `as_of` in
+A year's report is due by a date of the next year that depends on the unit's kind (《政府信息公开条例》第四十九条):
+a county government's departments by 31 January, the county government itself by 31 March; townships and street
+offices follow the January date under provincial rules. The dates are configurable per kind in data/settings.toml
+(`[due]`, "月-日"). An agency's year not yet due never counts as 缺报. "Today" is `NIANBAO_AS_OF` (YYYY-MM-DD), else the database's `meta.as_of`, else `as_of` in
 data/settings.toml, else the real date — the demo database, whose simulated county ends in 2024, sets its own.
 
 Regions form a hierarchy (省 / 市 / 县) in `data/regions.csv` (region, parent, level); choosing a region includes
@@ -38,6 +40,11 @@ ALL_REGIONS = "全部地区"
 KIND_GROUPS: dict[str, tuple[str, ...]] = {"乡镇": ("乡", "镇"), "街道": ("街道",), "部门": ("部门",), "政府": ("政府",)}
 KINDS = ("乡", "镇", "街道", "部门", "政府")
 ENV_VARS = {"home_county": "NIANBAO_COUNTY", "as_of": "NIANBAO_AS_OF"}
+# 《政府信息公开条例》第四十九条 (and the provinces' rules for 乡镇/街道): the month and day of the next year by which a
+# kind of unit publishes its report. data/settings.toml's [due] table overrides any of them.
+DEFAULT_DUE: dict[str, tuple[int, int]] = {"部门": (1, 31), "政府": (3, 31), "乡": (1, 31), "镇": (1, 31),
+                                           "街道": (1, 31)}
+OTHER_KIND = ""  # the key of due_map for a unit of no known kind: the earliest date
 
 
 @dataclass(frozen=True)
@@ -181,9 +188,90 @@ def as_of(meta: dict[str, str] | None = None) -> dt.date:
     return dt.date.today()
 
 
+def data_as_of(db: Path | None = None) -> dt.date:
+    """as_of for the database at `db` (its meta settings read with the app's named query)."""
+    from dashboard.store.named import run_query
+
+    meta = run_query("app_meta", db=db)
+    return as_of(dict(zip(meta["key"], meta["value"], strict=True)) if not meta.empty else {})
+
+
+def data_home_county(db: Path | None = None) -> str | None:
+    """The home county of the database at `db` (setting, else the busiest region)."""
+    from dashboard.store.named import run_query
+
+    meta = run_query("app_meta", db=db)
+    agencies = run_query("app_agencies", db=db)
+    return home_county(dict(zip(meta["key"], meta["value"], strict=True)) if not meta.empty else {},
+                       [str(r) for r in agencies["region"].dropna()])[0]
+
+
+def due_dates() -> dict[str, tuple[int, int]]:
+    """(month, day) of the next year by which each kind publishes: the spec's dates, overridden by [due] in
+    data/settings.toml ("部门" = "01-31"); a value that is not a valid 月-日 is ignored."""
+    dates = dict(DEFAULT_DUE)
+    table = _settings_file().get("due")
+    if isinstance(table, dict):
+        for kind, value in table.items():
+            try:
+                month, day = (int(x) for x in str(value).strip().split("-"))
+                dt.date(2001, month, day)  # a valid day of a common year
+            except (ValueError, TypeError):
+                continue
+            if kind in KINDS:
+                dates[kind] = (month, day)
+    return dates
+
+
+def deadline(year: int, kind: str | None) -> dt.date:
+    """The date by which a unit of this kind publishes its report of `year`."""
+    dates = due_dates()
+    month, day = dates.get(kind or OTHER_KIND) or min(dates.values())
+    return dt.date(year + 1, month, day)
+
+
+def due_map(day: dt.date) -> dict[str, int]:
+    """For each kind (and OTHER_KIND), the latest report year whose deadline has passed on `day`: the $due_through
+    parameter of the coverage and ranking queries."""
+    out = {}
+    for kind, (month, dday) in {**due_dates(), OTHER_KIND: min(due_dates().values())}.items():
+        out[kind] = day.year - 1 if day > dt.date(day.year, month, dday) else day.year - 2
+    return out
+
+
 def due_through(day: dt.date) -> int:
-    """The latest report year whose deadline (31 January of the next year) has passed on `day`."""
-    return day.year - 1 if day > dt.date(day.year, 1, 31) else day.year - 2
+    """The latest report year due for some kind on `day` (the latest of due_map): the latest year a page offers."""
+    return max(due_map(day).values())
+
+
+def kinds_in_scope(agencies: Any, scope: Scope, tree: RegionTree | None = None) -> list[str]:
+    """The kinds of the registry's units a scope covers (agencies: rows of app_agencies), for naming deadlines."""
+    table = agencies
+    if scope.region:
+        table = table[table["region"].isin((tree or RegionTree.load()).below(scope.region))]
+    if scope.kinds:
+        table = table[table["kind"].isin(scope.kinds)]
+    if scope.agency_ids:
+        table = table[table["agency_id"].isin(scope.agency_ids)]
+    return sorted({str(k) for k in table["kind"].dropna()}, key=lambda k: KINDS.index(k) if k in KINDS else 99)
+
+
+def deadline_text(year: int, kinds: Iterable[str] | None = None) -> str:
+    """The deadline of a year's reports as a sentence names it: '2026年1月31日', or with the kinds' dates when they
+    differ: '2026年1月31日（政府 2026年3月31日）'."""
+    chosen = [k for k in (kinds or KINDS) if k in KINDS] or list(KINDS)
+    by_date: dict[dt.date, list[str]] = {}
+    for kind in chosen:
+        by_date.setdefault(deadline(year, kind), []).append(kind)
+    dates = sorted(by_date)
+
+    def zh(d: dt.date) -> str:
+        return f"{d.year}年{d.month}月{d.day}日"
+
+    if len(dates) == 1:
+        return zh(dates[0])
+    first, rest = dates[0], dates[1:]
+    return zh(first) + "（" + "；".join(f"{'、'.join(by_date[d])} {zh(d)}" for d in rest) + "）"
 
 
 def kind_group(kind: str) -> str:

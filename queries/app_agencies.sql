@@ -4,7 +4,7 @@
 with spans as (
   select agency_id, count(*) as reports, min(year) as first_year, max(year) as last_year
   from reports
-  where superseded_by is null
+  where superseded_by is null and draft is not true
   group by agency_id
 ),
 final as (

@@ -4,7 +4,7 @@
 with final as (
   select year, count(*) as reports
   from reports
-  where superseded_by is null and year is not null
+  where superseded_by is null and draft is not true and year is not null
   group by year
 )
 select * from final order by year

@@ -12,7 +12,7 @@ with found as (
 
 final as (
     select r.report_id, a.name as agency, r.year, f.unit as listed_unit, f.page_url, f.final_url as file_url,
-           f.published, f.published_text, f.fetched_at as first_fetched_at, r.superseded_by is null as current
+           f.published, f.published_text, f.fetched_at as first_fetched_at, (r.superseded_by is null and r.draft is not true) as current
     from found f
     join reports r using (report_id)
     left join agencies a using (agency_id)

@@ -3,4 +3,4 @@
 -- Grain: zero or one row (report_id, template, layout).
 select report_id, template, coalesce(applications_layout, template) as layout
 from reports
-where agency_id = $agency_id and year = $year and superseded_by is null
+where agency_id = $agency_id and year = $year and superseded_by is null and draft is not true

@@ -9,7 +9,7 @@ with counts as (
 ),
 final as (
   select r.report_id, r.year, r.template, r.applications_layout, r.agency_printed, r.source_name, r.format,
-         r.ingested_at, r.superseded_by, r.superseded_by is null as is_current,
+         r.ingested_at, r.superseded_by, (r.superseded_by is null and r.draft is not true) as is_current,
          coalesce(r.held, false) as held, coalesce(r.held_reason, '') as held_reason,
          coalesce(c.findings, 0) as findings, coalesce(c.findings_open, 0) as findings_open
   from reports r left join counts c using (report_id)

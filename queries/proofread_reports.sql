@@ -1,7 +1,14 @@
 -- proofread_reports: current reports to proofread, those that need it first (uncertain cells, open errors, stale corrections).
--- Parameters: none.
+-- Only the scope bar's scope ($regions, $kinds, $agency_ids), plus the report a link names ($report_id, or NULL);
+-- the scope bar's $year first.
+-- Parameters: $regions (VARCHAR[] or NULL), $kinds (VARCHAR[] or NULL), $agency_ids (INTEGER[] or NULL),
+--   $year (INTEGER or NULL), $report_id (INTEGER or NULL).
 -- Grain: one row per current report (report_id, agency, year, version, format, counts of what needs a decision).
-with unsure as (
+with chosen as (
+  select agency_id
+  from agencies_in_scope($regions, $kinds, $agency_ids)
+),
+unsure as (
   select report_id, count(*) as uncertain
   from effective_cells where flag in ('uncertain', 'placed_by_order', 'unreadable') group by report_id
 ),
@@ -24,6 +31,7 @@ final as (
   left join unsure u using (report_id)
   left join open_findings f using (report_id)
   left join fixes x using (report_id)
+  where r.agency_id in (select agency_id from chosen) or r.report_id = $report_id
 )
 select * from final
-order by (uncertain + errors + stale > 0) desc, year desc, short_name, report_id
+order by coalesce(year = $year, false) desc, (uncertain + errors + stale > 0) desc, year desc, short_name, report_id

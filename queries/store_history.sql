@@ -2,7 +2,8 @@
 -- Parameters: $agency_id (INTEGER), $year (INTEGER).
 -- Grain: one row per stored report of that agency and year.
 select r.report_id, r.source_name, r.format, r.sha256, r.ingested_at, r.superseded_by,
-       r.superseded_by is null as current, r.agency_printed, r.template
+       (r.superseded_by is null and r.draft is not true) as current, r.agency_printed, r.template,
+       coalesce(r.draft, false) as draft, r.submitted_at
 from reports r
 where r.agency_id = $agency_id and r.year = $year
 order by r.ingested_at, r.report_id

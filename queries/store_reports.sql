@@ -15,7 +15,7 @@ final as (
          coalesce(a.name, case when r.held_reason like '待认定%' then '（待认定）' end) as agency,
          r.agency_printed, a.kind, a.region, r.year, r.template,
          r.applications_layout, r.format, r.source_name, r.ingested_at, r.superseded_by,
-         r.superseded_by is null as current, coalesce(a.in_registry, false) as in_registry,
+         (r.superseded_by is null and r.draft is not true) as current, coalesce(a.in_registry, false) as in_registry,
          coalesce(f.errors, 0) as errors, coalesce(f.warnings, 0) as warnings,
          coalesce(f.open_findings, 0) as open_findings
   from reports r

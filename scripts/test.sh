@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Installs what is missing, then runs the linter and the whole test suite. Non-zero on any failure
-# (pytest's exit 5, "no tests collected", is a failure too).
+# Installs what is missing, then runs the linter and the quick tests (the README's test command; a few minutes).
+# `bash scripts/test.sh --all` (what .ci/run does) then runs the long tests marked `slow` too, and the DuckLake
+# tests in the lake environment. Non-zero on any failure (pytest's exit 5, "no tests collected", is a failure too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
-.venv/bin/python -m pytest -q "$@"
-# The DuckLake tests in the lake environment (duckdb pinned to the extensions'); they fail there, never skip.
-if [ "$#" -eq 0 ]; then
+if [ "${1:-}" = "--all" ]; then
+  shift
+  .venv/bin/python -m pytest -q -m "not slow" "$@"
+  .venv/bin/python -m pytest -q -m slow "$@"
+  # The DuckLake tests in the lake environment (duckdb pinned to the extensions'); they fail there, never skip.
   NIANBAO_REQUIRE_LAKE=1 .venv-lake/bin/python -m pytest -q tests/test_store_lake.py
+elif [ "$#" -gt 0 ]; then
+  .venv/bin/python -m pytest -q "$@"   # the files or options given, slow or not
+else
+  .venv/bin/python -m pytest -q -m "not slow"
 fi

@@ -32,3 +32,23 @@ def expected_cells(expected: dict):
 def fixtures_dir() -> Path:
     """The folder of real report files used by the tests."""
     return FIXTURES
+
+
+# Test files that take long (a real browser, OCR of scans, a Dask cluster, hostile batteries, rendering the pack,
+# LibreOffice, subprocess servers): marked `slow`. `bash scripts/test.sh` runs the quick ones; `.ci/run` runs the
+# quick ones first, then these — none is dropped. The list is by measured duration (`pytest --durations`).
+SLOW_FILES = {
+    "test_e2e_browser.py", "test_e2e_auth.py", "test_e2e_upload_isolation.py", "test_e2e_web_guard.py",
+    "test_dask_ingest.py", "test_ingest_hostile.py", "test_read_scan.py", "test_read_limits.py",
+    "test_export_pack.py", "test_export_images.py", "test_export_page.py", "test_export_empty_partial.py",
+    "test_synth_roundtrip.py", "test_collect.py", "test_faults.py", "test_serve_process.py",
+    "test_serve_read_only.py", "test_ingest_concurrency.py", "test_upload_page.py", "test_scan_simulator.py",
+    "test_e2e_review_round.py", "test_review_opinions.py",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of SLOW_FILES `slow` (select with -m slow / -m "not slow")."""
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)

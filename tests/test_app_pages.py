@@ -142,7 +142,7 @@ def test_detail_report_choice_goes_to_the_url_and_shows_versions(db: Path) -> No
 def test_quality_page_shows_coverage_and_findings(db: Path) -> None:
     at = page("quality", region="全部地区", year="2025", **{"from": "2019"})
     m = metrics(at)
-    assert int(m["已公开（有更正版）"]) == 1 and int(m["缺报"]) > 0
+    assert int(m["已公开（有更正版）（单位·年）"]) == 1 and int(m["缺报（单位·年）"]) > 0
     at.sidebar.selectbox(key="scope_from").select(2024).run()
     assert "2024" in str(at.query_params["from"])
 

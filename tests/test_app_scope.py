@@ -93,14 +93,14 @@ def test_the_non_reporters_list_names_exactly_the_units_left_out(db: dict) -> No
     assert shown == {a.short_name: 2, b.short_name: 1}
     overview = visit(at, "overview")
     metric = {m.label: m.value for m in overview.metric}
-    assert metric["缺报（个）"] == "2" and metric["收到报告（份）"] == "4 / 6"
+    assert metric["缺报（个，2023年）"] == "2" and metric["收到报告（份）"] == "4 / 6"
 
 
 def test_a_year_not_yet_due_has_no_missing_reports(db: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NIANBAO_AS_OF", "2023-12-31")  # 2023's reports are due by 31 January 2024
     at = app(year="2023")
     metric = {m.label: m.value for m in at.metric}
-    assert metric["缺报（个）"] == "未到期"
+    assert metric["缺报（个，2023年）"] == "未到期"
     at = visit(at, "quality")
     assert any("尚未到期" in i.value for i in at.info)
 

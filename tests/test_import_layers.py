@@ -2,7 +2,7 @@
 
 The order, lowest first (a room may import its own modules and any room below it, never one above):
 
-    base (errors, settings, text, catalogue) → readers → checks → parse → registry → store → review → ingest
+    base (errors, limits, settings, text, catalogue) → readers → checks → parse → registry → store → review → ingest
     → queries, scope → charts → pages, export, cli, serve, app, synth
 
 The checks are rules over the canonical record and import nothing of the parser; the parser runs R1–R4 as a
@@ -19,7 +19,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "dashboard"
 
 LAYERS: list[set[str]] = [
-    {"__init__", "errors", "settings", "text", "catalogue"},
+    {"__init__", "errors", "limits", "settings", "text", "catalogue"},
     {"readers"},
     {"checks"},
     {"parse"},

@@ -106,3 +106,52 @@ def test_a_scan_within_the_page_limit_is_still_read_page_by_page(tmp_path) -> No
     with pytest.raises(ReportError) as err:
         read_document(pdf)
     assert err.value.code == "not_a_report"  # both pages were read: blank paper holds no report
+
+
+def test_every_path_takes_its_limits_from_the_one_definition() -> None:
+    import tomllib
+
+    from dashboard import limits
+    from dashboard.ingest.fetch import FetchPolicy
+    from dashboard.ingest.workers import Limits
+    from dashboard.readers import MAX_BYTES
+    from dashboard.readers.pdf import MAX_PAGES as PDF_PAGES
+    from dashboard.readers.scan import MAX_PAGES as SCAN_PAGES
+
+    assert MAX_BYTES == limits.MAX_BYTES and PDF_PAGES == limits.MAX_PDF_PAGES and SCAN_PAGES == limits.MAX_SCAN_PAGES
+    assert Limits() == Limits(memory_mb=limits.MEMORY_MB, seconds=limits.SECONDS)
+    assert FetchPolicy().max_bytes <= limits.MAX_BYTES  # collect never downloads what ingest would refuse
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == limits.MAX_BYTES  # the upload page's drop zone
+    # no module but dashboard/limits.py states a page or size limit of its own
+    stated = subprocess.run(["grep", "-rEn", r"^(MAX_PDF_PAGES|MAX_PAGES|MAX_BYTES|DEFAULT_MEMORY_MB|DEFAULT_SECONDS)"
+                             r" = [0-9]", str(ROOT / "dashboard")], capture_output=True, text=True, check=False)
+    assert [line for line in stated.stdout.splitlines() if "dashboard/limits.py" not in line] == []
+
+
+def test_a_file_too_large_is_refused_in_a_worker_before_its_bytes_are_read_and_none_reach_the_parent(tmp_path) -> None:
+    big = tmp_path / "huge.pdf"
+    with big.open("wb") as fh:  # 250 MB, sparse: costs no disk, but reading it costs 250 MB of memory
+        fh.write(b"%PDF-1.4\n")
+        fh.truncate(250 * 1024 * 1024)
+    code = ("import resource,sys;from pathlib import Path;from dashboard.ingest.workers import parse_files\n"
+            "(out,)=list(parse_files([Path(sys.argv[1])],workers=1))\n"
+            "print(out.prepared.extra.get('error_code'), out.prepared.source_bytes is None, out.prepared.error_zh)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+    got = _measured([sys.executable, "-c", code, str(big)])
+    verdict, peak = got["out"].strip().splitlines()[-2:]
+    assert verdict.startswith("huge True 文件过大（250 MB"), got
+    # before: the worker read the file and sent its bytes with the refusal (+600 MB in the parent for 250 MB)
+    assert int(peak) < 250, got
+
+
+def test_reading_in_the_calling_process_is_bounded_in_time_like_a_worker() -> None:
+    import time
+
+    from dashboard.limits import bounded
+
+    t0 = time.monotonic()
+    with pytest.raises(ReportError) as err, bounded(seconds=0.3):
+        time.sleep(5)
+    assert err.value.code == "resource" and "超出资源限制" in err.value.reason_zh
+    assert time.monotonic() - t0 < 2

@@ -194,7 +194,7 @@ def test_killing_the_writer_leaves_the_lake_readable_and_the_rerun_completes(lak
     final = run_query("store_reports", db=lake)
     assert len(final) == len(files) and final["report_id"].is_unique
     # findings were written with their reports: every stored report was checked exactly once per rule and cell set
-    findings = run_query("checks_findings", db=lake, year=None, agency_id=None)
+    findings = run_query("checks_findings", db=lake, year=None, agency_id=None, regions=None)
     assert not findings.duplicated(["report_id", "rule", "message"]).any()
 
 

@@ -119,3 +119,44 @@ def test_a_record_without_a_file_has_no_source_to_download(tmp_path: Path) -> No
     record = json.loads((FIXTURES / "expected" / "hongze-2023.json").read_text("utf-8"))
     assert ingest_prepared([prepare_record(record, "manual.json")], db=db).counts()["ingested"] == 1
     assert read_source(1, db) is None
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):  # noqa: ANN201
+    """A 24 MB tmpfs (a disk that fills up); skipped where mounting is not allowed."""
+    import subprocess
+
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mnt)], capture_output=True,
+                          check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+@pytest.mark.parametrize("spare_kb", [1000, 2000])  # the disk fills while the files are written / at the checkpoint
+def test_an_ingest_that_fails_on_a_full_disk_leaves_no_source_file_that_no_report_names(small_disk: Path,
+                                                                                      spare_kb: int) -> None:
+    import os
+
+    files = sorted(p for p in (FIXTURES / "variants").iterdir() if p.suffix in (".md", ".txt", ".html"))
+    db = small_disk / "n.duckdb"
+    ingest_paths([files[0]], db=db, workers=0)
+    # leave room to copy the database and a little more: the second ingest runs out of disk after it started writing
+    st = os.statvfs(small_disk)
+    free = st.f_bavail * st.f_frsize
+    with open(small_disk / "filler", "wb") as fh:
+        fh.write(b"\0" * max(0, free - db.stat().st_size - spare_kb * 1024))
+    with pytest.raises(Exception) as failed:  # noqa: PT011 — disk full surfaces as OSError or DuckDB's own error
+        ingest_paths(files[1:], db=db, workers=0)
+    assert "space" in str(failed.value).lower() or "write" in str(failed.value).lower(), failed.value
+    con = duckdb.connect(str(db), read_only=True)
+    named = {r[0] for r in con.execute("select sha256 from reports").fetchall()}
+    con.close()
+    on_disk = [p.name for p in _files_in(store_for(db))]  # a half-written hidden .tmp counts as left behind too
+    assert len(named) == 1
+    assert [n for n in on_disk if n.split(".")[0] not in named] == []

@@ -76,7 +76,7 @@ RULE_BASIS_ZH: dict[str, str] = {
     "BLANK_TOTAL": "国办公开办函〔2021〕30号年度报告格式",
 }
 SEVERITY_ZH = {"error": "错误", "warning": "提醒", "info": "提示"}
-FINDING_STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已驳回", "resolved": "已因更正关闭"}
+FINDING_STATUS_ZH = {"open": "待核实", "confirmed": "已确认", "dismissed": "已排除", "resolved": "已因更正关闭"}
 
 
 def rule_name(code: str) -> str:
@@ -292,3 +292,109 @@ def internal_codes() -> set[str]:
         words |= set(cols)
     words |= set(FORMAT_ZH) | set(SEVERITY_ZH) | set(FINDING_STATUS_ZH) | set(COVERAGE_STATUS_ZH) | {"all"}
     return words
+
+
+# ---- rankings: what a rank, its change and a missing figure mean (issue 20: one wording everywhere) ----
+# A unit's status in a year's ranking (queries/compare_ranking.sql, column status).
+RANK_STATUS_ZH = {"ranked": "", "held": "存疑未计", "blank": "未填此项", "uncomputable": "无法计算", "missing": "未报"}
+RANK_STATUS_EXPLAIN_ZH = {
+    "held": "数值被核对规则判为存疑，未参加排名（可在侧栏打开“含存疑数值”）",
+    "blank": "报告未填写此项",
+    "uncomputable": "分母为0（如没有办结的申请），比率无法计算",
+    "missing": "应报而未报，列在最后",
+}
+# Why a unit has no rank the year before (column previous_status): 名次变化 compares two ranks only.
+PREVIOUS_STATUS_ZH = {"not_expected": "新", "missing": "上年未报", "held": "上年存疑", "blank": "上年未填",
+                      "uncomputable": "上年无法计算"}
+PREVIOUS_STATUS_EXPLAIN_ZH = {
+    "not_expected": "新：上年不在应报范围（名录中的应报起始年度晚于上年）",
+    "missing": "上年未报：上年应报而没有报告",
+    "held": "上年存疑：上年数值存疑，未计入",
+    "blank": "上年未填：上年报告未填此项",
+    "uncomputable": "上年无法计算：上年分母为0",
+}
+RATE_CHANGE_UNIT = "个百分点"
+
+
+def _absent(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value) in ("<NA>", "nan")
+
+
+def rank_change_label(rank: object, previous_rank: object, previous_status: object) -> str:
+    """名次变化: ↑3 / ↓2 / 持平 where both ranks exist; else why there is no comparison (新 / 上年未报 / 上年存疑 /
+    上年未填 / 上年无法计算); — when the unit has no rank this year."""
+    if _absent(rank):
+        return "—"
+    if _absent(previous_rank):
+        return PREVIOUS_STATUS_ZH.get(str(previous_status), "—")
+    d = int(previous_rank) - int(rank)  # type: ignore[call-overload]
+    return f"↑{d}" if d > 0 else f"↓{-d}" if d < 0 else "持平"
+
+
+def value_change_label(change: object, unit: str) -> str:
+    """变化 of a value: '+3' for counts, '+1.25' for 万元, '+16.7个百分点' for a rate (a rate's change is never a %);
+    — when either year has no value."""
+    if _absent(change):
+        return "—"
+    x = float(change)  # type: ignore[arg-type]
+    if unit == "比率":
+        return f"{x * 100:+.1f}{RATE_CHANGE_UNIT}"
+    if unit in ("万元", "按原件"):
+        return f"{x:+,.2f}"
+    return f"{x:+,.0f}"
+
+
+def top_bottom(n_ranked: int, n: int) -> tuple[int, int]:
+    """How many to list first and last so that the two lists never share a unit: (n, n) when at least 2n are
+    ranked, else (all of them, 0) — one list."""
+    return (n, n) if n_ranked >= 2 * n else (n_ranked, 0)
+
+
+# ---- due dates: a year not yet due is never a fall ----
+def not_due_text(deadline_zh: str, received: int) -> str:
+    """What a page and the pack say of a year whose deadline has not passed: '尚未到期（截止 2026年1月31日）；已收到 3 份'."""
+    return f"尚未到期（截止 {deadline_zh}）；已收到 {received} 份"
+
+
+COVERAGE_COUNT_HELP_ZH = ("报送情况按“单位·年”计：{span}每个应报单位的每一年计一次（一个单位缺报两年计2）；"
+                          "缺报名单只列所选年度。")
+MISSING_COUNT_HELP_ZH = "缺报：应报（在名录的应报年度内）、报送期限已过而未收到报告的单位数；只计所选年度。"
+
+
+# ---- a page the user's role does not open (reached by a link or a typed address) ----
+FORBIDDEN_PAGE_ZH = ("“{title}”页需要「{role}」或更高角色；{who}，因此不能打开。"
+                     "请联系管理员调整角色，或从左侧导航选择其他页面。")
+
+
+def forbidden_page_text(title: str, role: str, user_name: str | None, user_role: str | None) -> str:
+    """Why a page does not open for this user: the role it needs and the user's."""
+    who = f"当前用户“{user_name}”为「{user_role}」角色" if user_name else "当前未登录"
+    return FORBIDDEN_PAGE_ZH.format(title=title, role=role, who=who)
+
+
+# ---- the command line's tables (nianbao reports / history / agencies): Chinese headers and values ----
+CLI_HEADERS_ZH = {"report_id": "报告编号", "agency": "单位", "year": "年度", "template": "格式版本", "format": "文件格式",
+                  "source_name": "文件", "errors": "错误", "warnings": "提醒", "current": "现行版",
+                  "ingested_at": "入库时间", "status": "状态", "superseded_by": "被替换为", "held_reason": "待核对原因",
+                  "sha256": "内容指纹", "agency_id": "单位编号", "name": "名称", "kind": "类型", "region": "地区",
+                  "in_registry": "名录中", "reports": "报告数", "first_year": "最早年度", "last_year": "最近年度"}
+
+
+def cli_header(column: str) -> str:
+    """A column of a CLI table by its Chinese header ('report_id' → '报告编号')."""
+    return CLI_HEADERS_ZH.get(column, _unknown(column))
+
+
+def cli_value(column: str, value: object) -> str:
+    """A value of a CLI table as a reader reads it: 是/否, '2021年版格式', 'PDF 文件', '' for none."""
+    if value is None or (isinstance(value, float) and value != value) or str(value) in ("<NA>", "NaT", "nan"):
+        return ""
+    if isinstance(value, bool) or column in ("current", "in_registry"):
+        return "是" if bool(value) else "否"
+    if column == "template":
+        return template_name(str(value))
+    if column == "format":
+        return format_name(str(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

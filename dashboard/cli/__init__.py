@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "dashboard.cli.review",  # correct
     "dashboard.cli.users",   # user add/passwd/list/remove
     "dashboard.cli.collect", # collect
+    "dashboard.cli.review_round",  # review open/submit/status/decide/opinions
 ]
 
 

@@ -27,14 +27,17 @@ def number_text(v: float | None) -> str:
 
 
 def table_out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noqa: ANN001
+    """A result as JSON, or as a table with Chinese headers and values (dashboard.catalogue.labels cli_header)."""
     if as_json:
         typer.echo(df.to_json(orient="records", force_ascii=False, date_format="iso"))
         return
+    from dashboard.catalogue.labels import cli_header, cli_value
+
     table = Table(title=title)
     for c in columns:
-        table.add_column(c)
+        table.add_column(cli_header(c))
     for row in df[columns].itertuples(index=False):
-        table.add_row(*["" if v is None or (isinstance(v, float) and v != v) else shown(v) for v in row])
+        table.add_row(*[shown(cli_value(c, v)) for c, v in zip(columns, row, strict=True)])
     Console().print(table)
 
 

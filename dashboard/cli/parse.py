@@ -11,6 +11,7 @@ from rich.console import Console
 
 from dashboard.errors import reason_for
 from dashboard.ingest.prepare import display_name
+from dashboard.limits import bounded, check_file
 from dashboard.parse import parse_file
 from dashboard.parse.summary import print_summary
 from dashboard.registry import default_registry
@@ -33,7 +34,9 @@ def parse(
     for f in files:
         name = shown(display_name(f.name))
         try:
-            rep = clean_report(parse_file(f, default_registry()))
+            check_file(f)  # size and pages before any work (dashboard/limits.py: the limits of every path)
+            with bounded():  # the memory and time a worker would have
+                rep = clean_report(parse_file(f, default_registry()))
         except Exception as exc:  # noqa: BLE001 — every failure is this file's reason, never a traceback
             failed += 1
             zh, en, _ = reason_for(exc)

@@ -124,7 +124,11 @@ def history(agency: str = typer.Argument(..., help="机关名称或简称"), yea
     held = read_query("select report_id, coalesce(held, false) as held, held_reason from reports "
                       "where agency_id = ? and year = ?", [agency_id, year], target)
     df = df.merge(held, on="report_id", how="left")
-    df["status"] = [("待核对" if h else "当前" if c else "已替换") for h, c in zip(df["held"], df["current"], strict=True)]
+    import pandas as pd
+
+    df["status"] = [("待核对" if h else "当前" if c else "草稿（最新）" if d and pd.isna(s) else "草稿（已被新稿替换）" if d
+                     else "已替换")
+                    for h, c, d, s in zip(df["held"], df["current"], df["draft"], df["superseded_by"], strict=True)]
     df["held_reason"] = df["held_reason"].fillna("")
     table_out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "status",
                                                   "superseded_by", "held_reason", "sha256"])
@@ -141,12 +145,13 @@ def agencies(db: Path = DB_OPTION, as_json: bool = JSON_OPTION,
     df = run_query("store_agencies", db=db_path(db))
     if unknown:
         df = df[~df["in_registry"]]
-    table_out(df, as_json, "机关（in_registry=False 为名录外）",
+    table_out(df, as_json, "机关（“名录中”为否的是名录外的单位）",
          ["agency_id", "name", "kind", "region", "in_registry", "reports", "first_year", "last_year"])
 
 
 def check(year: int | None = typer.Option(None, "--year", help="只核对该年度"),
           agency: str | None = typer.Option(None, "--agency", help="只核对该机关"),
+          region: str | None = typer.Option(None, "--region", help="只列该地区；默认本县，“全部地区”为不限地区"),
           db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
     """重新核对已入库报告并列出问题 / Re-run the checks on stored reports and list the findings."""
     from dashboard.queries import run_query
@@ -157,7 +162,10 @@ def check(year: int | None = typer.Option(None, "--year", help="只核对该年�
     agency_id = resolve_agency(agency, target)[0] if agency else None
     with writer(target) as con:
         recheck(con, year, agency_id)
-    df = run_query("checks_findings", db=target, year=year, agency_id=agency_id)
+    from dashboard.cli.regions import command_regions  # issue 20: the home county unless asked, as export
+
+    regions = command_regions(region, target, agency is not None, Console(stderr=True))
+    df = run_query("checks_findings", db=target, year=year, agency_id=agency_id, regions=regions)
     if as_json:
         df["cells"] = df["cells"].map(lambda v: list(v) if v is not None else [])
         typer.echo(json.dumps(df.to_dict(orient="records"), ensure_ascii=False, default=str))

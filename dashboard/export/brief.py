@@ -263,6 +263,8 @@ def _title_block(doc: Document, data: PackData) -> None:
     doc.add_paragraph(f"{data.scope}{data.year}年度政府信息公开工作年度报告数据简报", style="Title").alignment = \
         WD_ALIGN_PARAGRAPH.CENTER
     coverage = f"数据范围：{data.scope}，{data.year}年度（收到 {data.received} / 应报 {data.expected} 份报告）"
+    if data.not_due:
+        coverage = f"数据范围：{data.scope}，{data.year}年度报告{data.not_due}"
     _plain(doc, coverage, align=WD_ALIGN_PARAGRAPH.CENTER)
     if tk.is_partial(data):
         _plain(doc, "本年数据不全：以下合计只含已收到的报告。", align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -340,11 +342,14 @@ def write_brief(data: PackData, charts: list[Chart], images: dict[str, list[Path
     for chart in (c for c in charts if c.section == SECTIONS[-1]):
         figure_no += 1
         _chart(doc, chart, images.get(chart.key, []), figure_no)
+    quality = tk.quality_sentence(data)
+    if quality:
+        _plain(doc, quality)
     has_chart = any(c.key == "findings_by_rule" for c in charts)
     _plain(doc, ("" if has_chart else tk.findings_sentence(data)) + tk.suspect_sentence(data))
     by_rule = findings_by_rule_zh(data)
     if not by_rule.empty:
-        _plain(doc, "数据问题按类型统计如下（不含经核实驳回的）：")
+        _plain(doc, "数据问题按类型统计如下（不含经核实排除的）：")
         add_table(doc, by_rule)
     errors = findings_table(data)
     errors = errors[errors["严重程度"] == "错误"].head(MAX_FINDINGS)

@@ -14,9 +14,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.catalogue.labels import not_due_text
 from dashboard.errors import ReportError
 from dashboard.queries import indicator_params, run_query
-from dashboard.scope import RegionTree, Scope, as_of, due_through, fallback_regions, home_county
+from dashboard.review.rounds import year_scores
+from dashboard.scope import (
+    RegionTree,
+    Scope,
+    as_of,
+    deadline_text,
+    due_map,
+    fallback_regions,
+    home_county,
+    kinds_in_scope,
+)
 from dashboard.store.indicators import INDICATORS
 
 ALL_AGENCIES = 2**31 - 1  # quality_coverage's $limit: the pack lists every chosen agency
@@ -65,6 +76,8 @@ class PackData:
     suspect_held_back: bool = False  # True once totals leave those values out (the scope queries do)
     include_suspect: bool = False
     region: str | None = None
+    quality: pd.DataFrame = field(default_factory=pd.DataFrame)  # 年报质量评分 of the year's reports (review.rounds)
+    not_due: str | None = None  # '尚未到期（截止 …）；已收到 n 份' for a year whose deadline has not passed
 
     def counts(self, year: int) -> tuple[int, int]:
         """(received, expected) reports of a year in scope — the pages' coverage_by_year."""
@@ -163,7 +176,7 @@ def scope_agency_ids(scope: PackScope, db: Path) -> list[int] | None:
     return sorted(int(a) for a in table["agency_id"])
 
 
-def _non_reporters(db: Path, filters: dict, year: int, due: int) -> pd.DataFrame:
+def _non_reporters(db: Path, filters: dict, year: int, due: dict[str, int]) -> pd.DataFrame:
     """缺报名单 of the year (coverage_non_reporters): unit, type, years missed in a row, last report."""
     nr = run_query("coverage_non_reporters", db=db, **filters, year=year, due_through=due)
     return pd.DataFrame({"agency_id": nr["agency_id"].astype(int), "short_name": nr["short_name"].astype(str),
@@ -188,9 +201,9 @@ def home_region(db: Path) -> tuple[str | None, str]:
     return home_county(meta, fallback_regions(run_query("app_agencies", db=db)))
 
 
-def _due_through(db: Path) -> int:
+def _due_through(db: Path) -> dict[str, int]:
     meta = dict(run_query("app_meta", db=db).itertuples(index=False))
-    return due_through(as_of(meta))
+    return due_map(as_of(meta))
 
 
 def load_pack_data(year: int, agency_ids: list[int] | None, db: Path, scope: PackScope | None = None) -> PackData:
@@ -213,12 +226,14 @@ def load_pack_data(year: int, agency_ids: list[int] | None, db: Path, scope: Pac
     reports = run_query("export_reports_of_year", db=db, year=year, agency_ids=agency_ids)
     if agency_ids == []:
         reports = reports.iloc[0:0]
-    if reports.empty:
-        raise EmptyPackError(str(db), f"“{label}”{year}年没有收到任何报告，未生成会议材料。请换一个年度或范围",
-                             f"no reports for {year} in this scope; nothing was written", "NO_DATA")
     params = _scope(scope).params()
     filters = {k: v for k, v in params.items() if k != "include_suspect"}
     due = _due_through(db)
+    not_due = _not_due(db, _scope(scope), filters, year, due, agencies)
+    if reports.empty:
+        why = f"{year}年度报告{not_due}" if not_due else f"{year}年没有收到任何报告"
+        raise EmptyPackError(str(db), f"“{label}”{why}，未生成会议材料。请换一个年度或范围",
+                             f"no reports for {year} in this scope; nothing was written", "NO_DATA")
     defs = run_query("app_indicator_defs", db=db).set_index("indicator")
     first = min(years)
     totals = run_query("scope_indicator_totals", db=db, **params, year_from=first, year_to=year)
@@ -239,7 +254,17 @@ def load_pack_data(year: int, agency_ids: list[int] | None, db: Path, scope: Pac
         years=[y for y in years if y <= year],
         received=received, expected=expected, non_reporters=_non_reporters(db, filters, year, due),
         suspect_values=len(held), suspect_held_back=not scope.include_suspect,
-        include_suspect=scope.include_suspect, region=scope.region)
+        include_suspect=scope.include_suspect, region=scope.region, not_due=not_due,
+        quality=year_scores(year, db, **filters, with_round=False))
+
+
+def _not_due(db: Path, scope: Scope, filters: dict, year: int, due: dict[str, int], agencies: pd.DataFrame) -> str | None:
+    """'尚未到期（截止 …）；已收到 n 份' when the year's deadline has not passed for the scope, as the pages say it."""
+    row = run_query("coverage_by_year", db=db, **filters, year_from=year, year_to=year, due_through=due)
+    if row.empty or bool(row["due"].iloc[0]):
+        return None
+    kinds = kinds_in_scope(agencies, scope)
+    return not_due_text(deadline_text(year, kinds), int(row["received"].iloc[0]))
 
 
 def agency_values(data: PackData, code: str, year: int) -> pd.DataFrame:

@@ -125,7 +125,9 @@ def _title_slide(prs: Presentation, data: PackData, simulated: bool) -> None:
           40, True, BLUE, PP_ALIGN.CENTER, face=FONT_TITLE_EA)
     _text(slide, MARGIN, Inches(3.3), W - 2 * MARGIN, Inches(0.6), f"范围：{data.scope}", 24, align=PP_ALIGN.CENTER)
     coverage = f"报告收到 {data.received} 份 / 应报 {data.expected} 份"
-    if tk.is_partial(data):
+    if data.not_due:
+        coverage = f"{data.year}年度报告{data.not_due}"
+    elif tk.is_partial(data):
         coverage += "（数据不全，合计只含已收到的报告）"
     _text(slide, MARGIN, Inches(4.0), W - 2 * MARGIN, Inches(0.6), coverage, 22,
           color=RED if tk.is_partial(data) else DARK, align=PP_ALIGN.CENTER)
@@ -432,6 +434,16 @@ def _problem_slides(prs: Presentation, data: PackData) -> None:
                   errors, rows=7, size=13)
 
 
+def _quality_slides(prs: Presentation, data: PackData) -> None:
+    """年报质量评分: the sentence and the lowest-scoring units (the full table is in the workbook)."""
+    lead = tk.quality_sentence(data)
+    if not lead:
+        return
+    table = data.quality.sort_values(["评分", "单位"]).head(TABLE_ROWS)
+    shown = table[["单位", "类别", "评分", "按时", "完整", "准确", "不雷同"]] if "按时" in table else table[["单位", "评分"]]
+    _table_slides(prs, f"年报质量评分 · {data.year}年 · {data.scope}", lead, shown.reset_index(drop=True))
+
+
 def _closing_slide(prs: Presentation, data: PackData) -> None:
     slide = _slide(prs, "说明")
     lines = [f"范围与覆盖：{data.scope}，{data.year}年应报 {data.expected} 份，收到 {data.received} 份。",
@@ -440,7 +452,7 @@ def _closing_slide(prs: Presentation, data: PackData) -> None:
     if note:
         lines.append(note.removeprefix("注："))
     if data.dismissed:
-        lines.append(f"{data.dismissed} 条数据问题经核实已驳回，未列入。")
+        lines.append(f"{data.dismissed} 条数据问题经核实已排除（不是问题），未列入。")
     used = ["applications_new", "disclosure_rate", "reconsideration_total", "litigation_total", "penalty_decisions",
             "licensing_decisions"]
     for code in used:
@@ -464,6 +476,7 @@ def write_deck(data: PackData, charts: list[Chart], images: dict[str, list[Path]
     _ranking_slides(prs, data)
     _non_reporter_slides(prs, data)
     _problem_slides(prs, data)
+    _quality_slides(prs, data)
     _closing_slide(prs, data)
     path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(path))

@@ -7,7 +7,6 @@ rate from a zero or missing base, and a caveat when the two years were reported 
 from __future__ import annotations
 
 import math
-from datetime import date
 
 import pandas as pd
 
@@ -205,20 +204,20 @@ def coverage_text(data: PackData) -> str:
 
 
 def is_partial(data: PackData) -> bool:
-    """True when fewer reports arrived than were due."""
-    return data.received < data.expected
+    """True when fewer reports arrived than were due (a year not yet due is not partial: see data.not_due)."""
+    return data.received < data.expected and not data.not_due
 
 
 def coverage_sentence(data: PackData) -> str:
     """Expected, received and missing reports of the year."""
     c = coverage_of_year(data, data.year)
+    if data.not_due:
+        return f"{data.year}年度报告{data.not_due}，未到期的单位不计缺报。"
     text = f"{data.year}年应报 {c['expected']} 个单位，已收到 {c['received']} 份报告"
     missing = c["missing"]
     if missing:
         names = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
         return text + f"，缺报 {len(missing)} 个：{names}。"
-    if c["expected"] == c["received"] and date.today() <= date(data.year + 1, 1, 31):
-        return text + f"（{data.year}年度报告{data.year + 1}年1月31日前报送，尚未到期，不计缺报）。"
     return text + "，全部按时报送，无缺报。"
 
 
@@ -263,7 +262,9 @@ def key_points(data: PackData) -> list[str]:
     """3–5 findings from the data, in a fixed order: coverage if partial, the two largest changes with their
     drivers, the disclosure rate, non-reporters, open data problems. Deterministic templates, no guessing."""
     points: list[str] = []
-    if is_partial(data):
+    if data.not_due:
+        points.append(f"{data.year}年度报告{data.not_due}，以下合计只含已收到的报告。")
+    elif is_partial(data):
         points.append(f"本年数据不全：{coverage_text(data)}，以下合计只含已收到的报告。")
     differ = "（两年的报告单位不完全相同）" if comparability_note(data) else ""
     for _, code in _changes(data)[:2]:
@@ -281,7 +282,7 @@ def findings_sentence(data: PackData) -> str:
     """How many open or confirmed findings, by severity, and the most frequent rule."""
     f = data.findings
     if f.empty:
-        return f"{data.year}年报告未发现数据问题" + (f"（{data.dismissed} 条已核实驳回）" if data.dismissed else "") + "。"
+        return f"{data.year}年报告未发现数据问题" + (f"（{data.dismissed} 条经核实已排除）" if data.dismissed else "") + "。"
     by_sev = f["severity"].value_counts()
     sev = "、".join(f"{SEVERITY_ZH.get(s, s)} {int(n)} 条" for s, n in by_sev.items())
     top_rule = f["rule"].value_counts().idxmax()
@@ -289,7 +290,7 @@ def findings_sentence(data: PackData) -> str:
     text = (f"{data.year}年 {n_reports} 份报告共有数据问题 {len(f)} 条（{sev}），最多的是"
             f"“{rule_name(top_rule)}”（{int((f['rule'] == top_rule).sum())} 条）")
     if data.dismissed:
-        text += f"；另有 {data.dismissed} 条经核实已驳回，未计入"
+        text += f"；另有 {data.dismissed} 条经核实已排除（不是问题），未计入"
     return text + "。"
 
 
@@ -328,3 +329,28 @@ def _key_figures(data: PackData) -> list[dict]:
                     "value_text": fmt_value(cur, unit), "change_text": change_phrase(cur, prev, unit) or
                     (caveat.strip("（）") or "上年无可比数据"), "caveat": caveat})
     return out
+
+
+def quality_sentence(data: PackData) -> str:
+    """年报质量评分 in one sentence: "按时发布 27/30；3 个单位存在数据不一致…" ('' when no report was scored)."""
+    from dashboard.review.scoring import load_sheet
+
+    q = data.quality
+    if q is None or q.empty:
+        return ""
+    sheet = load_sheet()
+    points = {i.name: i.points for i in sheet.items}
+
+    def short(item: str) -> int:
+        return int((q[item] < points[item]).sum()) if item in q else 0
+
+    due = data.expected or len(q)
+    parts = [f"按时发布 {len(q) - short('按时')}/{due}"]
+    for item, what in (("准确", "存在数据不一致或填报错误"), ("完整", "内容或表格不完整"), ("不雷同", "内容与上年或其他单位雷同")):
+        n = short(item)
+        if n:
+            parts.append(f"{n} 个单位{what}")
+    lowest = q.sort_values("评分").iloc[0]
+    spread = (f"均为 {lowest['评分']:g} 分" if q["评分"].nunique() == 1 else
+              f"平均 {q['评分'].mean():.1f} 分，最低为{lowest['单位']} {lowest['评分']:g} 分")
+    return f"{sheet.title}（满分 {sheet.full:g} 分）：{len(q)} 份报告{spread}；" + "；".join(parts) + "。"

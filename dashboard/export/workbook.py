@@ -101,6 +101,7 @@ def write_workbook(data: PackData, charts: list[Chart], path: Path) -> Path:
         ("缺报名单", non_reporters_table(data)),
         ("数据问题", findings_table(data)),
         ("问题分类", findings_by_rule_zh(data)),
+        ("质量评分", data.quality.drop(columns=["agency_id"], errors="ignore")),
         ("公开情况", coverage_table(data)),
         ("指标说明", definitions_table(data)),
     ]

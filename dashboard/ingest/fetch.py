@@ -21,6 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from dashboard.limits import MAX_BYTES
+
 USER_AGENT = "nianbao-collect/1.0 (annual government information disclosure reports; polite, no scripts)"  # headers are ASCII
 REDIRECTS = (301, 302, 303, 307, 308)
 CHUNK = 64 * 1024
@@ -33,7 +35,7 @@ class FetchPolicy:
     allow: frozenset[str] = field(default_factory=frozenset)  # host names; ".x.gov.cn" / "*.x.gov.cn": x.gov.cn and below
     timeout_s: float = 20.0  # connecting, and each wait for bytes
     total_s: float = 120.0  # one whole download, however slowly its bytes trickle in
-    max_bytes: int = 50 * 1024 * 1024  # one page or file (a county report is well under 10 MB)
+    max_bytes: int = min(50 * 1024 * 1024, MAX_BYTES)  # one page or file (a county report is well under 10 MB)
     delay_s: float = 1.0  # between two requests to one host
     max_redirects: int = 5
 

@@ -35,6 +35,7 @@ from dashboard.registry import Registry
 from dashboard.review.audit import cli_who
 from dashboard.review.corrections import carry_over
 from dashboard.review.findings import Key, check_stored, save_findings
+from dashboard.review.submissions import latest_drafts, promote_draft
 from dashboard.store.db import writer
 from dashboard.store.records import (
     CELL_COLUMNS,
@@ -44,7 +45,7 @@ from dashboard.store.records import (
     section_rows,
 )
 from dashboard.store.schema import update_indicators
-from dashboard.store.sources import SourceError, keep_source, session_store
+from dashboard.store.sources import SourceError, keep_scan_view, keep_source, session_store
 
 log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200
@@ -107,13 +108,16 @@ def _report_row(rid: int, aid: int | None, it: Prepared, now: datetime,
                 report: dict[str, Any] | None = None) -> dict[str, Any]:
     r = report if report is not None else it.report
     stored = keep_source(it.source_bytes, it.sha256)  # the file into the source store; the row keeps its hash
+    if stored:
+        keep_scan_view(it.sha256, it.extra.get("scan_view"))  # a scan's page images and cell boxes, for 校对
     return {"report_id": rid, "agency_id": aid, "agency_printed": r.get("agency"), "year": r.get("year"),
             "template": r.get("template"), "applications_layout": layout_of(r), "source_name": it.source_name,
             "format": it.format, "sha256": it.sha256, "source_bytes": None if stored else it.source_bytes, "ingested_at": now,
             "superseded_by": None, "parse_json": json.dumps(r, ensure_ascii=False, default=str),
             "source_path": it.source_path, "simulated": bool(r.get("simulated")), "held": False, "held_reason": None,
             "source_mtime": datetime.fromtimestamp(it.mtime) if it.mtime else None,
-            "source_name_hex": r.get("source_name_hex"), "source_stored": stored}
+            "source_name_hex": r.get("source_name_hex"), "source_stored": stored,
+            "draft": True if it.extra.get("draft") else None, "submitted_at": it.extra.get("submitted_at")}
 
 
 REPORT_SCHEMA = pa.schema([
@@ -123,7 +127,7 @@ REPORT_SCHEMA = pa.schema([
     ("ingested_at", pa.timestamp("us")), ("superseded_by", pa.int32()), ("parse_json", pa.string()),
     ("source_path", pa.string()), ("simulated", pa.bool_()), ("held", pa.bool_()), ("held_reason", pa.string()),
     ("source_mtime", pa.timestamp("us")), ("source_name_hex", pa.string()),
-    ("source_stored", pa.bool_())])
+    ("source_stored", pa.bool_()), ("draft", pa.bool_()), ("submitted_at", pa.timestamp("us"))])
 REPORT_COLUMNS = ", ".join(REPORT_SCHEMA.names)
 CELL_SCHEMA = pa.schema([("report_id", pa.int32()), ("tbl", pa.string()), ("row_code", pa.string()),
                          ("col_code", pa.string()), ("value", pa.float64()), ("printed", pa.string()),
@@ -222,12 +226,22 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     good = [i for i, it in enumerate(items) if it.ok or i in holds]
     con.register("_shas", pa.table({"sha256": [items[i].sha256 for i in good]}, schema=pa.schema([("sha256", pa.string())])))
     known = dict(con.execute("select sha256, report_id from reports where sha256 in (select sha256 from _shas)").fetchall())
+    drafts_known = {r for (r,) in con.execute("""select report_id from reports where sha256 in (select sha256 from _shas)
+                                                 and draft and superseded_by is null""").fetchall()}
     con.unregister("_shas")
     fresh: list[int] = []
     for i in good:
         it = items[i]
         report = holds[i].report if i in holds else it.report
-        if it.sha256 in known:
+        if it.sha256 in known and not it.extra.get("draft") and known[it.sha256] in drafts_known:
+            # the published file is the very draft the office received: that draft becomes the published version
+            promote_draft(con, known[it.sha256])
+            outcomes[i] = Outcome(it.source_name, "ingested", report_id=known[it.sha256], agency=report.get("agency"),
+                                  year=report.get("year"))
+            known[it.sha256] = -1
+        elif it.sha256 in known:
+            # a scan stored before page views were kept gets them now (nothing is written when they are there)
+            keep_scan_view(it.sha256, it.extra.get("scan_view"))
             outcomes[i] = Outcome(it.source_name, "unchanged", report_id=known[it.sha256],
                                   agency=report.get("agency"), year=report.get("year"))
         else:
@@ -239,6 +253,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     from dashboard.review.findings import current_reports
 
     current = current_reports(con, keys)
+    last_draft = latest_drafts(con, {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in named
+                                     if items[i].extra.get("draft")})
     when = _current_when(con, current)
     check_contexts = contexts(con, keys)
     next_id = con.execute("select coalesce(max(report_id), 0) + 1 from reports").fetchall()[0][0]
@@ -264,6 +280,15 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
         it = items[i]
         aid = agency_ids[it.report["agency"]]
         key = (aid, it.report["year"])
+        if it.extra.get("draft"):  # a draft for the review: never current; it replaces the unit's previous draft
+            prev = last_draft.get(key)
+            plan.append((i, _report_row(next_id, aid, it, now), cell_rows(next_id, it.report),
+                         section_rows(next_id, it.report), (prev, next_id) if prev else None))
+            outcomes[i] = Outcome(it.source_name, "superseded" if prev else "ingested", report_id=next_id,
+                                  agency=it.report["agency"], year=it.report["year"], supersedes=prev)
+            last_draft[key] = next_id
+            next_id += 1
+            continue
         old = current.get(key)
         verdict = None
         if old:
@@ -412,7 +437,7 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
                  limits: Limits | None = None, follow_links: bool = False,
                  on_file: Callable[[int, int, str], None] | None = None,
                  engine: Callable[..., Iterable[FileOutcome]] | None = None, who: str | None = None,
-                 assign: Assignment | None = None) -> IngestSummary:
+                 assign: Assignment | None = None, draft: bool = False) -> IngestSummary:
     """Ingest files and folders (recursive): parse in worker processes with per-file limits, write in batches
     outside them, swap after each batch. `on_file(done, total, name)` is called as each file is read.
 
@@ -420,7 +445,8 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
     that yields one FileOutcome per file — e.g. a Dask cluster running `prepare.prepare_file` — plugs in here.
 
     `assign` (`nianbao ingest --agency --year`): every file is filed under that unit and year (audited), then the
-    supersede rules apply; a file already stored as 待认定 is assigned in place."""
+    supersede rules apply; a file already stored as 待认定 is assigned in place.
+    `draft`: store the files as drafts sent to the office's review (dashboard/ingest/drafts.py)."""
     t0 = time.perf_counter()
     registry = registry or Registry.load()
     summary = IngestSummary()
@@ -448,6 +474,9 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         # written in input order: the same files give the same store, however many workers (or a cluster) read them
         results = in_input_order((engine or parse_files)(files, workers=workers, limits=limits))
         for done, result in enumerate(results, start=1):
+            if draft:
+                result.prepared.extra["draft"] = True
+                result.prepared.extra.setdefault("submitted_at", datetime.now())
             pending.append(result.prepared)
             bar.advance(result.prepared.source_name)
             if on_file:

@@ -12,6 +12,7 @@ from typing import Any
 
 from dashboard.errors import ReportError, reason_for
 from dashboard.ingest.integrity import damage
+from dashboard.limits import check_file
 from dashboard.registry import default_registry
 from dashboard.store.records import clean_report, printed_date, report_sha256
 
@@ -21,7 +22,6 @@ log = logging.getLogger("nianbao.ingest")
 # a folder of expected or exported JSON beside the reports must not silently supersede them.
 REPORT_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml", ".mht", ".md", ".markdown", ".txt",
                    ".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # page images are read by OCR (readers/scan.py)
-MAX_PDF_PAGES = 200  # a county report has 3–30 pages; a PDF of thousands is not one, and costs minutes to read
 
 
 @dataclass
@@ -198,29 +198,9 @@ def _read_json_record(path: Path, data: bytes) -> dict[str, Any]:
     return obj
 
 
-def _check_pdf_pages(path: Path, data: bytes) -> None:
-    """Refuse a PDF with more pages than any report before reading its pages (counting them is cheap)."""
-    if not data.startswith(b"%PDF"):
-        return
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except Exception:  # the reader says what is wrong with a damaged PDF
-        return
-    try:
-        pages = len(pdf)
-    finally:
-        pdf.close()
-    if pages > MAX_PDF_PAGES:
-        raise ReportError(path.name, f"PDF 页数过多（{pages} 页），不像是一份年度报告",
-                          f"the PDF has too many pages ({pages}) to be an annual report", code="limits")
-
-
 def _parse(path: Path, data: bytes) -> dict[str, Any]:
     if path.suffix.lower() == ".json":
         return _read_json_record(path, data)
-    _check_pdf_pages(path, data)
     from dashboard.parse import parse_file  # the parser is a separate step; imported only when a file needs it
 
     return parse_file(path, default_registry())
@@ -263,12 +243,19 @@ def prepare_file(path: Path) -> Prepared:
         if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
             special = _special_kind(st.st_mode) or ("不是普通文件", "not a regular file")
             raise ReportError(name, *special, code="special")
+        if stat.S_ISREG(st.st_mode):
+            if not st.st_size:
+                raise ReportError(name, "文件为空", "the file is empty", code="empty")
+            check_file(path)  # size and page count (dashboard/limits.py) before a byte of the body is read
         data = path.read_bytes()
         if not data:
             raise ReportError(name, "文件为空", "the file is empty", code="empty")
         item.source_bytes = data
         item.sha256 = report_sha256({}, data)
-        report = _parse(path, data)
+        from dashboard.readers.scan import page_views
+
+        with page_views() as views:  # a scan's page images and cell boxes, stored beside its source for 校对
+            report = _parse(path, data)
         damaged = damage(data, path.suffix.lstrip("."))
         if damaged:  # the file's bytes look cut: kept as evidence when versions are compared (ingest/evidence.py)
             report["source_damage"] = damaged
@@ -278,6 +265,8 @@ def prepare_file(path: Path) -> Prepared:
         if _unidentified(report):
             # read, but whose or which year cannot be settled: stored as 待认定 (ingest/identity.py), never lost
             item.extra["unidentified"] = item.extra.get("unnamed_report") or clean_report(report)
+            if views and str(report.get("format") or "") == "scan":
+                item.extra["scan_view"] = views
         _validate(path, report)
         report = clean_report(report)
         report["source"] = name
@@ -286,8 +275,12 @@ def prepare_file(path: Path) -> Prepared:
         item.report = report
         item.format = str(report.get("format") or path.suffix.lstrip(".").lower())
         item.extra["printed_date"] = printed_date(report)
+        if views and item.format == "scan":
+            item.extra["scan_view"] = views
     except Exception as exc:  # noqa: BLE001 — one file's failure, whatever raised it, must not touch the run
         item.report = None
+        if "unidentified" not in item.extra:  # a 待认定 report is stored (ingest/identity.py): its file with it
+            item.source_bytes = None  # a refused file's bytes never travel to the parent (nothing stores them)
         item.error_zh, item.error_en, code = reason_for(exc)
         item.extra["error_code"] = code
         if not isinstance(exc, ReportError | OSError):

@@ -26,9 +26,10 @@ from pathlib import Path
 
 from dashboard.errors import RESOURCE_EN, RESOURCE_ZH
 from dashboard.ingest.prepare import Prepared, display_name, prepare_file
+from dashboard.limits import MEMORY_MB, SECONDS
 
-DEFAULT_MEMORY_MB = 1024
-DEFAULT_SECONDS = 60.0
+DEFAULT_MEMORY_MB = MEMORY_MB  # defined once in dashboard/limits.py
+DEFAULT_SECONDS = SECONDS
 # Loaded once in the forkserver so that every worker starts with the parsers imported.
 PRELOAD = ["dashboard.ingest.worker_priority", "dashboard.ingest.prepare", "dashboard.parse", "dashboard.readers.pdf", "dashboard.readers.docx",
            "dashboard.readers.html", "dashboard.readers.text"]

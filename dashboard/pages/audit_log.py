@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.pages import common as c
 from dashboard.pages import login
+from dashboard.pages.audit_sentences import sentence
 from dashboard.review import audit
 from dashboard.review import users as logins
 from dashboard.text import md_literal
@@ -20,10 +21,8 @@ LIMIT = 2000
 def main() -> None:
     """Render the page."""
     st.title("操作记录")
+    c.require_page_role("audit_log", "操作记录")
     user = login.current_user()
-    if not logins.allows(user, "管理"):
-        st.warning("操作记录需要「管理」角色。")
-        st.stop()
     facets = c.q("audit_log_facets")
     people = sorted(str(v) for v in facets[facets["kind"] == "who"]["value"])
     actions = list(facets[facets["kind"] == "action"]["value"])
@@ -41,12 +40,19 @@ def main() -> None:
         st.info("所选范围内没有操作记录。")
         users(user)
         return
+    names = c.q("audit_report_names")
+    reports = {int(r): (str(n), int(y)) for r, n, y in zip(names["report_id"], names["short_name"], names["year"],
+                                                            strict=True)}
     shown = pd.DataFrame({"时间": rows["at"].astype(str).str[:19], "操作人": rows["who"],
-                          "操作": rows["action"].map(audit.action_label), "对象": rows["object"].fillna(""),
-                          "之前": rows["before"].fillna(""), "之后": rows["after"].fillna(""),
-                          "详情": rows["details"].fillna("")})
+                          "操作": rows["action"].map(audit.action_label),
+                          "经过": [sentence(str(w), str(a), d, reports)
+                                 for w, a, d in zip(rows["who"], rows["action"], rows["details"], strict=True)]})
     st.caption(f"共 {len(shown)} 条" + (f"（只列出最近 {LIMIT} 条）" if len(shown) == LIMIT else ""))
     st.dataframe(shown, hide_index=True, width="stretch")
+    with st.expander("详情（原始记录，供管理员核查）"):
+        st.dataframe(pd.DataFrame({"时间": rows["at"].astype(str).str[:19], "操作人": rows["who"],
+                                   "操作": rows["action"], "原始记录": rows["details"].fillna("")}),
+                     hide_index=True, width="stretch")
     st.download_button("下载 CSV", data=shown.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"操作记录_{today:%Y%m%d}.csv", mime="text/csv", key="w_al_csv")
     users(user)

@@ -39,12 +39,13 @@ def db_version() -> tuple[str, int, int]:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(name: str, version: tuple[str, int, int], params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
-    return run_query(name, db=version[0], **{k: (list(v) if isinstance(v, tuple) else v) for k, v in params})
+    return run_query(name, db=version[0], **dict(params))
 
 
 def q(name: str, **params: Any) -> pd.DataFrame:
     """Run a named query through the cache (key: database version and parameters)."""
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else frozenset(v.items()) if isinstance(v, dict) else v)
+                          for k, v in params.items()))
     return _cached(name, db_version(), frozen)
 
 
@@ -159,6 +160,32 @@ def format_value(value: Any, unit: str) -> str:
     if unit in ("万元", "按原件"):
         return f"{float(value):,.2f}"
     return f"{float(value):,.0f}"
+
+
+def not_due_note(v: Any, year: int | None = None) -> str | None:
+    """'尚未到期（截止 2026年1月31日）；已收到 0 份' when the year's deadline has not passed for the scope (the year
+    of the scope bar unless given), else None: a year not yet due is never read as a fall."""
+    from dashboard import scope as sc
+
+    year = int(year if year is not None else v.year)
+    row = q("coverage_by_year", **v.filters(), year_from=year, year_to=year, due_through=v.due)
+    if row.empty or bool(row["due"].iloc[0]):
+        return None
+    kinds = sc.kinds_in_scope(agencies(), v.scope)
+    return labels.not_due_text(sc.deadline_text(year, kinds), int(row["received"].iloc[0]))
+
+
+def require_page_role(page: str, title: str) -> None:
+    """Stop a page the user's role may not open, saying why (a link or a typed address reaches it; the menu hides
+    it). The writes refuse again on their own (dashboard/review/users.py)."""
+    from dashboard.pages import login
+    from dashboard.review.users import allows
+
+    role = login.PAGE_ROLE.get(page, "查看")
+    user = login.current_user()
+    if not allows(user, role):
+        st.warning(labels.forbidden_page_text(title, role, user.name if user else None, user.role if user else None))
+        st.stop()
 
 
 def no_data(message: str = "数据库中还没有报告。请在“导入”页上传报告文件。") -> None:

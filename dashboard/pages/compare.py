@@ -7,39 +7,34 @@ marked 未报, one whose figure is suspect is marked 存疑未计 (unless 含存
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts
 from dashboard import scope as sc
+from dashboard.catalogue import labels
 from dashboard.pages import common as c
 from dashboard.pages.scope_bar import View, view
 
-VIEWS = {"ranking": "排名", "heatmap": "单位×年度", "multiples": "分单位小图"}
-STATUS_ZH = {"ranked": "", "held": "存疑未计", "blank": "未填此项", "missing": "未报"}
-
-
-def rank_change(rank: object, previous: object) -> str:
-    """↑3 / ↓2 / 持平 / 新 (no rank last year) / — (no rank this year)."""
-    if rank is None or pd.isna(rank):
-        return "—"
-    if previous is None or pd.isna(previous):
-        return "新"
-    d = int(previous) - int(rank)
-    return f"↑{d}" if d > 0 else f"↓{-d}" if d < 0 else "持平"
+VIEWS = {"ranking": "排名", "heatmap": "单位×年度", "multiples": "分单位小图", "score": "年报质量评分"}
+STATUS_ZH = labels.RANK_STATUS_ZH
 
 
 def ranking_table(data: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """The ranking as a leader reads it."""
+    """The ranking as a leader reads it (the words of dashboard/checks/labels.py)."""
+    previous_status = data["previous_status"] if "previous_status" in data else [None] * len(data)
     return pd.DataFrame({
         "名次": [("" if pd.isna(r) else str(int(r))) for r in data["rank"]],
         "上年名次": [("" if pd.isna(r) else str(int(r))) for r in data["previous_rank"]],
-        "名次变化": [rank_change(r, p) for r, p in zip(data["rank"], data["previous_rank"], strict=True)],
+        "名次变化": [labels.rank_change_label(r, p, s)
+                 for r, p, s in zip(data["rank"], data["previous_rank"], previous_status, strict=True)],
         "单位": data["short_name"],
         "类型": data["kind"],
         "数值": [c.format_value(x, unit) for x in data["value"]],
         "上年": [c.format_value(x, unit) for x in data["previous"]],
-        "变化": [c.format_value(x, unit) if pd.isna(x) or unit == "比率" else f"{x:+,.0f}" for x in data["change"]],
+        "变化": [labels.value_change_label(x, unit) for x in data["change"]],
         "状态": data["status"].map(STATUS_ZH),
     })
 
@@ -47,10 +42,12 @@ def ranking_table(data: pd.DataFrame, unit: str) -> pd.DataFrame:
 def ranking(v: View, code: str, name: str, unit: str) -> None:
     """One ranking per group of like units present in the scope."""
     year = int(v.year)
+    if not_due := c.not_due_note(v):
+        st.info(f"{year}年度报告{not_due}；排名只含已收到的报告，未报的单位不列为未报。")
     kinds_in_scope = list(v.scope.kinds) if v.scope.kinds else list(sc.KINDS)
     groups = {g: [k for k in ks if k in kinds_in_scope] for g, ks in sc.KIND_GROUPS.items()}
     groups = {g: ks for g, ks in groups.items() if ks}
-    frames = {g: c.iq("compare_ranking", code, year=year, due_through=v.due_through,
+    frames = {g: c.iq("compare_ranking", code, year=year, due_through=v.due,
                       **v.scope.with_kinds(ks).params()) for g, ks in groups.items()}
     frames = {g: f for g, f in frames.items() if not f.empty}
     if not frames:
@@ -65,25 +62,30 @@ def ranking(v: View, code: str, name: str, unit: str) -> None:
             if ranked.empty:
                 st.info(f"{group}：{year}年没有可排名的数值。")
             else:
-                top = ranked.head(n)
-                c.show_chart(charts.ranking_figure(top, charts.chart_title(f"{name}前{len(top)}名", [year], label),
+                n_top, n_bottom = labels.top_bottom(len(ranked), n)
+                top = ranked.head(n_top)
+                first = f"前{n_top}名" if n_bottom else f"全部{n_top}个单位"
+                c.show_chart(charts.ranking_figure(top, charts.chart_title(f"{name}{first}", [year], label),
                                                    unit, present=c.presenting()), f"ranking_top_{group}")
-                if len(ranked) > n:
-                    bottom = ranked.tail(n)
+                if n_bottom:
+                    bottom = ranked.tail(n_bottom)
                     c.show_chart(charts.ranking_figure(bottom, charts.chart_title(f"{name}后{len(bottom)}名", [year],
                                                                                 label), unit,
                                                        present=c.presenting()),
                                  f"ranking_bottom_{group}")
             st.dataframe(ranking_table(data, unit), hide_index=True, width="stretch")
-            missing = int((data["status"] == "missing").sum())
-            held = int((data["status"] == "held").sum())
             notes = []
-            if missing:
-                notes.append(f"{missing}个单位未报，列在最后")
-            if held:
-                notes.append(f"{held}个单位的数值存疑，未参加排名（可在侧栏打开“含存疑数值”）")
+            for status in ("missing", "held", "blank", "uncomputable"):
+                count = int((data["status"] == status).sum())
+                if count:
+                    notes.append(f"{count}个单位{labels.RANK_STATUS_ZH[status]}（{labels.RANK_STATUS_EXPLAIN_ZH[status]}）")
             if notes:
                 st.caption("；".join(notes) + "。")
+            shown = [s for s in labels.PREVIOUS_STATUS_ZH if "previous_status" in data
+                     and ((data["previous_status"] == s) & data["rank"].notna()).any()]
+            if shown:
+                st.caption("名次变化只比较两年都有名次的单位；" + "；".join(labels.PREVIOUS_STATUS_EXPLAIN_ZH[s]
+                                                                  for s in shown) + "。")
 
 
 def matrix(v: View, code: str, name: str, unit: str, kind: str) -> None:
@@ -112,6 +114,32 @@ def matrix(v: View, code: str, name: str, unit: str, kind: str) -> None:
         st.caption(f"另有 {int(data['held'].sum())} 个存疑数值未显示（见“数据质量”）。")
 
 
+def scores(v: View) -> None:
+    """The units ranked by 年报质量评分 (data/review_scoring.toml), each deduction named with its problem."""
+    from dashboard.review.rounds import year_scores
+    from dashboard.review.scoring import load_sheet
+
+    year = int(v.year)
+    sheet = load_sheet()
+    table = year_scores(year, c.db_path(), **v.filters(), today=dt.date.fromisoformat(str(v.as_of)[:10]))
+    if table.empty:
+        st.warning(f"{year}年所选范围（{v.label}）没有可评分的报告。")
+        return
+    items = "、".join(f"{i.name}{i.points:g}分" for i in sheet.items)
+    st.caption(f"{sheet.title}：满分 {sheet.full:g} 分（{items}）；每条问题按评分表扣分，扣分明细列出所依据的问题编号。"
+               "有审核轮次的年度按各单位最新报送稿或已公布报告评分。")
+    if table["评分"].nunique() == 1:
+        st.info(f"{year}年所选范围的 {len(table)} 份报告均为 {table['评分'].iloc[0]:g} 分。")
+        st.dataframe(table.drop(columns=["agency_id"]), hide_index=True, width="stretch")
+        return
+    low = table.sort_values("评分").head(10).sort_values("评分", ascending=False)
+    c.show_chart(charts.ranking_figure(
+        pd.DataFrame({"short_name": low["单位"], "value": low["评分"]}),
+        charts.chart_title(f"{sheet.title}较低的{len(low)}个单位", [year], v.label), "分",
+        present=c.presenting()), "score_low")
+    st.dataframe(table.drop(columns=["agency_id"]), hide_index=True, width="stretch")
+
+
 def main() -> None:
     """Render the page."""
     st.title("对比")
@@ -124,6 +152,9 @@ def main() -> None:
         code = c.pick_indicator(defs)
     with top[1]:
         kind = c.pick_choice(VIEWS, "view", "视图", "ranking")
+    if kind == "score":
+        scores(v)
+        return
     c.explain_indicator(defs, code)
     name, unit = str(defs.loc[code, "name_zh"]), str(defs.loc[code, "unit"])
     if kind == "ranking":

@@ -10,7 +10,7 @@ from dashboard.catalogue.labels import FINDING_STATUS_ZH, TABLE_ZH, cell_label, 
 from dashboard.pages import common as c
 from dashboard.pages.common import url_int, url_text
 from dashboard.pages.correction_grid import proofread_link, show_corrections
-from dashboard.pages.report_tables import marked_cells, report_table, styled
+from dashboard.pages.report_tables import cell_text, marked_cells, report_table, styled
 from dashboard.pages.scope_bar import view
 from dashboard.text import md_literal
 
@@ -63,11 +63,51 @@ def promote_form(versions: pd.DataFrame) -> None:
             st.rerun()
 
 
-def show_findings(findings: pd.DataFrame) -> None:
-    """The report's findings, in words a reader understands."""
+ACTIVE = ("open", "confirmed")
+CLOSED_STYLE = "color: #8a8a8a"
+
+
+def closed_findings(findings: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """Findings a correction resolved or a reviewer excluded, as a closed record: the rule, what it said then, the
+    corrected values of its cells now, and who closed it."""
+    closed = findings[~findings["status"].isin(ACTIVE)]
+    by_key = {f"{r.tbl}.{r.row_code}.{r.col_code}": r for r in cells.itertuples()}
+
+    def now(keys: object) -> str:
+        parts = []
+        for key in list(keys) if keys is not None else []:
+            cell = by_key.get(key)
+            if cell is not None and bool(cell.corrected):
+                parts.append(f"{cell_label(key)} = {cell_text(cell.value, cell.printed, cell.unit)}")
+        return "；".join(parts) or "—"
+
+    return pd.DataFrame({
+        "规则": closed["rule"].map(c.rule_name),
+        "原问题（更正前）": closed["message"].map(humanize),
+        "更正后的值": [now(k) for k in closed["cells"]],
+        "状态": closed["status"].map(lambda s: FINDING_STATUS_ZH.get(s, "")),
+        "关闭人": closed["reviewed_by"].fillna(""),
+        "时间": [("" if pd.isna(t) else pd.Timestamp(t).strftime("%Y-%m-%d %H:%M")) for t in closed["reviewed_at"]],
+    })
+
+
+def show_findings(findings: pd.DataFrame, cells: pd.DataFrame | None = None) -> None:
+    """The report's open findings in words a reader understands; below them, greyed, those already closed."""
+    if cells is not None and not findings.empty and (~findings["status"].isin(ACTIVE)).any():
+        closed = closed_findings(findings, cells)
+        findings = findings[findings["status"].isin(ACTIVE)]
+    else:
+        closed = None
     if findings.empty:
-        st.success("核对未发现问题。")
-        return
+        st.success("核对未发现待处理的问题。" if closed is not None else "核对未发现问题。")
+    else:
+        _active_table(findings)
+    if closed is not None:
+        st.markdown("**已关闭的问题**（已因更正关闭或经核实排除，不再标红）")
+        st.dataframe(closed.style.map(lambda _: CLOSED_STYLE), hide_index=True, width="stretch")
+
+
+def _active_table(findings: pd.DataFrame) -> None:
     shown = pd.DataFrame({
         "级别": findings["severity"].map(lambda s: severity_name(s)),
         "规则": findings["rule"].map(c.rule_name),
@@ -126,11 +166,11 @@ def main() -> None:
     rep = reports[reports["report_id"] == report_id].iloc[0]
     cells = c.q("detail_report_cells", report_id=report_id)
     findings = c.q("detail_report_findings", report_id=report_id)
-    marks = marked_cells(findings)
+    marks = marked_cells(findings[findings["status"].isin(ACTIVE)])  # a closed finding marks no cell
     st.subheader(f"{rep['year']}年报告（{rep['template']}年版格式）")
     if rep["applications_layout"] and rep["applications_layout"] != rep["template"]:
         st.caption(f"第三部分按{rep['applications_layout']}年版填报（混合格式）。")
-    show_findings(findings)
+    show_findings(findings, cells)
     for tbl in ("disclosure", "applications", "appeals"):
         text, mark = report_table(cells, tbl, str(rep["template"]), str(rep["applications_layout"] or ""), marks)
         st.markdown(f"**{TABLE_ZH[tbl]}**")

@@ -37,7 +37,8 @@ from dashboard.review.users import (
 from dashboard.text import md_literal
 
 # The least role that may open a page (url_path of dashboard/app.py PAGES); pages not listed: 查看.
-PAGE_ROLE = {"upload": "编辑", "proofread": "编辑", "manual_entry": "编辑", "audit_log": "管理"}
+PAGE_ROLE = {"upload": "编辑", "proofread": "编辑", "manual_entry": "编辑", "audit_log": "管理",
+             "review_round": "查看"}  # 审核: 查看 sees the board; the actions need 编辑 (checked in review/rounds.py)
 
 
 def server_address() -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import scope as sc
 from dashboard.catalogue.labels import TABLE_ZH
 from dashboard.pages import common as c
 from dashboard.pages import correction_grid as g
@@ -51,22 +52,26 @@ def agree(typed: str | None, computed: float) -> str:
 def main() -> None:
     """Render the page."""
     st.title("手工录入")
+    c.require_page_role("manual_entry", "手工录入")
     user = login.current_user()
-    if not users.allows(user, "编辑"):
-        st.warning("手工录入需要「编辑」角色。")
-        st.stop()
     if msg := st.session_state.pop("me_done", None):
         st.success(msg)
     st.write("用于读取程序无法读取的报告（扫描件、纸质件、不支持的格式）：选择单位、年度和格式版本，按原件逐格录入。"
              "未填写的格按“空白”保存。录入的每个数字都记入更正记录。")
+    v = view()  # the scope bar's scope and year (the app draws the bar; a page run alone draws it here)
     agencies = c.agencies()
+    if v.scope.region:
+        agencies = agencies[agencies["region"].isin(sc.RegionTree.load().below(v.scope.region))]
+    if v.scope.kinds:
+        agencies = agencies[agencies["kind"].isin(v.scope.kinds)]
+    if v.scope.agency_ids:
+        agencies = agencies[agencies["agency_id"].isin(v.scope.agency_ids)]
     if agencies.empty:
-        c.no_data("名录中还没有单位。")
+        c.no_data(f"所选范围（{v.label}）的名录中没有单位。")
     top = st.columns([3, 1, 2])
     ids = [int(a) for a in agencies["agency_id"]]
     names = dict(zip(ids, agencies["name"], strict=True))
     agency = top[0].selectbox("单位", ids, format_func=names.get, key="w_me_agency")
-    v = view()  # the scope bar's year is the default (the app draws the bar; a page run alone draws it here)
     year = int(top[1].number_input("年度", 2008, 2100, v.year or v.due_through, key="w_me_year"))
     template = top[2].radio("格式版本", list(VERSIONS), format_func=VERSIONS.get, key="w_me_template")
     layout = template

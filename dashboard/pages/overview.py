@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
+from dashboard.catalogue import labels
 from dashboard.pages import common as c
 from dashboard.pages.scope_bar import View, view
 from dashboard.queries import stated_in_text
@@ -82,30 +83,35 @@ def main() -> None:
     year = v.year
     defs = c.indicator_defs()
     totals = c.q("scope_indicator_totals", **v.params(), year_from=year - 1, year_to=year)
-    coverage = c.q("coverage_by_year", **v.filters(), year_from=year - 1, year_to=year, due_through=v.due_through)
+    coverage = c.q("coverage_by_year", **v.filters(), year_from=year - 1, year_to=year, due_through=v.due)
     cov = coverage.set_index("year")
 
     st.subheader(f"{year}年 · {v.label_md}")
     row = cov.loc[year]
     received, expected, missing = int(row["received"]), int(row["expected"]), int(row["missing"])
     prev_received = int(cov.loc[year - 1, "received"]) if year - 1 in cov.index else None
+    not_due = c.not_due_note(v)
     cols = st.columns(4)
-    cols[0].metric("收到报告（份）", f"{received} / {expected}",
-                   None if prev_received is None else f"{received - prev_received:+d}",
-                   help="本年度已入库的现行报告 / 应报单位数（更正版替换原版，只计一次）")
-    if bool(row["due"]):
-        cols[1].metric("缺报（个）", f"{missing}", help="应报而未收到报告的单位（报送期限已过）")
+    if not_due:  # not a fall: the reports are not due yet
+        st.info(f"{year}年度报告{not_due}。")
+        cols[0].metric("收到报告（份）", f"{received}", help=f"{year}年度报告{not_due}。")
+    else:
+        cols[0].metric("收到报告（份）", f"{received} / {expected}",
+                       None if prev_received is None else f"{received - prev_received:+d}",
+                       help="本年度已入库的现行报告 / 应报单位数（更正版替换原版，只计一次）")
+    if bool(row["due"]) or missing:
+        cols[1].metric(f"缺报（个，{year}年）", f"{missing}", help=labels.MISSING_COUNT_HELP_ZH)
         if missing:
             c.link_to("quality", "查看缺报名单", cols[1], ":material/list:")
     else:
-        cols[1].metric("缺报（个）", "未到期", help=f"{year}年度报告应于{year + 1}年1月31日前公布，尚未到期，不计缺报。")
+        cols[1].metric(f"缺报（个，{year}年）", "未到期", help=f"{year}年度报告{not_due}，不计缺报。")
     held_total = int(totals.loc[totals["year"] == year, "held_back"].sum()) if not totals.empty else 0
     cols[2].metric("存疑数值未计入（个）", f"{held_total}" if not v.scope.include_suspect else "已计入",
                    help="被核对规则判为存疑的数值（疑似单位错填、合计不符、读取存疑）默认不计入合计。")
     if held_total and not v.scope.include_suspect:
         c.link_to("quality", "查看存疑数值", cols[2], ":material/fact_check:")
     metric(cols[3], totals, defs, "normative_docs_issued", year)
-    if expected and received * 2 < expected:
+    if expected and received * 2 < expected and not not_due:
         st.warning(f"{year}年只收到 {received} / {expected} 份应报报告，以下合计数据不全。")
 
     st.markdown("#### 依申请公开")
@@ -138,7 +144,8 @@ def main() -> None:
         metric(cols[0], totals, defs, "procurement_projects", year)
         metric(cols[1], totals, defs, "procurement_amount", year)
         cols[2].caption("政府集中采购仅2019年版格式填报；金额按原件数字，单位常未注明，不作合计。")
-    st.caption(f"{charts.SOURCE_NOTE} 范围：{v.label_md}；收到 {received} / 应报 {expected} 份。"
+    st.caption(f"{charts.SOURCE_NOTE} 范围：{v.label_md}；"
+               + (f"{year}年度报告{not_due}。" if not_due else f"收到 {received} / 应报 {expected} 份。")
                + ("含存疑数值。" if v.scope.include_suspect else "存疑数值未计入合计。"))
 
 

@@ -13,11 +13,10 @@ from dashboard.catalogue.labels import TABLE_ZH, cell_label
 from dashboard.pages import common as c
 from dashboard.pages import correction_grid as g
 from dashboard.pages import identity_panel, login
+from dashboard.pages.scope_bar import view
+from dashboard.pages.source_panel import show_source
 from dashboard.review import corrections as k
 from dashboard.review import users
-from dashboard.store.originals import read_source as stored_source
-from dashboard.store.source_view import pdf_page_png, pdf_table_png, read_source
-from dashboard.store.sources import SourceError
 from dashboard.text import md_literal
 
 HINT_COL = "需核对"
@@ -43,48 +42,6 @@ def pick_report(reports: pd.DataFrame) -> int:
             st.query_params.pop("cell", None)  # another report chosen: the linked cell was of the old one
         st.query_params["report"] = str(value)
     return int(value)
-
-
-@st.cache_data(show_spinner="正在读取原件……", max_entries=8)
-def _source(report_id: int, version: tuple) -> tuple:
-    try:  # the file store (dashboard/store/sources.py), hash checked
-        found = stored_source(report_id, version[0])
-    except SourceError:
-        found = None
-    if found is None:
-        return None, None
-    name, data = found
-    return read_source(name, data), data
-
-
-def show_source(report_id: int, tbl: str) -> None:
-    """Left side: the PDF page of the table as an image, or the table as read; the text just before it."""
-    view, data = _source(report_id, c.db_version())
-    if view is None:
-        st.info("没有保存原件（手工录入或未随报告保存文件）。")
-        return
-    if view.error:
-        st.warning(f"原件无法读取：{md_literal(view.error)}")
-        return
-    if view.format == "pdf" and data:
-        table_page = view.table_pages.get(tbl, 0)
-        cols = st.columns([1, 1])
-        page = int(cols[0].number_input("页码", 1, max(view.pages, 1), table_page + 1, key=f"w_pr_page_{tbl}")) - 1
-        whole = cols[1].toggle("显示整页", key=f"w_pr_whole_{tbl}")
-        image, cropped = (pdf_page_png(data, page), False) if whole or page != table_page else \
-            pdf_table_png(data, page, tbl)
-        where = "（表格所在部分）" if cropped else ""
-        st.image(image, caption=f"原件第 {page + 1} 页{where}（共 {view.pages} 页）", width="stretch")
-    elif tbl in view.tables:
-        rows = view.tables[tbl]
-        width = max((len(r) for r in rows), default=0)
-        st.dataframe(pd.DataFrame([r + [""] * (width - len(r)) for r in rows]).astype(str), hide_index=True,
-                     width="stretch")
-    else:
-        st.caption("原件中未找到这张表。")
-    if view.context.get(tbl):
-        with st.expander("表格前的文字"):
-            st.text(view.context[tbl])
 
 
 def editor(cells: pd.DataFrame, tbl: str, template: str, layout: str, marks: dict[str, list[str]],
@@ -227,14 +184,17 @@ def stale_and_history(user: users.User, report_id: int, editable: bool) -> None:
 def main() -> None:
     """Render the page."""
     st.title("校对")
+    c.require_page_role("proofread", "校对")
     user = login.current_user()
     editable = users.allows(user, "编辑")
     if msg := st.session_state.pop("pr_done", None):
         st.success(msg)
     identity_panel.pending_panel("pr")  # 待认定 reports: listed here too, assigned by an 编辑
-    reports = c.q("proofread_reports")
+    v = view()  # the scope bar's scope: only its reports are offered (and a report a link names)
+    linked = c.url_int(c.url_text("report"))
+    reports = c.q("proofread_reports", **v.filters(), year=v.year, report_id=linked)
     if reports.empty:
-        c.no_data()
+        c.no_data(f"所选范围（{v.label}）没有报告。")
     report_id = pick_report(reports)
     rep = reports[reports["report_id"] == report_id].iloc[0]
     template, layout = str(rep["template"]), str(rep["applications_layout"] or rep["template"])

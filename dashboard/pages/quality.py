@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
+from dashboard.catalogue import labels as lz
 from dashboard.catalogue.labels import FINDING_STATUS_ZH, cell_label, humanize, severity_name
 from dashboard.pages import common as c
 from dashboard.pages import login
@@ -39,6 +40,8 @@ def review(findings: pd.DataFrame) -> None:
         return
     labels = {int(f.finding_id): f"{f.year}年 {f.short_name} · {c.rule_name(f.rule)} · {f.message[:60]}"
               for f in findings.itertuples()}
+    if st.session_state.pop("review_clear_note", False):
+        st.session_state["w_note"] = ""  # the next review starts with an empty 说明 (set before the widget exists)
     with st.form("review"):
         fid = st.selectbox("核实一条问题", list(labels), format_func=labels.get, key="w_finding")
         who = st.text_input("核实人", value=user.name, disabled=not user.local, key="w_who")
@@ -53,8 +56,9 @@ def review(findings: pd.DataFrame) -> None:
             st.error("请填写核实人。")
             return
         guarded_set_finding_status(user if not user.local else users.User(who.strip(), user.role, True), fid,
-                                        action, note.strip() or None, db=c.db_version()[0])
+                                   action, note.strip() or None, db=c.db_version()[0])
         st.session_state["review_done"] = f"已记录：{labels[fid]} → {FINDING_STATUS_ZH[action]}"
+        st.session_state["review_clear_note"] = True
         st.rerun()
 
 
@@ -62,10 +66,12 @@ def non_reporters(v: View) -> None:
     """The 缺报名单 of the chosen year: who owes a report and has none, how long, the last one received."""
     year = int(v.year)
     st.subheader(f"缺报名单 · {year}年")
-    if year > v.due_through:
-        st.info(f"{year}年度报告应于{year + 1}年1月31日前公布，尚未到期，不计缺报。")
+    not_due = c.not_due_note(v)
+    if not_due:
+        st.info(f"{year}年度报告{not_due}；未到期的单位不计缺报。")
+    missing = c.q("coverage_non_reporters", **v.filters(), year=year, due_through=v.due)
+    if not_due and missing.empty:
         return
-    missing = c.q("coverage_non_reporters", **v.filters(), year=year, due_through=v.due_through)
     if missing.empty:
         st.success(f"{v.label_md}：{year}年应报单位均已报送。")
         return
@@ -109,11 +115,13 @@ def main() -> None:
     non_reporters(v)
 
     st.subheader("报送情况")
-    counts = c.q("quality_coverage_counts", **args, due_through=v.due_through).set_index("status")["agency_years"]
+    counts = c.q("quality_coverage_counts", **args, due_through=v.due).set_index("status")["agency_years"]
     cols = st.columns(4)
     for col, key in zip(cols, ["published", "superseded", "missing", "not_due"], strict=True):
-        col.metric(charts.STATUS_ZH[key], int(counts.get(key, 0)))
-    coverage = c.q("quality_coverage", limit=COVERAGE_ROWS, **args, due_through=v.due_through)
+        col.metric(f"{charts.STATUS_ZH[key]}（单位·年）", int(counts.get(key, 0)),
+                   help=lz.COVERAGE_COUNT_HELP_ZH.format(span=f"{year_from}—{year_to}年"))
+    st.caption(lz.COVERAGE_COUNT_HELP_ZH.format(span=f"{year_from}—{year_to}年"))
+    coverage = c.q("quality_coverage", limit=COVERAGE_ROWS, **args, due_through=v.due)
     shown = coverage[coverage["status"].notna()]
     if not shown.empty:
         c.show_chart(charts.coverage_figure(shown, charts.chart_title("年报报送情况", years, v.label), COVERAGE_ROWS,
@@ -137,6 +145,7 @@ def main() -> None:
         by_year = by_rule_year.pivot_table(index="rule", columns="year", values="findings", aggfunc="sum",
                                            fill_value=0)
         by_year.index = pd.Index([c.rule_name(r) for r in by_year.index], name="规则")
+        by_year = by_year.reindex(columns=list(years), fill_value=0)  # every year of the range, 0 where none
         by_year.columns = [f"{y}年" for y in by_year.columns]
         st.markdown("**按规则、年度**")
         st.dataframe(by_year, width="stretch")

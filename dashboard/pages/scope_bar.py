@@ -32,6 +32,7 @@ class View:
     home_source: str
     agency_names: dict[int, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    due: dict[str, int] = field(default_factory=dict)  # the latest due year of each kind (dashboard.scope.due_map)
 
     @property
     def label(self) -> str:
@@ -130,7 +131,8 @@ def scope_bar() -> View:
     tree = sc.RegionTree.load()
     home, home_source = sc.home_county(meta, sc.fallback_regions(agencies))
     today = sc.as_of(meta)
-    due = sc.due_through(today)
+    due_by_kind = sc.due_map(today)
+    due = max(due_by_kind.values())
     region_options = tree.options(agencies["region"].dropna())
     if home and home not in region_options:
         region_options.append(home)
@@ -141,7 +143,7 @@ def scope_bar() -> View:
     years = sorted(set(db_years) | ({due} if db_years and due >= min(db_years) else set()))
     initial_scope = sc.Scope(home) if home else sc.Scope(None)
     coverage0 = c.q("coverage_by_year", **_filters(initial_scope, tree), year_from=years[0] if years else due,
-                    year_to=years[-1] if years else due, due_through=due) if years else pd.DataFrame()
+                    year_to=years[-1] if years else due, due_through=due_by_kind) if years else pd.DataFrame()
     _init_from_url(agencies, region_options, years, home, default_year(coverage0) or (years[-1] if years else None),
                    notices)
 
@@ -190,7 +192,7 @@ def scope_bar() -> View:
     set_url("from", str(year_from) if year_from else None)
     set_url("suspect", "1" if include_suspect else None)
     set_url("present", "1" if present else None)
-    return View(scope, year, year_from, due, today.isoformat(), home, home_source, names, notices)
+    return View(scope, year, year_from, due, today.isoformat(), home, home_source, names, notices, due_by_kind)
 
 
 def _filters(scope: sc.Scope, tree: sc.RegionTree) -> dict:

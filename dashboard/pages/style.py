@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-MAX_UPLOAD_MB = 200  # .streamlit/config.toml [server] maxUploadSize: the number the drop zone states
+from dashboard.limits import MAX_BYTES
+
+MAX_UPLOAD_MB = MAX_BYTES // (1024 * 1024)  # dashboard/limits.py (= .streamlit/config.toml maxUploadSize)
 
 STYLE = f"""
 <style>

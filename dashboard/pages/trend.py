@@ -34,7 +34,7 @@ def main() -> None:
 
     data = c.iq("trend_indicator", code, per_agency=per_agency, **v.params())
     data = data[(data["year"] >= v.year_from) & (data["year"] <= v.year)]
-    coverage = c.q("coverage_by_year", **v.filters(), year_from=v.year_from, year_to=v.year, due_through=v.due_through)
+    coverage = c.q("coverage_by_year", **v.filters(), year_from=v.year_from, year_to=v.year, due_through=v.due)
     name, unit = str(defs.loc[code, "name_zh"]), str(defs.loc[code, "unit"])
     if data["value"].notna().sum() == 0:
         st.warning(f"所选范围（{v.label_md}）{v.year_from}—{v.year}年没有报告填报“{name}”。")
@@ -45,7 +45,8 @@ def main() -> None:
     sparse = [] if per_agency else [int(r.year) for r in coverage.itertuples()
                                     if charts.incomplete(int(r.received), int(r.expected))]
     markers = definition_markers(code, data)
-    title = charts.chart_title(name, range(v.year_from, v.year + 1), v.label)
+    # The title names the years on the axis: those with reports in the scope (a year without any is not drawn).
+    title = charts.chart_title(name, sorted({int(y) for y in data["year"]}), v.label)
     cov = coverage.set_index("year")
     if per_agency:
         fig = charts.trend_figure(data, title, unit, markers=markers, present=c.presenting())
@@ -53,6 +54,9 @@ def main() -> None:
         county = data.assign(received=data["year"].map(cov["received"]), expected=data["year"].map(cov["expected"]))
         fig = charts.coverage_trend_figure(county, title, unit, markers, present=c.presenting(), name=v.label)
     c.show_chart(fig, "trend")
+    not_due = c.not_due_note(v)
+    if not_due:
+        st.info(f"{v.year}年度报告{not_due}。")
 
     held = int(data["held_back"].sum())
     notes = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dashboard.parse.names import NameBook
-from dashboard.parse.report import parse_document
+from dashboard.parse.report import parse_document, parse_document_items
 from dashboard.parse.review_facts import review_facts
 from dashboard.readers import read_document
 
@@ -19,8 +19,8 @@ def parse_file(path: str | Path, registry: NameBook | None = None) -> dict:
     ReportError names the file and the reason when it is not a report.
     """
     doc = read_document(path)
-    record = parse_document(doc, registry)
+    record, items = parse_document_items(doc, registry)
     # what a reviewer reads besides the figures: title, headings in order, printed and page dates
     page_text = Path(path).read_bytes().decode("utf-8", errors="replace") if doc.format == "html" else None
-    record.update(review_facts(doc, page_text))
+    record.update(review_facts(doc, page_text, items))
     return record

@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from functools import lru_cache
 
 from dashboard.catalogue import codes
 from dashboard.parse import checksum
+from dashboard.parse.doubtful_columns import settle_doubtful_columns
 from dashboard.parse.result import Builder, rows_zh
 from dashboard.parse.rows import Row
 from dashboard.parse.tables import Claim, Scan, continuation, join_rows, values_for
@@ -50,7 +52,7 @@ def _join_split_rows(events: list[tuple[str, Claim | Row]]) -> list[tuple[str, C
                 out.append(("orphan", join_rows(ev, rest[:n])))  # type: ignore[arg-type]
                 i += 1 + n
                 continue
-        if kind == "anchor" and isinstance(ev, Claim):
+        if kind == "anchor" and isinstance(ev, Claim) and i + 1 < len(events) and events[i + 1][0] == "orphan":
             following: list[Row] = []
             for k2, e2 in events[i + 1:i + 8]:
                 if k2 != "orphan":
@@ -201,14 +203,18 @@ def _other_order_holds(table: dict[str, dict], movable: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=64)
+def _cell_keys(code: str) -> tuple[str, ...]:
+    return tuple(f"applications.{code}.{col}" for col in _COLS)
+
+
 def _confirm_by_rules(claims: dict[str, Claim], order: list[str], b: Builder, segments: list[list[str]]) -> None:
     """Rows placed by order or joined from split lines: confirmed when every applicable rule holds on the table."""
     placed = [c for c in order if c in claims and claims[c].how in ("placed_by_order", "joined", "joined_line")]
     if not placed:
         return
     table = b.tables["applications"]
-    unknown = [c for c in order if any(b.flags.get(f"applications.{c}.{col}") in ("missing", "unreadable")
-                                       for col in _COLS)]
+    unknown = [c for c in order if any(b.flags.get(key) in ("missing", "unreadable") for key in _cell_keys(c))]
     known = {c: table[c] for c in order if c in table and c not in unknown}
     keys = [f"applications.{c}.{col}" for c in placed for col in _COLS]
     # The rules must reach every placed row: R2 always does; R1/R3 only when no row they need is unknown. Rows
@@ -279,14 +285,15 @@ def fill_applications(found: Scan, layout: str, b: Builder) -> None:
                       [f"applications.{code}"])
         if claim is None:
             missing.append(code)
-        flag = claim.how if claim and claim.how != "label" else None
-        for col, cell in zip(_COLS, cells or [None] * len(_COLS), strict=True):
-            b.put("applications", code, col, cell,
-                  (flag if cell and cell.flag is None else None) if cells else ("unreadable" if claim else "missing"))
+        if cells:
+            b.put_row("applications", code, _COLS, cells, claim.how if claim and claim.how != "label" else None)
+        else:
+            b.put_unread("applications", code, _COLS, "unreadable" if claim else "missing")
         if claim and claim.how == "fuzzy_label":
             b.problem("fuzzy_label", "info", f"第三部分“{claim.row.label_text}”按近似标签识别为 {code}",
                       f"section 三 row '{claim.row.label_text}' matched {code} approximately", [f"applications.{code}"])
     _confirm_by_rules(claims, order, b, segments)
+    settle_doubtful_columns(b)
     if missing:
         b.problem("rows_missing", "error" if len(missing) > 3 else "warning",
                   f"第三部分缺少以下行：{rows_zh('applications', missing)}", f"section 三 rows not found: {', '.join(missing)}",

@@ -164,6 +164,14 @@ def rules_hold(applications: dict[str, dict] | None = None, appeals: dict[str, d
         return not any(rule.check(rep, _CTX) for rule in rules)
 
 
+def failing_cells(applications: dict[str, dict], flags: dict[str, str]) -> set[str]:
+    """The cells named by a failing rule of R1–R3 on table 三 (cells flagged in ``flags`` count as not read)."""
+    rep = {"applications": applications, "appeals": {}, "cell_flags": flags}
+    with flattened_reports():
+        return {c for rule in (r1_carry_balance, r2_applicant_total, r3_outcome_total)
+                for f in rule.check(rep, _CTX) for c in f.cells}
+
+
 def row_total_holds(cells: Cells, columns: Sequence[str]) -> bool:
     """R2 for one row of section 三: its 总计 column is the sum of the six applicant columns."""
     # A quick sum first (thousands of readings may be tried); the rule's own code has the last word.

@@ -67,15 +67,19 @@ def is_flattened(doc: Document) -> bool:
     """True for a text document whose tables were glued into lines ('规章000行政规范性文件055…')."""
     if doc.format not in ("md", "txt") or any(isinstance(b, Table) for b in doc.blocks):
         return False
-    text = "\n".join(b.text for b in doc.blocks)  # type: ignore[union-attr]
+    # Both signs below are on a long line: a text of short lines (most text, the pdftotext of a report) is not
+    # flattened, and costs no more than this one pass.
+    long = [line for b in doc.blocks for line in b.text.split("\n") if len(line) >= 60]  # type: ignore[union-attr]
+    if not long:
+        return False
     # Section titles glued into one long line: the page was flattened, whatever its tables look like.
-    if any(len(line) >= 200 and len(_headings(line)) >= 3 for line in text.split("\n")):
+    if any(len(line) >= 200 and len(_headings(line)) >= 3 for line in long):
         return True
-    if not _TABLE_HEADER.search(text):
+    if not any(_TABLE_HEADER.search(b.text) for b in doc.blocks):  # type: ignore[union-attr]
         return False
     # A line of glued rows: labels with digits glued on, no unit after them — a narrative sentence
     # ('受理行政许可5000件，行政处罚30件…') counts its figures in 件.
-    return any(len(line) >= 60 and len(_GLUED_ROW.findall(line.translate(_WIDTH))) >= 3 for line in text.split("\n"))
+    return any(len(_GLUED_ROW.findall(line.translate(_WIDTH))) >= 3 for line in long)
 
 
 def _headings(text: str) -> list[tuple[int, int, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from dashboard.parse.normalize import _SPACE, _T2S
@@ -23,6 +24,7 @@ _NOISE_PREFIX = re.compile(r"^(?:正文|首页|当前位置|您当前的位置|�
 _REGION_END = ("区", "县", "市", "乡", "镇", "旗", "人民")
 
 
+@lru_cache(maxsize=8192)  # a report's lines are cleaned by several readings (title, signature, period)
 def _clean(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
     s = _T2S.convert(s)
@@ -95,6 +97,7 @@ def _from_title(text: str) -> tuple[str | None, int | None]:
     return agency, year
 
 
+@lru_cache(maxsize=8192)  # pure: the same window (a boilerplate line, a county's title) reads the same
 def title_reading(text: str) -> tuple[str | None, int | None, str]:
     """(agency, year, rule) of one title-like text; rule names the form that read it ('' when none did)."""
     clean = _clean(text)

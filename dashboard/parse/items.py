@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -34,16 +35,16 @@ _NEAR_TITLE_LENGTHS = {len(t) + d for _, t in _TITLES for d in (-2, -1, 0, 1, 2)
 _TITLE_PREFIX = re.compile(r"^(?:本机关|本单位)?(?:政府信息公开|政务公开)(?:工作)?(?=存在|其他|总体|主要)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One text line or one table row, with its section ('preamble' before the first heading)."""
 
     kind: str  # "line" | "row"
     section: str
     text: str = ""
-    cells: list[str] = field(default_factory=list)
-    copies: list[bool] = field(default_factory=list)
-    doubts: list[str | None] = field(default_factory=list)  # why the reader doubts a cell (OCR), by position
+    cells: Sequence[str] = ()
+    copies: Sequence[bool] = ()
+    doubts: Sequence[str | None] = ()  # why the reader doubts a cell (OCR), by position
     block: int = 0
     row: int = 0
     heading: str | None = None  # the section this item starts, when it is a heading
@@ -93,9 +94,10 @@ def is_sub_level(text: str) -> bool:
     return bool(_SUB_LEVEL.match(normalize_label(text)))
 
 
-def _row_text(cells: list[str]) -> str | None:
+def _row_text(cells: tuple[str, ...] | list[str]) -> str | None:
     # A table row whose only text is one title (a merged title row in Word tables).
-    texts = {c.strip() for c in cells if c.strip()}
+    texts = {c.strip() for c in cells}
+    texts.discard("")
     return texts.pop() if len(texts) == 1 else None
 
 
@@ -109,9 +111,17 @@ def _candidates(doc: Document) -> list[tuple[int, int, str, str, bool]]:
                     out.append((b, i, line, *hit))
         elif isinstance(block, Table):
             for r, cells in enumerate(block.rows):
-                if (text := _row_text(cells)) and (hit := heading_match(text)):
-                    out.append((b, r, text, *hit))
+                if hit := _row_heading(tuple(cells)):
+                    out.append((b, r, *hit))
     return out
+
+
+@lru_cache(maxsize=4096)  # a table's rows come back in report after report
+def _row_heading(cells: tuple[str, ...]) -> tuple[str, str, bool] | None:
+    """(text, section code, exact) when a table row is one section heading."""
+    if (text := _row_text(cells)) and (hit := heading_match(text)):
+        return text, *hit
+    return None
 
 
 def _accepted_headings(doc: Document) -> dict[tuple[int, int], tuple[str, bool]]:
@@ -126,6 +136,7 @@ def _accepted_headings(doc: Document) -> dict[tuple[int, int], tuple[str, bool]]
 
 
 _ORDER = ("preamble", "overview", "disclosure", "applications", "appeals", "problems", "other_matters")
+_RANK = {code: i for i, code in enumerate(_ORDER)}
 # What a table section's first rows say, when its heading is missing: its header or its first row label.
 _IMPLIED = [
     ("disclosure", re.compile(r"^(?:第二十条第|信息内容(?:本年|上一年))")),
@@ -146,10 +157,13 @@ def _implied(text: str, section: str) -> str | None:
     if not norm or len(norm) > 240 or "。" in norm:  # a sentence of the narrative is not a table's header
         return None
     for code, rx in _IMPLIED:
-        if rx.search(norm) and _ORDER.index(code) > _ORDER.index(section) and (
+        if rx.search(norm) and _RANK[code] > _RANK[section] and (
                 code != "appeals" or section == "applications"):
             return code
     return None
+
+
+_NOT_HEADING = (None, True)
 
 
 def flatten(doc: Document) -> list[Item]:
@@ -163,22 +177,22 @@ def flatten(doc: Document) -> list[Item]:
                 line = line.strip()
                 if not line:
                     continue
-                code, exact = accepted.get((b, i), (None, True))
+                code, exact = accepted.get((b, i), _NOT_HEADING)
                 if code == section:
                     code = None  # the same title again (a table caption, a sub-heading): part of the text
-                implied = None if code else _implied(line, section)
+                implied = None if code or section in _NO_IMPLIED or not _IMPLIED_WORDS.search(line) else \
+                    _implied(line, section)
                 section = code or implied or section
-                items.append(Item("line", section, text=line, block=b, heading=code, approx=not exact,
-                                  implied=bool(implied)))
+                items.append(Item("line", section, line, (), (), (), b, 0, code, not exact, bool(implied)))
         elif isinstance(block, Table):
             for r, cells in enumerate(block.rows):
-                code, exact = accepted.get((b, r), (None, True))
+                code, exact = accepted.get((b, r), _NOT_HEADING)
                 if code == section:
                     code = None
                 implied = None if code or section in _NO_IMPLIED else _implied("".join(cells), section)
                 section = code or implied or section
-                copies = [block.is_copy(r, c) for c in range(len(cells))]
+                # Most tables (text, markdown) have no merged copies: no lookup per cell.
+                copies = [(r, c) in block.copies for c in range(len(cells))] if block.copies else [False] * len(cells)
                 doubts = [block.doubts.get((r, c)) for c in range(len(cells))] if block.doubts else []
-                items.append(Item("row", section, cells=list(cells), copies=copies, doubts=doubts, block=b, row=r,
-                                  heading=code, approx=not exact, implied=bool(implied)))
+                items.append(Item("row", section, "", list(cells), copies, doubts, b, r, code, not exact, bool(implied)))
     return items

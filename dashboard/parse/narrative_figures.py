@@ -43,7 +43,7 @@ def _number(text: str) -> float | None:
 
 def proactive_items(text: str, year: int | None = None) -> TextFigure | None:
     """The 主动公开政府信息 N 条 figure of a report's narrative (its first statement), or None when not stated."""
-    for sentence in _SENTENCE.findall(text or ""):
+    for sentence in _SENTENCE.findall(text if isinstance(text, str) else ""):
         for m in _PROACTIVE.finditer(sentence):
             what = m.group("what")
             if "其中" in what or not re.search(r"信息|文件|条目|内容", what + sentence[m.end():m.end() + 2]):

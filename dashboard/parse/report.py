@@ -93,6 +93,12 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
     registry: an agency registry (dashboard.registry.Registry) to check the agency against; optional, the
     parser reads nothing itself.
     """
+    return parse_document_items(doc, registry)[0]
+
+
+def parse_document_items(doc: Document, registry: Any = None) -> tuple[dict, list[Item] | None]:
+    """parse_document, and the document's items in reading order when they were read from `doc` itself (None when
+    the text was a flattened table re-read as another document), so a caller can reuse them."""
     flat = flat_text.read_flat(doc) if flat_text.is_flattened(doc) else None
     if flat is not None:
         doc = flat.doc
@@ -134,6 +140,7 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
     identity = settle_identity(doc, items, registry, b)
     agency, year = identity.agency, identity.year
     figures = _count_figures(b.tables)
+    flags = dict(sorted(b.flags.items()))
     if figures == 0:
         b.problem("no_figures", "error", "报告中没有任何数字（空白模板或表格无法读取）",
                   "the report has no figures at all (a blank template, or tables that could not be read)", [])
@@ -148,8 +155,8 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
         "format": doc.format,
         **({"ocr_engine": doc.meta["ocr_engine"]} if "ocr_engine" in doc.meta else {}),
         "units": b.units,
-        "cell_flags": dict(sorted(b.flags.items())),
-        "uncertain_cells": {k: {"reason": v} for k, v in sorted(b.flags.items()) if v in _UNCERTAIN},
+        "cell_flags": flags,
+        "uncertain_cells": {k: {"reason": v} for k, v in flags.items() if v in _UNCERTAIN},
         "printed": b.printed,
         "cell_notes": b.notes,
         "identity_source": identity.where,
@@ -160,4 +167,4 @@ def parse_document(doc: Document, registry: Any = None) -> dict:
         "version_markers": markers,
         "figures": figures,
         "problems": [p.as_dict() for p in b.problems],
-    }
+    }, (None if flat is not None else items)

@@ -49,16 +49,47 @@ class Builder:
     def put(self, table: str, row: str, col: str, cell: CellValue | None, flag: str | None = None) -> None:
         """Set one cell; a None cell is a cell the report does not give (flag says why)."""
         key = f"{table}.{row}.{col}"
-        self.tables[table].setdefault(row, {})[col] = cell.value if cell else None
-        if cell is not None:
-            self.printed[key] = cell.printed
-        why = flag or (cell.flag if cell else "missing")
+        cols = self.tables[table].get(row)
+        if cols is None:
+            cols = self.tables[table][row] = {}
+        if cell is None:
+            cols[col] = None
+            self.flags[key] = flag or "missing"
+            return
+        cols[col] = cell.value
+        self.printed[key] = cell.printed
+        why = flag or cell.flag
         if why:
             self.flags[key] = why
         else:
             self.flags.pop(key, None)
-        if cell is not None and cell.note:
+        if cell.note:
             self.notes[key] = cell.note
+
+    def put_row(self, table: str, row: str, cols: list[str], cells: list[CellValue], flag: str | None = None) -> None:
+        """Set a row's cells in column order (as put, cell by cell); `flag` says how the row was placed and marks
+        the cells the reader left unflagged."""
+        target = self.tables[table].setdefault(row, {})
+        prefix = f"{table}.{row}."
+        for col, cell in zip(cols, cells, strict=True):
+            key = prefix + col
+            target[col] = cell.value
+            self.printed[key] = cell.printed
+            why = cell.flag or flag
+            if why:
+                self.flags[key] = why
+            else:
+                self.flags.pop(key, None)
+            if cell.note:
+                self.notes[key] = cell.note
+
+    def put_unread(self, table: str, row: str, cols: list[str], flag: str) -> None:
+        """Set a row's cells to None, each flagged why it was not read ('missing', 'unreadable')."""
+        target = self.tables[table].setdefault(row, {})
+        prefix = f"{table}.{row}."
+        for col in cols:
+            target[col] = None
+            self.flags[prefix + col] = flag
 
     def problem(self, code: str, severity: str, zh: str, en: str, cells: list[str] | None = None) -> None:
         """Record a problem."""

@@ -96,11 +96,11 @@ def title_of(doc: Document, preamble: list[str]) -> str | None:
     return None
 
 
-def review_facts(doc: Document, page_text: str | None = None) -> dict[str, Any]:
+def review_facts(doc: Document, page_text: str | None = None, items: list | None = None) -> dict[str, Any]:
     """title, headings ([{'section', 'text', 'exact'}] in printed order), printed_date and page_date (ISO) of a
     read document; each key only when read unambiguously. `page_text`: the web page's full text with its chrome
     (the HTML reader keeps only the report), where the page states its date."""
-    items = flatten(doc)
+    items = items if items is not None else flatten(doc)  # the parser's own items, when it read this doc
     out: dict[str, Any] = {}
     preamble = [it.text for it in items if it.kind == "line" and it.section == "preamble"]
     if title := title_of(doc, preamble):

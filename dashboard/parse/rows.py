@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from dashboard.parse.items import Item
 from dashboard.parse.normalize import CellValue, normalize_label, read_number, strip_numbering
@@ -24,11 +25,13 @@ class Row:
     raw_labels: list[str]  # normalized labels with numbering, left to right
     last_label: int  # grid position of the last label cell (-1: none)
     values: list[tuple[int, CellValue]] = field(default_factory=list)  # (grid position, value) after the label
+    # True when at least one value cell holds a number: asked of every row several times, and a row's values are
+    # set once, when it is made.
+    has_numbers: bool = field(init=False)
+    _written: list[CellValue] | None = field(init=False, default=None, repr=False, compare=False)
 
-    @property
-    def has_numbers(self) -> bool:
-        """True when at least one value cell holds a number."""
-        return any(v.value is not None for _, v in self.values)
+    def __post_init__(self) -> None:
+        self.has_numbers = any(v.value is not None for _, v in self.values)
 
     @property
     def label_text(self) -> str:
@@ -37,12 +40,14 @@ class Row:
 
     def written(self) -> list[CellValue]:
         """The value cells without blank or merged cells at either edge (a ragged table row's padding)."""
-        vals = [v for _, v in self.values]
-        while vals and vals[-1].flag in ("blank", _MERGED):
-            vals.pop()
-        while vals and vals[0].flag in ("blank", _MERGED):
-            vals.pop(0)
-        return vals
+        if self._written is None:  # asked again and again while rows are joined: trimmed once
+            vals = [v for _, v in self.values]
+            while vals and vals[-1].flag in ("blank", _MERGED):
+                vals.pop()
+            while vals and vals[0].flag in ("blank", _MERGED):
+                vals.pop(0)
+            self._written = vals
+        return list(self._written)
 
     def trimmed(self, k: int) -> list[CellValue] | None:
         """The value cells trimmed of blank/merged edges down to k cells, or None when they do not fit k."""
@@ -60,16 +65,32 @@ class Row:
 
 def row_from_cells(index: int, item: Item) -> Row:
     """A table row: labels are cells that are not values; values are the cells after the last label."""
+    if any(item.doubts):
+        labels, raw, last, values = _read_cells(item.cells, item.copies, item.doubts)
+    else:
+        # The same row (a label row, a row of zeros) comes back in report after report: read once.
+        labels, raw, last, values = _read_plain_cells(tuple(item.cells), tuple(item.copies))
+    return Row(index, item.section, "table", item.block, list(labels), list(raw), last, list(values))
+
+
+@lru_cache(maxsize=4096)
+def _read_plain_cells(cells: tuple[str, ...], copies: tuple[bool, ...]) -> tuple:
+    labels, raw, last, values = _read_cells(cells, copies, ())
+    return tuple(labels), tuple(raw), last, tuple(values)
+
+
+def _read_cells(cells: tuple[str, ...] | list[str], copies: tuple[bool, ...] | list[bool],
+                doubts: list[str | None] | tuple[()]) -> tuple[list[str], list[str], int, list[tuple[int, CellValue]]]:
     labels: list[str] = []
     raw: list[str] = []
     last = -1
     parsed: list[CellValue | None] = []
-    for pos, text in enumerate(item.cells):
+    for pos, text in enumerate(cells):
         cv = read_number(text)
-        if item.doubts and item.doubts[pos]:
+        if doubts and doubts[pos]:
             # The reader (OCR) doubts this cell: a value, never a label, and never trusted silently.
             cv = CellValue(cv.value if cv else None, text.strip(), "uncertain", cv.unit if cv else None,
-                           item.doubts[pos])
+                           doubts[pos])
         parsed.append(cv)
         if cv is None:
             norm = normalize_label(text)
@@ -79,18 +100,27 @@ def row_from_cells(index: int, item: Item) -> Row:
                     raw.append(norm)
                     labels.append(strip_numbering(norm))
     values: list[tuple[int, CellValue]] = []
-    for pos in range(last + 1, len(item.cells)):
+    for pos in range(last + 1, len(cells)):
         cv = parsed[pos]
         assert cv is not None
-        if item.copies[pos] and cv.flag is None:
+        if copies[pos] and cv.flag is None:
             cv = CellValue(None, cv.printed, _MERGED)  # python-docx/HTML spans repeat a merged number: count once
         values.append((pos, cv))
-    return Row(index, item.section, "table", item.block, labels, raw, last, values)
+    return labels, raw, last, values
 
 
 def row_from_line(index: int, item: Item) -> Row | None:
     """A text line 'label n n n' (tables flattened to text); None when the line has no trailing numbers."""
-    text = item.text.strip()
+    read = _read_line(item.text)
+    if read is None:
+        return None
+    labels, raw, last, values = read
+    return Row(index, item.section, "line", item.block, list(labels), list(raw), last, list(values))
+
+
+@lru_cache(maxsize=4096)  # the lines of a table converted to text come back in report after report
+def _read_line(text: str) -> tuple | None:
+    text = text.strip()
     if len(text) > 120:
         return None
     tokens = _LINE_SPLIT.sub(" ", text).split()
@@ -105,10 +135,9 @@ def row_from_line(index: int, item: Item) -> Row | None:
         return None
     label = "".join(tokens)
     norm = normalize_label(label)
-    labels = [strip_numbering(norm)] if norm else []
-    raw = [norm] if norm else []
-    return Row(index, item.section, "line", item.block, labels, raw, 0 if norm else -1,
-               [(i + 1, v) for i, v in enumerate(nums)])
+    labels = (strip_numbering(norm),) if norm else ()
+    raw = (norm,) if norm else ()
+    return labels, raw, 0 if norm else -1, tuple((i + 1, v) for i, v in enumerate(nums))
 
 
 def header_matches(cells: list[str], patterns: dict[str, re.Pattern[str]],
@@ -118,11 +147,18 @@ def header_matches(cells: list[str], patterns: dict[str, re.Pattern[str]],
     for pos, text in enumerate(cells):
         if copies and copies[pos]:
             continue
-        norm = strip_numbering(normalize_label(text))
-        if not norm or read_number(text) is not None:
+        norm = _header_label(text)
+        if not norm:
             continue
         for code, rx in patterns.items():
             if rx.search(norm):
                 found[pos] = code
                 break
     return found
+
+
+@lru_cache(maxsize=4096)
+def _header_label(text: str) -> str:
+    """A header cell's label without numbering; '' for a blank cell or a value."""
+    norm = strip_numbering(normalize_label(text))
+    return "" if not norm or read_number(text) is not None else norm

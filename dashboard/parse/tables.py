@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -38,7 +39,7 @@ class Claim:
 
     code: str
     row: Row
-    header: dict[int, str]
+    header: dict[int, str]  # shared by the claims read under one header: read, never changed
     how: str = "label"  # "label" | "fuzzy_label" | "placed_by_order"
 
 
@@ -58,20 +59,34 @@ class Scan:
 def match_application_row(row: Row, fuzzy: bool = True) -> tuple[str, str] | None:
     """(row code, how) for a row of section 三, from its most specific label cell leftwards."""
     for label in reversed(row.labels):
-        for g in _APP_GROUPS:
-            label = g.sub("", label)
-        label = strip_numbering(label)
-        if not label:
-            continue
-        hits = [(p.code, m.end() - m.start()) for p in _APP_ALL if (m := p.regex.search(label))]
-        if hits:
-            return max(hits, key=lambda h: h[1])[0], "label"
+        if code := _application_label(label):
+            return code, "label"
     for label in reversed(row.labels if fuzzy else []):
-        if len(label) < 4:
-            continue
-        ranked = sorted(((fuzz.ratio(label, canon), code) for code, canon in _CANON_APP.items()), reverse=True)
-        if ranked[0][0] >= _FUZZY_MIN and ranked[0][0] - ranked[1][0] >= 30:
-            return ranked[0][1], "fuzzy_label"
+        if code := _application_label_fuzzy(label):
+            return code, "fuzzy_label"
+    return None
+
+
+# A label says the same row in every report: matched once per distinct label (the labels of a county's reports
+# repeat), not once per row of every report.
+@lru_cache(maxsize=4096)
+def _application_label(label: str) -> str | None:
+    for g in _APP_GROUPS:
+        label = g.sub("", label)
+    label = strip_numbering(label)
+    if not label:
+        return None
+    hits = [(p.code, m.end() - m.start()) for p in _APP_ALL if (m := p.regex.search(label))]
+    return max(hits, key=lambda h: h[1])[0] if hits else None
+
+
+@lru_cache(maxsize=4096)
+def _application_label_fuzzy(label: str) -> str | None:
+    if len(label) < 4:
+        return None
+    ranked = sorted(((fuzz.ratio(label, canon), code) for code, canon in _CANON_APP.items()), reverse=True)
+    if ranked[0][0] >= _FUZZY_MIN and ranked[0][0] - ranked[1][0] >= 30:
+        return ranked[0][1]
     return None
 
 
@@ -94,10 +109,14 @@ _CANON_APP = {
 def match_disclosure_row(row: Row) -> str | None:
     """Row code of section 二 from a label cell (labels there are short and start with the item's name)."""
     for label in reversed(row.labels):
-        for p in _DISC_PATTERNS:
-            if p.regex.search(label) and len(label) <= 16:
-                return p.code
+        if len(label) <= 16 and (code := _disclosure_label(label)):
+            return code
     return None
+
+
+@lru_cache(maxsize=4096)
+def _disclosure_label(label: str) -> str | None:
+    return next((p.code for p in _DISC_PATTERNS if p.regex.search(label)), None)
 
 
 def match_appeal_group(row: Row) -> str | None:
@@ -162,21 +181,24 @@ def _take_header(item: Item, row: Row, kinds: list[str], headers: dict[str, dict
     for kind in kinds:
         if kind not in headers:
             continue
-        hm = header_matches(item.cells, _HEADERS[kind], item.copies)
+        hm = _header_row(kind, tuple(item.cells), tuple(item.copies))
         distinct = set(hm.values())
         is_header = len(distinct) >= 2 or (kind == "disclosure" and distinct and any("信息内容" in x for x in row.labels))
         if not is_header:
             continue
-        if prev_header[kind] == i - 1:
-            headers[kind].update(hm)
-        else:
-            headers[kind] = dict(hm)
+        # A new dict, never an update: the claims made so far keep the header they were read under.
+        headers[kind] = {**headers[kind], **hm} if prev_header[kind] == i - 1 else hm
         prev_header[kind] = i
         for pos, code in hm.items():
             if code in ("amount", "amount_wan") and (m := _UNIT_IN_HEADER.search(normalize_label(item.cells[pos]))):
                 out.header_units[code] = m.group(1)
         return True
     return False
+
+
+@lru_cache(maxsize=4096)  # the header rows of a table are the same in every report of its format
+def _header_row(kind: str, cells: tuple[str, ...], copies: tuple[bool, ...]) -> dict[int, str]:
+    return header_matches(list(cells), _HEADERS[kind], list(copies))
 
 
 def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], out: Scan) -> None:
@@ -186,12 +208,12 @@ def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], ou
             # most such lines in section 三 are fragments of wrapped labels and headers.
             hit = match_application_row(row, fuzzy=row.has_numbers or row.source != "line") if row.labels else None
             if hit:
-                out.app_events.append(("anchor", Claim(hit[0], row, dict(headers["applications"]), hit[1])))
+                out.app_events.append(("anchor", Claim(hit[0], row, headers["applications"], hit[1])))
                 return
         elif kind == "disclosure":
             code = match_disclosure_row(row)
             if code:
-                out.disclosure.append(Claim(code, row, dict(headers["disclosure"])))
+                out.disclosure.append(Claim(code, row, headers["disclosure"]))
                 return
             if row.has_numbers and not row.labels and kinds == ["disclosure"]:
                 out.disc_orphans.append((len(out.disclosure), row))
@@ -236,18 +258,33 @@ def continuation(row: Row, following: list[Row], width: int) -> int:
 def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
     """The row's value cells for `columns`: by header position when the header fits, else by printed order."""
     row, header = claim.row, claim.header
-    by_code: dict[str, list[int]] = {}
-    for pos, code in sorted(header.items()):
-        by_code.setdefault(code, []).append(pos)
-    if header and all(c in by_code for c in columns):
-        cells = dict(row.values)
-        wanted = {p for c in columns for p in by_code[c]}
-        others = [v for p, v in row.values if p not in wanted and v.value is not None]
-        if all(p > row.last_label for c in columns for p in by_code[c]) and not others:
-            out = [_one_value([cells.get(p, CellValue(None, "", "blank")) for p in by_code[c]]) for c in columns]
+    plan = _header_plan(tuple(header.items()), tuple(columns)) if header else None
+    if plan is not None:
+        positions, wanted, first = plan
+        others = any(v.value is not None for p, v in row.values if p not in wanted)
+        if first > row.last_label and not others:
+            cells = dict(row.values)
+            out = [_one_value([cells.get(p, _BLANK) for p in ps]) for ps in positions]
             if all(v is not None for v in out):
                 return out  # type: ignore[return-value]
     return row.trimmed(len(columns))
+
+
+@lru_cache(maxsize=1024)  # a table's header is one of a few; its plan is worked out once
+def _header_plan(header: tuple[tuple[int, str], ...], columns: tuple[str, ...]
+                 ) -> tuple[list[list[int]], frozenset[int], int] | None:
+    """Per column the grid positions its header names, all of them, and the first; None when a column has none."""
+    by_code: dict[str, list[int]] = {}
+    for pos, code in sorted(header):
+        by_code.setdefault(code, []).append(pos)
+    if not all(c in by_code for c in columns):
+        return None
+    positions = [by_code[c] for c in columns]
+    wanted = frozenset(p for ps in positions for p in ps)
+    return positions, wanted, min(wanted)
+
+
+_BLANK = CellValue(None, "", "blank")  # frozen: one instance serves every absent cell
 
 
 def _one_value(cells: list[CellValue]) -> CellValue | None:

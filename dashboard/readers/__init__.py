@@ -2,19 +2,56 @@
 
 from __future__ import annotations
 
+import errno
+import stat
 from pathlib import Path
 
 from dashboard.errors import ReportError
+from dashboard.limits import MAX_BYTES, refuse_size
 from dashboard.readers.model import Block, Document, Paragraph, Table
 
 __all__ = ["Block", "Document", "Paragraph", "Table", "read_document", "MAX_BYTES"]
 
-MAX_BYTES = 200 * 1024 * 1024  # no annual report is this large; beyond it the file is not one
 
 
 # Page images by their magic bytes: PNG, JPEG, TIFF (both byte orders), BMP.
 _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg", b"II*\x00": "tif", b"MM\x00*": "tif", b"BM": "bmp"}
 IMAGE_FORMATS = {"png", "jpg", "tif", "bmp"}
+
+
+# What a suffix claims the content is, for the suffixes whose formats announce themselves in their first bytes.
+_CLAIMED_ZH = {"pdf": "PDF 文件", "docx": "Word 文档", "docm": "Word 文档", "doc": "Word 文档", "wps": "WPS 文字文档",
+               "png": "PNG 图片", "jpg": "JPG 图片", "jpeg": "JPG 图片", "tif": "TIFF 图片", "tiff": "TIFF 图片",
+               "bmp": "BMP 图片"}
+
+
+def _has_magic(head: bytes) -> bool:
+    """True when the first bytes are those of a binary format we read (PDF, Word, a page image)."""
+    if b"%PDF" in head[:1024]:  # the PDF header may follow a little junk
+        return True
+    return head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", *_IMAGE_MAGIC))
+
+
+def _not_what_it_claims(path: Path, head: bytes) -> ReportError | None:
+    """A file named .pdf/.docx/.png… whose content is not that format: say what it is instead (never read it as a
+    damaged file of the claimed format)."""
+    suffix = path.suffix.lower().lstrip(".")
+    claimed = _CLAIMED_ZH.get(suffix)
+    if claimed is None or _has_magic(head):
+        return None
+    low = head[:2048].lower()
+    if b"<html" in low or b"<!doctype" in low or b"<table" in low or b"<body" in low:
+        what, what_en = "内容是网页（HTML），可能是下载时保存了网页而不是文件本身", "its content is a web page (HTML)"
+    else:
+        try:
+            sample = head.decode("utf-8")
+        except UnicodeDecodeError as exc:  # a character cut at the end of a full sample is still text
+            sample = head[:exc.start].decode("utf-8") if len(head) == 4096 and exc.start >= len(head) - 3 else ""
+        text = bool(sample.strip()) and all(ch.isprintable() or ch in "\r\n\t" for ch in sample)
+        what, what_en = (("内容是纯文本", "its content is plain text") if text else
+                         ("内容无法识别，不是任何支持的格式", "its content is not any supported format"))
+    return ReportError(path.name, f"文件内容不是{claimed}：扩展名为 .{suffix}，但{what}；请确认文件是否正确",
+                       f"the file is not what its extension (.{suffix}) claims: {what_en}", code="not_format")
 
 
 def _sniff_format(path: Path, head: bytes) -> str:
@@ -42,21 +79,30 @@ def read_document(path: str | Path) -> Document:
     """Read any supported file (by content first, then suffix); ReportError names the file and the reason."""
     path = Path(path)
     name = path.name
-    if not path.exists():
+    try:
+        st = path.stat()  # once: what exists() and is_dir() and the size would each ask again
+    except OSError as e:
+        if e.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):  # exists() says False for these
+            raise
+        st = None
+    except ValueError:
+        st = None
+    if st is None:
         raise ReportError(name, "文件不存在", "the file does not exist", code="missing")
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         # One file is one report: the pages of a scan belong in one PDF or multi-page TIFF (readers/scan.py says why).
         raise ReportError(name, "这是一个文件夹，不是文件；扫描件的各页图片请合并为一个 PDF 或多页 TIFF 再读取",
                           "this is a folder, not a file; join the page images of a scan into one PDF or multi-page "
                           "TIFF first", code="folder")
-    size = path.stat().st_size
+    size = st.st_size
     if size == 0:
         raise ReportError(name, "文件为空", "the file is empty", code="empty")
-    if size > MAX_BYTES:
-        raise ReportError(name, f"文件过大（{size // 1048576} MB），不像是一份年度报告",
-                          f"the file is too large ({size // 1048576} MB) to be an annual report", code="huge")
+    refuse_size(name, size)  # one definition of the limits: dashboard/limits.py
     with path.open("rb") as fh:
         head = fh.read(4096)
+    mismatch = _not_what_it_claims(path, head)
+    if mismatch is not None:
+        raise mismatch
     fmt = _sniff_format(path, head)
     if fmt in IMAGE_FORMATS:
         from dashboard.readers.scan import read_scan

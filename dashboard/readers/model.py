@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Table.doubts reason for a number printed between two columns of a table without ruling lines: the two cells it may
+# belong to are doubted alike, and the parser may settle the column by the 勾稽 rules.
+COLUMN_DOUBT = "数字位于两列之间，所在列无法确定"
+
 
 @dataclass
 class Paragraph:

@@ -186,6 +186,9 @@ _ENGINE_LOCK = threading.Lock()
 
 def engine(source: str = "", fast: bool | None = None) -> Engine:
     """The process's engine, loaded once per mode (default: FAST); ReportError naming the package when OCR is missing."""
+    if os.environ.get("NIANBAO_OCR_FORBIDDEN") == "1":
+        # set where OCR must never run (the web server's 校对 shows the page images saved at ingest; its test)
+        raise RuntimeError("OCR engine used although NIANBAO_OCR_FORBIDDEN=1")
     mode = FAST if fast is None else fast
     if mode not in _ENGINES:
         with _ENGINE_LOCK:

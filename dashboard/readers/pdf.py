@@ -8,14 +8,15 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from dashboard.errors import ReportError
+from dashboard.limits import MAX_PDF_PAGES, refuse_pdf_pages
 from dashboard.readers.model import Block, Document, Paragraph
 from dashboard.readers.page_text import join_pages
 from dashboard.readers.pdf_grid import find_ruled_tables, grid_table
 from dashboard.readers.pdf_page import PageContent, read_page
 from dashboard.readers.pdf_text import group_lines, line_text
-from dashboard.readers.pdf_unruled import unruled_tables
+from dashboard.readers.pdf_unruled import Carry, unruled_tables
 
-MAX_PAGES = 200  # a county report has 3–30 pages; a PDF of thousands is not one, and costs minutes to read
+MAX_PAGES = MAX_PDF_PAGES  # defined once in dashboard/limits.py
 MIN_TEXT_CHARS = 20  # a page with fewer characters than this has no real text layer
 
 
@@ -43,7 +44,7 @@ def _open(path: Path) -> pdfium.PdfDocument:
                           code="corrupt") from None
 
 
-def _page_blocks(page: PageContent) -> list[tuple[float, Block]]:
+def _page_blocks(page: PageContent, carry: Carry) -> list[tuple[float, Block]]:
     """Blocks of one page with their top coordinate: grids of tables, and one paragraph per other line."""
     placed: list[tuple[float, Block]] = []
     free = page.chars
@@ -57,7 +58,7 @@ def _page_blocks(page: PageContent) -> list[tuple[float, Block]]:
     lines = group_lines(free)
     taken: set[int] = set()
     # Borderless tables: the grid from glyph alignment (pdf_unruled), so blank cells keep their column.
-    for used, table in unruled_tables(lines):
+    for used, table in unruled_tables(lines, carry):
         table.page = page.number
         placed.append((min(ch.top for k in used for ch in lines[k]), table))
         taken.update(used)
@@ -75,12 +76,9 @@ def read_pdf(path: Path) -> Document:
     try:
         if len(pdf) == 0:
             raise ReportError(name, "PDF 没有页面", "the PDF has no pages", code="corrupt")
-        if len(pdf) > MAX_PAGES:
-            # Counted before any page is read: reading thousands of pages (or rendering them for OCR) is minutes
-            # and gigabytes for a file that cannot be a report.
-            raise ReportError(name, f"PDF 页数过多（{len(pdf)} 页，上限 {MAX_PAGES} 页），不像是一份年度报告",
-                              f"the PDF has too many pages ({len(pdf)}, at most {MAX_PAGES}) to be an annual report",
-                              code="limits")
+        # Counted before any page is read: reading thousands of pages (or rendering them for OCR) is minutes
+        # and gigabytes for a file that cannot be a report.
+        refuse_pdf_pages(name, len(pdf))
         meta = pdf.get_metadata_dict(skip_empty=True)
         pages = [read_page(pdf, i) for i in range(len(pdf))]
     except pdfium.PdfiumError as exc:
@@ -94,7 +92,8 @@ def read_pdf(path: Path) -> Document:
         from dashboard.readers.scan import read_scan
 
         return read_scan(path)
-    blocks = join_pages([(p, sorted(_page_blocks(p), key=lambda tb: tb[0])) for p in pages])
+    carry = Carry()  # a borderless table's columns, for its continuation on the next page
+    blocks = join_pages([(p, sorted(_page_blocks(p, carry), key=lambda tb: tb[0])) for p in pages])
     title = (meta.get("Title") or "").strip() or None
     doc = Document(source=name, format="pdf", blocks=blocks, title=title)
     doc.meta["pages"] = str(len(pages))

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dashboard.errors import ReportError
+from dashboard.limits import MAX_SCAN_PAGES, refuse_scan_pages
 from dashboard.readers.model import Block, Document, Paragraph, Table
 from dashboard.readers.page_text import join_pages
 
@@ -30,7 +33,7 @@ _NUMBER = re.compile(r"^[+\-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
 _INTEGER = re.compile(r"^[+\-]?(\d{1,3}(,\d{3})+|\d+)$")
 _PLACEHOLDER = re.compile(r"^[-－—–/／\\、.·~×xX*无空]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-MAX_PAGES = 60  # a scanned report is a handful of pages; more is a book or a mistake, and OCR time grows with it
+MAX_PAGES = MAX_SCAN_PAGES  # defined once in dashboard/limits.py
 
 
 def _ocr_page(number: int, bgr, dpi: float, source: str,  # type: ignore[no-untyped-def]
@@ -59,6 +62,8 @@ def _ocr_page(number: int, bgr, dpi: float, source: str,  # type: ignore[no-unty
     clean = np.where(text_ink > 0, page.grey, paper).astype(np.uint8)  # ink only: lines, dust and shading gone
 
     placed: list[tuple[float, Block]] = []
+    layout: list[dict] = []  # where each table and cell is on the page (points), kept for 校对 (page_views)
+    views = _PAGE_VIEWS.get()
     jobs: list[tuple[int, tuple[int, int], int]] = []  # (table index, cell origin, line index)
     crops: list[np.ndarray] = []
     grids: list[tuple[Table, dict[tuple[int, int], tuple[int, int, int, int]]]] = []
@@ -116,6 +121,8 @@ def _ocr_page(number: int, bgr, dpi: float, source: str,  # type: ignore[no-unty
                 table.rows[r][c] = text
     for ti, (table, _) in enumerate(grids):
         _mark_doubts(table)
+        if views is not None:
+            layout.append(_table_layout(tables[ti], grids[ti][1], table))
         cleaned = drop_empty(table)
         if sum(1 for row in cleaned.rows for cell in row if cell) >= 2:
             placed.append((tables[ti].bbox[1], cleaned))
@@ -137,7 +144,48 @@ def _ocr_page(number: int, bgr, dpi: float, source: str,  # type: ignore[no-unty
         placed.append((y0 / s, Paragraph(text=text, page=number)))
     info = {"skew": round(page.skew, 2), "dpi": round(page.dpi), "tables": len(tables),
             "width": page.grey.shape[1] / s, "height": page.grey.shape[0] / s}
+    if views is not None:
+        views.append({"page": number, "width": info["width"], "height": info["height"],
+                      "png": _page_png(page.grey), "tables": layout})
     return placed, info
+
+
+# Page views for 校对: while a list is set here (ingest's prepare_file, via page_views()), every page read by OCR
+# appends {page, width, height (points), png (the page as OCR saw it: straightened, grey, downscaled), tables}.
+_PAGE_VIEWS: ContextVar[list[dict] | None] = ContextVar("nianbao_scan_page_views", default=None)
+VIEW_WIDTH_PX = 1100  # the stored page image's width: legible on screen, ~100–200 KB a page as PNG
+
+
+@contextmanager
+def page_views() -> Iterator[list[dict]]:
+    """Collect the page images and table layouts of the scans read inside the block (see _PAGE_VIEWS)."""
+    views: list[dict] = []
+    token = _PAGE_VIEWS.set(views)
+    try:
+        yield views
+    finally:
+        _PAGE_VIEWS.reset(token)
+
+
+def _page_png(grey) -> bytes:  # type: ignore[no-untyped-def]
+    import cv2
+
+    h, w = grey.shape[:2]
+    if w > VIEW_WIDTH_PX:
+        grey = cv2.resize(grey, (VIEW_WIDTH_PX, max(1, round(h * VIEW_WIDTH_PX / w))), interpolation=cv2.INTER_AREA)
+    ok, buf = cv2.imencode(".png", grey, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    return bytes(buf) if ok else b""
+
+
+def _table_layout(found, spans: dict, table: Table) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    """One table's place on its page: its box, each cell's box (points, origin of a merged cell), the text read in
+    every grid position, and the cells the recogniser doubted."""
+    cells = []
+    for (r0, c0, r1, c1) in sorted(set(spans.values())):
+        cells.append([r0, c0, r1, c1, round(found.xs[c0], 1), round(found.ys[r0], 1), round(found.xs[c1 + 1], 1),
+                      round(found.ys[r1 + 1], 1)])
+    return {"bbox": [round(float(v), 1) for v in found.bbox], "cells": cells, "rows": [list(r) for r in table.rows],
+            "doubts": [[r, c] for (r, c) in sorted(table.doubts)]}
 
 
 _SPECKED = re.compile(r"^([.*·'`,:;°~_]{1,2})?(\d+)([.*·'`,:;°~_]{1,2})?$")
@@ -344,10 +392,8 @@ def read_scan(path: Path, pages: list[int] | None = None, fast: bool | None = No
         n_pages = page_count(path)
     except (OSError, ValueError) as exc:
         raise ReportError(name, f"图片无法打开（{exc}）", f"the image cannot be opened ({exc})", code="corrupt") from None
-    if n_pages > MAX_PAGES:
-        # Counted before a page is rendered: a page image at 300 dpi is ~26 MB and OCR takes seconds a page.
-        raise ReportError(name, f"扫描件有 {n_pages} 页，超过 {MAX_PAGES} 页，不像是一份年度报告",
-                          f"the scan has {n_pages} pages, more than {MAX_PAGES}; not an annual report", code="huge")
+    # Counted before a page is rendered: a page image at 300 dpi is ~26 MB and OCR takes seconds a page.
+    refuse_scan_pages(name, n_pages)
     laid_out = []
     infos = []
     try:

@@ -151,7 +151,13 @@ def resolve_cell(text: str, template: str, layout: str | None = None) -> str:
                 for col in cols:
                     if f"{tbl}.{row}.{col}" in keys:
                         return f"{tbl}.{row}.{col}"
-    raise CorrectionError(f"「{text}」不是该报告（{template}年版）表格中的格")
+    from dashboard.catalogue.cell_names import cell_by_printed_name, nearest_cells  # names as the pages print them
+
+    if found := cell_by_printed_name(text, keys):
+        return found
+    near = nearest_cells(text, keys)
+    hint = f"；最接近的格：{'、'.join(f'「{n}」' for n in near)}" if near else ""
+    raise CorrectionError(f"「{text}」不是该报告（{template}年版）表格中的格{hint}")
 
 
 # ---- applying corrections to a record ----
@@ -447,7 +453,8 @@ def create_manual_report(user: User | None, agency_id: int, year: int, template:
         agency = con.execute("select name from agencies where agency_id = ?", [int(agency_id)]).fetchone()
         if agency is None:
             raise CorrectionError(f"没有编号为 {agency_id} 的单位")
-        if con.execute("select count(*) from reports where agency_id = ? and year = ? and superseded_by is null",
+        if con.execute("select count(*) from reports where agency_id = ? and year = ? and superseded_by is null "
+                       "and draft is not true",
                        [int(agency_id), int(year)]).fetchone()[0]:
             raise CorrectionError(f"{agency[0]} {year} 年度已有报告；请在“校对”页更正该报告")
         rec = blank_record(agency[0], year, template, layout)

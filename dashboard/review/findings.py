@@ -35,7 +35,7 @@ def current_reports(con: duckdb.DuckDBPyConnection, keys: set[Key]) -> dict[Key,
     con.register("_wanted_keys", wanted)
     try:
         rows = con.execute("""select r.agency_id, r.year, r.report_id, r.parse_json from reports r
-                              join _wanted_keys w using (agency_id, year) where r.superseded_by is null""").fetchall()
+                              join _wanted_keys w using (agency_id, year) where r.superseded_by is null and r.draft is not true""").fetchall()
     finally:
         con.unregister("_wanted_keys")
     return {(a, y): (rid, json.loads(js)) for a, y, rid, js in rows}
@@ -118,7 +118,7 @@ def recheck_reports(con: duckdb.DuckDBPyConnection, report_ids: list[int],
                     resolved_by: dict[str, Any] | None = None) -> list[int]:
     """Rerun the checks of these current reports (and the next year's) after a correction; returns findings closed."""
     rows = con.execute("""select agency_id, year, report_id, parse_json from reports
-                          where superseded_by is null and list_contains(?, report_id)""",
+                          where superseded_by is null and draft is not true and list_contains(?, report_id)""",
                        [[int(r) for r in report_ids]]).fetchall()
     targets = {(a, y): (rid, json.loads(js)) for a, y, rid, js in rows}
     before = {r[0] for r in con.execute("select finding_id from findings where status = 'resolved'").fetchall()}
@@ -194,7 +194,7 @@ def recheck(con: duckdb.DuckDBPyConnection, year: int | None = None, agency_id: 
             registry: Registry | None = None) -> dict[int, list[Finding]]:
     """Run every check again on the current reports (optionally of one year / agency) and save the findings."""
     rows = con.execute("""select agency_id, year, report_id, parse_json from reports
-                          where superseded_by is null and ($year is null or year = $year)
+                          where superseded_by is null and draft is not true and ($year is null or year = $year)
                             and ($agency_id is null or agency_id = $agency_id)""",
                        {"year": year, "agency_id": agency_id}).fetchall()
     targets = {(a, y): (rid, json.loads(js)) for a, y, rid, js in rows}

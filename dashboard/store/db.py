@@ -135,9 +135,14 @@ def writer(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     if is_lake(db):
         from dashboard.store import lake
 
-        with lake.writer(str(db)) as con, sources.bound(sources.store_for(db)) as files:
-            yield con  # type: ignore[misc]  # the lake session behaves as a connection
-            files.flush()  # the files are in the store before the lake commits the rows that name them
+        with sources.bound(sources.store_for(db)) as files:
+            try:
+                with lake.writer(str(db)) as con:
+                    yield con  # type: ignore[misc]  # the lake session behaves as a connection
+                    files.flush()  # the files are in the store before the lake commits the rows that name them
+            except BaseException:
+                files.undo(_live_shas(db, files.written))  # a failed session leaves no file no report names
+                raise
         return
     with write_lock(db):
         _remove_stale_copies(db)
@@ -149,6 +154,7 @@ def writer(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         if db.exists():
             shutil.copyfile(db, tmp)
         con, moved = _connect_writable(tmp, live=db)
+        files: sources.WriterSources | None = None
         try:
             with sources.bound(sources.store_for(db)) as files:
                 yield con
@@ -157,16 +163,36 @@ def writer(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             con.close()
             if moved:
                 _compact(tmp)
+            wal = tmp.with_name(tmp.name + ".wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise RuntimeError(f"{tmp}: write-ahead log not checkpointed; live database left unchanged")
+            wal.unlink(missing_ok=True)
+            os.replace(tmp, db)
         except BaseException:
             con.close()
             tmp.unlink(missing_ok=True)
             tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+            if files is not None:  # a failed session leaves no file that no report names (issue 24)
+                files.undo(_live_shas(db, files.written))
             raise
-        wal = tmp.with_name(tmp.name + ".wal")
-        if wal.exists() and wal.stat().st_size > 0:
-            raise RuntimeError(f"{tmp}: write-ahead log not checkpointed; live database left unchanged")
-        wal.unlink(missing_ok=True)
-        os.replace(tmp, db)
+
+
+def _live_shas(db: Path, keys: list[str]) -> set[str] | None:
+    """Which of these stored files' hashes the live database's reports name (None when it cannot be read)."""
+    if not keys or (not is_lake(db) and not Path(db).exists()):
+        return set()
+    try:
+        con = open_db(db, read_only=True)
+    except Exception:  # noqa: BLE001 — damaged or absent: the session's files were new, none is named
+        return None
+    try:
+        shas = sorted({k.split(".", 1)[0] for k in keys})
+        return {r[0] for r in con.execute("select distinct sha256 from reports where sha256 in (select unnest(?))",
+                                          [shas]).fetchall()}
+    except Exception:  # noqa: BLE001
+        return None
+    finally:
+        con.close()
 
 
 def read_query(sql: str, params: dict | list | None = None, path: Path | None = None):  # noqa: ANN201

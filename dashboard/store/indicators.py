@@ -133,7 +133,7 @@ with base as (
   join indicator_cells m on m.template = r.template
   left join effective_cells c on c.report_id = r.report_id and c.tbl = m.tbl and c.row_code = m.row_code
                    and c.col_code = m.col_code
-  where r.superseded_by is null and r.report_id in (select report_id from {ids})
+  where r.superseded_by is null and r.draft is not true and r.report_id in (select report_id from {ids})
   group by all
 ),
 ratios as (

@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dashboard.registry import KINDS
 from dashboard.settings import QUERIES_DIR
 from dashboard.store.db import DamagedDatabase, open_db, verify_complete, writer
 from dashboard.store.location import db_path, is_lake
@@ -70,7 +71,22 @@ def _bind(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     missing, extra = wanted - params.keys(), params.keys() - wanted
     if missing or extra:
         raise QueryError(f"{name}: 参数不符 / parameters do not match: missing {sorted(missing)}, unexpected {sorted(extra)}")
-    return sql, {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
+    if isinstance(params.get("due_through"), int):  # one year for every kind (a caller that knows no kinds)
+        params = {**params, "due_through": dict.fromkeys([*KINDS, OTHER_KIND], params["due_through"])}
+    return sql, {k: _value(v) for k, v in params.items()}
+
+
+OTHER_KIND = ""  # the due map's key for a unit of no known kind (dashboard.scope.OTHER_KIND)
+
+
+def _value(v: Any) -> Any:
+    """A parameter as DuckDB binds it: a tuple as a list, a dict as a MAP (keys and values as lists)."""
+    if isinstance(v, tuple):
+        return list(v)
+    if isinstance(v, dict | frozenset):
+        items = sorted(dict(v).items())
+        return {"key": [k for k, _ in items], "value": [x for _, x in items]}
+    return v
 
 
 @dataclass

@@ -140,6 +140,25 @@ MIGRATIONS: list[tuple[int, str]] = [
         error_zh varchar, error_en varchar, note_zh varchar
     );
     """),
+    (10, """
+    -- The office's yearly review (dashboard/review/rounds.py). A draft is a stored version of a unit's report sent to
+    -- the office before publishing (draft = true; NULL = a published version): never current, so no total counts it,
+    -- until it is marked published or the published file is ingested. submitted_at: when the office received it.
+    alter table reports add column draft boolean;
+    alter table reports add column submitted_at timestamp;
+    -- One round per report year: its internal deadline for drafts and the publication deadline per unit kind.
+    create table review_rounds (
+        round_id integer primary key, year integer not null, title varchar, region varchar,
+        draft_deadline date, deadlines json,  -- {"乡": "2026-01-31", ...}
+        opened_by varchar, opened_at timestamp
+    );
+    -- The office's decisions on a unit's submission: returned (退回修改, with the opinion), passed (通过),
+    -- published (标记已公布). The unit's status is derived from its latest submission and latest decision.
+    create table review_decisions (
+        decision_id integer primary key, round_id integer not null, agency_id integer not null,
+        report_id integer, action varchar not null, opinion varchar, who varchar not null, "at" timestamp not null
+    );
+    """),
 ]
 
 VIEWS = """
@@ -148,7 +167,7 @@ select r.report_id, r.agency_id, r.agency_printed, r.year, r.template, r.applica
        r.format, r.sha256, r.ingested_at, a.name as agency_name, a.short_name, a.kind, a.region,
        coalesce(a.simulated, false) or coalesce(r.simulated, false) as simulated, a.in_registry
 from reports r left join agencies a using (agency_id)
-where r.superseded_by is null;
+where r.superseded_by is null and r.draft is not true;  -- a draft is never current (review_rounds)
 
 -- Current values: the parsed cells with the active corrections applied (a corrected cell that the parse did not
 -- have is added). `parsed_value` keeps what was read; `corrected` marks the cell for 人工更正 and its trail.
@@ -183,7 +202,7 @@ where not exists (select 1 from cells c where c.report_id = a.report_id and c.tb
 create or replace view current_cells as
 select c.*, r.agency_id, r.year, r.template
 from effective_cells c join reports r using (report_id)
-where r.superseded_by is null;
+where r.superseded_by is null and r.draft is not true;
 
 -- The audit trail with its common fields as columns (they live in details: object, before, after).
 create or replace view audit_entries as

@@ -10,7 +10,7 @@ components is. County totals leave them out unless the user asks (`$include_susp
 **agency_years** is the agency × year grid from the first report year to this year: the current report, how
 many versions were stored, and whether a report is owed — a registry agency within its expected_from–expected_to,
 or any agency between its first and last report. Whether the year is *due* yet is a query parameter
-($due_through, dashboard.scope.due_through), because it depends on the date.
+($due_through, dashboard.scope.due_map: the latest due year of each kind), because it depends on the date.
 
 These are views, rebuilt by dashboard.store.schema.refresh_derived when their text changes; findings are small,
 so the join costs little at read time and a review takes effect at once.

@@ -36,10 +36,40 @@ def _score(rows: list[list[str]], tbl: str) -> int:
     return sum(text.count(w) for w in TABLE_WORDS[tbl])
 
 
+def is_scan(data: bytes) -> bool:
+    """True when the bytes are a page image or a PDF without a text layer on any page: a file only OCR can read,
+    which the web server never reads (校对 shows the page images saved at ingest instead)."""
+    from dashboard.readers import IMAGE_FORMATS, _sniff_format
+
+    head = data[:4096]
+    if _sniff_format(Path("source"), head) in IMAGE_FORMATS:
+        return True
+    if not head.startswith(b"%PDF"):
+        return False
+    import pypdfium2 as pdfium
+
+    from dashboard.readers.pdf import MIN_TEXT_CHARS
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return False
+    try:
+        for i in range(len(pdf)):
+            if pdf[i].get_textpage().count_chars() >= MIN_TEXT_CHARS:
+                return False
+        return len(pdf) > 0
+    finally:
+        pdf.close()
+
+
 def read_source(name: str, data: bytes) -> SourceView:
-    """Read stored bytes with the project's readers and find the three tables, their pages and the text before them."""
+    """Read stored bytes with the project's readers and find the three tables, their pages and the text before them.
+    A scan is not read (that is OCR: seconds a page and hundreds of MB): its view comes from scan_source_view."""
     from dashboard.readers import Paragraph, Table, read_document
 
+    if is_scan(data):
+        return SourceView(format="scan", pages=pdf_page_count(data) if data.startswith(b"%PDF") else 1)
     suffix = Path(name).suffix or ".txt"
     with tempfile.TemporaryDirectory(prefix="nianbao-src-") as tmp:
         path = Path(tmp) / f"source{suffix}"
@@ -126,3 +156,36 @@ def pdf_table_png(data: bytes, page: int, tbl: str, scale: float = 2.0, share: f
         return buf.getvalue(), cropped
     finally:
         pdf.close()
+
+
+def scan_tables(view: dict) -> dict[str, dict]:
+    """The table of each kind in a stored scan view (keep_scan_view's manifest): the one whose text holds most of
+    the kind's words."""
+    out: dict[str, dict] = {}
+    tables = view.get("tables") or []
+    for tbl in TABLE_WORDS:
+        best = max(tables, key=lambda t: _score(t.get("rows") or [], tbl), default=None)
+        if best is not None and _score(best.get("rows") or [], tbl) > 0:
+            out[tbl] = best
+    return out
+
+
+def scan_page_png(png: bytes, page: dict, table: dict | None = None, margin: float = 12.0) -> bytes:
+    """A stored scan page image, cropped to `table` (its box plus a margin, points) when given, with the cells the
+    recogniser doubted outlined in red so that the reviewer looks at them first."""
+    from PIL import Image, ImageDraw
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    k = image.width / float(page["width"])  # pixels per point of the stored image
+    if table is not None:
+        draw = ImageDraw.Draw(image)
+        doubted = {(r, c) for r, c in table.get("doubts") or []}
+        for r0, c0, r1, c1, x0, y0, x1, y1 in table.get("cells") or []:
+            if any((r, c) in doubted for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)):
+                draw.rectangle([x0 * k, y0 * k, x1 * k, y1 * k], outline=(220, 30, 30), width=3)
+        bx0, by0, bx1, by1 = table["bbox"]
+        image = image.crop((max(0, int((bx0 - margin) * k)), max(0, int((by0 - margin) * k)),
+                            min(image.width, int((bx1 + margin) * k)), min(image.height, int((by1 + margin) * k))))
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()

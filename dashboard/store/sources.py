@@ -71,12 +71,25 @@ class SourceStore:
         path = Path(target.removeprefix("file://"))
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{sha}.{uuid.uuid4().hex}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)  # atomic: a killed writer leaves at most a hidden .tmp, never a half file
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no partial file behind
+            raise  # atomic: a killed writer leaves at most a hidden .tmp, never a half file
         return sha
+
+    def remove(self, key: str) -> None:
+        """Delete one stored file (a failed session's own file; nothing else removes files)."""
+        if _is_url(self.root):
+            fs = self._fs()
+            if fs.exists(self.key(key)):
+                fs.rm_file(self.key(key))
+            return
+        Path(self.key(key).removeprefix("file://")).unlink(missing_ok=True)
 
     def get(self, sha: str) -> bytes:
         """The bytes stored under this hash; SourceError when missing or when they no longer hash to it."""
@@ -106,6 +119,13 @@ class WriterSources:
     def __init__(self, store: SourceStore) -> None:
         self.store = store
         self.pending: dict[str, bytes] = {}
+        self.written: list[str] = []  # keys this session added to the store (not there before): undone on failure
+
+    def _put(self, key: str, data: bytes) -> None:
+        if self.store.has(key):
+            return
+        self.store.put(data, key)
+        self.written.append(key)  # list.append is atomic: the flush threads share it safely
 
     def flush(self) -> int:
         """Write the queued files (each once, atomically); returns how many were queued."""
@@ -114,11 +134,29 @@ class WriterSources:
         items, self.pending = list(self.pending.items()), {}
         if len(items) <= 2:
             for sha, data in items:
-                self.store.put(data, sha)
+                self._put(sha, data)
         else:
             with ThreadPoolExecutor(min(16, len(items))) as pool:
-                list(pool.map(lambda kv: self.store.put(kv[1], kv[0]), items))
+                list(pool.map(lambda kv: self._put(kv[0], kv[1]), items))
         return len(items)
+
+    def undo(self, referenced: set[str] | None = None) -> int:
+        """The session failed (its rows never became live): remove the files it added to the store, except those a
+        stored report names (`referenced`: sha256 of the live database's reports, None when it could not be read —
+        the files were new, so none can be). Returns how many were removed; a file that cannot be removed is left
+        (the next writer's reference check is the same)."""
+        removed = 0
+        for key in self.written:
+            if referenced and key in referenced:
+                continue  # a source file a live report names (it had been lost and was written again): kept
+            # page views and their images go with the failed session (ingesting the file again makes them again)
+            try:
+                self.store.remove(key)
+                removed += 1
+            except OSError:
+                continue
+        self.written = []
+        return removed
 
 
 # The session in progress (set by dashboard.store.db.writer), so that ingest's row builder can hand a file to the
@@ -156,6 +194,47 @@ def keep_source(data: bytes | None, sha: str) -> bool:
         return False
     session.pending[sha] = data
     return True
+
+
+VIEW_SUFFIX = ".scan.json"  # beside a scanned source: its page images (each stored by its own sha256) and cell boxes
+
+
+def keep_scan_view(sha: str, views: list[dict] | None) -> bool:
+    """Hook for ingest: queue a scanned report's page images (PNG, content-addressed like sources) and a manifest
+    of their pages and table/cell boxes under `<sha>.scan.json`, for 校对 to show without OCR. False when there is
+    nothing to keep or no writer session."""
+    session = _CURRENT.get()
+    if not views or session is None:
+        return False
+    import json
+
+    pages, tables = [], []
+    for v in views:
+        png = v.get("png") or b""
+        png_sha = hashlib.sha256(png).hexdigest()
+        if png:
+            session.pending[png_sha] = png
+        pages.append({"page": v["page"], "width": v["width"], "height": v["height"], "png": png_sha if png else ""})
+        tables += [{"page": v["page"], **t} for t in v.get("tables", [])]
+    session.pending[sha + VIEW_SUFFIX] = json.dumps({"version": 1, "pages": pages, "tables": tables},
+                                                    ensure_ascii=False).encode()
+    return True
+
+
+def scan_view(store: SourceStore, sha: str) -> dict | None:
+    """The manifest kept by keep_scan_view for this source (None when the report was stored without one)."""
+    import json
+
+    key = sha + VIEW_SUFFIX
+    try:
+        if _is_url(store.root):
+            raw = store._fs().cat_file(store.key(key))
+        else:
+            raw = Path(store.key(key).removeprefix("file://")).read_bytes()
+        view = json.loads(raw)
+    except (FileNotFoundError, ValueError):
+        return None
+    return view if isinstance(view, dict) and isinstance(view.get("pages"), list) else None
 
 
 def move_out(con: duckdb.DuckDBPyConnection, store: SourceStore, chunk: int = 200) -> int:

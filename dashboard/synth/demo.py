@@ -17,6 +17,7 @@ from dashboard.settings import DATA_DIR
 from dashboard.store.db import writer
 from dashboard.synth.county import Agency, build_county
 from dashboard.synth.generate import SynthResult, synthesize
+from dashboard.synth.round_demo import OFFICE_NAME, build_round
 
 BUNDLED_REPORTS = DATA_DIR / "reports"
 DEMO_DB = DATA_DIR / "demo.duckdb"
@@ -25,8 +26,11 @@ DEMO_YEARS = list(range(2019, 2025))
 DEMO_TOWNSHIPS = 20
 DEMO_DEPARTMENTS = 10
 DEMO_FEW = {"pdf": 3, "docx": 3}  # the slow formats, for a few reports only (the demo must start in seconds)
-# The simulated county's reports end with 2024: the demo is "as of" mid-2025, when 2024 was due and 2025 was not.
-DEMO_AS_OF = "2025-06-30"
+# The simulated county's published reports end with 2024; its 2025 reports are in the office's review round
+# (dashboard/synth/round_demo.py). The demo is "as of" 27 January 2026: the drafts' deadline (20 January) has
+# passed, the publication deadline (31 January) has not, so 2024 is the latest year due.
+DEMO_AS_OF = "2026-01-27"
+ROUND_YEARS = [2025]
 
 
 @dataclass
@@ -55,7 +59,7 @@ def mark_simulated(db: Path, agencies: list[Agency]) -> None:
     """Set agencies.simulated for the simulated agencies, and make their county the database's home county."""
     with writer(db) as con:
         con.execute("update agencies set simulated = true where list_contains(?, name)", [[a.name for a in agencies]])
-        settings = {"home_county": agencies[0].region, "as_of": DEMO_AS_OF}
+        settings = {"home_county": agencies[0].region, "as_of": DEMO_AS_OF, "office_name": OFFICE_NAME}
         for key, value in settings.items():
             con.execute("insert or replace into meta values (?, ?)", [key, value])
 
@@ -80,13 +84,18 @@ def build_demo(db: Path = DEMO_DB, seed: int = DEMO_SEED, work_dir: Path | None 
     work = work_dir or Path(tempfile.gettempdir()) / f"nianbao-demo-{seed}"
     shutil.rmtree(work, ignore_errors=True)  # our own scratch folder: files of an earlier run must not linger
     agencies = demo_county(seed)
-    synth = synthesize(work, len(agencies), DEMO_YEARS, ["html", "md"], seed=seed, few=DEMO_FEW, agencies=agencies)
+    synth = synthesize(work, len(agencies), DEMO_YEARS + ROUND_YEARS, ["html", "md"], seed=seed, few=DEMO_FEW,
+                       agencies=agencies)
     t1 = time.perf_counter()
     real, _ = expand_paths([BUNDLED_REPORTS])
     real_items = [prepare_file(f) for f in sorted(real)]
     summary = ingest_prepared(real_items, db)
-    sim = ingest_simulated(synth.files, agencies, db)
+    by_key = {(f.stem.rsplit("-", 1)[0], int(f.stem.rsplit("-", 1)[1])): f for f in synth.files}
+    sim = ingest_simulated([f for (_, y), f in by_key.items() if y not in ROUND_YEARS], agencies, db)
     summary.outcomes += sim.outcomes
     summary.seconds += sim.seconds
     t2 = time.perf_counter()
-    return DemoSummary(db, synth, summary, {"generate": t1 - t0, "ingest": t2 - t1, "total": t2 - t0})
+    build_round(db, agencies, by_key, simulated_registry(agencies), work)
+    t3 = time.perf_counter()
+    return DemoSummary(db, synth, summary, {"generate": t1 - t0, "ingest": t2 - t1, "round": t3 - t2,
+                                            "total": t3 - t0})
