@@ -127,17 +127,29 @@ def test_bad_input_fails_with_a_reason_and_loses_nothing(db: Path, tmp_path: Pat
     assert counts(db) == before
 
 
-def test_an_unknown_agency_is_stored_apart_with_a_finding(tmp_path: Path) -> None:
+def test_an_agency_one_character_from_the_registry_is_held_for_identity_never_made_a_new_agency(
+        tmp_path: Path) -> None:
     rec = json.loads((FIXTURES / "expected" / "000_7180246cedc2b1d8.json").read_text("utf-8"))
-    rec["agency"] = "红崖子乡人民政府"  # one character off: a suggestion, never a match
+    rec["agency"] = "红崖子乡人民政府"  # one character off: a candidate for a person, never a match nor a new unit
+    path = tmp_path / "rec.json"
+    path.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "n.duckdb"
+    (outcome,) = ingest_paths([path], db=db).outcomes
+    assert outcome.status == "unidentified" and "红崖子沟乡人民政府" in outcome.reason_zh
+    assert rows(db, "select count(*) from agencies where name = '红崖子乡人民政府'") == [(0,)]
+    assert rows(db, "select count(*) from current_reports") == [(0,)]
+
+
+def test_an_agency_far_from_every_registry_name_is_stored_apart_with_a_finding(tmp_path: Path) -> None:
+    rec = json.loads((FIXTURES / "expected" / "000_7180246cedc2b1d8.json").read_text("utf-8"))
+    rec["agency"] = "丹麻镇人民政府"
     path = tmp_path / "rec.json"
     path.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
     db = tmp_path / "n.duckdb"
     ingest_paths([path], db=db)
-    (known, kind), = rows(db, "select in_registry, kind from agencies where name = '红崖子乡人民政府'")
-    assert (known, kind) == (False, "乡")
-    (msg,), = rows(db, "select message from findings where rule = 'UNKNOWN_AGENCY'")
-    assert "红崖子沟乡人民政府" in msg
+    (known, kind), = rows(db, "select in_registry, kind from agencies where name = '丹麻镇人民政府'")
+    assert (known, kind) == (False, "镇")
+    assert len(rows(db, "select message from findings where rule = 'UNKNOWN_AGENCY'")) == 1
 
 
 def _record(tmp_path: Path, year: int, carried_over: int, carried_in: int) -> Path:

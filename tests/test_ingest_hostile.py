@@ -130,6 +130,15 @@ def test_the_valid_reports_and_readable_hostile_ones_are_stored_and_current(batt
     assert set(VALID) <= current
 
 
+def test_reports_whose_unit_or_year_cannot_be_read_are_stored_as_pending_and_listed(battery: dict) -> None:
+    pending = {name for (name,) in _rows(battery["db"], "select source_name from reports "
+                                                         "where held and held_reason like '待认定%'")}
+    wanted = {display_name(os.fsdecode(k.name)) for k in battery["kinds"] if k.expect == "pending"}
+    assert wanted and wanted <= pending
+    listed = set(re.findall(r"^待认定 (.+?): ", battery["out"], re.M))
+    assert wanted <= {Path(x).name for x in listed}
+
+
 def test_damaged_copies_of_current_reports_are_held_not_current(battery: dict) -> None:
     held = {name for (name,) in _rows(battery["db"], "select source_name from reports where held")}
     assert {display_name(os.fsdecode(k.name)) for k in battery["kinds"] if k.expect == "held"} <= held

@@ -164,7 +164,7 @@ def test_parse_exits_non_zero_when_agency_and_year_cannot_be_identified(tmp_path
     out = _nianbao("parse", str(anonymous))
     assert out.returncode != 0
     # not filed under a guess: either "could not be read" or held for review (exit 3), naming the file
-    assert "anonymous.txt" in out.stderr and ("未能读出" in out.stderr or "单位名称无法确认" in out.stderr)
+    assert "anonymous.txt" in out.stderr and ("未能读出" in out.stderr or "无法确认" in out.stderr)
 
 
 def test_parse_prints_a_name_with_rich_markup_as_it_is(tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def _print_run(run, target: Path) -> None:  # noqa: ANN001 — a CollectRun
     for r in run.rows:
         what = "页面" if r.kind == "page" else "附件"
         result = STATUS_ZH.get(r.status, r.status)
-        if r.report_id and r.status in ("ingested", "superseded", "unchanged", "held"):
+        if r.report_id and r.status in ("ingested", "superseded", "unchanged", "held", "unidentified"):
             result += f" #{r.report_id}"
         note = r.error_zh or r.note_zh
         table.add_row(shown(r.unit), what, shown(r.file_name or r.url), str(r.year or ""),

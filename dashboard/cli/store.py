@@ -13,7 +13,7 @@ from dashboard.store.location import db_path
 from dashboard.text import shown
 
 STATUS_ZH = {"ingested": "新入库", "superseded": "替换旧版", "unchanged": "未变化", "failed": "失败",
-             "held": "待核对"}
+             "held": "待核对", "unidentified": "待认定"}
 
 
 def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件夹（递归）"), db: Path = DB_OPTION,
@@ -28,6 +28,10 @@ def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件�
            scheduler: str = typer.Option(None, "--scheduler", envvar="NIANBAO_DASK_SCHEDULER",
                                          help="在 Dask 集群上解析（如 tcp://主机:8786；文件须在各节点共享的路径上）"),
            data_path: str = typer.Option(None, "--data-path", help="DuckLake 数据文件夹或 URL（默认 $NIANBAO_DATA_PATH）"),
+           agency: str | None = typer.Option(None, "--agency",
+                                             help="认定单位：文件归入名录中的此单位（名称、简称或别名），记入操作记录"),
+           year: int | None = typer.Option(None, "--year", help="认定年度（与 --agency 一起用于无法读出单位或年度的报告）"),
+           new_agency: bool = typer.Option(False, "--new-agency", help="--agency 不在单位名录中时仍作为新单位入库"),
            ) -> None:
     """读取报告并入库（按内容去重；同一机关同一年度的新文件完整无误时替换旧版，否则存为待核对版本） / Ingest report files.
 
@@ -47,9 +51,22 @@ def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件�
         engine = cluster_engine(scheduler)
     target = db_path(db)
     console = Console()
+    assign = None
+    if agency is not None or year is not None:  # issue 21: the office's word on whose report it is
+        from dashboard.ingest.settle import Assignment, SettleError, check_year, registry_name
+        from dashboard.registry import Registry
+        from dashboard.review.audit import cli_who
+
+        try:
+            name = registry_name(agency, Registry.load(), new_agency) if agency is not None else None
+            assign = Assignment(name, check_year(year) if year is not None else None, cli_who(), new_agency)
+        except SettleError as exc:
+            Console(stderr=True).print(f"[red]未导入[/red]：{shown(str(exc))}")
+            raise typer.Exit(code=1) from None
     try:
         summary = ingest_paths(list(paths), db=target, progress=not quiet, batch_files=batch, workers=workers,
-                               limits=Limits(memory_mb, time_limit), follow_links=follow_links, engine=engine)
+                               limits=Limits(memory_mb, time_limit), follow_links=follow_links, engine=engine,
+                               assign=assign)
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # noqa: BLE001 — the run itself could not proceed (database, lock): exit 1
@@ -70,6 +87,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件�
     for o in summary.held():
         console.print(f"[yellow]待核对[/yellow] {shown(o.source)}: {shown(o.agency or '')} {o.year} "
                       f"已保存为待核对版本 #{o.report_id}，{shown(o.reason_zh)}")
+    for o in summary.unidentified():
+        console.print(f"[yellow]待认定[/yellow] {shown(o.source)}: 已保存为报告 #{o.report_id}，{shown(o.reason_zh)}"
+                      f"（认定：nianbao assign {o.report_id} --agency 单位 --year 年度）")
     for p in summary.passed:
         if not p.failed:
             console.print(f"[cyan]未读取[/cyan] {shown(p.path)}: {shown(p.reason_zh)}（{shown(p.reason_en)}）")
@@ -161,9 +181,51 @@ def check(year: int | None = typer.Option(None, "--year", help="只核对该年�
     console.print(f"共 {len(df)} 条（{(df['severity'] == 'error').sum()} 个错误）")
 
 
+def _settled_line(out) -> str:  # noqa: ANN001 — a settle.Settled
+    if out.status == "held":
+        return f"报告 #{out.report_id} 已归入 {shown(out.agency)} {out.year}，仍为待核对版本：{shown(out.reason_zh)}"
+    if out.status == "superseded":
+        return (f"报告 #{out.report_id} 已成为 {shown(out.agency)} {out.year} 的当前版本（替换报告 #{out.replaced}）"
+                + (f"：{shown(out.reason_zh)}" if out.reason_zh else ""))
+    return f"报告 #{out.report_id} 已成为 {shown(out.agency)} {out.year} 的当前版本"
+
+
+def assign(report_id: int = typer.Argument(..., help="待认定报告的编号（nianbao reports --all 或导入页）"),
+           agency: str = typer.Option(..., "--agency", help="单位（名录中的名称、简称或别名）"),
+           year: int = typer.Option(..., "--year", help="报告年度"),
+           new_agency: bool = typer.Option(False, "--new-agency", help="单位不在名录中时仍作为新单位"),
+           db: Path = DB_OPTION) -> None:
+    """认定待认定报告的单位和年度（记入操作记录），随后按替换规则成为当前版本或待核对 / Assign unit and year."""
+    from dashboard.ingest.settle import SettleError, assign_identity
+    from dashboard.review.audit import cli_who
+
+    try:
+        out = assign_identity(report_id, agency, year, cli_who(), db=db_path(db), new_agency=new_agency)
+    except SettleError as exc:
+        Console(stderr=True).print(f"[red]未认定[/red]：{shown(str(exc))}")
+        raise typer.Exit(code=1) from None
+    Console().print(_settled_line(out))
+
+
+def promote(report_id: int = typer.Argument(..., help="待核对版本的编号（nianbao history 单位 年度）"),
+            reason: str = typer.Option(..., "--reason", help="启用此版本的理由（记入操作记录）"),
+            db: Path = DB_OPTION) -> None:
+    """启用待核对版本：使其成为当前版本（原当前版本保留为已替换），记入操作记录 / Promote a held version."""
+    from dashboard.ingest.settle import SettleError
+    from dashboard.ingest.settle import promote as do_promote
+    from dashboard.review.audit import cli_who
+
+    try:
+        out = do_promote(report_id, reason, cli_who(), db=db_path(db))
+    except SettleError as exc:
+        Console(stderr=True).print(f"[red]未启用[/red]：{shown(str(exc))}")
+        raise typer.Exit(code=1) from None
+    Console().print(_settled_line(out))
+
+
 def register(app: typer.Typer) -> None:
     """Add the store's commands to the `nianbao` app."""
-    for fn in (ingest, reports, history, agencies, check):
+    for fn in (ingest, reports, history, agencies, check, assign, promote):
         app.command(name=fn.__name__)(fn)
     from dashboard.store.migrate_store import migrate_store_command  # issue 15: county file → DuckLake
 

@@ -37,7 +37,7 @@ from dashboard.settings import DATA_DIR
 from dashboard.store.records import report_sha256
 
 SETTINGS_TOML = DATA_DIR / "settings.toml"
-STATUS_ZH = {"ingested": "新入库", "superseded": "替换旧版", "unchanged": "未变化", "held": "待核对",
+STATUS_ZH = {"ingested": "新入库", "superseded": "替换旧版", "unchanged": "未变化", "held": "待核对", "unidentified": "待认定",
              "failed": "无法读取", "not_fetched": "未能采集", "page": "已读取页面"}
 PROBLEM_STATUSES = ("failed", "not_fetched")
 UNIT_HEADERS = ("unit", "单位", "单位名称", "机关", "机关名称")
@@ -351,7 +351,7 @@ def ingest_candidates(candidates: list[Candidate], db: Path | None, registry: Re
                            engine=_engine({str(p): r for p, r in todo}, registry, codes, previous), who=who)
     for (path, row), out in zip(todo, summary.outcomes, strict=True):  # one outcome per named file, in order
         row.status, row.report_id, row.agency, row.year = out.status, out.report_id, out.agency, out.year
-        if out.status == "held":
+        if out.status in ("held", "unidentified", "superseded"):
             row.note_zh = "；".join(x for x in (row.note_zh, out.reason_zh) if x)
         if out.status == "failed":
             row.error_zh, row.error_en = out.reason_zh, out.reason_en

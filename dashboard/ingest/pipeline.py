@@ -5,7 +5,7 @@ writes. Each report is written whole or not at all: reports are grouped into one
 transaction per report measured 125 reports/s), and when a batch transaction fails, its reports are retried
 one transaction each, so a bad record fails alone. Same content again (sha256) is `unchanged`; a new file for
 an agency and year that already has a report `supersedes` it (the old one stays, with superseded_by set) when it
-qualifies (see `_replaces`), else it is `held` (待核对): stored, not current, with a finding saying why.
+qualifies by evidence (see `evidence.decide`), else it is `held` (待核对): stored, not current, with a finding saying why.
 """
 
 from __future__ import annotations
@@ -24,11 +24,14 @@ import duckdb
 import pyarrow as pa
 
 from dashboard.checks.model import Finding
+from dashboard.ingest.agencies import resolve_agencies, sync_registry
+from dashboard.ingest.evidence import When, by_bytes, contexts, decide, evidence_of, older_than
+from dashboard.ingest.identity import PENDING, Hold, identity_hold
 from dashboard.ingest.prepare import Passed, Prepared, expand_paths
 from dashboard.ingest.progress import progress_bar
+from dashboard.ingest.settle import Assignment, apply_assignment, assign_in
 from dashboard.ingest.workers import FileOutcome, Limits, in_input_order, parse_files
-from dashboard.parse.names import normalize_name
-from dashboard.registry import Agency, Registry, classify_kind, short_name_of
+from dashboard.registry import Registry
 from dashboard.review.audit import cli_who
 from dashboard.review.corrections import carry_over
 from dashboard.review.findings import Key, check_stored, save_findings
@@ -37,20 +40,18 @@ from dashboard.store.db import writer
 from dashboard.store.records import (
     CELL_COLUMNS,
     cell_rows,
-    completeness,
-    has_errors,
     layout_of,
     printed_date,
     section_rows,
 )
 from dashboard.store.schema import update_indicators
-from dashboard.store.sources import keep_scan_view, keep_source
+from dashboard.store.sources import SourceError, keep_scan_view, keep_source, session_store
 
 log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200
 BATCH_SECONDS = 5.0
 STATUSES = ("ingested", "superseded", "unchanged", "failed")
-STORED = ("ingested", "superseded", "unchanged", "held")
+STORED = ("ingested", "superseded", "unchanged", "held", "unidentified")
 
 
 @dataclass
@@ -58,7 +59,7 @@ class Outcome:
     """What happened to one input."""
 
     source: str
-    status: str  # ingested | superseded | unchanged | held | failed
+    status: str  # ingested | superseded | unchanged | held (待核对) | unidentified (待认定) | failed
     reason_zh: str = ""
     reason_en: str = ""
     report_id: int | None = None
@@ -81,8 +82,9 @@ class IngestSummary:
         """Number of inputs per status (ingested/superseded/unchanged/failed always, 0 when none; held when any)."""
         c = Counter(o.status for o in self.outcomes)
         out = {s: c.get(s, 0) for s in STATUSES}
-        if c.get("held"):
-            out["held"] = c["held"]
+        for extra in ("held", "unidentified"):
+            if c.get(extra):
+                out[extra] = c[extra]
         return out
 
     def failed(self) -> list[Outcome]:
@@ -93,79 +95,18 @@ class IngestSummary:
         """The inputs stored as held versions (待核对), with why they did not become current."""
         return [o for o in self.outcomes if o.status == "held"]
 
+    def unidentified(self) -> list[Outcome]:
+        """The inputs stored as 待认定: unit or year not settled, waiting for an 编辑."""
+        return [o for o in self.outcomes if o.status == "unidentified"]
+
     def all_stored(self) -> bool:
         """True when every input was stored or unchanged and no folder was left unread (exit code 0)."""
         return not self.failed() and not any(p.failed for p in self.passed)
 
 
-def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
-    """Make the agencies table hold every registry row (name, short name, kind, region, aliases) — changed rows only."""
-    existing = {r[0]: r[1:] for r in con.execute(
-        "select name, agency_id, short_name, kind, region, aliases, in_registry, expected_from, expected_to "
-        "from agencies").fetchall()}
-    next_id = max((v[0] for v in existing.values()), default=0) + 1
-    new_rows, changed = [], []
-    for a in registry.agencies:
-        row = {"name": a.name, "short_name": a.short_name, "kind": a.kind, "region": a.region, "aliases": a.aliases,
-               "expected_from": a.expected_from, "expected_to": a.expected_to}
-        have = existing.get(a.name)
-        if have is None:
-            new_rows.append({"agency_id": next_id, **row, "simulated": False, "in_registry": True})
-            existing[a.name] = (next_id, a.short_name, a.kind, a.region, a.aliases, True, a.expected_from,
-                                a.expected_to)
-            next_id += 1
-        elif (have[1], have[2], have[3], list(have[4] or []), have[5], have[6], have[7]) != (
-                a.short_name, a.kind, a.region, a.aliases, True, a.expected_from, a.expected_to):
-            changed.append({"agency_id": have[0], **row, "simulated": False, "in_registry": True})
-    if new_rows:
-        con.register("_registry_new", pa.Table.from_pylist(new_rows, schema=AGENCY_SCHEMA))
-        con.execute(f"insert into agencies ({', '.join(AGENCY_SCHEMA.names)}) select * from _registry_new")
-        con.unregister("_registry_new")
-    if changed:
-        con.register("_registry_changed", pa.Table.from_pylist(changed, schema=AGENCY_SCHEMA))
-        con.execute("""update agencies set short_name = c.short_name, kind = c.kind, region = c.region,
-                       aliases = c.aliases, in_registry = true, expected_from = c.expected_from,
-                       expected_to = c.expected_to
-                       from _registry_changed c where agencies.agency_id = c.agency_id""")
-        con.unregister("_registry_changed")
-
-
-def _resolve_agencies(con: duckdb.DuckDBPyConnection, registry: Registry, items: list[Prepared]) -> dict[str, int]:
-    """agency_id of each printed name: the registry entry it matches, else its own (not-in-registry) row."""
-    ids = dict(con.execute("select name, agency_id from agencies").fetchall())
-    next_id = (max(ids.values()) + 1) if ids else 1
-    out: dict[str, int] = {}
-    new_rows: list[dict[str, Any]] = []
-    for it in items:
-        printed = it.report["agency"]
-        if printed in out:
-            continue
-        m = registry.match(printed)
-        target: Agency = m.agency or Agency(normalize_name(printed), classify_kind(printed), "", [],
-                                            short_name_of(printed))
-        if target.name not in ids:
-            new_rows.append({"agency_id": next_id, "name": target.name, "short_name": target.short_name,
-                             "kind": target.kind, "region": target.region, "aliases": target.aliases,
-                             "simulated": bool(it.report.get("simulated")), "in_registry": m.agency is not None,
-                             "expected_from": target.expected_from, "expected_to": target.expected_to})
-            ids[target.name] = next_id
-            next_id += 1
-        out[printed] = ids[target.name]
-    if new_rows:
-        con.register("_new_agencies", pa.Table.from_pylist(new_rows, schema=AGENCY_SCHEMA))
-        con.execute(f"insert into agencies ({', '.join(AGENCY_SCHEMA.names)}) select * from _new_agencies")
-        con.unregister("_new_agencies")
-    return out
-
-
-AGENCY_SCHEMA = pa.schema([("agency_id", pa.int32()), ("name", pa.string()), ("short_name", pa.string()),
-                           ("kind", pa.string()), ("region", pa.string()), ("aliases", pa.list_(pa.string())),
-                           ("simulated", pa.bool_()), ("in_registry", pa.bool_()),
-                           ("expected_from", pa.int32()), ("expected_to", pa.int32())])
-
-
-def _report_row(rid: int, aid: int, it: Prepared, now: datetime) -> dict[str, Any]:
-    r = it.report
+def _report_row(rid: int, aid: int | None, it: Prepared, now: datetime,
+                report: dict[str, Any] | None = None) -> dict[str, Any]:
+    r = report if report is not None else it.report
     stored = keep_source(it.source_bytes, it.sha256)  # the file into the source store; the row keeps its hash
     if stored:
         keep_scan_view(it.sha256, it.extra.get("scan_view"))  # a scan's page images and cell boxes, for 校对
@@ -224,9 +165,6 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, l
             con.unregister(name)
 
 
-When = tuple[str | None, float | None]  # (date printed in the report, file modification time), either unknown
-
-
 def _order_key(it: Prepared) -> tuple[str, float, str]:
     """Chronological order of the versions in one batch: the date printed in the report, else the file's
     modification time — never the file name."""
@@ -236,14 +174,6 @@ def _order_key(it: Prepared) -> tuple[str, float, str]:
 
 def _when_of(it: Prepared) -> When:
     return (it.extra.get("printed_date"), it.mtime or None)
-
-
-def _older(new: When, cur: When) -> bool:
-    """True when the new version is known to be older than the current one: printed dates compared when both
-    print one (file times break a tie), else file times when both have one; unknown is never older."""
-    if new[0] and cur[0] and new[0] != cur[0]:
-        return new[0] < cur[0]
-    return bool(new[1] and cur[1] and new[1] < cur[1])
 
 
 def _current_when(con: duckdb.DuckDBPyConnection, current: dict[Key, tuple[int, dict]]) -> dict[int, When]:
@@ -257,41 +187,43 @@ def _current_when(con: duckdb.DuckDBPyConnection, current: dict[Key, tuple[int, 
     return {rid: (printed_date(rep), mtimes.get(rid)) for rid, rep in current.values()}
 
 
-def _replaces(new: dict[str, Any], cur: dict[str, Any], cur_id: int | str,
-              new_when: When | None = None, cur_when: When | None = None) -> tuple[str, str] | None:
-    """None when the new version may replace the current one; else why not (Chinese, English).
-
-    A version older than the current one (printed date, else file time) does not replace it; a version with
-    error-level reading problems never replaces a clean one; between two equally clean versions the one that reads
-    fewer figures (a truncated or damaged copy) does not replace the more complete one."""
-    if new_when and cur_when and _older(new_when, cur_when):
-        return (f"比当前版本（报告 #{cur_id}）更早（按报告落款日期或文件修改时间），未替换",
-                f"older than the current version (report #{cur_id}, by printed date or file time); not used")
-    new_errors, cur_errors = has_errors(new), has_errors(cur)
-    if new_errors and not cur_errors:
-        return (f"读取时有错误（{'；'.join(new_errors[:2])}），未替换无错误的当前版本（报告 #{cur_id}）",
-                f"read with errors ({len(new_errors)}); the clean current version (report #{cur_id}) was kept")
-    if bool(new_errors) == bool(cur_errors):
-        have, had = completeness(new), completeness(cur)
-        if have < had:
-            return (f"比当前版本（报告 #{cur_id}）少读出 {had - have} 项数据，可能不完整，未替换",
-                    f"{had - have} fewer figures than the current version (report #{cur_id}); possibly incomplete, "
-                    "not used")
-    return None
+def _stored_bytes(con: duckdb.DuckDBPyConnection, rid: int, pending: dict[int, bytes | None]) -> bytes | None:
+    """The file of a stored (or earlier in this batch) report, None when it cannot be had."""
+    if rid in pending:
+        return pending[rid]
+    rows = con.execute("select source_bytes, sha256, coalesce(source_stored, false) from reports where report_id = ?",
+                       [rid]).fetchall()
+    if not rows:
+        return None
+    inside, sha, stored = rows[0]
+    if inside is not None:
+        return bytes(inside)
+    store = session_store()
+    if not stored or store is None:
+        return None
+    try:
+        return store.get(sha)
+    except SourceError:
+        return None
 
 
 def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry: Registry,
-                run_checks_after: bool = True) -> list[Outcome]:
+                run_checks_after: bool = True, who: str | None = None) -> list[Outcome]:
     """Store one batch of prepared inputs in a writer connection; returns one outcome per input, in order.
 
     Versions of one agency-year are taken in chronological order (`_order_key`); each replaces the current version
-    only when `_replaces` allows it, else it is stored as a held version (待核对) with a HELD finding saying why.
+    only when the evidence allows it (`evidence.decide`), else it is stored as a held version (待核对) with a HELD
+    finding saying why. A report whose unit or year cannot be settled is stored as 待认定 (`identity.identity_hold`).
     """
     outcomes: dict[int, Outcome] = {}
-    good = [i for i, it in enumerate(items) if it.ok]
+    holds: dict[int, Hold] = {}
     for i, it in enumerate(items):
-        if not it.ok:
+        hold = identity_hold(it, registry)
+        if hold:
+            holds[i] = hold
+        elif not it.ok:
             outcomes[i] = Outcome(it.source_name, "failed", it.error_zh, it.error_en)
+    good = [i for i, it in enumerate(items) if it.ok or i in holds]
     con.register("_shas", pa.table({"sha256": [items[i].sha256 for i in good]}, schema=pa.schema([("sha256", pa.string())])))
     known = dict(con.execute("select sha256, report_id from reports where sha256 in (select sha256 from _shas)").fetchall())
     drafts_known = {r for (r,) in con.execute("""select report_id from reports where sha256 in (select sha256 from _shas)
@@ -300,34 +232,51 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     fresh: list[int] = []
     for i in good:
         it = items[i]
+        report = holds[i].report if i in holds else it.report
         if it.sha256 in known and not it.extra.get("draft") and known[it.sha256] in drafts_known:
             # the published file is the very draft the office received: that draft becomes the published version
             promote_draft(con, known[it.sha256])
-            outcomes[i] = Outcome(it.source_name, "ingested", report_id=known[it.sha256], agency=it.report["agency"],
-                                  year=it.report["year"])
+            outcomes[i] = Outcome(it.source_name, "ingested", report_id=known[it.sha256], agency=report.get("agency"),
+                                  year=report.get("year"))
             known[it.sha256] = -1
         elif it.sha256 in known:
             # a scan stored before page views were kept gets them now (nothing is written when they are there)
             keep_scan_view(it.sha256, it.extra.get("scan_view"))
-            outcomes[i] = Outcome(it.source_name, "unchanged", report_id=known[it.sha256], agency=it.report["agency"],
-                                  year=it.report["year"])
+            outcomes[i] = Outcome(it.source_name, "unchanged", report_id=known[it.sha256],
+                                  agency=report.get("agency"), year=report.get("year"))
         else:
             known[it.sha256] = -1  # a second copy in the same batch is unchanged too
             fresh.append(i)
-    agency_ids = _resolve_agencies(con, registry, [items[i] for i in fresh])
-    keys = {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in fresh}
+    named = [i for i in fresh if i not in holds]
+    agency_ids = resolve_agencies(con, registry, [items[i] for i in named])
+    keys = {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in named}
     from dashboard.review.findings import current_reports
 
     current = current_reports(con, keys)
-    last_draft = latest_drafts(con, {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in fresh
+    last_draft = latest_drafts(con, {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in named
                                      if items[i].extra.get("draft")})
     when = _current_when(con, current)
+    check_contexts = contexts(con, keys)
     next_id = con.execute("select coalesce(max(report_id), 0) + 1 from reports").fetchall()[0][0]
     now = datetime.now()
     plan: list[tuple[int, dict, dict, list, tuple | None]] = []
     batch_reports: dict[Key, tuple[int, dict]] = {}
     held: dict[int, Finding] = {}
-    for i in sorted(fresh, key=lambda i: _order_key(items[i])):
+    changes: dict[int, list] = {}
+    pending_bytes: dict[int, bytes | None] = {}  # files of versions made current earlier in this batch
+    for i in [i for i in fresh if i in holds]:
+        it, hold = items[i], holds[i]
+        report = {**hold.report, "identity_candidates": hold.candidates, "source": it.source_name}
+        row = _report_row(next_id, None, it, now, report)
+        row["superseded_by"], row["held"], row["held_reason"] = next_id, True, hold.reason_zh
+        row["year"] = report["year"] if isinstance(report.get("year"), int) and 2000 <= report["year"] <= 2100 else None
+        plan.append((i, row, cell_rows(next_id, report), section_rows(next_id, report), None))
+        outcomes[i] = Outcome(it.source_name, "unidentified", hold.reason_zh, hold.reason_en, report_id=next_id,
+                              agency=report.get("agency") or None, year=row["year"])
+        held[next_id] = Finding("HELD", "warning", f"此报告{hold.reason_zh}，未计入统计，请编辑认定单位和年度", [],
+                                hold.reason_en)
+        next_id += 1
+    for i in sorted(named, key=lambda i: _order_key(items[i])):
         it = items[i]
         aid = agency_ids[it.report["agency"]]
         key = (aid, it.report["year"])
@@ -341,26 +290,41 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
             next_id += 1
             continue
         old = current.get(key)
-        why = _replaces(it.report, old[1], old[0], _when_of(it), when.get(old[0])) if old else None
+        verdict = None
+        if old:
+            older = older_than(_when_of(it), when.get(old[0])) if when.get(old[0]) else False
+            verdict = decide(it.report, old[1], old[0], evidence_of(it.report, check_contexts.get(key)),
+                             evidence_of(old[1], check_contexts.get(key)), older)
+            if verdict.same:  # reads the same: a file that is the other cut short loses, whichever came first
+                verdict = by_bytes(verdict, it.source_bytes, _stored_bytes(con, old[0], pending_bytes), old[0])
         row = _report_row(next_id, aid, it, now)
         entry_cells = cell_rows(next_id, it.report)
-        if why:
-            row["superseded_by"], row["held"], row["held_reason"] = old[0], True, why[0]
+        if verdict and not verdict.replace:
+            row["superseded_by"], row["held"], row["held_reason"] = old[0], True, verdict.reason_zh
             plan.append((i, row, entry_cells, section_rows(next_id, it.report), None))
-            outcomes[i] = Outcome(it.source_name, "held", why[0], why[1], report_id=next_id,
+            outcomes[i] = Outcome(it.source_name, "held", verdict.reason_zh, verdict.reason_en, report_id=next_id,
                                   agency=it.report["agency"], year=it.report["year"], supersedes=old[0])
-            held[next_id] = Finding("HELD", "warning", f"此版本待核对，未成为当前版本：{why[0]}", [], why[1])
+            held[next_id] = Finding("HELD", "warning", f"此版本待核对，未成为当前版本：{verdict.reason_zh}", [],
+                                    verdict.reason_en)
         else:
             plan.append((i, row, entry_cells, section_rows(next_id, it.report), (old[0], next_id) if old else None))
             status = "superseded" if old else "ingested"
-            outcomes[i] = Outcome(it.source_name, status, report_id=next_id, agency=it.report["agency"],
-                                  year=it.report["year"], supersedes=old[0] if old else None)
+            outcomes[i] = Outcome(it.source_name, status, verdict.reason_zh if verdict else "",
+                                  verdict.reason_en if verdict else "", report_id=next_id,
+                                  agency=it.report["agency"], year=it.report["year"],
+                                  supersedes=old[0] if old else None)
+            if verdict:
+                changes[next_id] = verdict.changes
+            pending_bytes[next_id] = it.source_bytes
             current[key] = (next_id, it.report)
             when[next_id] = _when_of(it)
             batch_reports[key] = (next_id, it.report)
         next_id += 1
     _write_plan(con, plan, outcomes, items)
-    stored_ids = {o.report_id for o in outcomes.values() if o.status in ("ingested", "superseded", "held")}
+    stored_ids = {o.report_id for o in outcomes.values() if o.status in ("ingested", "superseded", "held",
+                                                                        "unidentified")}
+    _audit_supersedes(con, [o for o in outcomes.values() if o.status == "superseded" and o.report_id in stored_ids],
+                      changes, who)
     stored = {k: v for k, v in batch_reports.items() if v[0] in stored_ids}
     if run_checks_after and stored:
         results = check_stored(con, stored, registry)
@@ -371,9 +335,21 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     if held:
         save_findings(con, {rid: [f] for rid, f in held.items()})
         for o in outcomes.values():
-            if o.status == "held":
+            if o.status in ("held", "unidentified"):
                 o.findings = 1
     return [outcomes[i] for i in range(len(items))]
+
+
+def _audit_supersedes(con: duckdb.DuckDBPyConnection, replaced: list[Outcome], changes: dict[int, list],
+                      who: str | None = None) -> None:
+    """One audit row per version replaced: which report replaced which, and each value that changed (old kept)."""
+    from dashboard.review import audit
+
+    for o in replaced:
+        diff = changes.get(o.report_id) or []
+        audit.log(con, who or cli_who(), "supersede", f"{o.agency} {o.year} 年度报告：#{o.report_id} 替换 #{o.supersedes}",
+                  {"report_id": o.supersedes}, {"report_id": o.report_id}, reason=o.reason_zh,
+                  changes=[[k, a, b] for k, a, b in diff[:500]], source=o.source)
 
 
 def _merge(plan: list) -> tuple[list, dict[str, list], list, list]:
@@ -418,7 +394,7 @@ def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Reg
     for start in range(0, len(items), batch_size):
         with writer(db) as con:
             sync_registry(con, registry)
-            summary.outcomes += write_batch(con, items[start:start + batch_size], registry, run_checks_after)
+            summary.outcomes += write_batch(con, items[start:start + batch_size], registry, run_checks_after, who)
             _audit(con, summary.outcomes[start:], who)
     summary.seconds = time.perf_counter() - t0
     return summary
@@ -433,17 +409,43 @@ def _audit(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome], who: str | N
     con.execute("insert into audit_log values (now(), ?, 'ingest', ?)", [who, json.dumps(details)])
 
 
+def _audit_assigned(con: duckdb.DuckDBPyConnection, items: list[Prepared], outcomes: list[Outcome],
+                    given: Assignment, registry: Registry) -> None:
+    """After a batch filed under a given unit and year: one audit row per file so filed; a file stored earlier as
+    待认定 (same bytes, `unchanged`) is assigned in place."""
+    from dashboard.review import audit
+
+    for i, (it, o) in enumerate(zip(items, outcomes, strict=True)):
+        if o.status == "unchanged" and o.report_id and it.report:
+            (reason,), = con.execute("select coalesce(held_reason, '') from reports where report_id = ?",
+                                     [o.report_id]).fetchall()
+            if reason.startswith(PENDING):
+                done = assign_in(con, o.report_id, it.report["agency"], it.report["year"], given.who, registry,
+                                 given.new_agency)
+                outcomes[i] = Outcome(o.source, done.status, done.reason_zh, report_id=done.report_id,
+                                      agency=done.agency, year=done.year, supersedes=done.replaced)
+        elif it.extra.get("assigned") and o.status in ("ingested", "superseded", "held"):
+            audit.log(con, given.who, "identity_assign", f"报告 #{o.report_id}（{o.source}）",
+                      {"agency": (it.report.get("identity_assigned") or {}).get("agency_read"),
+                       "year": (it.report.get("identity_assigned") or {}).get("year_read")},
+                      {"agency": o.agency, "year": o.year, "status": o.status}, report_id=o.report_id,
+                      outcome=o.status, reason=o.reason_zh)
+
+
 def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = False,
                  registry: Registry | None = None, batch_files: int = BATCH_FILES, workers: int | None = None,
                  limits: Limits | None = None, follow_links: bool = False,
                  on_file: Callable[[int, int, str], None] | None = None,
                  engine: Callable[..., Iterable[FileOutcome]] | None = None, who: str | None = None,
-                 draft: bool = False) -> IngestSummary:
+                 assign: Assignment | None = None, draft: bool = False) -> IngestSummary:
     """Ingest files and folders (recursive): parse in worker processes with per-file limits, write in batches
     outside them, swap after each batch. `on_file(done, total, name)` is called as each file is read.
 
     `engine(files, workers=, limits=)` replaces the local worker pool (default `workers.parse_files`): any engine
     that yields one FileOutcome per file — e.g. a Dask cluster running `prepare.prepare_file` — plugs in here.
+
+    `assign` (`nianbao ingest --agency --year`): every file is filed under that unit and year (audited), then the
+    supersede rules apply; a file already stored as 待认定 is assigned in place.
     `draft`: store the files as drafts sent to the office's review (dashboard/ingest/drafts.py)."""
     t0 = time.perf_counter()
     registry = registry or Registry.load()
@@ -457,9 +459,13 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
     def flush() -> None:
         nonlocal pending, started
         if pending:
+            if assign:
+                pending = [apply_assignment(it, assign, registry) for it in pending]
             with writer(db) as con:
                 sync_registry(con, registry)
-                out = write_batch(con, pending, registry)
+                out = write_batch(con, pending, registry, who=who)
+                if assign:
+                    _audit_assigned(con, pending, out, assign, registry)
                 _audit(con, out, who)
             summary.outcomes.extend(out)
         pending, started = [], time.perf_counter()

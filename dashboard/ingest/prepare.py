@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.errors import ReportError, reason_for
+from dashboard.ingest.integrity import damage
 from dashboard.limits import check_file
 from dashboard.registry import default_registry
 from dashboard.store.records import clean_report, printed_date, report_sha256
@@ -205,6 +206,15 @@ def _parse(path: Path, data: bytes) -> dict[str, Any]:
     return parse_file(path, default_registry())
 
 
+def _unidentified(report: dict[str, Any]) -> bool:
+    """True for a report that was read (a known format, some figures) but whose agency or year is missing."""
+    if report.get("template") not in ("2019", "2021") or not report.get("figures"):
+        return False
+    year = report.get("year")
+    return not (isinstance(report.get("agency"), str) and report["agency"].strip()) or not (
+        isinstance(year, int) and 2000 <= year <= 2100)
+
+
 def _validate(path: Path, report: dict[str, Any]) -> None:
     if not isinstance(report.get("agency"), str) or not report["agency"].strip():
         raise ReportError(path.name, "未能读出机关名称", "the agency name could not be read", code="no_agency")
@@ -246,9 +256,17 @@ def prepare_file(path: Path) -> Prepared:
 
         with page_views() as views:  # a scan's page images and cell boxes, stored beside its source for 校对
             report = _parse(path, data)
+        damaged = damage(data, path.suffix.lstrip("."))
+        if damaged:  # the file's bytes look cut: kept as evidence when versions are compared (ingest/evidence.py)
+            report["source_damage"] = damaged
         if not (isinstance(report.get("agency"), str) and report["agency"].strip()):
             # kept for a caller that knows whose file this is (collect's source list) and may name it
             item.extra["unnamed_report"] = clean_report(report)
+        if _unidentified(report):
+            # read, but whose or which year cannot be settled: stored as 待认定 (ingest/identity.py), never lost
+            item.extra["unidentified"] = item.extra.get("unnamed_report") or clean_report(report)
+            if views and str(report.get("format") or "") == "scan":
+                item.extra["scan_view"] = views
         _validate(path, report)
         report = clean_report(report)
         report["source"] = name
@@ -261,7 +279,8 @@ def prepare_file(path: Path) -> Prepared:
             item.extra["scan_view"] = views
     except Exception as exc:  # noqa: BLE001 — one file's failure, whatever raised it, must not touch the run
         item.report = None
-        item.source_bytes = None  # a refused file's bytes never travel to the parent (nothing stores them)
+        if "unidentified" not in item.extra:  # a 待认定 report is stored (ingest/identity.py): its file with it
+            item.source_bytes = None  # a refused file's bytes never travel to the parent (nothing stores them)
         item.error_zh, item.error_en, code = reason_for(exc)
         item.extra["error_code"] = code
         if not isinstance(exc, ReportError | OSError):

@@ -45,7 +45,7 @@ def result_table(run: object) -> pd.DataFrame:
     rows = []
     for r in run.rows:  # type: ignore[attr-defined]
         result = STATUS_ZH.get(r.status, r.status)
-        if r.report_id and r.status in ("ingested", "superseded", "unchanged", "held"):
+        if r.report_id and r.status in ("ingested", "superseded", "unchanged", "held", "unidentified"):
             result += f" #{r.report_id}"
         rows.append({"unit": r.unit, "kind": "页面" if r.kind == "page" else "附件", "file": r.file_name or r.url,
                      "year": str(r.year or ""), "published": r.published.isoformat() if r.published else "",

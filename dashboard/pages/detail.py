@@ -18,7 +18,7 @@ from dashboard.text import md_literal
 def pick_report(reports: pd.DataFrame) -> int:
     """A report of the agency (URL ?report=12); default its newest current report."""
     ids = [int(r) for r in reports["report_id"]]
-    labels = {int(r.report_id): f"{r.year}年 · {'现行版' if r.is_current else '已被更正版替换'} · {r.source_name}"
+    labels = {int(r.report_id): f"{r.year}年 · {version_status(r.is_current, r.held)} · {r.source_name}"
               for r in reports.itertuples()}
     raw = url_text("report")
     wanted = url_int(raw)
@@ -29,6 +29,38 @@ def pick_report(reports: pd.DataFrame) -> int:
     if st.query_params.get("report") != str(value):
         st.query_params["report"] = str(value)
     return int(value)
+
+
+def version_status(is_current: bool, held: bool) -> str:
+    """现行版 / 待核对 (a held version that did not become current) / 已被更正版替换."""
+    return "现行版" if is_current else "待核对" if held else "已被更正版替换"
+
+
+def promote_form(versions: pd.DataFrame) -> None:
+    """编辑: make a held (待核对) version of this year current, with a reason (audited)."""
+    from dashboard.ingest import guarded
+    from dashboard.ingest.settle import SettleError
+    from dashboard.pages import login
+    from dashboard.review import users
+
+    held = versions[versions["held"]]
+    user = login.current_user()
+    if held.empty or not users.allows(user, "编辑"):
+        return
+    names = {int(r.report_id): f"#{int(r.report_id)} · {r.source_name}" for r in held.itertuples()}
+    with st.form("detail_promote"):
+        rid = st.selectbox("启用待核对版本（成为现行版，原现行版保留为已替换）", list(names), format_func=names.get,
+                           key="w_detail_promote")
+        why = st.text_input("理由（记入操作记录）", key="w_detail_promote_reason")
+        if st.form_submit_button("启用此版本"):
+            try:
+                out = guarded.guarded_promote(user, int(rid), why, db=c.db_version()[0])
+            except (SettleError, users.PermissionDenied) as exc:
+                st.error(str(exc))
+                return
+            st.session_state["detail_done"] = f"报告 #{out.report_id} 已成为现行版本" + (
+                f"（原现行版本 #{out.replaced} 保留为已替换）" if out.replaced else "")
+            st.rerun()
 
 
 ACTIVE = ("open", "confirmed")
@@ -122,8 +154,11 @@ def main() -> None:
     st.text(f"{info['name']} · {info['kind']} · {info['region'] or '地区未注明'}"
             + (" · 模拟数据" if bool(info["simulated"]) else ""))
     reports = c.q("detail_reports_of_agency", agency_id=agency)
+    if msg := st.session_state.pop("detail_done", None):
+        st.success(msg)
     overview = reports.assign(年度=reports["year"], 格式=reports["template"] + "年版",
-                              状态=reports["is_current"].map({True: "现行版", False: "已被替换"}),
+                              状态=[version_status(a, b) for a, b in zip(reports["is_current"], reports["held"],
+                                                                      strict=True)],
                               待核实问题=reports["findings_open"], 文件=reports["source_name"])
     st.dataframe(overview[["年度", "格式", "状态", "待核实问题", "文件"]], hide_index=True, width="stretch")
 
@@ -152,8 +187,11 @@ def main() -> None:
     st.markdown("**版本记录**")
     versions = reports[reports["year"] == rep["year"]]
     st.dataframe(pd.DataFrame({"入库时间": versions["ingested_at"], "文件": versions["source_name"],
-                               "状态": versions["is_current"].map({True: "现行版", False: "已被更正版替换"})}),
+                               "状态": [version_status(a, b) for a, b in zip(versions["is_current"], versions["held"],
+                                                                           strict=True)],
+                               "说明": versions["held_reason"]}),
                  hide_index=True, width="stretch")
+    promote_form(versions)
     from dashboard.store.originals import SourceError, read_source  # the file store, hash checked
 
     try:

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.catalogue.labels import TABLE_ZH, cell_label
 from dashboard.pages import common as c
 from dashboard.pages import correction_grid as g
-from dashboard.pages import login
+from dashboard.pages import identity_panel, login
 from dashboard.pages.scope_bar import view
 from dashboard.pages.source_panel import show_source
 from dashboard.review import corrections as k
@@ -189,6 +189,7 @@ def main() -> None:
     editable = users.allows(user, "编辑")
     if msg := st.session_state.pop("pr_done", None):
         st.success(msg)
+    identity_panel.pending_panel("pr")  # 待认定 reports: listed here too, assigned by an 编辑
     v = view()  # the scope bar's scope: only its reports are offered (and a report a link names)
     linked = c.url_int(c.url_text("report"))
     reports = c.q("proofread_reports", **v.filters(), year=v.year, report_id=linked)

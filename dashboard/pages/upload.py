@@ -16,12 +16,12 @@ from dashboard.ingest import drafts, guarded
 from dashboard.ingest.workers import UPLOADS, Limits
 from dashboard.limits import refuse_size
 from dashboard.pages import common as c
-from dashboard.pages import login
+from dashboard.pages import identity_panel, login
 from dashboard.pages.collect_panel import collect_panel
 from dashboard.text import md_literal
 
 STATUS_ZH = {"ingested": "已导入", "superseded": "已导入（替换旧版）", "unchanged": "未变化（已存在）", "failed": "失败",
-             "held": "待核对（未替换当前版本）"}
+             "held": "待核对（未替换当前版本）", "unidentified": "待认定（单位或年度未能确定）"}
 BASE_TYPES = ["pdf", "docx", "html", "htm", "md", "txt", "png", "jpg", "jpeg", "tif", "tiff"]  # images: OCR
 UPLOAD_WORKERS = 1  # one import at a time and one worker: an upload never takes more than one core from the readers
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
@@ -97,13 +97,13 @@ def ingest_uploads(files: list, draft: bool = False) -> pd.DataFrame:
 def show_result(result: pd.DataFrame) -> None:
     """Stored files in a success box, held ones as a warning, failures as an error with each reason."""
     failed = result[result["结果"] == "失败"]
-    held = result[result["结果"].str.startswith("待核对")]
+    held = result[result["结果"].str.startswith("待核对") | result["结果"].str.startswith("待认定")]
     stored = result[~result.index.isin(failed.index) & ~result.index.isin(held.index)]
     if len(stored):
         counts = stored["结果"].value_counts()
         st.success("；".join(f"{k} {v} 个" for k, v in counts.items()))
     if len(held):
-        st.warning(f"{len(held)} 个文件已保存为待核对版本，未替换当前版本：\n\n"
+        st.warning(f"{len(held)} 个文件已保存但未成为当前版本（待核对或待认定）：\n\n"
                    + "\n\n".join(f"- {md_literal(r.文件)}：{md_literal(r.原因)}" for r in held.itertuples()))
     if len(failed):
         st.error(f"{len(failed)} 个文件导入失败：\n\n"
@@ -117,7 +117,7 @@ def main() -> None:
     c.require_page_role("upload", "导入")
     types, office = accepted_types()
     st.write("可一次选择多个文件（PDF、Word、网页、文本）。每个文件在独立的读取进程中读取（有内存和时间上限）、"
-             "核对并存入数据库；同一单位同一年度的新文件在内容完整、读取无错误时替换旧版，否则保存为待核对版本。")
+             "核对并存入数据库；同一单位同一年度的新文件至少与现行版本同样完整、勾稽错误不多于现行版本时替换旧版，否则保存为待核对版本；未能确定单位或年度的报告保存为待认定，由编辑认定。")
     if not office:
         st.caption("本机未安装 LibreOffice，不能导入旧版 .doc / .wps 文件：请先另存为 .docx。")
     files = st.file_uploader("选择报告文件", type=types, accept_multiple_files=True, key="w_upload",
@@ -128,6 +128,7 @@ def main() -> None:
     result = st.session_state.get("upload_result")
     if result is not None:
         show_result(result)
+    identity_panel.pending_panel("up")  # 待认定: assign unit and year (dashboard/pages/identity_panel.py)
     st.divider()
     collect_panel()
 

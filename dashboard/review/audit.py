@@ -20,7 +20,8 @@ ACTION_ZH = {
     "stale_reapplied": "复核：重新应用更正", "stale_dropped": "复核：放弃更正", "manual_entry": "手工录入报告",
     "finding_confirmed": "确认问题", "finding_dismissed": "排除问题", "finding_open": "恢复为待核实",
     "finding_resolved": "问题因更正而关闭", "user_add": "新增用户", "user_passwd": "修改密码/角色", "user_remove": "删除用户",
-    "export": "导出", "login_failed": "登录失败",
+    "export": "导出", "login_failed": "登录失败", "supersede": "替换为新版本", "promote": "启用待核对版本",
+    "identity_assign": "认定单位和年度",
     "round_open": "开启审核轮次", "round_submit": "接收报送稿", "round_returned": "退回修改", "round_passed": "审核通过",
     "round_published": "标记已公布",
 }

@@ -176,6 +176,12 @@ def bound(store: SourceStore) -> Iterator[WriterSources]:
         _CURRENT.reset(token)
 
 
+def session_store() -> SourceStore | None:
+    """The source store of the writer session in progress (None outside one)."""
+    session = _CURRENT.get()
+    return session.store if session is not None else None
+
+
 def keep_source(data: bytes | None, sha: str) -> bool:
     """Hook for ingest: queue a report's file for the current writer's store; True when it will be stored there
     (the row keeps no bytes). The writer session writes the queued files before it commits.

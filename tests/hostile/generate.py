@@ -4,7 +4,8 @@ returns one Kind per file — what it is and what an ingest must make of it.
     python -m tests.hostile.generate FOLDER     # writes the battery and prints the kinds
 
 Expectations: "failed" (listed with a reason), "stored" (a readable report, stored and current), "held" (stored,
-not current: a damaged copy of a report that is already current), "passed" (not read, listed with a reason:
+not current: a damaged copy of a report that is already current), "pending" (stored as 待认定: read, but its unit
+or year cannot be settled), "passed" (not read, listed with a reason:
 links, FIFOs), "unchanged" (same bytes as a file already stored), "ignored" (hidden files). Bombs are declared,
 not large: a zip's directory states sizes that the readers must refuse before unpacking.
 """
@@ -276,9 +277,9 @@ def _files() -> list[tuple[str, str | bytes, Callable[[], bytes], str]]:
     add("text mixed encodings", "mixed.txt", lambda: "总体情况".encode() + "其他".encode("gbk") + noise[:100])
     add("meeting notes (not a report)", "notes.txt", lambda: "会议纪要：今天讨论了道路修缮。".encode())
     add("report with year 99999999999999999999", "bad-year.txt",
-        lambda: sample.replace("2021", "99999999999999999999").encode())
+        lambda: sample.replace("2021", "99999999999999999999").encode(), "pending")
     add("report without agency or year", "no-identity.txt",
-        lambda: "\n".join(sample.splitlines()[3:]).replace("红崖子沟乡", "").replace("2021", "").encode())
+        lambda: "\n".join(sample.splitlines()[3:]).replace("红崖子沟乡", "").replace("2021", "").encode(), "pending")
     add("blank template", "template.docx", lambda: (FIXTURES / "template-2021-blank.docx").read_bytes())
     # readable reports with hostile content: stored, each under its own agency
     add("report in UTF-16-LE without BOM", "utf16le-nobom.txt", lambda: _sample_as("甲家沟乡").encode("utf-16-le"),
