@@ -67,10 +67,10 @@ def parse(
             print_summary(safe, console)
     held = [r for r in results if r.get("held_for_review")]
     for r in held:
-        what = "、".join(zh for zh, bad in (("单位名称", not r.get("agency")), ("年度", not isinstance(r.get("year"), int)))
-                        if bad) or "单位名称"
-        err.print(f"[yellow]待核对[/yellow] {shown(r.get('source') or '')}：{what}无法确认，未归入任何单位或年度 "
-                  "(the agency or year could not be established)")
+        what = "；".join(f"{zh}无法确认" for zh, bad in (("单位名称", not r.get("agency")),
+                                                         ("年度", not isinstance(r.get("year"), int))) if bad)
+        err.print(f"[yellow]待核对[/yellow] {shown(r.get('source') or '')}：{what or '单位名称无法确认'}，未归入任何"
+                  "单位或年度 (the agency or year could not be established)")
     if failed:
         raise typer.Exit(code=2)
     if held:
