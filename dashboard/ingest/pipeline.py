@@ -49,7 +49,6 @@ from dashboard.store.sources import SourceError, keep_scan_view, keep_source, se
 
 log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200
-BATCH_SECONDS = 5.0
 STATUSES = ("ingested", "superseded", "unchanged", "failed")
 STORED = ("ingested", "superseded", "unchanged", "held", "unidentified")
 
@@ -481,7 +480,7 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
             bar.advance(result.prepared.source_name)
             if on_file:
                 on_file(done, len(files), result.prepared.source_name)
-            if len(pending) >= batch_files or time.perf_counter() - started > BATCH_SECONDS:
+            if len(pending) >= batch_files:  # by count only: batches (and so report ids) follow the input order
                 flush()
         flush()
     for p in summary.passed:
