@@ -92,25 +92,39 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _raw_connect(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _engine() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake's extensions loaded from the installed packages (nothing downloaded)."""
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
                                              "autoload_known_extensions": False})
     for path in extension_files().values():
         con.execute(f"load {_quote(str(path))}")
-    options = []
     dp = data_path()
     if dp and "://" in dp:
         # object storage (s3://…): DuckDB's httpfs, also from its PyPI package (duckdb-extension-httpfs, same
         # version); not part of the tested set-up — there is no object store here to test it against
         con.execute(f"load {_quote(str(_extension_file('duckdb_extension_httpfs', 'httpfs')))}")
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
+def _attach(con: duckdb.DuckDBPyConnection, url: str, alias: str, read_only: bool,
+            snapshot: int | None = None) -> None:
+    options = []
+    dp = data_path()
     if dp:
         options.append(f"data_path {_quote(dp.rstrip('/') + '/')}")
     if read_only:
         options.append("read_only")
+    if snapshot is not None:
+        options.append(f"snapshot_version {int(snapshot)}")
     opts = f" ({', '.join(options)})" if options else ""
-    con.execute(f"attach {_quote(url)} as {ALIAS}{opts}")
+    con.execute(f"attach {_quote(url)} as {alias}{opts}")
+
+
+def _raw_connect(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    con = _engine()
+    _attach(con, url, ALIAS, read_only)
     con.execute(f"use {ALIAS}")
-    con.execute("set enable_progress_bar = false")
     return con
 
 
@@ -206,24 +220,72 @@ def writer(url: str) -> Iterator[OneTransaction]:
 
 _SNAP: dict[str, duckdb.DuckDBPyConnection] = {}
 _SNAP_LOCK = threading.Lock()
+_PG = "ducklake:postgres:"
+CATALOG = "lake_catalog"  # the PostgreSQL catalog itself, attached read-only beside the lake: one-row questions
 
 
 def _catalog_cursor(url: str) -> duckdb.DuckDBPyConnection:
-    """A cursor on this process's one read-only connection to the lake's catalog (opened on first use)."""
+    """A cursor on this process's one read-only connection to the lake's catalog (opened on first use); on a
+    PostgreSQL catalog the catalog database is attached as well (CATALOG), for `latest_snapshot`."""
     with _SNAP_LOCK:
         con = _SNAP.get(url)
         if con is None:
-            con = _SNAP[url] = connect(url, read_only=True)
+            con = connect(url, read_only=True)
+            if url.startswith(_PG):
+                con.execute(f"attach {_quote(url[len(_PG):])} as {CATALOG} (type postgres, read_only)")
+            _SNAP[url] = con
         return con.cursor()
 
 
 def latest_snapshot(url: str) -> int:
-    """The id of the lake's latest committed snapshot (changes exactly when a writer commits)."""
-    cur = _catalog_cursor(os.fspath(url))
+    """The id of the lake's latest committed snapshot (changes exactly when a writer commits).
+
+    Asked of PostgreSQL in one statement (`postgres_query`): asking the attached lake (ducklake_snapshots) reloads
+    its catalog after every commit, which is the cost a pinned reader is there to avoid."""
+    url = os.fspath(url)
+    cur = _catalog_cursor(url)
     try:
-        return int(cur.execute(f"select max(snapshot_id) from ducklake_snapshots('{ALIAS}')").fetchall()[0][0])
+        if url.startswith(_PG):
+            sql = f"select * from postgres_query('{CATALOG}', 'select max(snapshot_id) from ducklake_snapshot')"
+        else:
+            sql = f"select max(snapshot_id) from ducklake_snapshots('{ALIAS}')"
+        return int(cur.execute(sql).fetchall()[0][0])
     finally:
         cur.close()
+
+
+class PinnedReader:
+    """Reading a lake from one pinned snapshot: the lake is attached read-only at snapshot N (`snapshot_version`)
+    as lake_sN, and every cursor reads that attachment until a writer has committed a newer snapshot; then the new
+    one is attached (the last KEEP_PINS stay, for cursors still reading them). Readers thus never re-read a catalog
+    that changes under them, and never see half a batch."""
+
+    KEEP_PINS = 3
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.con = _engine()
+        self.snapshot: int | None = None
+        self.alias = ""
+        self.pins: list[str] = []
+        self._lock = threading.Lock()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor whose search path is the lake at its latest committed snapshot (pinned, attached once)."""
+        snap = latest_snapshot(self.url)
+        with self._lock:
+            if snap != self.snapshot:
+                alias = f"{ALIAS}_s{snap}"
+                if alias not in self.pins:
+                    _attach(self.con, self.url, alias, read_only=True, snapshot=snap)
+                    self.pins.append(alias)
+                self.snapshot, self.alias = snap, alias
+                while len(self.pins) > self.KEEP_PINS:
+                    self.con.execute(f"detach {self.pins.pop(0)}")
+            cur = self.con.cursor()
+            alias = self.alias
+        cur.execute(f"set search_path = '{alias}.main'")
+        return cur
 
 
 def recorded_data_path(url: str) -> str | None:

@@ -8,8 +8,9 @@ Reading: the store's writer never touches the live file; it writes a copy and sw
 (dashboard/store/db.py). So a reader may keep one version of the file attached read-only: `run_query` runs each
 call on its own cursor, and a new version is attached when the file changes (inode, size or mtime). The
 store keeps `indicators` as a table maintained at write time, so queries read it in place.
-On a DuckLake store (a `ducklake:` URL) the lake is attached read-only once per process and every cursor reads
-the latest committed snapshot: readers never wait for the writer and never see half a batch.
+On a DuckLake store (a `ducklake:` URL) every cursor reads the latest committed snapshot, pinned: the lake is
+attached at that snapshot and re-attached only when a writer has committed a newer one (lake.PinnedReader):
+readers never wait for the writer, never see half a batch, and do not reload the catalog on every commit.
 """
 
 from __future__ import annotations
@@ -134,19 +135,17 @@ def snapshot_cursor(db: Path | None = None) -> duckdb.DuckDBPyConnection:
     return cur
 
 
-_LAKE_READERS: dict[str, duckdb.DuckDBPyConnection] = {}
+_LAKE_READERS: dict[str, Any] = {}
 
 
 def _lake_cursor(url: str) -> duckdb.DuckDBPyConnection:
-    from dashboard.store.lake import ALIAS, connect
+    from dashboard.store.lake import PinnedReader
 
     with _READER_LOCK:
-        con = _LAKE_READERS.get(url)
-        if con is None:
-            con = _LAKE_READERS[url] = connect(url, read_only=True)
-        cur = con.cursor()
-    cur.execute(f"set search_path = '{ALIAS}.main'")
-    return cur
+        reader = _LAKE_READERS.get(url)
+        if reader is None:
+            reader = _LAKE_READERS[url] = PinnedReader(url)
+    return reader.cursor()
 
 
 def run_query(name: str, db: Path | None = None, **params: Any) -> pd.DataFrame:
