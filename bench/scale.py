@@ -131,7 +131,7 @@ def _timed_batch(db: str | Path, start: int, parsed: list, old: bool) -> float:
         pipeline.update_indicators = keep
 
 
-def bench_batch(tmp: Path, sizes: list[int], lake_url: str | None, rounds: int = 2) -> None:
+def bench_batch(tmp: Path, sizes: list[int], lake_url: str | None, rounds: int = 2, file_too: bool = True) -> None:
     """A batch of 1,000 into stores of each size; on the lake the baseline's indicator fill and the batch-only one
     alternate on the same lake (min of `rounds` each), so load affects both alike."""
     parsed = _parsed()
@@ -139,9 +139,10 @@ def bench_batch(tmp: Path, sizes: list[int], lake_url: str | None, rounds: int =
     for n in sizes:
         db = tmp / f"store-{n}.duckdb"
         _file_store(db, n)
-        t0 = time.perf_counter()
-        ingest_prepared(variants(parsed, 1000, True, start=10_000_000), db=db, batch_size=1000)
-        row("batch of 1,000", f"DuckDB file (copy-swap), store of {n:,}", f"{time.perf_counter() - t0:.1f} s")
+        if file_too:
+            t0 = time.perf_counter()
+            ingest_prepared(variants(parsed, 1000, True, start=10_000_000), db=db, batch_size=1000)
+            row("batch of 1,000", f"DuckDB file (copy-swap), store of {n:,}", f"{time.perf_counter() - t0:.1f} s")
         if lake_url:
             from dashboard.store.migrate_store import migrate_store
 
@@ -219,33 +220,41 @@ print(json.dumps({"lat": lat, "errors": errors}))
 """
 
 
-def bench_readers(tmp: Path, db: str, label: str, n_readers: int, how: str = "run_query") -> None:
-    """n_readers processes loop over four pages' queries while this process writes 3 batches of 500; p95 per page.
-    how = "live": the baseline reader (the lake attached once, read at its latest snapshot by every cursor)."""
+def bench_readers(tmp: Path, db: str, label: str, n_readers: int, hows: tuple[str, ...] = ("run_query",)) -> None:
+    """n_readers processes loop over four pages' queries while this process writes (--writes); p95 per page.
+
+    hows: the reader kinds, taken in turn by the processes — "run_query" (the app's reader) and, on a lake, "live"
+    (the baseline: the lake attached once, every cursor reading its latest snapshot). Both kinds in one run share
+    the same writer and the same load; each kind's p95 is shown apart."""
     parsed = _parsed()
-    stop = tmp / f"stop-{label}-{how}"
+    stop = tmp / f"stop-{len(ROWS)}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    kinds = [hows[i % len(hows)] for i in range(n_readers)]
     procs = [subprocess.Popen([sys.executable, "-c", READER, db, str(stop), how], env=env, stdout=subprocess.PIPE,
-                              text=True) for _ in range(n_readers)]
+                              text=True) for how in kinds]
     time.sleep(3)
     t0 = time.perf_counter()
-    base = 30_000_000 + (1_000_000 if how == "live" else 0)
     for k in range(WRITES[0]):
-        ingest_prepared(variants(parsed, WRITES[1], True, start=base + k * 1000), db=db, batch_size=WRITES[1])
+        ingest_prepared(variants(parsed, WRITES[1], True, start=30_000_000 + len(ROWS) * 100_000 + k * 1000), db=db,
+                        batch_size=WRITES[1])
     write = time.perf_counter() - t0
     stop.touch()
-    lat: dict[str, list[float]] = {}
+    lat: dict[str, dict[str, list[float]]] = {how: {} for how in hows}
     errors: list[str] = []
-    for p in procs:
-        out = json.loads(p.communicate(timeout=300)[0])
+    for how, p in zip(kinds, procs, strict=True):
+        text = p.communicate(timeout=300)[0]
+        # the reader's one JSON line; anything else on its stdout (a library's output) is not ours
+        out = json.loads(next(line for line in text.splitlines() if line.startswith('{"lat"')))
         errors += out["errors"]
         for page, xs in out["lat"].items():
-            lat.setdefault(page, []).extend(xs)
-    p95 = "  ".join(f"{page} {statistics.quantiles(xs, n=20)[-1] * 1000:.0f} ms" for page, xs in lat.items()
-                    if len(xs) >= 2)
-    row(f"{n_readers} readers + 1 writer", f"{label}: errors / p95 per page (writer {write:.0f} s)", f"{len(errors)} errors; {p95}")
-    if errors:
-        row(f"{n_readers} readers + 1 writer", f"{label}: first error", errors[0])
+            lat[how].setdefault(page, []).extend(xs)
+    names = {"live": "baseline reader (live attach)", "run_query": "run_query"}
+    for how in hows:
+        p95 = "  ".join(f"{page} {statistics.quantiles(xs, n=20)[-1] * 1000:.0f} ms ({len(xs)})"
+                        for page, xs in lat[how].items() if len(xs) >= 2)
+        row(f"{n_readers} readers + 1 writer", f"{label}, {kinds.count(how)} × {names[how]}: p95 per page "
+            f"(n) (writer {write:.0f} s)", p95)
+    row(f"{n_readers} readers + 1 writer", f"{label}: errors", f"{len(errors)}" + (f"; first: {errors[0]}" if errors else ""))
 
 
 def _size(path: Path) -> int:
@@ -285,6 +294,8 @@ def main() -> None:
     ap.add_argument("--readers", type=int, default=4)
     ap.add_argument("--skip-lake", action="store_true")
     ap.add_argument("--writes", default="3x500", help="the writer during the readers' run: batches x reports")
+    ap.add_argument("--batch-on", default="file,lake", help="stores the batch part runs on")
+    ap.add_argument("--rounds", type=int, default=2, help="lake batches per fill and size (the minimum is shown)")
     ap.add_argument("--readers-on", default="file,lake", help="stores the readers part runs on")
     ap.add_argument("--only", default="parse,batch,readers,size")
     args = ap.parse_args()
@@ -304,7 +315,7 @@ def main() -> None:
         if "parse" in only:
             bench_parse(tmp, args.files)
         if "batch" in only:
-            bench_batch(tmp, [int(s) for s in args.sizes.split(",")], lake_url)
+            bench_batch(tmp, [int(s) for s in args.sizes.split(",")], lake_url, args.rounds, "file" in args.batch_on)
         if "readers" in only:
             small = tmp / "readers.duckdb"
             _file_store(small, 10_000)
@@ -315,8 +326,9 @@ def main() -> None:
 
                 url = _fresh_lake(lake_url, "readers")
                 migrate_store(small, url)
-                bench_readers(tmp, url, "DuckLake, baseline reader (live attach)", args.readers, how="live")
-                bench_readers(tmp, url, "DuckLake, pinned snapshot (run_query)", args.readers)
+                # the baseline and the pinned reader side by side, under one writer and the same load
+                bench_readers(tmp, url, "DuckLake", args.readers, hows=("live", "run_query"))
+                bench_readers(tmp, url, "DuckLake", args.readers)  # the app's reader alone
         if "size" in only:
             bench_size(tmp)
     finally:
