@@ -23,13 +23,12 @@ from dashboard.ingest.pipeline import ingest_paths
 from dashboard.queries import run_query
 from dashboard.review.findings import set_finding_status
 from dashboard.store.db import open_db
-from dashboard.store.lake import LakeUnavailable, PinnedReader, extension_files, throwaway_postgres
+from dashboard.store.lake import LakeUnavailable, extension_files, throwaway_postgres
 from dashboard.store.migrate_store import migrate_store
 from dashboard.store.named import query_names
 from dashboard.synth import synthesize
 
 ROOT = Path(__file__).resolve().parents[1]
-KEEP_PINS = PinnedReader.KEEP_PINS
 
 
 def _lake_ready() -> str | None:
@@ -203,26 +202,6 @@ def test_killing_the_writer_leaves_the_lake_readable_and_the_rerun_completes(lak
     # findings were written with their reports: every stored report was checked exactly once per rule and cell set
     findings = run_query("checks_findings", db=lake, year=None, agency_id=None)
     assert not findings.duplicated(["report_id", "rule", "message"]).any()
-
-
-def test_a_reader_reads_one_pinned_snapshot_until_a_writer_commits_a_newer_one(lake: str, tmp_path: Path) -> None:
-    from dashboard.store.named import _LAKE_READERS
-
-    files = _synth(tmp_path, 2, seed=7)
-    ingest_paths(files[:2], db=lake)
-    first = run_query("store_reports", db=lake)
-    pinned = _LAKE_READERS[lake]
-    snap, pins = pinned.snapshot, list(pinned.pins)
-    assert run_query("store_reports", db=lake).equals(first)
-    assert (pinned.snapshot, pinned.pins) == (snap, pins)  # nothing committed: the same pin, nothing attached
-    ingest_paths(files[2:4], db=lake)
-    second = run_query("store_reports", db=lake)
-    assert len(second) == len(first) + 2  # the writer's commit is read at once, from a new pin
-    assert pinned.snapshot > snap and pinned.pins[-1] == f"lake_s{pinned.snapshot}"
-    for _ in range(KEEP_PINS + 1):  # older pins are let go
-        ingest_paths([files[0]], db=lake)  # unchanged: still one committed writer session (its audit row)
-        run_query("store_reports", db=lake)
-    assert len(pinned.pins) == KEEP_PINS
 
 
 def test_a_record_that_cannot_be_written_fails_alone_on_the_lake_and_its_batch_is_stored(lake: str) -> None:

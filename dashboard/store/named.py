@@ -8,9 +8,11 @@ Reading: the store's writer never touches the live file; it writes a copy and sw
 (dashboard/store/db.py). So a reader may keep one version of the file attached read-only: `run_query` runs each
 call on its own cursor, and a new version is attached when the file changes (inode, size or mtime). The
 store keeps `indicators` as a table maintained at write time, so queries read it in place.
-On a DuckLake store (a `ducklake:` URL) every cursor reads the latest committed snapshot, pinned: the lake is
-attached at that snapshot and re-attached only when a writer has committed a newer one (lake.PinnedReader):
-readers never wait for the writer, never see half a batch, and do not reload the catalog on every commit.
+On a DuckLake store (a `ducklake:` URL) the lake is attached read-only once per process and every cursor reads
+the latest committed snapshot: readers never wait for the writer and never see half a batch. (A reader pinned to
+one snapshot — attached with snapshot_version N, re-attached after each commit — was measured beside this one in
+bench/scale.py, issue 23 item 5, and was slower: each new attachment's first query costs more than the live
+attachment's catalog reload.)
 """
 
 from __future__ import annotations
@@ -135,17 +137,19 @@ def snapshot_cursor(db: Path | None = None) -> duckdb.DuckDBPyConnection:
     return cur
 
 
-_LAKE_READERS: dict[str, Any] = {}
+_LAKE_READERS: dict[str, duckdb.DuckDBPyConnection] = {}
 
 
 def _lake_cursor(url: str) -> duckdb.DuckDBPyConnection:
-    from dashboard.store.lake import PinnedReader
+    from dashboard.store.lake import ALIAS, connect
 
     with _READER_LOCK:
-        reader = _LAKE_READERS.get(url)
-        if reader is None:
-            reader = _LAKE_READERS[url] = PinnedReader(url)
-    return reader.cursor()
+        con = _LAKE_READERS.get(url)
+        if con is None:
+            con = _LAKE_READERS[url] = connect(url, read_only=True)
+        cur = con.cursor()
+    cur.execute(f"set search_path = '{ALIAS}.main'")
+    return cur
 
 
 def run_query(name: str, db: Path | None = None, **params: Any) -> pd.DataFrame:
