@@ -5,6 +5,7 @@ store's size with sources inside vs outside the database.
 Run it in the lake environment (it has DuckDB pinned for the extensions, Dask, and the project):
 
     .venv-lake/bin/python bench/scale.py [--files 2000] [--sizes 10000,100000] [--readers 4] [--skip-lake]
+        [--only parse,fill,batch,readers,size] [--batch-on lake] [--readers-on lake] [--writes 3x300]
 
 "All local cores" is a ProcessPoolExecutor over the same per-file function (dashboard.ingest.prepare.prepare_file):
 the --workers processes of issue 15 item 2 are another branch; Dask runs 2 local one-thread workers it starts.
@@ -166,6 +167,41 @@ def bench_batch(tmp: Path, sizes: list[int], lake_url: str | None, rounds: int =
             row("batch of 1,000", f"DuckLake {label}: {big:,} vs {small:,}", f"×{ratio:.2f}")
 
 
+def bench_fill(tmp: Path, sizes: list[int], rounds: int = 3) -> None:
+    """The indicator fill of a batch of 1,000 new reports alone (one statement, rolled back), baseline vs batch-only,
+    alternating on the same DuckDB file of each size (min of `rounds`)."""
+    from dashboard.store.schema import fill_indicators
+
+    times: dict[tuple[str, int], float] = {}
+    for n in sizes:
+        db = tmp / f"fill-{n}.duckdb"
+        build_bench_db(db, n)
+        con = open_db(db)
+        hi = con.execute("select max(report_id) from reports").fetchall()[0][0]
+        con.execute(f"insert into reports by name select * replace (report_id + {hi} as report_id, "
+                    f"md5(report_id::varchar) as sha256) from reports where report_id > {hi - 1000}")
+        con.execute(f"insert into cells select * replace (report_id + {hi} as report_id) from cells "
+                    f"where report_id > {hi - 1000}")
+        con.execute(f"create temp table _new as select report_id from reports where report_id > {hi}")
+        for _ in range(rounds):
+            for label in ("baseline fill (joins the whole store)", "batch-only fill"):
+                con.execute("begin")
+                t0 = time.perf_counter()
+                if label.startswith("baseline"):
+                    con.execute(OLD_FILL_SQL.format(ids="_new"))
+                else:
+                    fill_indicators(con, "_new")
+                dt = time.perf_counter() - t0
+                con.execute("rollback")
+                times[(label, n)] = min(times.get((label, n), dt), dt)
+        con.close()
+        for label in ("baseline fill (joins the whole store)", "batch-only fill"):
+            row("indicator fill of 1,000", f"{label}, DuckDB file of {n:,}", f"{times[(label, n)] * 1000:.0f} ms")
+    for label in ("baseline fill (joins the whole store)", "batch-only fill"):
+        row("indicator fill of 1,000", f"{label}: {sizes[-1]:,} vs {sizes[0]:,}",
+            f"×{times[(label, sizes[-1])] / times[(label, sizes[0])]:.2f}")
+
+
 def _fresh_lake(base_url: str, name: str) -> str:
     """A new catalog database on the bench's PostgreSQL (one per store size)."""
     port = base_url.split("port=")[1].split()[0]
@@ -319,6 +355,8 @@ def main() -> None:
     try:
         if "parse" in only:
             bench_parse(tmp, args.files)
+        if "fill" in only:
+            bench_fill(tmp, [int(s) for s in args.sizes.split(",")])
         if "batch" in only:
             bench_batch(tmp, [int(s) for s in args.sizes.split(",")], lake_url, args.rounds, "file" in args.batch_on)
         if "readers" in only:
