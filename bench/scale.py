@@ -5,6 +5,7 @@ store's size with sources inside vs outside the database.
 Run it in the lake environment (it has DuckDB pinned for the extensions, Dask, and the project):
 
     .venv-lake/bin/python bench/scale.py [--files 2000] [--sizes 10000,100000] [--readers 4] [--skip-lake]
+        [--only parse,fill,batch,readers,size] [--batch-on lake] [--readers-on lake] [--writes 3x300]
 
 "All local cores" is a ProcessPoolExecutor over the same per-file function (dashboard.ingest.prepare.prepare_file):
 the --workers processes of issue 15 item 2 are another branch; Dask runs 2 local one-thread workers it starts.
@@ -36,6 +37,7 @@ from dashboard.parse import parse_file  # noqa: E402
 from dashboard.store.db import open_db  # noqa: E402
 
 ROWS: list[tuple[str, str, str]] = []
+WRITES = [3, 500]  # the writer during the readers' run: batches × reports (--writes)
 
 
 def row(section: str, what: str, value: str) -> None:
@@ -84,15 +86,64 @@ def _file_store(path: Path, n: int) -> None:
     con.close()
 
 
-def bench_batch(tmp: Path, sizes: list[int], lake_url: str | None) -> None:
+# The indicator fill before issue 23 item 5 (baseline): every report joined against the whole effective_cells view.
+OLD_FILL_SQL = """
+insert into indicators (agency_id, year, report_id, template, indicator, value, series)
+with base as (
+  select r.agency_id, r.year, r.report_id, r.template, m.indicator, sum(c.value) as value,
+         case when m.series = 'template' then r.template else m.series end as series
+  from reports r
+  join indicator_cells m on m.template = r.template
+  left join effective_cells c on c.report_id = r.report_id and c.tbl = m.tbl and c.row_code = m.row_code
+                   and c.col_code = m.col_code
+  where r.superseded_by is null and r.report_id in (select report_id from {ids})
+  group by all
+),
+ratios as (
+  select b.agency_id, b.year, b.report_id, b.template, q.indicator,
+         coalesce(sum(b.value) filter (where list_contains(q.numerators, b.indicator)), 0)
+           / nullif(max(b.value) filter (where b.indicator = q.denominator), 0) as value,
+         case when q.series = 'template' then b.template else q.series end as series
+  from base b join indicator_ratios q on list_contains(q.templates, b.template)
+  group by all
+)
+select * from base union all select * from ratios
+"""
+
+
+def _old_update_indicators(con, new_ids: str, superseded_ids: str | None = None) -> None:  # noqa: ANN001
+    if superseded_ids:
+        con.execute(f"delete from indicators where report_id in (select report_id from {superseded_ids})")
+    con.execute(OLD_FILL_SQL.format(ids=new_ids))
+
+
+def _timed_batch(db: str | Path, start: int, parsed: list, old: bool) -> float:
+    """Seconds to write one batch of 1,000 (old: with the baseline's indicator fill)."""
+    import dashboard.ingest.pipeline as pipeline
+
+    keep = pipeline.update_indicators
+    pipeline.update_indicators = _old_update_indicators if old else keep
+    try:
+        batch = variants(parsed, 1000, True, start=start)
+        t0 = time.perf_counter()
+        ingest_prepared(batch, db=db, batch_size=1000)
+        return time.perf_counter() - t0
+    finally:
+        pipeline.update_indicators = keep
+
+
+def bench_batch(tmp: Path, sizes: list[int], lake_url: str | None, rounds: int = 2, file_too: bool = True) -> None:
+    """A batch of 1,000 into stores of each size; on the lake the baseline's indicator fill and the batch-only one
+    alternate on the same lake (min of `rounds` each), so load affects both alike."""
     parsed = _parsed()
+    times: dict[tuple[str, int], float] = {}
     for n in sizes:
         db = tmp / f"store-{n}.duckdb"
         _file_store(db, n)
-        batch = variants(parsed, 1000, True, start=10_000_000)
-        t0 = time.perf_counter()
-        ingest_prepared(batch, db=db, batch_size=1000)
-        row("batch of 1,000", f"DuckDB file (copy-swap), store of {n:,}", f"{time.perf_counter() - t0:.1f} s")
+        if file_too:
+            t0 = time.perf_counter()
+            ingest_prepared(variants(parsed, 1000, True, start=10_000_000), db=db, batch_size=1000)
+            row("batch of 1,000", f"DuckDB file (copy-swap), store of {n:,}", f"{time.perf_counter() - t0:.1f} s")
         if lake_url:
             from dashboard.store.migrate_store import migrate_store
 
@@ -100,11 +151,55 @@ def bench_batch(tmp: Path, sizes: list[int], lake_url: str | None) -> None:
             t0 = time.perf_counter()
             migrate_store(db, url)
             load = time.perf_counter() - t0
-            batch = variants(parsed, 1000, True, start=20_000_000)
-            t0 = time.perf_counter()
-            ingest_prepared(batch, db=url, batch_size=1000)
-            row("batch of 1,000", f"DuckLake, store of {n:,} (+1,000)", f"{time.perf_counter() - t0:.1f} s"
-                f"  (loading the store: {load:.0f} s)")
+            for label in ("baseline fill (joins the whole store)", "batch-only fill"):
+                times[(label, n)] = 1e9
+            for k in range(rounds):
+                for label, old in (("baseline fill (joins the whole store)", True), ("batch-only fill", False)):
+                    dt = _timed_batch(url, 20_000_000 + (2 * k + old) * 1000, parsed, old)
+                    times[(label, n)] = min(times[(label, n)], dt)
+            for label in ("baseline fill (joins the whole store)", "batch-only fill"):
+                row("batch of 1,000", f"DuckLake {label}, store of {n:,}",
+                    f"{times[(label, n)]:.2f} s  (loading the store: {load:.0f} s)")
+    if lake_url and len(sizes) >= 2:
+        small, big = sizes[0], sizes[-1]
+        for label in ("baseline fill (joins the whole store)", "batch-only fill"):
+            ratio = times[(label, big)] / times[(label, small)]
+            row("batch of 1,000", f"DuckLake {label}: {big:,} vs {small:,}", f"×{ratio:.2f}")
+
+
+def bench_fill(tmp: Path, sizes: list[int], rounds: int = 3) -> None:
+    """The indicator fill of a batch of 1,000 new reports alone (one statement, rolled back), baseline vs batch-only,
+    alternating on the same DuckDB file of each size (min of `rounds`)."""
+    from dashboard.store.schema import fill_indicators
+
+    times: dict[tuple[str, int], float] = {}
+    for n in sizes:
+        db = tmp / f"fill-{n}.duckdb"
+        build_bench_db(db, n)
+        con = open_db(db)
+        hi = con.execute("select max(report_id) from reports").fetchall()[0][0]
+        con.execute(f"insert into reports by name select * replace (report_id + {hi} as report_id, "
+                    f"md5(report_id::varchar) as sha256) from reports where report_id > {hi - 1000}")
+        con.execute(f"insert into cells select * replace (report_id + {hi} as report_id) from cells "
+                    f"where report_id > {hi - 1000}")
+        con.execute(f"create temp table _new as select report_id from reports where report_id > {hi}")
+        for _ in range(rounds):
+            for label in ("baseline fill (joins the whole store)", "batch-only fill"):
+                con.execute("begin")
+                t0 = time.perf_counter()
+                if label.startswith("baseline"):
+                    con.execute(OLD_FILL_SQL.format(ids="_new"))
+                else:
+                    fill_indicators(con, "_new")
+                dt = time.perf_counter() - t0
+                con.execute("rollback")
+                times[(label, n)] = min(times.get((label, n), dt), dt)
+        con.close()
+        for label in ("baseline fill (joins the whole store)", "batch-only fill"):
+            row("indicator fill of 1,000", f"{label}, DuckDB file of {n:,}", f"{times[(label, n)] * 1000:.0f} ms")
+    for label in ("baseline fill (joins the whole store)", "batch-only fill"):
+        row("indicator fill of 1,000", f"{label}: {sizes[-1]:,} vs {sizes[0]:,}",
+            f"×{times[(label, sizes[-1])] / times[(label, sizes[0])]:.2f}")
 
 
 def _fresh_lake(base_url: str, name: str) -> str:
@@ -122,16 +217,35 @@ READER = r"""
 import json, sys, time
 from dashboard.queries import run_query
 db, stop = sys.argv[1], sys.argv[2]
+F = {"regions": None, "kinds": None, "agency_ids": None}
 PAGES = {
-  "overview": [("overview_indicators_by_year", {"kinds": None}), ("overview_reports_by_year", {"kinds": None})],
-  "compare": [("compare_ranking", {"year": 2023, "kinds": None, "num": ["applications_new"], "den": None})],
-  "quality": [("quality_coverage_counts", {"year_from": 2019, "year_to": 2025, "kinds": None}),
-              ("quality_findings_by_rule_year", {"year_from": 2019, "year_to": 2025, "kinds": None,
-                                                 "statuses": ["open"]})],
+  "overview": [("scope_indicator_totals", {**F, "include_suspect": False, "year_from": 2022, "year_to": 2023}),
+               ("coverage_by_year", {**F, "year_from": 2022, "year_to": 2023, "due_through": 2025})],
+  "compare": [("compare_ranking", {**F, "year": 2023, "include_suspect": False, "num": ["applications_new"],
+                                   "den": None, "due_through": 2025})],
+  "quality": [("quality_coverage_counts", {**F, "year_from": 2019, "year_to": 2025, "due_through": 2025}),
+              ("quality_findings_by_rule_year", {**F, "year_from": 2019, "year_to": 2025, "statuses": ["open"]})],
   "detail": [("detail_report_cells", {"report_id": 1234}), ("detail_report_findings", {"report_id": 1234})],
 }
 lat, errors = {p: [] for p in PAGES}, []
 import os
+if sys.argv[3] == "live":
+    # a reader of its own, beside run_query (to measure another reading strategy against the app's in one run): one
+    # read-only attach of the lake at its latest snapshot, each query on a cursor of it
+    from dashboard.store.lake import ALIAS, connect
+    from dashboard.store.named import _bind
+    live = connect(db, read_only=True)
+    def run_query(name, db, **params):
+        sql, bound = _bind(name, params)
+        cur = live.cursor()
+        cur.execute(f"set search_path = '{ALIAS}.main'")
+        try:
+            return cur.execute(sql, bound).df()
+        finally:
+            cur.close()
+for qs in PAGES.values():  # one untimed round: opening the store (extensions, first attach) is not a page's time
+    for name, params in qs:
+        run_query(name, db=db, **params)
 while not os.path.exists(stop):
     for page, qs in PAGES.items():
         t0 = time.perf_counter()
@@ -145,30 +259,41 @@ print(json.dumps({"lat": lat, "errors": errors}))
 """
 
 
-def bench_readers(tmp: Path, db: str, label: str, n_readers: int) -> None:
+def bench_readers(tmp: Path, db: str, label: str, n_readers: int, hows: tuple[str, ...] = ("run_query",)) -> None:
+    """n_readers processes loop over four pages' queries while this process writes (--writes); p95 per page.
+
+    hows: the reader kinds, taken in turn by the processes — "run_query" (the app's reader) and, on a lake, "live"
+    (the bench's own reader: the lake attached once, every cursor reading its latest snapshot). Both kinds in one run share
+    the same writer and the same load; each kind's p95 is shown apart."""
     parsed = _parsed()
-    stop = tmp / f"stop-{label}"
+    stop = tmp / f"stop-{len(ROWS)}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-c", READER, db, str(stop)], env=env, stdout=subprocess.PIPE, text=True)
-             for _ in range(n_readers)]
+    kinds = [hows[i % len(hows)] for i in range(n_readers)]
+    procs = [subprocess.Popen([sys.executable, "-c", READER, db, str(stop), how], env=env, stdout=subprocess.PIPE,
+                              text=True) for how in kinds]
     time.sleep(3)
     t0 = time.perf_counter()
-    for k in range(3):
-        ingest_prepared(variants(parsed, 500, True, start=30_000_000 + k * 1000), db=db, batch_size=500)
+    for k in range(WRITES[0]):
+        ingest_prepared(variants(parsed, WRITES[1], True, start=30_000_000 + len(ROWS) * 100_000 + k * 1000), db=db,
+                        batch_size=WRITES[1])
     write = time.perf_counter() - t0
     stop.touch()
-    lat: dict[str, list[float]] = {}
+    lat: dict[str, dict[str, list[float]]] = {how: {} for how in hows}
     errors: list[str] = []
-    for p in procs:
-        out = json.loads(p.communicate(timeout=300)[0])
+    for how, p in zip(kinds, procs, strict=True):
+        text = p.communicate(timeout=300)[0]
+        # the reader's one JSON line; anything else on its stdout (a library's output) is not ours
+        out = json.loads(next(line for line in text.splitlines() if line.startswith('{"lat"')))
         errors += out["errors"]
         for page, xs in out["lat"].items():
-            lat.setdefault(page, []).extend(xs)
-    p95 = "  ".join(f"{page} {statistics.quantiles(xs, n=20)[-1] * 1000:.0f} ms" for page, xs in lat.items()
-                    if len(xs) >= 2)
-    row("4 readers + 1 writer", f"{label}: errors / p95 per page (writer {write:.0f} s)", f"{len(errors)} errors; {p95}")
-    if errors:
-        row("4 readers + 1 writer", f"{label}: first error", errors[0])
+            lat[how].setdefault(page, []).extend(xs)
+    names = {"live": "reader of its own (lake attached once)", "run_query": "run_query"}
+    for how in hows:
+        p95 = "  ".join(f"{page} {statistics.quantiles(xs, n=20)[-1] * 1000:.0f} ms ({len(xs)})"
+                        for page, xs in lat[how].items() if len(xs) >= 2)
+        row(f"{n_readers} readers + 1 writer", f"{label}, {kinds.count(how)} × {names[how]}: p95 per page "
+            f"(n) (writer {write:.0f} s)", p95)
+    row(f"{n_readers} readers + 1 writer", f"{label}: errors", f"{len(errors)}" + (f"; first: {errors[0]}" if errors else ""))
 
 
 def _size(path: Path) -> int:
@@ -207,9 +332,16 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--readers", type=int, default=4)
     ap.add_argument("--skip-lake", action="store_true")
+    ap.add_argument("--writes", default="3x500", help="the writer during the readers' run: batches x reports")
+    ap.add_argument("--batch-on", default="file,lake", help="stores the batch part runs on")
+    ap.add_argument("--rounds", type=int, default=2, help="lake batches per fill and size (the minimum is shown)")
+    ap.add_argument("--lake-readers", default="run_query",
+                    help="lake reader kinds side by side: run_query (the app's), live (the lake attached once)")
+    ap.add_argument("--readers-on", default="file,lake", help="stores the readers part runs on")
     ap.add_argument("--only", default="parse,batch,readers,size")
     args = ap.parse_args()
     only = set(args.only.split(","))
+    WRITES[:] = [int(x) for x in args.writes.split("x")]
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-scale-"))
     os.environ["NIANBAO_BENCH_TMP"] = str(tmp)
     print(f"cores {os.cpu_count()}, load {os.getloadavg()[0]:.1f}, tmp {tmp}")
@@ -223,18 +355,21 @@ def main() -> None:
     try:
         if "parse" in only:
             bench_parse(tmp, args.files)
+        if "fill" in only:
+            bench_fill(tmp, [int(s) for s in args.sizes.split(",")])
         if "batch" in only:
-            bench_batch(tmp, [int(s) for s in args.sizes.split(",")], lake_url)
+            bench_batch(tmp, [int(s) for s in args.sizes.split(",")], lake_url, args.rounds, "file" in args.batch_on)
         if "readers" in only:
             small = tmp / "readers.duckdb"
             _file_store(small, 10_000)
-            bench_readers(tmp, str(small), "DuckDB file", args.readers)
-            if lake_url:
+            if "file" in args.readers_on:
+                bench_readers(tmp, str(small), "DuckDB file", args.readers)
+            if lake_url and "lake" in args.readers_on:
                 from dashboard.store.migrate_store import migrate_store
 
                 url = _fresh_lake(lake_url, "readers")
                 migrate_store(small, url)
-                bench_readers(tmp, url, "DuckLake", args.readers)
+                bench_readers(tmp, url, "DuckLake", args.readers, hows=tuple(args.lake_readers.split(",")))
         if "size" in only:
             bench_size(tmp)
     finally:

@@ -3,7 +3,8 @@
 Files are read and parsed in worker processes with per-file limits (dashboard.ingest.workers); this process only
 writes. Each report is written whole or not at all: reports are grouped into one transaction per batch (one
 transaction per report measured 125 reports/s), and when a batch transaction fails, its reports are retried
-one transaction each, so a bad record fails alone. Same content again (sha256) is `unchanged`; a new file for
+one transaction each, so a bad record fails alone (on a lake, where a failed statement loses the whole session,
+the batch is retried in halves, each its own session: `_write_session`). Same content again (sha256) is `unchanged`; a new file for
 an agency and year that already has a report `supersedes` it (the old one stays, with superseded_by set) when it
 qualifies by evidence (see `evidence.decide`), else it is `held` (待核对): stored, not current, with a finding saying why.
 """
@@ -371,8 +372,11 @@ def _write_plan(con: duckdb.DuckDBPyConnection, plan: list, outcomes: dict[int, 
     try:
         _insert(con, *_merge(plan))
         return
-    except Exception:  # noqa: BLE001, S110 — find the record that broke the batch: one transaction each
-        pass
+    except Exception as exc:  # noqa: BLE001 — find the record that broke the batch: one transaction each
+        if getattr(con, "rolled_back", False):
+            # the lake: a statement failed inside the session's one lake transaction, which is now lost whole;
+            # the batch is written again in smaller sessions (_write_session) until the bad record is alone
+            raise SessionAborted(str(exc)) from exc
     for entry in plan:
         # a report superseding one written earlier in this batch points at it; if that one failed, nothing to supersede
         try:
@@ -384,6 +388,35 @@ def _write_plan(con: duckdb.DuckDBPyConnection, plan: list, outcomes: dict[int, 
                                   f"database write failed ({type(exc).__name__})")
 
 
+class SessionAborted(RuntimeError):
+    """A lake writer session whose one transaction a failed statement ended: nothing of it can be committed."""
+
+
+def _write_session(db: Path | None, registry: Registry, items: list[Prepared], who: str | None = None,
+                   run_checks_after: bool = True, assign: Any = None) -> list[Outcome]:
+    """One writer session for a batch (written, checked, audited); returns one outcome per input, in order.
+
+    On the file store a bad record fails alone inside the session (_write_plan). On the lake a failed statement
+    loses the session's whole transaction, so the batch is written again in two halves, each its own session,
+    down to the bad record alone, which fails; the others are stored as they would have been."""
+    try:
+        with writer(db) as con:
+            sync_registry(con, registry)
+            out = write_batch(con, items, registry, run_checks_after, who)
+            if assign:
+                _audit_assigned(con, items, out, assign, registry)
+            _audit(con, out, who)
+        return out
+    except SessionAborted as exc:
+        if len(items) == 1:
+            log.warning("writing %s failed: %s", items[0].source_name, exc)
+            return [Outcome(items[0].source_name, "failed", "写入数据库失败（该文件的内容无法保存）",
+                            f"database write failed ({exc.__cause__.__class__.__name__})")]
+        half = len(items) // 2
+        return (_write_session(db, registry, items[:half], who, run_checks_after, assign)
+                + _write_session(db, registry, items[half:], who, run_checks_after, assign))
+
+
 def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Registry | None = None,
                     batch_size: int = 2000, run_checks_after: bool = True, who: str | None = None) -> IngestSummary:
     """Store records that are already parsed (synthetic data, benchmarks), in writer sessions of batch_size."""
@@ -391,10 +424,7 @@ def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Reg
     registry = registry or Registry.load()
     summary = IngestSummary()
     for start in range(0, len(items), batch_size):
-        with writer(db) as con:
-            sync_registry(con, registry)
-            summary.outcomes += write_batch(con, items[start:start + batch_size], registry, run_checks_after, who)
-            _audit(con, summary.outcomes[start:], who)
+        summary.outcomes += _write_session(db, registry, items[start:start + batch_size], who, run_checks_after)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -460,13 +490,7 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         if pending:
             if assign:
                 pending = [apply_assignment(it, assign, registry) for it in pending]
-            with writer(db) as con:
-                sync_registry(con, registry)
-                out = write_batch(con, pending, registry, who=who)
-                if assign:
-                    _audit_assigned(con, pending, out, assign, registry)
-                _audit(con, out, who)
-            summary.outcomes.extend(out)
+            summary.outcomes.extend(_write_session(db, registry, pending, who, assign=assign))
         pending, started = [], time.perf_counter()
 
     with bar:

@@ -42,8 +42,8 @@ from dashboard.review import audit
 from dashboard.review.corrected import CorrectionError, apply_to_record
 from dashboard.review.users import User, require_role
 from dashboard.store.db import writer
-from dashboard.store.indicators import FILL_INDICATORS_SQL
 from dashboard.store.location import db_path
+from dashboard.store.schema import fill_indicators
 
 SYSTEM_WHO = "nianbao ingest"
 MAX_VALUE = 1e12
@@ -196,7 +196,7 @@ def refresh_report(con: duckdb.DuckDBPyConnection, report_ids: list[int], who: s
         return []
     rel = "(select unnest(" + repr(ids) + ") as report_id)"
     con.execute(f"delete from indicators where report_id in {rel}")
-    con.execute(FILL_INDICATORS_SQL.format(ids=rel))
+    fill_indicators(con, rel)
     return recheck_reports(con, ids, resolved_by={"who": who, "corrections": correction_ids})
 
 

@@ -122,18 +122,43 @@ def indicator_ratio_rows() -> list[tuple[str, list[str], str, list[str], str]]:
 
 # The `indicators` table holds one row per (current report, indicator); it is filled when a report is stored and
 # its rows are removed when the report is superseded — computing it from cells at read time took tens of seconds
-# on a province's data. `{ids}` is a relation of report_ids to (re)compute. It reads current values
-# (effective_cells: parsed cells with corrections applied), so a correction moves every indicator and total.
+# on a province's data. `{ids}` is a relation of report_ids to (re)compute, all between `{lo}` and `{hi}` (integer
+# literals): every table is read only in that range — a batch's new reports are the newest ids, so the scan of cells
+# is pruned to the batch's own files / row groups and a batch costs the same in a store of 10k or 100k reports.
+# It reads current values (parsed cells with the active corrections applied, as the view effective_cells — kept
+# in step with it by tests/test_queries_* comparing both), so a correction moves every indicator and total.
 FILL_INDICATORS_SQL = """
 insert into indicators (agency_id, year, report_id, template, indicator, value, series)
-with base as (
-  select r.agency_id, r.year, r.report_id, r.template, m.indicator, sum(c.value) as value,
+with r as (
+  select agency_id, year, report_id, template from reports
+  where report_id between {lo} and {hi} and superseded_by is null and draft is not true
+    and report_id in (select report_id from {ids} where report_id between {lo} and {hi})
+),
+c as (
+  select report_id, tbl, row_code, col_code, value from cells
+  where report_id between {lo} and {hi} and report_id in (select report_id from r)
+),
+a as (
+  select report_id, tbl, row_code, col_code, correction_id, value_after from corrections
+  where status = 'active' and report_id between {lo} and {hi} and report_id in (select report_id from r)
+),
+v as (
+  select c.report_id, c.tbl, c.row_code, c.col_code,
+         case when a.correction_id is null then c.value else a.value_after end as value
+  from c left join a on a.report_id = c.report_id and a.tbl = c.tbl and a.row_code = c.row_code
+                        and a.col_code = c.col_code
+  union all
+  select a.report_id, a.tbl, a.row_code, a.col_code, a.value_after from a
+  where not exists (select 1 from c where c.report_id = a.report_id and c.tbl = a.tbl and c.row_code = a.row_code
+                    and c.col_code = a.col_code)
+),
+base as (
+  select r.agency_id, r.year, r.report_id, r.template, m.indicator, sum(v.value) as value,
          case when m.series = 'template' then r.template else m.series end as series
-  from reports r
+  from r
   join indicator_cells m on m.template = r.template
-  left join effective_cells c on c.report_id = r.report_id and c.tbl = m.tbl and c.row_code = m.row_code
-                   and c.col_code = m.col_code
-  where r.superseded_by is null and r.draft is not true and r.report_id in (select report_id from {ids})
+  left join v on v.report_id = r.report_id and v.tbl = m.tbl and v.row_code = m.row_code
+                   and v.col_code = m.col_code
   group by all
 ),
 ratios as (

@@ -9,7 +9,10 @@ Reading: the store's writer never touches the live file; it writes a copy and sw
 call on its own cursor, and a new version is attached when the file changes (inode, size or mtime). The
 store keeps `indicators` as a table maintained at write time, so queries read it in place.
 On a DuckLake store (a `ducklake:` URL) the lake is attached read-only once per process and every cursor reads
-the latest committed snapshot: readers never wait for the writer and never see half a batch.
+the latest committed snapshot: readers never wait for the writer and never see half a batch. (A reader pinned to
+one snapshot — attached with snapshot_version N, re-attached after each commit — was measured beside this one in
+bench/scale.py, issue 23 item 5, and was slower: each new attachment's first query costs more than the live
+attachment's catalog reload.)
 """
 
 from __future__ import annotations

@@ -269,11 +269,22 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, force: bool = False) -> None
 def rebuild_indicators(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute the indicators table of every current report (new definitions, or rows written by SQL)."""
     con.execute("delete from indicators")
-    con.execute(FILL_INDICATORS_SQL.format(ids="reports"))
+    fill_indicators(con, "reports")
+
+
+def fill_indicators(con: duckdb.DuckDBPyConnection, ids: str) -> None:
+    """Insert the indicator rows of the current reports named by the relation `ids` (a table or a subquery with a
+    report_id column). Every table is read only between the smallest and largest of those ids, so the cost is the
+    batch's, not the store's."""
+    lo, hi = con.execute(f"select min(report_id), max(report_id) from {ids}").fetchall()[0]
+    if lo is None:
+        return
+    con.execute(FILL_INDICATORS_SQL.format(ids=ids, lo=int(lo), hi=int(hi)))
 
 
 def update_indicators(con: duckdb.DuckDBPyConnection, new_ids: str, superseded_ids: str | None = None) -> None:
-    """Keep the indicators table in step with a write: rows for the new reports, none for superseded ones."""
+    """Keep the indicators table in step with a write: rows for the new reports (computed from the batch's ids
+    only), none for superseded ones."""
     if superseded_ids:
         con.execute(f"delete from indicators where report_id in (select report_id from {superseded_ids})")
-    con.execute(FILL_INDICATORS_SQL.format(ids=new_ids))
+    fill_indicators(con, new_ids)
