@@ -52,7 +52,8 @@ def test_batch_filled_indicators_equal_the_whole_store_computation_through_corre
         tmp_path: Path) -> None:
     db = tmp_path / "n.duckdb"
     ingest_paths([HONGZE], db=db)
-    ingest_paths([HONGYA, FIXTURES / "pingtan-2025.html"], db=db)  # a second batch, higher report ids
+    # a second batch, higher report ids: 红崖子沟乡's first version has a wrong total (R4), fixed by a later version
+    ingest_paths([variant_with_wrong_total(tmp_path), FIXTURES / "pingtan-2025.html"], db=db)
     stored, expected = _tables(db)
     assert stored == expected and len({r[2] for r in stored}) == 3
 
@@ -63,7 +64,7 @@ def test_batch_filled_indicators_equal_the_whole_store_computation_through_corre
     assert [r[5] for r in stored if r[2] == rid and r[4] == "reconsideration_total"] == [11]
 
     old = report_id_of(db, "红崖子沟")
-    summary = ingest_paths([variant_with_wrong_total(tmp_path)], db=db)  # a newer version supersedes the first
+    summary = ingest_paths([HONGYA], db=db)  # the corrected file: cleaner, so it supersedes the first version
     assert [o.status for o in summary.outcomes] == ["superseded"]
     stored, expected = _tables(db)
     assert stored == expected
