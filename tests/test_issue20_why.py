@@ -200,22 +200,43 @@ def test_excluding_a_finding_is_recorded_as_excluded_and_the_note_is_cleared(dem
     assert one(demo, "select status from findings where finding_id = ?", [fid]) == "dismissed"
 
 
+def blank_total_report(db: Path) -> tuple[int, int]:
+    """(report id, agency id) of the home county's latest report whose 三、（七）总计 · 总计 is blank."""
+    found = rows(db, "select r.report_id, r.agency_id from findings f join current_reports r using (report_id) "
+                     "where r.region = ? and f.rule = 'BLANK_TOTAL' and list_contains(f.cells, "
+                     "'applications.total.total') order by r.year desc, r.report_id", [HOME])
+    assert found  # the demo has a report with a blank 总计
+    return int(found[0][0]), int(found[0][1])
+
+
+def implied_total(db: Path, rid: int) -> int:
+    """The 总计 the report's other rows imply: 一 + 二 − 四 (申请结转关系)."""
+    cell = {r[0]: r[1] or 0 for r in rows(db, "select row_code, value from current_cells where report_id = ? and "
+                                               "tbl = 'applications' and col_code = 'total'", [rid])}
+    return int(cell["new"] + cell["carried_in"] - cell["carried_over"])
+
+
 def test_detail_shows_a_finding_a_correction_resolved_as_resolved_not_as_an_open_error(demo: Path) -> None:
-    xy = agency_id(demo, "西营镇")
-    rid = int(one(demo, "select report_id from current_reports where agency_id = ? and year = 2021", [xy]))
-    result = k.correct(EDITOR, rid, {"applications.total.total": "5"}, "核对原件：总计为5", db=demo)
-    assert result.resolved_findings
+    from dashboard.catalogue.labels import rule_name
+
+    rid, xy = blank_total_report(demo)
+    value = implied_total(demo, rid)  # what the other rows say the blank 总计 is
+    before = rows(demo, "select rule from findings where report_id = ? and status = 'open'", [rid])
+    assert before
+    result = k.correct(EDITOR, rid, {"applications.total.total": str(value)}, f"核对原件：总计为{value}", db=demo)
+    assert len(result.resolved_findings) == len(before)  # the correction resolves every finding of the report
     at = page("detail", unit=str(xy), report=str(rid))
     tables = [d for d in at.dataframe if "规则" in d.value]
     active = [d.value for d in tables if "原问题（更正前）" not in d.value]
     closed = [d for d in tables if "原问题（更正前）" in d.value][0]
-    resolved_rules = {"总计栏空白", "办理结果合计不符", "申请人合计不符"}
+    resolved_rules = {rule_name(r[0]) for r in before}
+    assert "总计栏空白" in resolved_rules
     assert not active or not (set(active[0]["规则"]) & resolved_rules)  # no longer listed as open errors
-    rows = closed.value.set_index("规则")
-    assert resolved_rules <= set(rows.index)
-    assert set(rows.loc[list(resolved_rules), "状态"]) == {"已因更正关闭"}
-    assert set(rows.loc[list(resolved_rules), "关闭人"]) == {"王编辑"}
-    assert "三、（七）总计 · 总计 = 5" in rows.loc["总计栏空白", "更正后的值"]
+    shown_rows = closed.value.set_index("规则")
+    assert resolved_rules <= set(shown_rows.index)
+    assert set(shown_rows.loc[list(resolved_rules), "状态"]) == {"已因更正关闭"}
+    assert set(shown_rows.loc[list(resolved_rules), "关闭人"]) == {"王编辑"}
+    assert f"三、（七）总计 · 总计 = {value}" in shown_rows.loc["总计栏空白", "更正后的值"]
     assert "8a8a8a" in str(closed.proto)  # greyed
     assert not active  # the correction resolved every finding of this report
     styles = " ".join(str(d.proto) for d in at.dataframe if "总计" in d.value.columns)
@@ -245,14 +266,17 @@ def test_proofread_and_manual_entry_open_inside_the_scope_bar_scope(demo: Path) 
 
 
 def test_check_lists_the_home_county_unless_asked_for_another_region(demo: Path) -> None:
-    code, home = cli(demo, "check", "--year", "2024", "--json")
+    year = str(rows(demo, "select r.year from findings f join current_reports r using (report_id) group by r.year "
+                          "having count(*) filter (where r.region = ?) > 0 and count(*) filter (where r.region <> ? "
+                          "or r.region is null) > 0 order by r.year desc", [HOME, HOME])[0][0])
+    code, home = cli(demo, "check", "--year", year, "--json")  # a year with findings at home and elsewhere
     assert code == 0
     import json
 
-    rows = json.JSONDecoder().raw_decode(home[home.index("["):])[0]
-    agencies = {r["agency"] for r in rows}
+    listed = json.JSONDecoder().raw_decode(home[home.index("["):])[0]
+    agencies = {r["agency"] for r in listed}
     assert agencies and all(a.startswith("示例县") for a in agencies)
-    code, everywhere = cli(demo, "check", "--year", "2024", "--json", "--region", "全部地区")
+    code, everywhere = cli(demo, "check", "--year", year, "--json", "--region", "全部地区")
     assert code == 0
     assert {r["agency"] for r in json.JSONDecoder().raw_decode(everywhere[everywhere.index("["):])[0]} - agencies  # other regions too
 
@@ -322,11 +346,13 @@ def test_the_audit_log_reads_as_chinese_sentences_with_the_raw_record_behind_det
     from dashboard.review.findings import set_finding_status
     from dashboard.review.users import add_user, cli_user
 
-    xy = agency_id(demo, "西营镇")
-    rid = int(one(demo, "select report_id from current_reports where agency_id = ? and year = 2021", [xy]))
+    rid, _ = blank_total_report(demo)
+    unit, year = rows(demo, "select short_name, year from current_reports where report_id = ?", [rid])[0]
     result = k.correct(EDITOR, rid, {"applications.total.total": "5"}, "核对原件", db=demo)
     k.revert(EDITOR, result.correction_ids[0], "改回", db=demo)
-    fid = int(one(demo, "select finding_id from findings where report_id = ? and rule = 'R1'", [rid]))
+    fid, r1_unit, r1_year = rows(demo, "select f.finding_id, r.short_name, r.year from findings f join current_reports r "
+                                       "using (report_id) where r.region = ? and f.rule = 'R1' and f.status = 'open' "
+                                       "order by r.year, r.report_id", [HOME])[0]
     set_finding_status(fid, "dismissed", "李四", "原件如此", db=demo)
     add_user(cli_user(), "张三", "查看", "password-123", db=demo)
     at = AppTest.from_file(str(PAGES / "audit_log.py"), default_timeout=120)
@@ -337,8 +363,8 @@ def test_the_audit_log_reads_as_chinese_sentences_with_the_raw_record_behind_det
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value
     said = "\n".join(table["经过"])
-    assert "王编辑将西营镇2021年报告的“三、（七）总计 · 总计”由空白改为5（理由：核对原件）" in said
-    assert "李四将西营镇2021年报告的问题“申请结转关系不平”标为已排除（说明：原件如此）" in said
+    assert f"王编辑将{unit}{year}年报告的“三、（七）总计 · 总计”由空白改为5（理由：核对原件）" in said
+    assert f"李四将{r1_unit}{r1_year}年报告的问题“申请结转关系不平”标为已排除（说明：原件如此）" in said
     assert "新增用户" in said and "张三" in said
     for raw in ("{", "\\\\u", "R1", "BLANK_TOTAL", "report_id", "applications."):
         assert raw not in said, raw
