@@ -1,4 +1,4 @@
-"""The demo database (bundled real reports + 示例县（模拟）, as of 2025-06-30) for tests: built once per session,
+"""The demo database (bundled real reports + 示例县（模拟）, "today" as the demo sets it) for tests: built once per session,
 copied for each test that writes to it."""
 
 from __future__ import annotations

@@ -57,10 +57,13 @@ def reporting_agencies(data: PackData, year: int) -> set[int]:
 def compare_years(data: PackData, code: str) -> tuple[float | None, float | None, str]:
     """(this year, last year or None, caveat) of one indicator's total.
 
-    Last year is None across a break of series and when no agency reported in both years; when the two years'
-    agencies differ, the caveat says so.
+    Last year is None for a year not yet due (a total of the few reports received early is not a fall, as 总览
+    says it), across a break of series and when no agency reported in both years; when the two years' agencies
+    differ, the caveat says so.
     """
     cur, series, _, _ = data.year_value(code, data.year)
+    if data.not_due:
+        return cur, None, "（本年度报告尚未到期，合计只含已收到的报告，不与上年比较）"
     prev, series_prev, _, _ = data.year_value(code, data.year - 1)
     if prev is None or cur is None:
         return cur, None, ""

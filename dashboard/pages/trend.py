@@ -2,7 +2,8 @@
 
 The years run from the scope bar's 趋势起始年度 to its 年度. A year with fewer than half of the expected reports is
 drawn hollow (数据不全); where both versions of the format ask nearly the same question the line is one series
-with the year the definition changed marked; a year no report states is a gap, never 0.
+with the year the definition changed marked; a year no report states is a gap, never 0. The scope's total of a
+year not yet due (尚未到期) is not drawn: a few early reports are not a fall.
 """
 
 from __future__ import annotations
@@ -34,9 +35,14 @@ def main() -> None:
 
     data = c.iq("trend_indicator", code, per_agency=per_agency, **v.params())
     data = data[(data["year"] >= v.year_from) & (data["year"] <= v.year)]
+    not_due = c.not_due_note(v)
+    if not_due and not per_agency:  # a partial total of a year not yet due is not a fall: the line ends before it
+        data = data[data["year"] < v.year]
     coverage = c.q("coverage_by_year", **v.filters(), year_from=v.year_from, year_to=v.year, due_through=v.due)
     name, unit = str(defs.loc[code, "name_zh"]), str(defs.loc[code, "unit"])
     if data["value"].notna().sum() == 0:
+        if not_due:
+            st.info(f"{v.year}年度报告{not_due}。")
         st.warning(f"所选范围（{v.label_md}）{v.year_from}—{v.year}年没有报告填报“{name}”。")
         return
     if unit == "按原件":
@@ -54,9 +60,8 @@ def main() -> None:
         county = data.assign(received=data["year"].map(cov["received"]), expected=data["year"].map(cov["expected"]))
         fig = charts.coverage_trend_figure(county, title, unit, markers, present=c.presenting(), name=v.label)
     c.show_chart(fig, "trend")
-    not_due = c.not_due_note(v)
     if not_due:
-        st.info(f"{v.year}年度报告{not_due}。")
+        st.info(f"{v.year}年度报告{not_due}。" + ("" if per_agency else "本年合计未画入趋势。"))
 
     held = int(data["held_back"].sum())
     notes = []

@@ -92,8 +92,9 @@ class World:
             ).fetchall():
                 corrections.setdefault(int(rid), {})[f"{tbl}.{row}.{col}"] = value
             self.reports: list[Report] = []
-            for rid, aid, year, template, superseded, pj in con.execute(
-                    "select report_id, agency_id, year, template, superseded_by, parse_json from reports").fetchall():
+            for rid, aid, year, template, superseded, draft, pj in con.execute(
+                    "select report_id, agency_id, year, template, superseded_by, draft, parse_json from reports"
+            ).fetchall():
                 record = json.loads(pj) if pj else {}
                 cells: dict[str, float | None] = {}
                 for tbl in TABLES:
@@ -101,7 +102,8 @@ class World:
                         for col, value in (cols or {}).items():
                             cells[f"{tbl}.{row}.{col}"] = None if value is None else float(value)
                 cells.update(corrections.get(int(rid), {}))  # a person's value wins
-                self.reports.append(Report(int(rid), int(aid), int(year), str(template), superseded is None, cells))
+                self.reports.append(Report(int(rid), int(aid), int(year), str(template),
+                                           superseded is None and draft is not True, cells))  # a draft is never current
             self.findings = [Finding(int(r[0]), int(r[1]), r[2], r[3], r[4], list(r[5] or []))
                              for r in con.execute("select finding_id, report_id, rule, severity, status, cells "
                                                   "from findings").fetchall()]

@@ -40,13 +40,15 @@ def work_the_office(db: Path, rng: random.Random) -> None:
     con = duckdb.connect(str(db), read_only=True)
     try:
         errors = con.execute("""select f.report_id, f.cells from findings f join reports r using (report_id)
-                                where r.superseded_by is null and f.status = 'open' and f.severity = 'error'
+                                where r.superseded_by is null and r.draft is not true and f.status = 'open'
+                                and f.severity = 'error'
                                 order by f.finding_id""").fetchall()
         others = [r[0] for r in con.execute("select finding_id from findings where status = 'open' "
                                             "order by finding_id").fetchall()]
         gaps = con.execute("""select a.agency_id, y.year from agencies a, (select unnest(range(2020, 2025)) as year) y
                               where a.in_registry and a.simulated and not exists (
-                                select 1 from reports r where r.agency_id = a.agency_id and r.year = y.year)
+                                select 1 from reports r where r.agency_id = a.agency_id and r.year = y.year
+                                and r.draft is not true)
                               order by a.agency_id, y.year""").fetchall()
     finally:
         con.close()
