@@ -43,12 +43,12 @@ SLOW_FILES = {
     "test_export_pack.py", "test_export_images.py", "test_export_page.py", "test_export_empty_partial.py",
     "test_synth_roundtrip.py", "test_collect.py", "test_faults.py", "test_serve_process.py",
     "test_serve_read_only.py", "test_ingest_concurrency.py", "test_upload_page.py", "test_scan_simulator.py",
-    "test_e2e_review_round.py", "test_review_opinions.py",
+    "test_review_opinions.py", "test_model_compare.py", "test_identity_cases.py",
 }
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests of SLOW_FILES `slow` (select with -m slow / -m "not slow")."""
+    """Mark the tests of SLOW_FILES and the browser tests `slow` (select with -m slow / -m "not slow")."""
     for item in items:
-        if item.path.name in SLOW_FILES:
+        if item.path.name in SLOW_FILES or item.path.name.startswith("test_e2e_"):  # every real-browser test
             item.add_marker(pytest.mark.slow)

@@ -56,8 +56,13 @@ def test_an_editor_assigns_unit_and_year_to_a_pending_report_in_the_browser(serv
             box = tab.locator('[data-testid="stExpander"] [data-testid="stSelectbox"]').first
             box.wait_for(timeout=30_000)
             box.click()
-            tab.keyboard.type("红崖子沟")
-            tab.get_by_role("option", name="红崖子沟乡人民政府").click()
+            _idle(tab)
+            tab.keyboard.type("红崖子沟", delay=50)
+            # the filtered list re-renders as it is typed: let it settle, then choose the one option
+            option = tab.get_by_role("option", name="红崖子沟乡人民政府")
+            option.wait_for(timeout=30_000)
+            tab.wait_for_timeout(1500)
+            option.click(force=True)
             year = tab.locator('[data-testid="stExpander"] input[type="number"]').first
             year.fill("2021")
             year.press("Tab")
