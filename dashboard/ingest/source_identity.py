@@ -66,6 +66,12 @@ def _name_unnamed(item: Prepared, unit: str, registry: Registry) -> tuple[Prepar
     return item, f"报告未写明单位，按采集清单归入“{name}”"
 
 
+def _only_weakly_named(report: dict[str, Any]) -> bool:
+    """True when the agency was settled only by weak readings (identity_evidence: no strong reading used)."""
+    used = [e for e in report.get("identity_evidence") or [] if e.get("field") == "agency" and e.get("used")]
+    return bool(used) and all(e.get("strength") != "strong" for e in used)
+
+
 def apply_source_unit(item: Prepared, unit: str, registry: Registry) -> tuple[Prepared, str]:
     """The prepared file with the list's unit taken as evidence of its agency, and a note for the collect record."""
     if not unit.strip():
@@ -79,6 +85,17 @@ def apply_source_unit(item: Prepared, unit: str, registry: Registry) -> tuple[Pr
     if same_unit(printed, unit, registry):
         return item, ""
     name = listed_name(unit, registry)
+    if registry.match(unit).agency is not None and _only_weakly_named(report):
+        # the unit came only from weak readings (a page header, a file name, a signature): the list, which names a
+        # registry unit for this URL, is the stronger evidence
+        report["agency"] = name
+        report["identity_source"] = SOURCE_LIST
+        report["problems"] = report.get("problems", []) + [_problem(
+            "agency_from_source_list", "info",
+            f"报告标题与正文未写明单位（只从页眉、文件名等处读到“{printed}”），按采集清单中此网址的单位归入“{name}”",
+            f"the report's title and text name no agency (only '{printed}' from a header or file name); filed under "
+            f"'{name}', the collect list's unit for its URL")]
+        return item, f"报告未写明单位（页眉等处为“{printed}”），按采集清单归入“{name}”"
     doubt = [p for p in report.get("problems", []) if p.get("code") == "agency_near_registry"]
     if doubt and registry.match(unit).agency is not None and registry_near(printed, registry) == name:
         # the printed name is one character from the registry's; the list names that entry: it settles the doubt
