@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import demo_fixture
+import duckdb
 from demo_fixture import HOME, one
 from streamlit.testing.v1 import AppTest
 
@@ -392,3 +393,20 @@ def test_the_audit_log_reads_as_chinese_sentences_with_the_raw_record_behind_det
     for raw in ("{", "\\\\u", "R1", "BLANK_TOTAL", "report_id", "applications."):
         assert raw not in said, raw
     assert [e for e in at.expander if "详情" in e.label]
+
+
+def test_detail_names_a_review_draft_as_a_draft_never_as_a_replaced_published_version(demo: Path) -> None:
+    """A unit's 2025 submissions to the review are 报送稿: never 现行版, and not 已被更正版替换 (nothing was published)."""
+    aid = one(demo, "select r.agency_id from reports r join agencies a using (agency_id) where r.draft and a.region = ? "
+                    "group by r.agency_id order by count(*) desc, r.agency_id limit 1", [HOME])
+    con = duckdb.connect(str(demo), read_only=True)
+    try:
+        files = {f for (f,) in con.execute("select source_name from reports where draft and agency_id = ?",
+                                           [aid]).fetchall()}
+    finally:
+        con.close()
+    at = page("detail", unit=str(aid))
+    table = at.dataframe[0].value
+    drafts = table[table["文件"].isin(files)]
+    assert len(drafts) == len(files) >= 1
+    assert set(drafts["状态"]) <= {"报送稿（草稿）", "报送稿（已有新稿）"}, list(drafts["状态"])

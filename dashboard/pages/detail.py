@@ -18,8 +18,8 @@ from dashboard.text import md_literal
 def pick_report(reports: pd.DataFrame) -> int:
     """A report of the agency (URL ?report=12); default its newest current report."""
     ids = [int(r) for r in reports["report_id"]]
-    labels = {int(r.report_id): f"{r.year}年 · {version_status(r.is_current, r.held)} · {r.source_name}"
-              for r in reports.itertuples()}
+    labels = {int(r.report_id): f"{r.year}年 · {status} · {r.source_name}"
+              for r, status in zip(reports.itertuples(), statuses(reports), strict=True)}
     raw = url_text("report")
     wanted = url_int(raw)
     if raw is not None and wanted not in labels:
@@ -31,9 +31,18 @@ def pick_report(reports: pd.DataFrame) -> int:
     return int(value)
 
 
-def version_status(is_current: bool, held: bool) -> str:
-    """现行版 / 待核对 (a held version that did not become current) / 已被更正版替换."""
+def version_status(is_current: bool, held: bool, draft: bool = False, superseded: bool = False) -> str:
+    """现行版 / 待核对 (a held version that did not become current) / 已被更正版替换; a review draft is 报送稿（草稿）,
+    or 报送稿（已有新稿） once the unit sent a later one — a draft is never current and never a published version."""
+    if draft:
+        return "报送稿（已有新稿）" if superseded else "报送稿（草稿）"
     return "现行版" if is_current else "待核对" if held else "已被更正版替换"
+
+
+def statuses(versions: pd.DataFrame) -> list[str]:
+    """version_status of every row of detail_reports_of_agency."""
+    return [version_status(bool(r.is_current), bool(r.held), bool(r.draft), pd.notna(r.superseded_by))
+            for r in versions.itertuples()]
 
 
 def promote_form(versions: pd.DataFrame) -> None:
@@ -157,8 +166,7 @@ def main() -> None:
     if msg := st.session_state.pop("detail_done", None):
         st.success(msg)
     overview = reports.assign(年度=reports["year"], 格式=reports["template"] + "年版",
-                              状态=[version_status(a, b) for a, b in zip(reports["is_current"], reports["held"],
-                                                                      strict=True)],
+                              状态=statuses(reports),
                               待核实问题=reports["findings_open"], 文件=reports["source_name"])
     st.dataframe(overview[["年度", "格式", "状态", "待核实问题", "文件"]], hide_index=True, width="stretch")
 
@@ -187,8 +195,7 @@ def main() -> None:
     st.markdown("**版本记录**")
     versions = reports[reports["year"] == rep["year"]]
     st.dataframe(pd.DataFrame({"入库时间": versions["ingested_at"], "文件": versions["source_name"],
-                               "状态": [version_status(a, b) for a, b in zip(versions["is_current"], versions["held"],
-                                                                           strict=True)],
+                               "状态": statuses(versions),
                                "说明": versions["held_reason"]}),
                  hide_index=True, width="stretch")
     promote_form(versions)
