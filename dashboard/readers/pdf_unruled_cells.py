@@ -19,8 +19,20 @@ LINE_GAP = 1.2  # two lines of one cell lie at most this many character heights 
 CENTRED = 0.5  # a stack is centred on a row when its middle is this many character heights from the row's numbers
 
 
+class Box:
+    """The centre of anything with x0, x1, top and bottom (a piece of a line, a stack of them)."""
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
 @dataclass
-class Piece:
+class Piece(Box):
     """One line of one cell: glyphs on one baseline that touch."""
 
     chars: list[Char]
@@ -49,13 +61,6 @@ class Piece:
     def size(self) -> float:
         return max(c.size for c in self.chars)
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
 
 
 def pieces_of(chars: list[Char]) -> list[Piece]:
@@ -74,7 +79,7 @@ def pieces_of(chars: list[Char]) -> list[Piece]:
 
 
 @dataclass
-class Stack:
+class Stack(Box):
     """Pieces of one cell, top to bottom."""
 
     pieces: list[Piece]
@@ -99,13 +104,6 @@ class Stack:
     def bottom(self) -> float:
         return self.pieces[-1].bottom
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
 
 
 def _aligned(upper: Piece, lower: Piece) -> bool:
