@@ -483,15 +483,14 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
     summary.skipped = [str(p) for p in skipped]
     bar = progress_bar(progress, len(files))
     pending: list[Prepared] = []
-    started = time.perf_counter()
 
     def flush() -> None:
-        nonlocal pending, started
+        nonlocal pending
         if pending:
             if assign:
                 pending = [apply_assignment(it, assign, registry) for it in pending]
             summary.outcomes.extend(_write_session(db, registry, pending, who, assign=assign))
-        pending, started = [], time.perf_counter()
+        pending = []
 
     with bar:
         # written in input order: the same files give the same store, however many workers (or a cluster) read them
