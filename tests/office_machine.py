@@ -1,7 +1,8 @@
 """The office's operations as a Hypothesis state machine (issue 20, Build item 3), shared by the CI test
 (tests/test_office_state_machine.py, seeded and bounded) and the long run (bench/office_soak.py).
 
-Steps: ingest a report (new, superseding, corrupt), correct a cell, revert a correction, enter a report by hand,
+Steps: ingest a report (new, superseding, corrupt, held for identity), settle a held report's unit and year, promote
+a held version, correct a cell, revert a correction, enter a report by hand,
 confirm / dismiss / reopen a finding, add a user, move "today" across a deadline, change the home county. After
 every step the reference model (tests/model/reference.py) must equal the named queries for the home county and a
 random scope; with `pages` on, every main page also renders for both scopes without an exception (AppTest).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from test_model_compare import compare_queries, url_of
 
 from dashboard.ingest.pipeline import ingest_prepared
 from dashboard.ingest.prepare import prepare_file
+from dashboard.ingest.settle import assign_identity, promote
 from dashboard.review import corrections as k
 from dashboard.review.findings import set_finding_status
 from dashboard.review.users import User, add_user, cli_user
@@ -123,6 +126,42 @@ class OfficeMachine(RuleBasedStateMachine):
         before = self.rows("select count(*) from reports")
         self.ingest([bad])
         assert self.rows("select count(*) from reports") == before  # a failed file changes nothing
+
+    @rule(pick=st.integers(0, 1000), blank=st.sampled_from(["unit", "year", "both"]))
+    def ingest_a_file_held_for_identity(self, pick: int, blank: str) -> None:
+        """A scan's text with the unit's name or the year blanked out: stored as 待认定, never counted."""
+        src = self.base.stored[pick % len(self.base.stored)]
+        text = src.read_text("utf-8")
+        if blank in ("unit", "both"):
+            a = next(a for a in self.base.agencies if a.name in text)
+            for name in (a.name, a.short_name, a.county, a.region):
+                text = text.replace(name, "")
+        if blank in ("year", "both"):
+            text = re.sub(r"20\d\d", "", text)
+        new = self.dir / f"扫描件{pick}{blank}{src.suffix}"
+        new.write_text(text, encoding="utf-8")
+        current = self.rows("select count(*) from current_reports")
+        ingest = ingest_prepared([prepare_file(new)], self.db, registry=simulated_registry(self.base.agencies))
+        statuses = {o.status for o in ingest.outcomes}
+        assert statuses <= {"unidentified", "unchanged"}, [(o.status, o.reason_zh) for o in ingest.outcomes]
+        assert self.rows("select count(*) from current_reports") == current  # held, not counted
+
+    @rule(pick=st.integers(0, 1000), unit=st.integers(0, 1000), year=st.integers(2020, 2024))
+    def settle_a_held_report(self, pick: int, unit: int, year: int) -> None:
+        held = [r[0] for r in self.rows("select report_id from reports where held and held_reason like '待认定%' "
+                                        "order by 1")]
+        if held:
+            name = self.base.agencies[unit % len(self.base.agencies)].name
+            assign_identity(held[pick % len(held)], name, year, EDITOR.name, db=self.db,
+                            registry=simulated_registry(self.base.agencies))
+
+    @rule(pick=st.integers(0, 1000))
+    def promote_a_held_version(self, pick: int) -> None:
+        held = [r[0] for r in self.rows("select report_id from reports where held and held_reason not like '待认定%' "
+                                        "and agency_id is not null order by 1")]
+        if held:
+            promote(held[pick % len(held)], "状态机：以此版本为准", EDITOR.name, db=self.db,
+                    registry=simulated_registry(self.base.agencies))
 
     @rule(pick=st.integers(0, 1000), cell=st.sampled_from(CELLS), value=st.integers(0, 40))
     def correct_a_cell(self, pick: int, cell: str, value: int) -> None:

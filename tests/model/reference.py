@@ -95,6 +95,8 @@ class World:
             for rid, aid, year, template, superseded, draft, pj in con.execute(
                     "select report_id, agency_id, year, template, superseded_by, draft, parse_json from reports"
             ).fetchall():
+                if aid is None or year is None:
+                    continue  # 待认定: no unit or year yet, never counted anywhere until an editor settles it
                 record = json.loads(pj) if pj else {}
                 cells: dict[str, float | None] = {}
                 for tbl in TABLES:
