@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import sys
 import uuid
@@ -17,8 +18,10 @@ from dashboard.pages import login  # noqa: E402  (after the path fix above)
 from dashboard.review import users  # noqa: E402  (after the path fix above)
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
-# A local file: a :material/…: page icon makes every browser fetch its SVG from the internet.
+# A local file, sent inline as a data: URL: a :material/…: page icon makes every browser fetch its SVG from the
+# internet, and a file path is served under /media/, which the login door (web_guard) closes before a login.
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+ICON_URL = "data:image/png;base64," + base64.b64encode(ICON.read_bytes()).decode("ascii")
 PAGES = [
     ("overview.py", "总览", ":material/dashboard:", "overview"),
     ("trend.py", "趋势", ":material/show_chart:", "trend"),
@@ -39,7 +42,7 @@ LOG = logging.getLogger("nianbao.app")
 
 def main() -> None:
     """Set up the page, ask for a login where one is needed, draw the scope bar every page shares, run the page."""
-    st.set_page_config(page_title="政府信息公开年报", page_icon=str(ICON), layout="wide")
+    st.set_page_config(page_title="政府信息公开年报", page_icon=ICON_URL, layout="wide")
     user = login.read_only_cap(login.require_login())  # login form until signed in; the local 管理 on 127.0.0.1 without
     if st.session_state.get("auth"):  # users; 查看 at most while the database cannot be written
         st.session_state["auth"]["user"] = user

@@ -97,10 +97,15 @@ def test_an_editor_corrects_an_unsure_cell_and_a_viewer_sees_the_corrected_figur
         browser: object, server: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     tab = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    refused: list[str] = []
+    tab.on("response", lambda r: refused.append(r.url) if r.status >= 400 else None)
     tab.goto(server, wait_until="networkidle", timeout=90_000)
     tab.get_by_role("heading", name="登录").first.wait_for(timeout=90_000)
     wait_idle(tab)
     tab.screenshot(path=str(SHOTS / "auth-login.png"), full_page=True)
+    assert not refused, refused  # the login page asks for nothing the door refuses (the tab's icon is inline)
+    assert tab.evaluate("() => [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")[0] \
+        .startswith("data:image/png")
     login(tab, "张编辑", "editor-password")
     assert "校对" in sidebar_pages(tab) and "导入" in sidebar_pages(tab)
     assert rate(tab) == "—"  # it reads cells placed by row order: suspect, held out of the total by default
