@@ -141,6 +141,12 @@ def pack_disagreements(world: World, db: Path, case: Case, folder: Path) -> list
     write_deck(data, [], {}, deck)
     write_brief(data, [], {}, brief)
     write_workbook(data, [], book)
+    return files_disagreements(world, case, deck, brief, book)
+
+
+def files_disagreements(world: World, case: Case, deck: Path, brief: Path, book: Path) -> list[str]:
+    """Every disagreement between the model and a written pack (deck, brief, workbook) of one case."""
+    cov = world.coverage(case)
     wb = load_workbook(book)
     bad: list[str] = []
     SEEN["packs"] += 1
@@ -175,7 +181,7 @@ def pack_disagreements(world: World, db: Path, case: Case, folder: Path) -> list
 
     # every year's totals (年度数据) and the key figures' change on last year (a rate's in 个百分点)
     totals = {(r["指标"], r["年度"]): r for r in sheet(wb, "年度数据")}
-    for year in data.years:
+    for year in sorted({r.year for r in world.current if r.year <= case.year}):
         one = Case(case.region, case.kinds, case.agency_ids, year, case.include_suspect)
         for code, t in world.totals(one).items():
             r = totals.pop((NAME[code], year), None)
@@ -266,3 +272,21 @@ def test_the_deck_brief_and_workbook_state_the_models_figures_ranking_and_lists(
               "word 新", "word 上年未报", "findings closed")
     assert min(SEEN[k] for k in needed) > 0, SEEN
     assert not bad, f"{len(bad)} disagreements:\n" + "\n".join(bad[:20])
+
+
+def test_the_pack_the_cli_writes_states_the_models_figures(worlds: list[Path], tmp_path: Path) -> None:
+    """`nianbao export` (charts rendered, as an office runs it) for the demo's departments of its latest due year."""
+    import subprocess
+    import sys
+
+    world = World(worlds[0])
+    year = max(y for y in {r.year for r in world.current}
+               if world.coverage(Case(world.home, None, None, y, False))["due"])
+    case = Case(world.home, ("部门",), None, year, False)
+    out = subprocess.run([sys.executable, "-m", "dashboard.cli", "export", "--year", str(year), "--kinds", "部门",
+                          "--db", str(worlds[0]), "--out", str(tmp_path)], capture_output=True, text=True,
+                         timeout=900, cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr
+    files = {p.suffix: p for p in tmp_path.rglob("*") if p.suffix in (".pptx", ".docx", ".xlsx")}
+    bad = files_disagreements(world, case, files[".pptx"], files[".docx"], files[".xlsx"])
+    assert not bad, "\n".join(bad[:20])
