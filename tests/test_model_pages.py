@@ -14,7 +14,7 @@ import demo_fixture
 import pandas as pd
 import pytest
 from model.cases import cases_of, shown_value, url_of
-from model.reference import Case, World
+from model.reference import GROUPS, Case, World, rank_change_words
 from model.worlds import build_synthetic_county, ingest_a_corrected_file, work_the_office
 from streamlit.testing.v1 import AppTest
 
@@ -303,4 +303,80 @@ def test_a_units_detail_shows_its_values_and_its_findings_open_and_resolved_as_t
     assert compared >= 9 + 2  # a resolved and an excluded finding in each world
     assert min(SEEN[k] for k in ("detail standing findings", "detail resolved", "detail dismissed",
                                  "detail corrected values", "detail values")) > 0, SEEN
+    assert not bad, f"{len(bad)} disagreements:\n" + "\n".join(bad[:20])
+
+
+# ---- 对比 (the ranking, every column) ----
+
+RANK_STATUS_WORDS = {"ranked": "", "held": "存疑未计", "blank": "未填此项", "uncomputable": "无法计算", "missing": "未报"}
+
+
+def change_text(change: float | None, unit: str) -> str:
+    """变化 as the model says it: +3 件, +1.25 万元, +16.7个百分点 for a rate (never a per cent of a per cent)."""
+    if change is None:
+        return "—"
+    if unit == "比率":
+        return f"{change * 100:+.1f}个百分点"
+    return f"{change:+,.2f}" if unit in ("万元", "按原件") else f"{change:+,.0f}"
+
+
+def ranking_disagreements(world: World, case: Case, code: str) -> list[str]:
+    at = run_page("compare", {**url_of(case), "indicator": code})
+    bad: list[str] = []
+    unit = UNIT[code]
+    shown = {}
+    for frame in at.dataframe:
+        if "名次变化" in frame.value.columns:
+            for _, r in frame.value.iterrows():
+                shown[r["单位"]] = {k: r[k] for k in ("名次", "上年名次", "名次变化", "数值", "上年", "变化", "状态")}
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    want = {}
+    for group, kinds in GROUPS.items():
+        kinds = tuple(k for k in kinds if case.kinds is None or k in case.kinds)
+        ranking = world.ranking(case, code, kinds) if kinds else {}
+        if not ranking:
+            continue
+        for aid, r in ranking.items():
+            now = world.agency_value(aid, case.year, code, case.include_suspect)
+            before = world.agency_value(aid, case.year - 1, code, case.include_suspect)
+            value = None if now is None or now["held"] else now["value"]
+            previous = None if before is None or before["held"] else before["value"]
+            want[world.agencies[aid].short] = {
+                "名次": "" if r["rank"] is None else str(r["rank"]),
+                "上年名次": "" if r["previous_rank"] is None else str(r["previous_rank"]),
+                "名次变化": rank_change_words(r["rank"], r["previous_rank"], r["previous_status"]),
+                "数值": shown_value(value, unit), "上年": shown_value(previous, unit),
+                "变化": change_text(None if value is None or previous is None else value - previous, unit),
+                "状态": RANK_STATUS_WORDS[r["status"]]}
+            SEEN["rank rate changes"] += unit == "比率" and value is not None and previous is not None
+            SEEN[f"rank {r['status']}"] += 1
+        # the top and the bottom never share a unit: one list of all when fewer than 20 are ranked
+        ranked = sum(1 for r in ranking.values() if r["status"] == "ranked")
+        mine = [t for t in titles if t.endswith(f" · {group}")]
+        expect = [] if not ranked else ["前10名", "后10名"] if ranked >= 20 else [f"全部{ranked}个单位"]
+        if [next((w for w in ("前10名", "后10名", f"全部{ranked}个单位") if w in t), t) for t in mine] != expect:
+            bad.append(f"{case} {code} {group}: charts {mine}, the model ranks {ranked}")
+    if shown != want:
+        diff = {k: (shown.get(k), want.get(k)) for k in set(shown) | set(want) if shown.get(k) != want.get(k)}
+        bad.append(f"{case} {code}: ranking differs (page, model): {dict(list(diff.items())[:3])}")
+    return bad
+
+
+def test_the_ranking_page_states_every_rank_value_change_and_status_as_the_model(
+        worlds: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    bad, compared = [], 0
+    codes = ("applications_new", "disclosure_rate", "reconsideration_total")
+    for db, n, seed in ((worlds[0], 8, 71), (worlds[1], 4, 72)):
+        monkeypatch.setenv("NIANBAO_DB", str(db))
+        world = World(db)
+        rng = random.Random(seed)
+        due = [y for y in sorted({r.year for r in world.current})
+               if world.coverage(Case(world.home, None, None, y, False))["due"]]
+        for case in [*cases_of(world, n, seed), Case(world.home, None, None, due[-1], False)]:
+            bad += ranking_disagreements(world, case, rng.choice(codes))
+            compared += 1
+        bad += ranking_disagreements(world, Case(world.home, None, None, due[-1], True), "disclosure_rate")
+        compared += 1
+    assert compared == 16
+    assert min(SEEN[k] for k in ("rank rate changes", "rank ranked", "rank missing", "rank uncomputable")) > 0, SEEN
     assert not bad, f"{len(bad)} disagreements:\n" + "\n".join(bad[:20])
