@@ -19,9 +19,10 @@ from pathlib import Path
 import duckdb
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from model.cases import url_of
 from model.reference import Case, World
 from model.worlds import EDITOR
-from test_model_compare import compare_queries, url_of
+from test_model_compare import compare_queries
 
 from dashboard.ingest.pipeline import ingest_prepared
 from dashboard.ingest.prepare import prepare_file
@@ -231,7 +232,7 @@ class OfficeMachine(RuleBasedStateMachine):
         for case in cases:
             for name in MAIN_PAGES:
                 at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=120)
-                for key, value in url_of(case, world).items():
+                for key, value in url_of(case).items():
                     at.query_params[key] = value
                 if self.users:  # once users exist the pages ask for a login: act as a 管理
                     now = __import__("time").time()

@@ -226,8 +226,8 @@ def test_workbook_sheets_have_chinese_headers_frozen_row_and_numbers(pack: dict)
             assert ws.freeze_panes == "A2", ws.title
             assert all(re.search(r"[\u4e00-\u9fff]", str(c.value)) for c in ws[1] if c.value), ws.title
     ranking = wb["单位排名"]
-    assert [c.value for c in ranking[1]][:4] == ["排名", "单位", "类型", "本年新收申请（件）"]
-    values = [r[3].value for r in ranking.iter_rows(min_row=2)]
+    assert [c.value for c in ranking[1]][:7] == ["类别", "名次", "上年名次", "名次变化", "单位", "类型", "本年新收申请（件）"]
+    values = [r[6].value for r in ranking.iter_rows(min_row=2)]
     assert values and all(isinstance(v, int | float) for v in values if v is not None)
 
 

@@ -4,14 +4,13 @@ synthetic counties. Every figure, label and list must be equal."""
 
 from __future__ import annotations
 
-import itertools
-import random
 import zlib
 from pathlib import Path
 
 import demo_fixture
 import pandas as pd
 import pytest
+from model.cases import cases_of, same, shown_count, shown_rate, url_of
 from model.reference import GROUPS, KINDS, Case, World, rank_change_words
 from model.worlds import build_synthetic_county
 
@@ -32,33 +31,6 @@ def scope_params(world: World, case: Case, kinds: tuple[str, ...] | None = None)
     kinds = kinds if kinds is not None else case.kinds
     return {"regions": regions, "kinds": list(kinds) if kinds else None,
             "agency_ids": list(case.agency_ids) if case.agency_ids else None}
-
-
-def same(a: object, b: object) -> bool:
-    na, nb = a is None or bool(pd.isna(a)), b is None or bool(pd.isna(b))
-    if na or nb:
-        return na and nb
-    return abs(float(a) - float(b)) < 1e-9
-
-
-def cases_of(world: World, n: int, seed: int) -> list[Case]:
-    """A fixed sample of (region, kinds, units, year, switch) over the world."""
-    rng = random.Random(seed)
-    regions = {a.region for a in world.agencies.values() if a.region}
-    regions |= {p for r in list(regions) for p in [world.parent.get(r)] if p}
-    region_options = [world.home, None, *sorted(regions - {world.home})]
-    kinds_options = [None, ("乡", "镇"), ("部门",), ("街道",), ("镇", "部门")]
-    home_units = sorted(a.agency_id for a in world.agencies.values() if a.region == world.home)
-    years = sorted({r.year for r in world.current})
-    everything = list(itertools.product(region_options, kinds_options, years, (False, True)))
-    rng.shuffle(everything)
-    out = []
-    for region, kinds, year, switch in everything[:n]:
-        units = None
-        if region == world.home and home_units and rng.random() < 0.2:
-            units = tuple(sorted(rng.sample(home_units, min(3, len(home_units)))))
-        out.append(Case(region, kinds, units, year, switch))
-    return out
 
 
 def compare_queries(world: World, db: Path, case: Case) -> list[str]:
@@ -125,25 +97,6 @@ def test_the_named_queries_agree_with_the_model_over_the_demo_and_three_random_c
     assert not bad, f"{len(bad)} disagreements over {compared} cases:\n" + "\n".join(bad[:20])
 
 
-def url_of(case: Case, world: World) -> dict[str, str]:
-    params = {"region": case.region or "全部地区", "year": str(case.year)}
-    if case.kinds:
-        params["kind"] = ",".join(case.kinds)
-    if case.agency_ids:
-        params["agency"] = ",".join(str(a) for a in case.agency_ids)
-    if case.include_suspect:
-        params["suspect"] = "1"
-    return params
-
-
-def shown_count(value: object) -> str:
-    return "—" if value is None or pd.isna(value) else f"{float(value):,.0f}"
-
-
-def shown_rate(value: object) -> str:
-    return "—" if value is None or pd.isna(value) else f"{float(value):.1%}"
-
-
 PAGE_CASES = 8
 
 
@@ -155,7 +108,7 @@ def test_what_the_overview_and_the_ranking_render_agrees_with_the_model(demo: Pa
     bad, compared = [], 0
     for case in cases_of(world, PAGE_CASES, seed=5):
         at = AppTest.from_file(str(pages / "overview.py"), default_timeout=120)
-        for key, value in url_of(case, world).items():
+        for key, value in url_of(case).items():
             at.query_params[key] = value
         at.run()
         assert not at.exception, [e.value for e in at.exception]
@@ -171,7 +124,7 @@ def test_what_the_overview_and_the_ranking_render_agrees_with_the_model(demo: Pa
             if m.get(label) != want:
                 bad.append(f"{case}: {label} page={m.get(label)} model={want}")
         at = AppTest.from_file(str(pages / "compare.py"), default_timeout=120)
-        for key, value in {**url_of(case, world), "indicator": "applications_new"}.items():
+        for key, value in {**url_of(case), "indicator": "applications_new"}.items():
             at.query_params[key] = value
         at.run()
         assert not at.exception, [e.value for e in at.exception]

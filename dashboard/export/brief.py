@@ -25,7 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from dashboard.charts import SOURCE_NOTE
 from dashboard.export import takeaways as tk
-from dashboard.export.data import PackData
+from dashboard.export.data import PackData, ranking_table
 from dashboard.export.figures import Chart
 from dashboard.export.tables import (
     cell_text,
@@ -47,6 +47,8 @@ RANK_ROWS = 15
 SHORT_HEADERS = {"本年新收申请（件）": "新收申请（件）", "上年新收申请（件）": "上年（件）", "办理结果总计（件）": "办结（件）",
                  "行政复议总计（件）": "复议（件）", "行政诉讼总计（件）": "诉讼（件）", "行政许可处理决定（件）": "许可（件）",
                  "行政处罚处理决定（件）": "处罚（件）"}
+# The ranking's columns in the brief (the workbook has every ranked indicator): as 对比 shows them.
+RANK_COLUMNS = ("名次", "上年名次", "名次变化", "单位", "新收申请（件）", "上年（件）", "变化（件）", "状态")
 PAGE_W, MARGIN_LR = 21.0, 2.7
 TEXT_W = PAGE_W - 2 * MARGIN_LR
 CELL_PAD_CM = 0.4  # Word's default left + right cell margins (0.19 cm each) and a little air
@@ -327,11 +329,16 @@ def write_brief(data: PackData, charts: list[Chart], images: dict[str, list[Path
     if not ranking.empty:
         n += 1
         doc.add_heading(f"{NUMERALS[n]}、单位排名", level=1)
-        shown = ranking.drop(columns=["类型"]).rename(columns=SHORT_HEADERS).head(RANK_ROWS)
-        more = f"前 {len(shown)} 名" if len(ranking) > len(shown) else "各单位"
-        _plain(doc, tk.top_sentence(data, "applications_new") + f"{more}主要指标如下（按本年新收申请排序；复议、诉讼为"
-                    "行政复议、行政诉讼总计；完整表格见数据表）：")
-        add_table(doc, fit_columns(shown, TABLE_PT))
+        _plain(doc, tk.top_sentence(data, "applications_new") + "各类单位分别按本年新收申请排名（乡镇与乡镇、部门与部门"
+                    "相比，与看板“对比”页相同；其他指标见数据表“单位排名”）：")
+        raw = ranking_table(data)
+        for group in dict.fromkeys(ranking["类别"]):
+            rows = ranking[ranking["类别"] == group].rename(columns=SHORT_HEADERS)
+            shown = rows[list(RANK_COLUMNS)].head(RANK_ROWS)
+            in_group = raw[raw["group"] == group]
+            more = f"下表列前 {len(shown)} 行。" if len(rows) > len(shown) else ""
+            _plain(doc, tk.ranking_sentence(data, group, in_group) + more + tk.ranking_words_note(in_group))
+            add_table(doc, shown, wrap=("单位",))  # a long unit name wraps; 状态 (未报, 存疑未计) is never cut off
 
     n += 1
     doc.add_heading(f"{NUMERALS[n]}、报送情况与数据质量", level=1)
@@ -349,7 +356,7 @@ def write_brief(data: PackData, charts: list[Chart], images: dict[str, list[Path
     _plain(doc, ("" if has_chart else tk.findings_sentence(data)) + tk.suspect_sentence(data))
     by_rule = findings_by_rule_zh(data)
     if not by_rule.empty:
-        _plain(doc, "数据问题按类型统计如下（不含经核实排除的）：")
+        _plain(doc, "数据问题按类型统计如下（不含经核实排除的和已因更正关闭的）：")
         add_table(doc, by_rule)
     errors = findings_table(data)
     errors = errors[errors["严重程度"] == "错误"].head(MAX_FINDINGS)

@@ -4,7 +4,8 @@ A pack is built for a `PackScope` (region → 单位类型 → 单位, and wheth
 scope as the dashboard's scope bar (dashboard.scope.Scope): county totals are the overview's (scope_indicator_totals,
 suspect values held back and counted), per-agency values the compare page's (compare_agency_year), coverage, the
 缺报名单 and the held-back values the quality page's (quality_coverage, coverage_non_reporters,
-quality_held_back_values), with the same 31 January deadline.
+quality_held_back_values), with the same deadlines by unit kind (《条例》第四十九条, dashboard.scope.due_map); the
+ranking is 对比's (compare_ranking per group of like units, with its words for a change of rank).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dashboard.errors import ReportError
 from dashboard.queries import indicator_params, run_query
 from dashboard.review.rounds import year_scores
 from dashboard.scope import (
+    KIND_GROUPS,
     RegionTree,
     Scope,
     as_of,
@@ -65,7 +67,7 @@ class PackData:
     reports: pd.DataFrame  # current reports of the year
     coverage: pd.DataFrame  # agency × year status (quality_coverage)
     by_year: pd.DataFrame  # year, received, expected, missing, due (coverage_by_year, as on the pages)
-    findings: pd.DataFrame  # findings of the year, dismissed ones left out
+    findings: pd.DataFrame  # open and confirmed findings of the year (dismissed and resolved ones counted apart)
     dismissed: int = 0
     years: list[int] = field(default_factory=list)
     received: int = 0  # current reports of the year in scope
@@ -78,6 +80,10 @@ class PackData:
     region: str | None = None
     quality: pd.DataFrame = field(default_factory=pd.DataFrame)  # 年报质量评分 of the year's reports (review.rounds)
     not_due: str | None = None  # '尚未到期（截止 …）；已收到 n 份' for a year whose deadline has not passed
+    resolved: int = 0  # findings of the year a correction closed (已因更正关闭): not data problems any more
+    # compare_ranking of RANKED[0] per group of like units (dashboard.scope.KIND_GROUPS), as 对比 ranks them:
+    # rank, previous_rank, status, previous_status, value, previous, change, group
+    ranking: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def counts(self, year: int) -> tuple[int, int]:
         """(received, expected) reports of a year in scope — the pages' coverage_by_year."""
@@ -210,7 +216,7 @@ def load_pack_data(year: int, agency_ids: list[int] | None, db: Path, scope: Pac
     """Read every figure of the pack for `year` and a scope (or the chosen agencies; None = all) from named queries.
 
     Totals leave out suspect values unless the scope includes them, and count what they left out; coverage and
-    the 缺报名单 follow the 31 January deadline. Raises EmptyPackError when the scope has no report for the year:
+    the 缺报名单 follow the deadline of each unit's kind. Raises EmptyPackError when the scope has no report for the year:
     a pack of nothing is never written.
     """
     scope = scope or PackScope(agency_ids=tuple(agency_ids) if agency_ids else None)
@@ -243,14 +249,16 @@ def load_pack_data(year: int, agency_ids: list[int] | None, db: Path, scope: Pac
                          limit=ALL_AGENCIES)
     findings = run_query("export_findings_of_year", db=db, year=year, agency_ids=agency_ids)
     dismissed = int((findings["status"] == "dismissed").sum())
-    findings = findings[findings["status"] != "dismissed"].reset_index(drop=True)
+    resolved = int((findings["status"] == "resolved").sum())
+    findings = findings[findings["status"].isin(["open", "confirmed"])].reset_index(drop=True)
     by_year = run_query("coverage_by_year", db=db, **filters, year_from=first, year_to=year, due_through=due)
     received, expected = (int(by_year.loc[by_year["year"] == year, k].iloc[0]) for k in ("received", "expected"))
     held = run_query("quality_held_back_values", db=db, **filters, year_from=year, year_to=year)
     return PackData(
         year=year, agency_ids=agency_ids, scope=label, defs=defs, totals=totals,
         per_agency=_per_agency(db, year, params, max(first, year - 1)), reports=reports,
-        coverage=coverage, by_year=by_year, findings=findings, dismissed=dismissed,
+        coverage=coverage, by_year=by_year, findings=findings, dismissed=dismissed, resolved=resolved,
+        ranking=_ranking(db, _scope(scope), year, due),
         years=[y for y in years if y <= year],
         received=received, expected=expected, non_reporters=_non_reporters(db, filters, year, due),
         suspect_values=len(held), suspect_held_back=not scope.include_suspect,
@@ -274,24 +282,34 @@ def agency_values(data: PackData, code: str, year: int) -> pd.DataFrame:
 
 
 def ranking_table(data: PackData) -> pd.DataFrame:
-    """One row per agency with a report in the year: rank by 本年新收申请, the ranked indicators, last year's figure."""
+    """The ranking by 本年新收申请 per group of like units (对比's compare_ranking: rank, previous rank, status and
+    why a unit has no previous rank), with the other ranked indicators of each unit."""
     return data.memo("ranking", lambda: _ranking_table(data)).copy()
 
 
+def _ranking(db: Path, scope: Scope, year: int, due: dict[str, int]) -> pd.DataFrame:
+    """compare_ranking of RANKED[0] for each group of like units in the scope, exactly as 对比 asks it: 乡镇 with 乡镇,
+    部门 with 部门; every unit that owes a due report is listed (未报 last), suspect values held back unless included."""
+    frames = []
+    for group, kinds in KIND_GROUPS.items():
+        chosen = [k for k in kinds if not scope.kinds or k in scope.kinds]
+        if not chosen:
+            continue
+        frame = run_query("compare_ranking", db=db, **indicator_params(RANKED[0]), year=year, due_through=due,
+                          **scope.with_kinds(chosen).params())
+        if not frame.empty:
+            frames.append(frame.assign(group=group))
+    columns = ["rank", "previous_rank", "agency_id", "short_name", "kind", "value", "previous", "change", "status",
+               "previous_status", "suspect", "group"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
 def _ranking_table(data: PackData) -> pd.DataFrame:
-    base = data.reports[["agency_id", "short_name", "kind"]].drop_duplicates("agency_id")
-    out = base.copy()
-    for code in RANKED:
+    out = data.ranking.copy()
+    for code in RANKED[1:]:
         cur = agency_values(data, code, data.year).groupby("agency_id")["value"].sum(min_count=1)
         out[code] = out["agency_id"].map(cur)
-    first = RANKED[0]
-    cur = agency_values(data, first, data.year).set_index("agency_id")
-    prev = agency_values(data, first, data.year - 1).set_index("agency_id")
-    same = prev["series"].reindex(cur.index) == cur["series"]
-    out["previous"] = out["agency_id"].map(prev["value"].reindex(cur.index).where(same))
-    out["change"] = out[first] - out["previous"]
-    out["rank"] = out[first].rank(method="min", ascending=False)
-    return out.sort_values(["rank", "short_name"], na_position="last").reset_index(drop=True)
+    return out.reset_index(drop=True)
 
 
 def coverage_of_year(data: PackData, year: int) -> dict[str, object]:

@@ -34,7 +34,7 @@ from pptx.util import Emu, Inches, Pt
 from dashboard.catalogue.labels import humanize
 from dashboard.charts import CATEGORY_COLORS, NEUTRAL, SOURCE_NOTE, nice_step
 from dashboard.export import takeaways as tk
-from dashboard.export.data import PackData
+from dashboard.export.data import PackData, ranking_table
 from dashboard.export.figures import Chart, NativeChart
 from dashboard.export.tables import cell_text, findings_by_rule_zh, findings_table, non_reporters_table, ranking_zh
 
@@ -323,7 +323,7 @@ def _chart_slides(prs: Presentation, chart: Chart, images: list[Path], halves: l
 # ---- tables ----
 
 def _is_number_column(df: pd.DataFrame, col: str) -> bool:
-    return pd.api.types.is_numeric_dtype(df[col]) and col not in ("排名",)
+    return pd.api.types.is_numeric_dtype(df[col]) and col not in ("排名", "名次", "上年名次")
 
 
 def _width_units(text: str) -> int:
@@ -398,16 +398,22 @@ def _table_slides(prs: Presentation, title: str, lead: str, df: pd.DataFrame, ro
             _table(slide, df.iloc[k * rows:(k + 1) * rows], Inches(1.8), size)
 
 
+RANKING_DECK_COLUMNS = 8  # 名次, 上年名次, 名次变化, 单位, the value, last year's, its change, 状态
+
+
 def _ranking_slides(prs: Presentation, data: PackData) -> None:
+    """One ranking per group of like units (as 对比 ranks them), its first rows; the whole table is in the workbook."""
     table = ranking_zh(data)
-    if table.empty:
-        return
-    shown = table.drop(columns=["类型"])
-    shown = shown[[c for c in shown.columns if not c.startswith(("行政许可", "行政处罚"))]]
-    shown = shown.head(TABLE_ROWS)
-    more = f"（共 {len(table)} 个单位，此处列前 {len(shown)} 名，完整排名见 Excel）" if len(table) > len(shown) else ""
-    _table_slides(prs, f"单位排名 · {data.year}年 · {data.scope}", tk.top_sentence(data, "applications_new") + more,
-                  shown, size=14)
+    raw = ranking_table(data)
+    for group in dict.fromkeys(table["类别"]):
+        rows = table[table["类别"] == group].drop(columns=["类别", "类型"])
+        shown = rows.iloc[:, :RANKING_DECK_COLUMNS].head(TABLE_ROWS).reset_index(drop=True)
+        more = f"此处列前 {len(shown)} 行，完整排名见 Excel。" if len(rows) > len(shown) else ""
+        in_group = raw[raw["group"] == group]
+        slide = _slide(prs, f"单位排名 · {group} · {data.year}年 · {data.scope}")
+        _lead(slide, tk.ranking_sentence(data, group, in_group) + more, 16)
+        _note(slide, tk.ranking_words_note(in_group))
+        _table(slide, shown, Inches(1.8), 14)
 
 
 def _non_reporter_slides(prs: Presentation, data: PackData) -> None:
@@ -453,6 +459,8 @@ def _closing_slide(prs: Presentation, data: PackData) -> None:
         lines.append(note.removeprefix("注："))
     if data.dismissed:
         lines.append(f"{data.dismissed} 条数据问题经核实已排除（不是问题），未列入。")
+    if data.resolved:
+        lines.append(f"{data.resolved} 条数据问题已因更正关闭，未列入。")
     used = ["applications_new", "disclosure_rate", "reconsideration_total", "litigation_total", "penalty_decisions",
             "licensing_decisions"]
     for code in used:

@@ -7,10 +7,12 @@ import pandas as pd
 from dashboard.catalogue.labels import (
     COVERAGE_STATUS_ZH,
     FINDING_STATUS_ZH,
+    RANK_STATUS_ZH,
     SERIES_ZH,
     cell_label,
     format_name,
     humanize,
+    rank_change_label,
     rule_name,
     severity_name,
     template_name,
@@ -22,17 +24,19 @@ from dashboard.export.figures import Chart
 STATUS_ZH = COVERAGE_STATUS_ZH
 RATE_COLUMNS_SUFFIX = "（%）"  # a header ending so marks a ratio column (stored as a fraction, shown as percent)
 POINTS_SUFFIX = "（个百分点）"  # a change of a rate, stored in percentage points
+INTEGER_HEADERS = ("排名", "名次", "上年名次", "序号", "年度", "最近一次报告")  # whole numbers, never "1,234"
+RANKING_HEADERS = ("类别", "名次", "上年名次", "名次变化", "单位", "类型")  # the ranking's own columns, as 对比 shows them
 
 
 def cell_text(value: object, header: str) -> str:
     """A table value as printed in the deck and the brief: rates as percent, changes signed, blanks as —."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return "—"  # a rank the query left empty is pd.NA (nullable integers), never printed as "<NA>"
     if isinstance(value, float | int) and header.endswith(RATE_COLUMNS_SUFFIX):
         return f"{value:.1%}"
     if isinstance(value, float | int) and header.endswith(POINTS_SUFFIX):
         return f"{value:+.1f}"
-    if isinstance(value, float | int) and header in ("排名", "名次", "序号", "年度", "最近一次报告"):
+    if isinstance(value, float | int) and header in INTEGER_HEADERS:
         return f"{value:.0f}"
     if isinstance(value, float | int):
         if header.startswith("变化") and round(value) != 0:
@@ -71,12 +75,18 @@ def trend_table(data: PackData) -> pd.DataFrame:
 
 
 def ranking_zh(data: PackData) -> pd.DataFrame:
-    """单位排名: agencies ranked by 本年新收申请, with last year's figure and the other ranked indicators."""
+    """单位排名: like units ranked by 本年新收申请 (类别 乡镇 / 街道 / 部门 / 政府, as 对比 ranks them), with 上年名次,
+    名次变化 in 对比's words (↑2 / 新 / 上年未报 / 上年存疑 …), last year's figure and its change, 状态 (未报 /
+    存疑未计 / 未填此项) and the other ranked indicators."""
     r = ranking_table(data)
     first = RANKED[0]
-    out = pd.DataFrame({"排名": r["rank"], "单位": r["short_name"], "类型": r["kind"],
-                        _header(data, first): r[first], "上年新收申请（件）": r["previous"],
-                        "变化（件）": r["change"]})
+    unit = data.unit(first)
+    out = pd.DataFrame({"类别": r["group"], "名次": r["rank"], "上年名次": r["previous_rank"],
+                        "名次变化": [rank_change_label(a, b, s) for a, b, s in
+                                 zip(r["rank"], r["previous_rank"], r["previous_status"], strict=True)],
+                        "单位": r["short_name"], "类型": r["kind"],
+                        _header(data, first): r["value"], f"上年{data.name(first).removeprefix('本年')}（{unit}）": r["previous"],
+                        f"变化（{unit}）": r["change"], "状态": r["status"].map(RANK_STATUS_ZH).fillna("")})
     for code in RANKED[1:]:
         out[_header(data, code)] = r[code]
     return out

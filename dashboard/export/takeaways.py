@@ -10,7 +10,13 @@ import math
 
 import pandas as pd
 
-from dashboard.catalogue.labels import SEVERITY_ZH, rule_name
+from dashboard.catalogue.labels import (
+    PREVIOUS_STATUS_EXPLAIN_ZH,
+    PREVIOUS_STATUS_ZH,
+    RANK_STATUS_ZH,
+    SEVERITY_ZH,
+    rule_name,
+)
 from dashboard.export.data import PackData, agency_values, coverage_of_year
 
 MIN_CHANGE = 5  # a change smaller than this (in 件) is not a headline, however large its percentage
@@ -175,6 +181,28 @@ def top_sentence(data: PackData, code: str) -> str:
     return text + "。"
 
 
+def ranking_sentence(data: PackData, group: str, rows: pd.DataFrame) -> str:
+    """One group of a ranking (rows of data.ranking): how many units, how many ranked, and the rest by status, as
+    对比 counts them ('乡镇 17 个单位按本年新收申请排名，15 个有名次；2 个未报，列在最后。')."""
+    name = data.name("applications_new")
+    ranked = int((rows["status"] == "ranked").sum())
+    text = f"{group} {len(rows)} 个单位按{name}排名（同类单位相比），{ranked} 个有名次"
+    others = [f"{int((rows['status'] == s).sum())} 个{RANK_STATUS_ZH[s]}" for s in ("held", "blank", "uncomputable")
+              if (rows["status"] == s).any()]
+    missing = int((rows["status"] == "missing").sum())
+    if missing:
+        others.append(f"{missing} 个应报未报，列在最后")
+    return text + ("；" + "；".join(others) if others else "") + "。"
+
+
+def ranking_words_note(rows: pd.DataFrame) -> str:
+    """What the words in 名次变化 mean, for those a group uses (as 对比's caption says them); '' when none."""
+    shown = [s for s in PREVIOUS_STATUS_ZH if ((rows["previous_status"] == s) & rows["rank"].notna()).any()]
+    if not shown:
+        return ""
+    return "名次变化只比较两年都有名次的单位；" + "；".join(PREVIOUS_STATUS_EXPLAIN_ZH[s] for s in shown) + "。"
+
+
 def outcome_sentence(data: PackData) -> str:
     """How the year's applications were answered: the largest outcome and its share."""
     values = {k: data.year_value(k, data.year)[0] for k in ("granted", "partial", "withheld", "unavailable",
@@ -284,16 +312,18 @@ def key_points(data: PackData) -> list[str]:
 def findings_sentence(data: PackData) -> str:
     """How many open or confirmed findings, by severity, and the most frequent rule."""
     f = data.findings
+    closed = "；".join(x for x in (f"{data.dismissed} 条经核实已排除（不是问题）" if data.dismissed else "",
+                                  f"{data.resolved} 条已因更正关闭" if data.resolved else "") if x)
     if f.empty:
-        return f"{data.year}年报告未发现数据问题" + (f"（{data.dismissed} 条经核实已排除）" if data.dismissed else "") + "。"
+        return f"{data.year}年报告未发现" + (f"待处理的数据问题（{closed}）" if closed else "数据问题") + "。"
     by_sev = f["severity"].value_counts()
     sev = "、".join(f"{SEVERITY_ZH.get(s, s)} {int(n)} 条" for s, n in by_sev.items())
     top_rule = f["rule"].value_counts().idxmax()
     n_reports = f["report_id"].nunique()
     text = (f"{data.year}年 {n_reports} 份报告共有数据问题 {len(f)} 条（{sev}），最多的是"
             f"“{rule_name(top_rule)}”（{int((f['rule'] == top_rule).sum())} 条）")
-    if data.dismissed:
-        text += f"；另有 {data.dismissed} 条经核实已排除（不是问题），未计入"
+    if closed:
+        text += f"；另有 {closed}，未计入"
     return text + "。"
 
 

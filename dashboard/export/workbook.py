@@ -69,7 +69,7 @@ def _sheet(wb: Workbook, title: str, df: pd.DataFrame, rate_columns: set[str] | 
         letter = get_column_letter(j)
         longest = max([_width(col), *(_width(v) for v in df.iloc[:, j - 1].head(200))], default=8)
         ws.column_dimensions[letter].width = min(max(8, longest + 2), 60)
-        plain_int = str(col) in ("年度", "排名", "序号", "连续未报（年）")
+        plain_int = str(col) in ("年度", "排名", "名次", "上年名次", "序号", "连续未报（年）")
         for cell in ws[letter][1:]:
             cell.font = BODY_FONT
             if plain_int:

@@ -62,6 +62,7 @@ class Finding:
     severity: str
     status: str
     cells: list[str]
+    reviewed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class World:
             ).fetchall():
                 corrections.setdefault(int(rid), {})[f"{tbl}.{row}.{col}"] = value
             self.reports: list[Report] = []
+            self.corrected: dict[int, dict[str, float | None]] = {}  # report → cell → a person's value
             for rid, aid, year, template, superseded, draft, pj in con.execute(
                     "select report_id, agency_id, year, template, superseded_by, draft, parse_json from reports"
             ).fetchall():
@@ -104,11 +106,12 @@ class World:
                         for col, value in (cols or {}).items():
                             cells[f"{tbl}.{row}.{col}"] = None if value is None else float(value)
                 cells.update(corrections.get(int(rid), {}))  # a person's value wins
+                self.corrected[int(rid)] = dict(corrections.get(int(rid), {}))
                 self.reports.append(Report(int(rid), int(aid), int(year), str(template),
                                            superseded is None and draft is not True, cells))  # a draft is never current
-            self.findings = [Finding(int(r[0]), int(r[1]), r[2], r[3], r[4], list(r[5] or []))
-                             for r in con.execute("select finding_id, report_id, rule, severity, status, cells "
-                                                  "from findings").fetchall()]
+            self.findings = [Finding(int(r[0]), int(r[1]), r[2], r[3], r[4], list(r[5] or []), r[6])
+                             for r in con.execute("select finding_id, report_id, rule, severity, status, cells, "
+                                                  "reviewed_by from findings").fetchall()]
         finally:
             con.close()
         self.as_of = as_of or dt.date.fromisoformat(self.meta.get("as_of") or dt.date.today().isoformat())
@@ -243,6 +246,7 @@ class World:
                 num_sum = den_sum = 0.0
                 counted = held = 0
                 seen = False
+                templates: dict[str, int] = {}
                 for r in reports:
                     num, den, suspect, has = self.ratio_parts(r, code)
                     seen |= has
@@ -252,13 +256,15 @@ class World:
                         held += 1
                         continue
                     counted += 1
+                    templates[r.template] = templates.get(r.template, 0) + 1
                     num_sum += num or 0.0
                     den_sum += den
                 if seen:
                     out[code] = {"value": (num_sum / den_sum) if den_sum else None, "reports": counted,
-                                 "held_back": held}
+                                 "held_back": held, "templates": templates}
                 continue
             total, counted, held, seen = None, 0, 0, False
+            templates = {}
             for r in reports:
                 present, value, suspect = self.plain_value(r, code)
                 seen |= present
@@ -268,9 +274,11 @@ class World:
                     held += 1
                     continue
                 counted += 1
+                templates[r.template] = templates.get(r.template, 0) + 1
                 total = (total or 0.0) + value
             if seen:
-                out[code] = {"value": None if d["unit"] == "按原件" else total, "reports": counted, "held_back": held}
+                out[code] = {"value": None if d["unit"] == "按原件" else total, "reports": counted, "held_back": held,
+                             "templates": templates}
         return out
 
     # ---- ranking ----
@@ -334,9 +342,92 @@ class World:
     # ---- findings ----
     def findings_of(self, case: Case) -> set[int]:
         """Finding ids of the scope's current reports of the year (every status)."""
+        return {f.finding_id for f in self.findings_in(case, case.year, case.year)}
+
+    def findings_in(self, case: Case, year_from: int, year_to: int) -> list[Finding]:
+        """The findings of the scope's current reports of the years (every status: open, confirmed — both still
+        standing —, dismissed by a reviewer, resolved by a correction)."""
         ids = {a.agency_id for a in self.in_scope(case)}
-        current = {r.report_id for r in self.current if r.agency_id in ids and r.year == case.year}
-        return {f.finding_id for f in self.findings if f.report_id in current}
+        current = {r.report_id for r in self.current if r.agency_id in ids and year_from <= r.year <= year_to}
+        return [f for f in self.findings if f.report_id in current]
+
+    def report(self, report_id: int) -> Report:
+        return next(r for r in self.reports if r.report_id == report_id)
+
+    # ---- 缺报名单 details, 报送情况 ----
+    def missed_in_row(self, a: Agency, year: int) -> int:
+        """Owed years without a report, counted back from `year` until a year that is not such a gap."""
+        n, y = 0, year
+        while y >= self.first_year and self.owed(a, y) and not self.has_report(a.agency_id, y):
+            n += 1
+            y -= 1
+        return n
+
+    def last_report_year(self, agency_id: int, year: int) -> int | None:
+        years = [y for (aid, y) in self._by_agency_year if aid == agency_id and y <= year]
+        return max(years) if years else None
+
+    def versions(self, agency_id: int, year: int) -> int:
+        """Every stored version of a unit's year (current, replaced, held, drafts)."""
+        return sum(1 for r in self.reports if r.agency_id == agency_id and r.year == year)
+
+    def coverage_counts(self, case: Case, year_from: int) -> dict[str, int]:
+        """单位·年 over year_from..case.year: published (one version), superseded (more than one stored), missing
+        (owed, due, none), not_due (owed, deadline not passed, none)."""
+        out = {"published": 0, "superseded": 0, "missing": 0, "not_due": 0}
+        for a in self.in_scope(case):
+            for y in range(max(year_from, self.first_year), case.year + 1):
+                if self.has_report(a.agency_id, y):
+                    out["superseded" if self.versions(a.agency_id, y) > 1 else "published"] += 1
+                elif self.owed(a, y):
+                    out["missing" if y <= self.due_year(a.kind) else "not_due"] += 1
+        return out
+
+    # ---- trend ----
+    def trend(self, case: Case, code: str, year_from: int) -> dict[int, dict[str, object]]:
+        """year → the scope's total of one indicator (as totals()), for each year of year_from..case.year in which
+        some report of the scope has the indicator; a year not yet due for the scope is left out (its few early
+        reports are not a fall)."""
+        out = {}
+        for y in range(year_from, case.year + 1):
+            one = Case(case.region, case.kinds, case.agency_ids, y, case.include_suspect)
+            if y == case.year and not self.coverage(one)["due"]:
+                continue
+            t = self.totals(one).get(code)
+            if t is not None:
+                out[y] = t
+        return out
+
+    def definition_change_year(self, case: Case, code: str, year_from: int) -> int | None:
+        """The first year whose counted reports are mostly of the 2021 format after a year mostly of the 2019 one,
+        for an indicator whose question changed with the format (versions_zh in the catalogue); else None."""
+        d = next(x for x in INDICATORS if x["indicator"] == code)
+        if not d.get("versions_zh"):
+            return None
+        rows = self.trend(case, code, year_from)
+        old = [(y, t["templates"].get("2019", 0) >= t["templates"].get("2021", 0)) for y, t in sorted(rows.items())
+               if sum(t["templates"].values())]
+        for (_, was_old), (y, is_old) in zip(old[:-1], old[1:], strict=True):
+            if was_old and not is_old:
+                return y
+        return None
+
+    # ---- a year against the one before (the pack's key figures) ----
+    def reporting(self, case: Case, year: int) -> set[int]:
+        ids = {a.agency_id for a in self.in_scope(case)}
+        return {aid for (aid, y) in self._by_agency_year if y == year and aid in ids}
+
+    def compared(self, case: Case, code: str) -> tuple[float | None, float | None]:
+        """(this year's total, last year's or None): no comparison for a year not yet due, nor when either year has
+        no value, nor when no unit reported in both years."""
+        cur = self.totals(case).get(code, {}).get("value")
+        if not self.coverage(case)["due"]:
+            return cur, None
+        last = Case(case.region, case.kinds, case.agency_ids, case.year - 1, case.include_suspect)
+        prev = self.totals(last).get(code, {}).get("value")
+        if cur is None or prev is None or not (self.reporting(case, case.year) & self.reporting(case, case.year - 1)):
+            return cur, None
+        return cur, prev
 
 
 def rank_change_words(rank: int | None, previous_rank: int | None, previous_status: str) -> str:

@@ -1,5 +1,6 @@
 """Databases for the model comparison: the demo and random synthetic counties, each worked a little as an office
-does (a correction, a finding excluded, a report entered by hand) so the model meets corrections and reviews."""
+does (a correction, a finding excluded, a report entered by hand, a corrected file sent again) so the model meets
+corrections, reviews and replaced versions."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard.ingest.pipeline import ingest_prepared
+from dashboard.ingest.prepare import prepare_file
 from dashboard.review import corrections as k
 from dashboard.review.users import User
 from dashboard.store.db import writer
+from dashboard.store.originals import read_source
 from dashboard.synth.county import build_county
-from dashboard.synth.demo import ingest_simulated
+from dashboard.synth.demo import demo_county, ingest_simulated, simulated_registry
 from dashboard.synth.generate import synthesize
 
 EDITOR = User("模型校对员", "编辑")
@@ -32,6 +36,7 @@ def build_synthetic_county(folder: Path, seed: int) -> Path:
     with writer(db) as con:
         con.execute("insert or replace into meta values ('as_of', ?)", [rng.choice(AS_OF_CHOICES)])
     work_the_office(db, rng)
+    ingest_a_corrected_file(db, rng, agencies, folder)
     return db
 
 
@@ -69,3 +74,20 @@ def work_the_office(db: Path, rng: random.Random) -> None:
                                 "applications.total.total": "1", "applications.total.natural": "1",
                                 "applications.carried_over.total": "1", "applications.carried_over.natural": "1"},
                                "模型比较：扫描件手工录入", db=db)
+
+
+def ingest_a_corrected_file(db: Path, rng: random.Random, agencies: list | None, folder: Path) -> None:
+    """A unit sends its report again, corrected (a note appended): a second version of a simulated unit's year.
+    agencies: the simulated county's units (None = the demo's)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        ids = [r[0] for r in con.execute("""select r.report_id from reports r join agencies a using (agency_id)
+                                            where a.simulated and r.superseded_by is null and r.draft is not true
+                                            and r.source_name like '%.html' order by r.report_id""").fetchall()]
+    finally:
+        con.close()
+    name, data = read_source(int(rng.choice(ids)), db=db)
+    new = folder / "corrected" / name
+    new.parent.mkdir(parents=True, exist_ok=True)
+    new.write_bytes(data + "\n<!-- 更正版 -->\n".encode())
+    ingest_prepared([prepare_file(new)], db, registry=simulated_registry(agencies or demo_county()))
