@@ -134,12 +134,16 @@ class Engine:
             batch = np.zeros((len(idx), 3, REC_HEIGHT, width), dtype=np.float32)  # 0 = mid grey after scaling
             for k, i in enumerate(idx):
                 img = crops[i]
-                if img.ndim == 2:
+                shrink = img.shape[0] > REC_HEIGHT
+                if img.ndim == 2 and not shrink:
+                    # enlarged as BGR: OpenCV's cubic enlargement of one channel differs from three by ±1 here
+                    # and there; shrinking (INTER_AREA) gives the very same numbers, so a grey text line is
+                    # shrunk once and put in all three channels, a third of the work
                     img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-                resized = cv2.resize(img, (widths[i], REC_HEIGHT), interpolation=cv2.INTER_AREA
-                                     if img.shape[0] > REC_HEIGHT else cv2.INTER_CUBIC)
-                arr = resized.astype(np.float32).transpose(2, 0, 1) / 127.5 - 1.0
-                batch[k, :, :, : widths[i]] = arr
+                resized = cv2.resize(img, (widths[i], REC_HEIGHT),
+                                     interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+                arr = resized.astype(np.float32) / 127.5 - 1.0
+                batch[k, :, :, : widths[i]] = arr if arr.ndim == 2 else arr.transpose(2, 0, 1)
                 if widths[i] < width:
                     batch[k, :, :, widths[i]:] = 0.0  # grey padding, as PaddleOCR pads in training
             with self._lock:
