@@ -9,7 +9,7 @@ import pytest
 from dashboard.readers import scan_text
 from dashboard.readers.scan import page_images
 from dashboard.readers.scan_grid import _sparse_components, find_lines
-from dashboard.readers.scan_image import components, ink_mask, prepare
+from dashboard.readers.scan_image import _profile_score, components, ink_mask, median_u8, prepare
 from tests.conftest import FIXTURES
 
 
@@ -70,3 +70,22 @@ def test_a_grey_line_shrunk_once_equals_the_line_shrunk_as_bgr(page) -> None:
         bgr = cv2.resize(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR), size, interpolation=cv2.INTER_AREA)
         grey = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
         assert (bgr == grey[:, :, None]).all()
+
+
+def test_the_median_from_a_histogram_is_numpy_s_median() -> None:
+    rng = np.random.default_rng(2)
+    for n in [*range(1, 30), 1000, 1001, 999_999]:
+        for values in (rng.integers(0, 256, n, dtype=np.uint8), np.minimum(rng.exponential(3, n), 255).astype(np.uint8),
+                       np.full(n, 7, np.uint8)):
+            assert median_u8(values) == float(np.median(values))
+            assert median_u8(values[::2]) == float(np.median(values[::2]))
+
+
+def test_the_skew_score_summed_by_opencv_is_the_score_summed_by_numpy(page) -> None:
+    p, ink = page
+    small = cv2.resize(ink, (ink.shape[1] // 3, ink.shape[0] // 3), interpolation=cv2.INTER_AREA)
+    h, w = small.shape
+    for angle in (-3.0, -0.45, 0.0, 1.25, 7.5):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        rows = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0).sum(axis=1, dtype=np.float64)
+        assert _profile_score(small, angle) == float(np.square(np.diff(rows)).sum())
