@@ -31,7 +31,8 @@ MAX_BATCH_COLUMNS = 480
 # only add overhead. NIANBAO_OCR_THREADS raises it for a single interactive parse.
 THREADS = int(os.environ.get("NIANBAO_OCR_THREADS", "1") or 1)
 # NIANBAO_OCR_FAST=0 runs the recogniser as shipped (graph not folded, see ocr_model.py) and the reader's older
-# per-page path (no ink check before a cell, cells and text in separate calls): the baseline of bench/scan_speed.py.
+# per-page path (no ink check before a cell, cells and text in separate calls): the reference the tests hold the fast
+# path to (bench/scan_speed.py times a baseline commit's reader instead).
 FAST = os.environ.get("NIANBAO_OCR_FAST", "1") != "0"
 
 _PACKAGES = {"rapidocr_onnxruntime": "rapidocr-onnxruntime", "onnxruntime": "onnxruntime",

@@ -4,8 +4,9 @@ PP-OCRv4's recogniser (PP-LCNetV3) follows every convolution with a learnable sc
 hardswish written out as four element-wise ops (``x · clip(x + 3, 0, 6) / 6``) and a second scalar affine. On one
 core those element-wise ops and the layout reorders they force cost more than the convolutions (profiled: Mul, Add,
 Clip and Div 55 % of the time, reorders 14 %, Conv 29 %). Here the affine before the activation is folded into the
-convolution's weights and bias, the one after it into the next convolution's, and the hardswish becomes
-``x · HardSigmoid(x)``, which onnxruntime fuses into the convolution. Each rewrite is exact algebra (outputs differ by
+convolution's weights and bias, the one after it into the next convolution's (its shift, where that convolution pads
+with zeros, and an affine before a pooling into a 1×1 depthwise convolution, which stays in onnxruntime's blocked
+layout), and the hardswish becomes ``x · HardSigmoid(x)``, which onnxruntime fuses into the convolution. Each rewrite is exact algebra (outputs differ by
 float rounding, ~2e-6); a pattern that is not there is left as it is.
 
 The graph is edited through a minimal protobuf schema of the ONNX messages it touches (unknown fields pass through

@@ -251,7 +251,7 @@ def _recognise_page(eng, crops: list, text_crops: list) -> list:  # type: ignore
     """Readings of a page's cell crops, then of its text lines: one call to the recogniser for the whole page.
 
     One call lets the engine batch crops of like width across cells and text alike. (The engine's slow mode, the
-    baseline of bench/scan_speed.py, reads the cells and the text lines in two calls as before.)
+    reference the tests compare the fast path with, reads the cells and the text lines in two calls as before.)
     """
     if not eng.fast:
         return _recognise_cells(eng, crops) + eng.recognise(text_crops)
