@@ -155,8 +155,10 @@ class Engine:
         return [r if r is not None else Reading("", 0.0, 0.0) for r in out]
 
     def _decode(self, pred: np.ndarray) -> Reading:
+        import numpy as np
+
         ids = pred.argmax(axis=1)
-        probs = pred.max(axis=1)
+        probs = pred[np.arange(len(ids)), ids]  # the maximum, picked where argmax found it: one pass, not two
         text: list[str] = []
         confs: list[float] = []
         prev = -1
