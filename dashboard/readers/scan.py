@@ -59,7 +59,8 @@ def _ocr_page(number: int, bgr, dpi: float, source: str,  # type: ignore[no-unty
     text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(wipe))
     text_ink = clean_ink(text_ink, s)
     paper = paper_level(page.grey)
-    clean = np.where(text_ink > 0, page.grey, paper).astype(np.uint8)  # ink only: lines, dust and shading gone
+    # ink only: lines, dust and shading gone (the page's grey where text_ink is set, else paper)
+    clean = cv2.copyTo(page.grey, text_ink, np.full_like(page.grey, paper))
 
     placed: list[tuple[float, Block]] = []
     layout: list[dict] = []  # where each table and cell is on the page (points), kept for 校对 (page_views)
