@@ -9,7 +9,7 @@ import numpy as np
 
 from dashboard.readers.pdf_grid import RuledTable, find_ruled_tables
 from dashboard.readers.pdf_page import Segment
-from dashboard.readers.scan_image import PageImage, ink_mask
+from dashboard.readers.scan_image import PageImage, components, ink_mask
 
 LINE_PT = 14.0  # a ruling run is at least this long (points); longer than a character's stroke
 H_LINE_PT = 30.0  # horizontal runs must beat 一/二/三, a dash and a bold heading stroke
@@ -25,8 +25,37 @@ class PageLines:
     segments: list[Segment]
 
 
+def _sparse_components(mask: np.ndarray, horizontal: bool) -> tuple[int, np.ndarray, np.ndarray]:
+    """components() of a mask of rules, labelled on its inked rows (columns for vertical rules) only.
+
+    Rules ink a few percent of the rows; an empty row is kept after each run of inked rows so that no blob joins
+    across the rows left out, and the boxes are mapped back to the page: the same blobs, labels (in the same order)
+    and boxes as labelling the whole page, for a tenth of the time.
+    """
+    axis = 0 if horizontal else 1
+    inked = mask.any(axis=1 - axis)
+    keep = inked.copy()
+    keep[1:] |= inked[:-1]  # the empty row (column) after each run
+    lines = np.nonzero(keep)[0]
+    h, w = mask.shape
+    if lines.size == 0:
+        return 1, np.zeros(mask.shape, np.uint16), np.array([[0, 0, w, h, w * h]], np.int32)
+    count, small, stats = components(np.ascontiguousarray(mask[lines] if horizontal else mask[:, lines]))
+    labels = np.zeros(mask.shape, small.dtype)
+    start, size = (cv2.CC_STAT_TOP, cv2.CC_STAT_HEIGHT) if horizontal else (cv2.CC_STAT_LEFT, cv2.CC_STAT_WIDTH)
+    if horizontal:
+        labels[lines] = small
+    else:
+        labels[:, lines] = small
+    first = lines[stats[1:, start]]
+    last = lines[stats[1:, start] + stats[1:, size] - 1]
+    stats[1:, start], stats[1:, size] = first, last - first + 1
+    stats[0] = [0, 0, w, h, w * h - int(stats[1:, cv2.CC_STAT_AREA].sum())]  # the background: the whole page
+    return count, labels, stats
+
+
 def _runs(mask: np.ndarray, horizontal: bool, scale: float) -> tuple[list[Segment], np.ndarray]:
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    count, labels, stats = _sparse_components(mask, horizontal)
     out: list[Segment] = []
     for i in range(1, count):
         x, y, w, h, _ = stats[i]
