@@ -78,6 +78,20 @@ def check_file(path: Path) -> int:
     return size
 
 
+_FILE_LIMITS = [MEMORY_MB, SECONDS]  # this process's: what a worker (or `bounded`) was given
+
+
+def use_file_limits(memory_mb: int, seconds: float) -> None:
+    """Set the limits of reading one file in this process (a worker at its start): what a child it starts for one
+    file (LibreOffice) is held to."""
+    _FILE_LIMITS[:] = [memory_mb, seconds]
+
+
+def file_limits() -> tuple[int, float]:
+    """(memory MB, seconds) of reading one file in this process: MEMORY_MB, SECONDS unless set."""
+    return int(_FILE_LIMITS[0]), float(_FILE_LIMITS[1])
+
+
 class OverTime(Exception):  # noqa: N818 — a reason, not a bug
     """Reading one file took longer than SECONDS."""
 
@@ -103,6 +117,8 @@ def bounded(memory_mb: int = MEMORY_MB, seconds: float = SECONDS) -> Iterator[No
         if soft == resource.RLIM_INFINITY or want < soft:
             resource.setrlimit(resource.RLIMIT_AS, (want, hard))
     main = threading.current_thread() is threading.main_thread() and seconds > 0
+    before = file_limits()
+    use_file_limits(memory_mb, seconds)
 
     def _alarm(_sig: int, _frame: object) -> None:
         raise OverTime
@@ -119,3 +135,4 @@ def bounded(memory_mb: int = MEMORY_MB, seconds: float = SECONDS) -> Iterator[No
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        use_file_limits(*before)
