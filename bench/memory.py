@@ -16,6 +16,7 @@ bound, as the issue measured it).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import re
@@ -113,6 +114,7 @@ class Sample:
     code: int = 0
     summary: str = ""
     parent_curve: list[tuple[float, int]] = field(default_factory=list)
+    at_peak: list[tuple[int, str]] = field(default_factory=list)  # (RSS, process) when the tree peaked
 
 
 def run(folder: Path, db: Path, files: int, workers: int | None) -> Sample:
@@ -141,8 +143,12 @@ def run(folder: Path, db: Path, files: int, workers: int | None) -> Sample:
                     pass
             if ingest is None:
                 ingest = next((p for p in procs if "python" in rss.get(p, (0, ""))[1]), None)
-            s.peak_tree = max(s.peak_tree, sum(r for r, _ in rss.values()))
-            office = 0
+            tree = sum(r for r, _ in rss.values())
+            if tree > s.peak_tree:
+                s.peak_tree = tree
+                s.at_peak = sorted(((r, "ingest" if p == ingest else name) for p, (r, name) in rss.items()
+                                    if p != top), reverse=True)
+            office: set[int] = set()
             for p, (r, name) in rss.items():
                 if p == ingest:
                     s.peak_parent = max(s.peak_parent, r)
@@ -153,8 +159,10 @@ def run(folder: Path, db: Path, files: int, workers: int | None) -> Sample:
                 elif p != top:
                     if r > s.peak_child:
                         s.peak_child, s.child_name = r, name
-                    office += name.startswith("soffice")
-            s.peak_office = max(s.peak_office, office)
+                    if name.startswith(("soffice", "oosplash")):
+                        with contextlib.suppress(OSError):
+                            office.add(os.getpgid(p.pid))  # one conversion: a process group
+            s.peak_office = max(s.peak_office, len(office))
         except psutil.Error:
             pass
         time.sleep(0.02)
@@ -186,6 +194,7 @@ def main() -> None:
             print(f"  {s.summary}", flush=True)
             curve = "  ".join(f"{t:.0f}s:{r / 1e6:.0f}" for t, r in s.parent_curve[:: max(1, len(s.parent_curve) // 12)])
             print(f"  parent RSS over time (MB): {curve}", flush=True)
+            print("  at the peak (MB): " + ", ".join(f"{name} {r / 1e6:.0f}" for r, name in s.at_peak), flush=True)
             unlock(folder)
             if not args.keep:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -194,12 +203,12 @@ def main() -> None:
             unlock(base)
             shutil.rmtree(base, ignore_errors=True)
     first = samples[0]
-    print(f"\n{'files':>6} {'peak tree RSS':>14} {'parent peak':>12} {'biggest child':>24} {'soffice at once':>16}"
+    print(f"\n{'files':>6} {'peak tree RSS':>14} {'parent peak':>12} {'biggest child':>24} {'LibreOffice at once':>20}"
           f" {'wall':>8} {'tree ratio':>11} {'exit':>5}")
     for s in samples:
         child = f"{s.peak_child / 1e6:.0f} MB ({s.child_name[:10]})"
         print(f"{s.files:>6} {s.peak_tree / 1e6:>11.0f} MB {s.peak_parent / 1e6:>9.0f} MB {child:>24}"
-              f" {s.peak_office:>16} {s.seconds:>7.1f}s {s.peak_tree / first.peak_tree:>10.2f}× {s.code:>5}")
+              f" {s.peak_office:>20} {s.seconds:>7.1f}s {s.peak_tree / first.peak_tree:>10.2f}× {s.code:>5}")
     worst = max(s.peak_tree for s in samples)
     print(f"\nworst peak {worst / 1e6:.0f} MB (asked ≤ 1500 MB); parent peak ratio "
           f"{samples[-1].peak_parent / first.peak_parent:.2f}× for {samples[-1].files / first.files:.1f}× the files")
