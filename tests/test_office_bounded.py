@@ -93,7 +93,7 @@ def test_no_more_conversions_run_at_once_than_there_are_slots_across_processes(p
 @needs_office
 def test_libreoffice_past_the_files_time_is_killed_with_its_whole_group(private_tmp: Path, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(limits, "_FILE_LIMITS", [1024, 0.5])  # LibreOffice takes seconds to start
+    monkeypatch.setattr(limits, "_FILE_LIMITS", [1024, 1.0])  # LibreOffice takes seconds to start
     start = time.monotonic()
     with pytest.raises(ReportError) as err:
         read_document(_legacy(tmp_path, "slow.doc"))
@@ -118,14 +118,14 @@ def test_libreoffice_past_the_files_memory_is_killed_with_its_whole_group(privat
 def test_waiting_for_a_slot_counts_against_the_files_time(private_tmp: Path, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NIANBAO_OFFICE_SLOTS", "1")
-    monkeypatch.setattr(limits, "_FILE_LIMITS", [1024, 1.0])
+    monkeypatch.setattr(limits, "_FILE_LIMITS", [1024, 2.0])
     with office_slot(time.monotonic() + 5) as held:
         assert held == 0
         start = time.monotonic()
         with pytest.raises(ReportError) as err:
             read_document(_legacy(tmp_path, "waits.doc"))
         waited = time.monotonic() - start
-    assert err.value.code == "resource" and 0.9 <= waited < 4
+    assert err.value.code == "resource" and 0.9 <= waited < 2  # it waited, and gave up inside the file's 2 s
     assert _office_processes(private_tmp) == []  # it never started
 
 

@@ -165,7 +165,8 @@ def convert_to_docx(office: str, path: Path, tmp: Path) -> Path | None:
     .docx, or None when LibreOffice gives none. ReportError 超出资源限制 when no slot freed within the file's time or
     LibreOffice was killed for passing its time or memory (as a parse that passes them)."""
     memory_mb, seconds = file_limits()
-    deadline = time.monotonic() + seconds
+    # a little inside the file's limit: the worker ends LibreOffice and says why before its parent would kill it
+    deadline = time.monotonic() + seconds - min(1.0, seconds / 2)
     src = tmp / ("source" + (path.suffix.lower() or ".doc"))
     shutil.copyfile(path, src)
     outdir = tmp / "out"
