@@ -65,10 +65,10 @@ def slot_dir() -> Path:
 
 
 @contextlib.contextmanager
-def office_slot(deadline: float) -> Iterator[int | None]:
+def office_slot(deadline: float, folder: Path | None = None) -> Iterator[int | None]:
     """Hold one conversion slot for the block (its number), or None when none was free before `deadline`
-    (time.monotonic())."""
-    folder, n = slot_dir(), slot_count()
+    (time.monotonic()). `folder`: the slot folder (default `slot_dir()`)."""
+    folder, n = folder or slot_dir(), slot_count()
     while True:
         for i in range(n):
             fd = os.open(folder / f"slot-{i}", os.O_RDWR | os.O_CREAT, 0o600)
@@ -171,12 +171,13 @@ def convert_to_docx(office: str, path: Path, tmp: Path) -> Path | None:
     shutil.copyfile(path, src)
     outdir = tmp / "out"
     outdir.mkdir()
-    with office_slot(deadline) as slot:
+    folder = slot_dir()
+    with office_slot(deadline, folder) as slot:
         if slot is None:
             log.warning("no LibreOffice slot freed within the time limit")
             raise ReportError(path.name, RESOURCE_ZH, RESOURCE_EN, code="resource")
         # the slot's own profile: used by one conversion at a time, kept between them (a first start costs more)
-        profile = slot_dir() / f"profile-{slot}"
+        profile = folder / f"profile-{slot}"
         cmd = [office, "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
                f"-env:UserInstallation={profile.as_uri()}",
                "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(src)]
