@@ -44,7 +44,7 @@ SLOW_FILES = {
     "test_synth_roundtrip.py", "test_collect.py", "test_faults.py", "test_serve_process.py",
     "test_serve_read_only.py", "test_ingest_concurrency.py", "test_upload_page.py", "test_scan_simulator.py",
     "test_review_opinions.py", "test_model_compare.py", "test_identity_cases.py", "test_model_pages.py",
-    "test_model_pack.py",
+    "test_model_pack.py", "test_office_bounded.py",
 }
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.errors import ReportError
+from dashboard import limits
+from dashboard.errors import RESOURCE_ZH, ReportError
 from dashboard.readers import Paragraph, Table, read_document
 from dashboard.readers import docx as docx_reader
 
@@ -321,16 +322,16 @@ def test_legacy_doc_is_converted_with_libreoffice_when_installed(tmp_path: Path,
     assert tables(doc)[2].rows[-1][:5] == ["25", "3", "8", "0", "36"]
 
 
-def test_hanging_libreoffice_is_stopped_and_reported(tmp_path: Path, monkeypatch) -> None:
+def test_hanging_libreoffice_is_stopped_at_the_files_time_limit_and_reported(tmp_path: Path, monkeypatch) -> None:
     bin_dir = _fake_office(tmp_path, "time.sleep(60)")
     path = tmp_path / "hang.doc"
     path.write_bytes(OLE_HEAD + b"\x00" * 1024)
     monkeypatch.setenv("PATH", str(bin_dir))
-    monkeypatch.setattr(docx_reader, "CONVERT_TIMEOUT_S", 1)
+    monkeypatch.setattr(limits, "_FILE_LIMITS", [1024, 1.0])
     start = time.perf_counter()
     with pytest.raises(ReportError) as err:
         read_document(path)
-    assert err.value.code == "legacy_word" and time.perf_counter() - start < 10
+    assert err.value.code == "resource" and err.value.reason_zh == RESOURCE_ZH and time.perf_counter() - start < 10
 
 
 def test_web_page_embedded_as_a_chunk_is_read_with_its_table(tmp_path: Path) -> None:

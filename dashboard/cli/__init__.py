@@ -13,6 +13,9 @@ app = typer.Typer(help="nianbao（年报）：政府信息公开工作年度报�
 @app.callback()
 def _root() -> None:
     """nianbao（年报）：政府信息公开工作年度报告的读取、核对、存储与展示。"""
+    from dashboard.limits import cap_malloc_arenas
+
+    cap_malloc_arenas()  # a long ingest's memory stays flat, whatever the number of files (issue 23)
 
 
 # Command groups; each module has `register(app)`.

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from dashboard.errors import RESOURCE_EN, RESOURCE_ZH
 from dashboard.ingest.prepare import Prepared, display_name, prepare_file
-from dashboard.limits import MEMORY_MB, SECONDS
+from dashboard.limits import MEMORY_MB, SECONDS, use_file_limits
 
 DEFAULT_MEMORY_MB = MEMORY_MB  # defined once in dashboard/limits.py
 DEFAULT_SECONDS = SECONDS
@@ -84,10 +84,11 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (want, hard))
 
 
-def _worker_main(conn: Connection, memory_mb: int) -> None:
+def _worker_main(conn: Connection, memory_mb: int, seconds: float = DEFAULT_SECONDS) -> None:
     """A worker's loop: read one path, send back its Prepared; exit on None, EOF, or after running out of memory."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     _limit_memory(memory_mb)
+    use_file_limits(memory_mb, seconds)  # what LibreOffice, started for one file, is held to
     while True:
         try:
             task = conn.recv()
@@ -117,7 +118,8 @@ def resource_failure(path: Path) -> Prepared:
 class _Worker:
     def __init__(self, ctx: mp.context.BaseContext, limits: Limits) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, limits.memory_mb), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, limits.memory_mb, limits.seconds),
+                                daemon=True)
         _start_without_main(self.proc)
         child.close()
         self.task: tuple[int, Path] | None = None

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import email
-import os
 import shutil
-import signal
-import subprocess
 import tempfile
 import zipfile
 import zlib
@@ -21,6 +18,7 @@ from lxml import etree
 from dashboard.errors import RESOURCE_EN, RESOURCE_ZH, ReportError
 from dashboard.readers.decode import decode_text
 from dashboard.readers.model import Block, Document, Paragraph, Table
+from dashboard.readers.office import convert_to_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -41,7 +39,6 @@ MAX_CELLS = 20_000  # grid positions of all tables; a real report has < 2,000
 MAX_CHUNK_DEPTH = 2  # a Word package imported into a Word package (altChunk), at most this deep
 _MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff", ".svg", ".bin", ".ttf", ".odttf",
           ".fntdata", ".wdp", ".jfif")
-CONVERT_TIMEOUT_S = 120  # LibreOffice converting one report takes seconds; beyond this it hangs
 
 
 class _Context:
@@ -571,36 +568,6 @@ def _legacy_error(source: str) -> ReportError:
                        "legacy .doc/.wps file; save it as .docx and import again", code="legacy_word")
 
 
-def _office_limits() -> None:
-    """LibreOffice maps far more address space than it uses: lift the worker's soft RLIMIT_AS (the parse worker's
-    ceiling) up to the hard limit for it; its time is bounded by CONVERT_TIMEOUT_S and the worker's wall limit."""
-    import resource
-
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
-
-
-def _convert_with_libreoffice(office: str, path: Path, tmp: Path) -> Path | None:
-    """Run LibreOffice headless on a copy of the file with a private profile; None when it gives no .docx."""
-    src = tmp / ("source" + (path.suffix.lower() or ".doc"))
-    shutil.copyfile(path, src)
-    outdir = tmp / "out"
-    outdir.mkdir()
-    cmd = [office, "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
-           f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
-           "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(src)]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, preexec_fn=_office_limits)
-    try:
-        proc.wait(timeout=CONVERT_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # soffice starts soffice.bin: end the whole group it leads
-        proc.wait()
-        return None
-    out = outdir / "source.docx"
-    return out if proc.returncode == 0 and out.is_file() and out.stat().st_size else None
-
-
 def read_legacy_word(path: Path) -> Document:
     """Read a .doc / .wps (or RTF saved as .doc) by converting it with LibreOffice when it is installed."""
     path = Path(path)
@@ -613,7 +580,7 @@ def read_legacy_word(path: Path) -> Document:
     if office is None:
         raise _legacy_error(source)
     with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
-        converted = _convert_with_libreoffice(office, path, Path(tmp))
+        converted = convert_to_docx(office, path, Path(tmp))
         if converted is None:
             raise ReportError(source, "LibreOffice 无法转换此旧版 Word/WPS 文件，请另存为 .docx 后再导入",
                               "LibreOffice could not convert this legacy .doc/.wps file; save it as .docx and "
