@@ -208,8 +208,12 @@ def in_input_order(results: Iterable[FileOutcome]) -> Iterator[FileOutcome]:
 
 
 def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limits | None = None,
-                on_start: Callable[[int, Path], None] | None = None) -> Iterator[FileOutcome]:
-    """Read and parse every path in worker processes; yields one FileOutcome per path, in the order they finish."""
+                on_start: Callable[[int, Path], None] | None = None, ahead: int | None = None) -> Iterator[FileOutcome]:
+    """Read and parse every path in worker processes; yields one FileOutcome per path, in the order they finish.
+
+    With `ahead`, a file is handed out only while it is fewer than `ahead` places after the first file not yet
+    finished: a slow file (up to the time limit) cannot make a consumer that writes in input order hold more
+    than `ahead` finished records waiting for it (in_input_order)."""
     limits = limits or Limits()
     todo = list(enumerate(Path(p) for p in paths))
     todo.reverse()  # pop() from the end keeps the input order
@@ -226,8 +230,9 @@ def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limit
             pool.append(_Worker(ctx, limits))
         busy: list[_Worker] = []
         while todo or busy:
+            first = min([w.task[0] for w in busy if w.task] + ([todo[-1][0]] if todo else []))
             for w in pool:
-                if w.task is None and todo:
+                if w.task is None and todo and (ahead is None or todo[-1][0] < first + ahead):
                     index, path = todo.pop()
                     if on_start:
                         on_start(index, path)
