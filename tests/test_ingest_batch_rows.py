@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.ingest.finish import finished_of
+from dashboard.ingest.finish import finished_of, prepare_finished
 from dashboard.ingest.pipeline import ingest_paths
-from dashboard.ingest.prepare import prepare_file
 from dashboard.registry import Agency, Registry
 from dashboard.review.findings import recheck
 from dashboard.store.db import open_db, writer
@@ -73,7 +72,7 @@ def test_the_same_files_give_the_same_rows_with_one_worker_two_workers_or_none(t
 
 
 def test_the_workers_rows_are_not_used_for_a_record_edited_after_them_or_another_registry() -> None:
-    item = prepare_file(ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt")
+    item = prepare_finished(ROOT / "tests" / "fixtures" / "000_7180246cedc2b1d8.txt")
     registry = Registry.load()
     assert finished_of(item, registry) is not None
     other = Registry([*registry.agencies, Agency("某某县某某局", "部门")])

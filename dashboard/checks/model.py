@@ -79,8 +79,13 @@ _flat_cache: dict[int, tuple[Report, dict[str, Any]]] | None = None
 
 @contextlib.contextmanager
 def flattened_reports() -> Iterator[None]:
-    """Cache the flattened cells of the reports read inside this block (checks never change a report)."""
+    """Cache the flattened cells of the reports read inside this block (checks never change a report); inside
+    another such block, that block's cache serves (a writer checking a batch flattens each report once, though it
+    is read as one report's own and as the next year's previous one)."""
     global _flat_cache
+    if _flat_cache is not None:
+        yield
+        return
     _flat_cache = {}
     try:
         yield

@@ -16,11 +16,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from dashboard.ingest.prepare import Prepared, prepare_file
+from dashboard.ingest.finish import prepare_finished
+from dashboard.ingest.prepare import Prepared
 from dashboard.ingest.workers import FileOutcome
 
-# The per-file parse function the local ingest uses; the lead may point this at the worker module's function.
-PARSE_ONE: Callable[[Path], Prepared] = prepare_file
+# The per-file function the local ingest's workers run: parse, then finish the record (dashboard.ingest.finish).
+PARSE_ONE: Callable[[Path], Prepared] = prepare_finished
 WINDOW_PER_WORKER = 128  # parses in flight per worker: workers keep parsing while the client writes a batch
 
 

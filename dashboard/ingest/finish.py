@@ -17,14 +17,15 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dashboard.catalogue.labels import rule_name
 from dashboard.checks import RULES, SEVERITY_ORDER, CheckContext, Finding
 from dashboard.checks.model import flattened_reports
 from dashboard.ingest.identity import Hold, near_hold
-from dashboard.ingest.prepare import Prepared
-from dashboard.registry import Registry, classify_kind
+from dashboard.ingest.prepare import Prepared, prepare_file
+from dashboard.registry import Registry, classify_kind, default_registry
 from dashboard.store.indicators import IndicatorValue, indicator_values
 from dashboard.store.records import cell_rows, layout_of, section_rows
 
@@ -121,6 +122,14 @@ def finish_in_worker(item: Prepared, registry: Registry) -> None:
         item.extra["finished"] = finish(item.report, registry)
     except Exception:  # noqa: BLE001 — the writer redoes it and reports the failure
         log.debug("finishing %s in the worker failed", item.source_name, exc_info=True)
+
+
+def prepare_finished(path: Path) -> Prepared:
+    """The per-file step of every ingest engine (local workers, a Dask worker): read and parse the file
+    (prepare.prepare_file), then finish its record here, beside the parse, not in the writer."""
+    item = prepare_file(path)
+    finish_in_worker(item, default_registry())
+    return item
 
 
 def finished_of(item: Prepared, registry: Registry) -> Finished | None:

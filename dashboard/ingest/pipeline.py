@@ -31,7 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from dashboard.checks import run_checks
-from dashboard.checks.model import CheckContext, Finding
+from dashboard.checks.model import CheckContext, Finding, flattened_reports
 from dashboard.ingest.agencies import resolve_agencies, sync_registry
 from dashboard.ingest.evidence import When, by_bytes, contexts, decide, evidence_of, older_than
 from dashboard.ingest.finish import Finished, finished_of, merge, run_rules
@@ -414,22 +414,23 @@ def _check_batch(con: duckdb.DuckDBPyConnection, stored: dict[Key, tuple[int, di
         pool = _with_corrections(con, pool)
         agencies = _agency_context(con)
         suggestions: dict[str, str | None] = {}
-        for (aid, year), (rid, report) in fast.items():
-            name, kind, known = agencies.get(aid, ("", None, False))
-            if not known and name not in suggestions:
-                suggestions[name] = registry.match(report.get("agency") or name).suggestion
-            prev = pool.get((aid, year - 1))
-            ctx = CheckContext(previous=prev[1] if prev else None, agency_kind=kind, agency_known=known,
-                               agency_suggestion=None if known else suggestions.get(name))
-            fin = finished[rid]
-            if fin.context == (kind, known, ctx.agency_suggestion):
-                results[rid] = merge(fin.findings, run_rules(report, ctx, cross_year=True))
-            else:
-                results[rid] = run_checks(report, ctx)
+        with flattened_reports():  # the batch's reports are flattened once, whether read as this year or the last
+            for (aid, year), (rid, report) in fast.items():
+                name, kind, known = agencies.get(aid, ("", None, False))
+                if not known and name not in suggestions:
+                    suggestions[name] = registry.match(report.get("agency") or name).suggestion
+                prev = pool.get((aid, year - 1))
+                ctx = CheckContext(previous=prev[1] if prev else None, agency_kind=kind, agency_known=known,
+                                   agency_suggestion=None if known else suggestions.get(name))
+                fin = finished[rid]
+                if fin.context == (kind, known, ctx.agency_suggestion):
+                    results[rid] = merge(fin.findings, run_rules(report, ctx, cross_year=True))
+                else:
+                    results[rid] = run_checks(report, ctx)
         save_findings(con, results)
         later = current_reports(con, {(a, y + 1) for a, y in fast} - set(stored))
-        if later:
-            results.update(check_stored(con, later, registry, with_next_year=False))
+        if later:  # in key order, not the store's row order: finding ids are the same on the file and the lake
+            results.update(check_stored(con, dict(sorted(later.items())), registry, with_next_year=False))
     if slow:
         results.update(check_stored(con, slow, registry))
     return results

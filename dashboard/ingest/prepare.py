@@ -285,10 +285,6 @@ def prepare_file(path: Path) -> Prepared:
         item.extra["error_code"] = code
         if not isinstance(exc, ReportError | OSError):
             log.debug("reading %s failed", name, exc_info=True)
-    if item.report is not None:
-        from dashboard.ingest.finish import finish_in_worker  # finish imports this module
-
-        finish_in_worker(item, default_registry())  # rows, record-only checks, indicators: here, not in the writer
     return item
 
 
