@@ -61,25 +61,28 @@ if mode == "dask":
     kw["engine"] = cluster_engine(address)
 else:
     kw["workers"] = int(mode)
-t0 = time.perf_counter()
+import resource
+t0, c0 = time.perf_counter(), time.process_time()
 out = ingest_paths(files, db=db, **kw)
-seconds = time.perf_counter() - t0
+seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
 if procs:
     stop_local_cluster(procs)
-print(json.dumps({"seconds": seconds, "counts": out.counts()}))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "counts": out.counts(), "parent_cpu": cpu, "peak_mb": peak}))
 """
 BATCH = 200  # pipeline.BATCH_FILES, the ingest's default batch
 MODES = [("1", "1 local worker"), ("2", "2 local workers"), ("dask", "Dask, 2 workers on this machine")]
 
 
-def run(tree: Path, files_json: Path, db: Path, mode: str) -> tuple[float, dict, float]:
-    """(seconds, outcome counts, 1-minute load average at the start) of one ingest in a fresh process."""
+def run(tree: Path, files_json: Path, db: Path, mode: str) -> tuple[float, dict, float, float, float]:
+    """(seconds, outcome counts, 1-minute load average at the start, the parent's CPU seconds (all its threads),
+    the parent's peak RSS in MB) of one ingest in a fresh process."""
     load = os.getloadavg()[0]
     env = {**os.environ, "PYTHONPATH": str(tree)}
     out = subprocess.run([sys.executable, "-c", RUN, str(files_json), str(db), mode], cwd=tree, env=env,
                          capture_output=True, text=True, check=True)
     got = json.loads(out.stdout.strip().splitlines()[-1])
-    return got["seconds"], got["counts"], load
+    return got["seconds"], got["counts"], load, got.get("parent_cpu", 0.0), got.get("peak_mb", 0.0)
 
 
 def cpu_split(tree: Path, files_json: Path, db: Path) -> tuple[float, float, float]:
@@ -99,7 +102,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1, help="runs of each row (the median is shown)")
     ap.add_argument("--baseline", type=Path, default=None, help="a tree to compare with (omit: this tree only)")
     ap.add_argument("--modes", default="1,2,dask")
-    ap.add_argument("--cpu-files", type=int, default=200, help="files of the CPU split (0: skip)")
+    ap.add_argument("--cpu-files", type=int, default=400, help="files of the CPU split (0: skip)")
+    ap.add_argument("--cpu-rounds", type=int, default=2, help="runs of the CPU split per tree (the min is shown)")
     args = ap.parse_args()
     from dashboard.synth import synthesize
 
@@ -113,14 +117,16 @@ def main() -> None:
         trees = [("this", ROOT)] + ([("base", args.baseline.resolve())] if args.baseline else [])
         modes = [m for m in MODES if m[0] in args.modes.split(",")]
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        parent: dict[tuple[str, str], list[tuple[float, float]]] = {}
         counts: dict[tuple[str, str], dict] = {}
         print(f"{len(files)} html/md files, {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}")
         for r in range(args.rounds):
             for mode, _ in modes:
                 for name, tree in trees:
                     db = tmp / f"{name}-{mode}-{r}.duckdb"
-                    seconds, c, load = run(tree, files_json, db, mode)
+                    seconds, c, load, pcpu, peak = run(tree, files_json, db, mode)
                     times.setdefault((name, mode), []).append((seconds, load))
+                    parent.setdefault((name, mode), []).append((pcpu, peak))
                     counts[(name, mode)] = c
                     print(f"  {name:<5} {mode:<5} {seconds:7.1f} s  load {load:.1f}  {c}", flush=True)
                     db.unlink(missing_ok=True)
@@ -128,26 +134,36 @@ def main() -> None:
         med = {k: statistics.median(s for s, _ in v) for k, v in times.items()}
         print()
         print(f"{'tree':<5} {'engine':<34} {'seconds':>8} {'files/s':>8} {'vs 1 worker':>12} {'vs base':>8} "
-              f"{'load (1 min)':>13}")
+              f"{'parent CPU ms/file':>19} {'parent peak MB':>15} {'load (1 min)':>13}")
         for name, _ in trees:
             for mode, label in modes:
                 s = med[(name, mode)]
                 ratio = med[(name, "1")] / s if (name, "1") in med else float("nan")
                 vs_base = med[("base", mode)] / s if ("base", mode) in med and name == "this" else float("nan")
                 loads = "/".join(f"{x:.1f}" for _, x in times[(name, mode)])
+                pcpu = statistics.median(c for c, _ in parent[(name, mode)]) / len(files) * 1000
+                peak = max(m for _, m in parent[(name, mode)])
                 print(f"{name:<5} {label:<34} {s:8.1f} {len(files) / s:8.1f} {ratio:11.2f}× {vs_base:7.2f}× "
-                      f"{loads:>13}")
+                      f"{pcpu:19.2f} {peak:15.0f} {loads:>13}")
         if args.cpu_files:
             small = tmp / "cpu-files.json"
             small.write_text(json.dumps([str(f) for f in files[:args.cpu_files]]))
-            print(f"\nCPU a file ({args.cpu_files} files, one process; load-independent): worker step vs parent's "
-                  "writing; bound = the best 2-worker speedup on 2 idle cores, parse / max((parse + write) / 2, write)")
-            print(f"{'tree':<5} {'worker ms':>10} {'parent ms':>10} {'parent share':>13} {'bound':>7} {'load':>6}")
-            for name, tree in trees:
-                db = tmp / f"cpu-{name}.duckdb"
-                p, w, load = cpu_split(tree, small, db)
+            print(f"\nCPU a file ({args.cpu_files} files, one process, min of {args.cpu_rounds} alternating runs; "
+                  "load-independent): the workers' step (read, parse, finish, pickle) vs the parent's (unpickle, "
+                  "write the batches of 200); bound = the best 2-worker speedup on 2 idle cores, "
+                  "parse / max((parse + write) / 2, write)")
+            print(f"{'tree':<5} {'worker ms':>10} {'parent ms':>10} {'parent share':>13} {'bound':>7} {'loads':>15}")
+            split: dict[str, list[tuple[float, float, float]]] = {}
+            for r in range(args.cpu_rounds):
+                for name, tree in trees:
+                    db = tmp / f"cpu-{name}-{r}.duckdb"
+                    split.setdefault(name, []).append(cpu_split(tree, small, db))
+            for name, _ in trees:
+                p = min(x[0] for x in split[name])
+                w = min(x[1] for x in split[name])
                 bound = p / max((p + w) / 2, w)
-                print(f"{name:<5} {p * 1000:10.1f} {w * 1000:10.1f} {w / (p + w):12.0%} {bound:6.2f}× {load:6.1f}")
+                loads = "/".join(f"{x[2]:.1f}" for x in split[name])
+                print(f"{name:<5} {p * 1000:10.2f} {w * 1000:10.2f} {w / (p + w):12.0%} {bound:6.2f}× {loads:>15}")
         if counts:
             same = {json.dumps(c, sort_keys=True) for c in counts.values()}
             print(f"\noutcome counts identical across every row: {len(same) == 1}")
