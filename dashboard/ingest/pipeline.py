@@ -620,6 +620,7 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
 
 
 _DONE = object()
+READ_AHEAD_WAIT_S = 10.0
 
 
 def _read_ahead(results: Iterable[Any], limit: int) -> Iterator[Any]:
@@ -628,21 +629,24 @@ def _read_ahead(results: Iterable[Any], limit: int) -> Iterator[Any]:
     q: queue.Queue = queue.Queue(maxsize=max(1, limit))
     stop = threading.Event()
 
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False  # the consumer left
+
     def pump() -> None:
         it = iter(results)
         try:
             for item in it:
-                while not stop.is_set():
-                    try:
-                        q.put(item, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    break
-            q.put(_DONE)
+                if not put(item):
+                    return
+            put(_DONE)
         except BaseException as exc:  # noqa: BLE001 — handed to the consumer, raised there
-            q.put(exc)
+            put(exc)
         finally:
             close = getattr(it, "close", None)
             if close:
@@ -660,7 +664,10 @@ def _read_ahead(results: Iterable[Any], limit: int) -> Iterator[Any]:
             yield item
     finally:
         stop.set()
-        while thread.is_alive():
+        # the engine ends when the thread next wakes; waiting for it is bounded (every worker may be in the middle
+        # of a slow file, up to its time limit): the thread is a daemon and closes the engine itself
+        deadline = time.monotonic() + READ_AHEAD_WAIT_S
+        while thread.is_alive() and time.monotonic() < deadline:
             with contextlib.suppress(queue.Empty):
                 q.get_nowait()
             thread.join(0.1)
