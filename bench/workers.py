@@ -74,11 +74,11 @@ BATCH = 200  # pipeline.BATCH_FILES, the ingest's default batch
 MODES = [("1", "1 local worker"), ("2", "2 local workers"), ("dask", "Dask, 2 workers on this machine")]
 
 
-def run(tree: Path, files_json: Path, db: Path, mode: str) -> tuple[float, dict, float, float, float]:
+def run(tree: Path, files_json: Path, db: Path, mode: str, priority: str = "normal") -> tuple[float, dict, float, float, float]:
     """(seconds, outcome counts, 1-minute load average at the start, the parent's CPU seconds (all its threads),
     the parent's peak RSS in MB) of one ingest in a fresh process."""
     load = os.getloadavg()[0]
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env = {**os.environ, "PYTHONPATH": str(tree), "NIANBAO_WORKER_PRIORITY": priority}
     out = subprocess.run([sys.executable, "-c", RUN, str(files_json), str(db), mode], cwd=tree, env=env,
                          capture_output=True, text=True, check=True)
     got = json.loads(out.stdout.strip().splitlines()[-1])
@@ -102,6 +102,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1, help="runs of each row (the median is shown)")
     ap.add_argument("--baseline", type=Path, default=None, help="a tree to compare with (omit: this tree only)")
     ap.add_argument("--modes", default="1,2,dask")
+    ap.add_argument("--worker-priority", default="normal", choices=["normal", "low"],
+                    help="the local workers' priority (the product's default is low, nice 10: on a machine shared "
+                         "with other users' work they then get a fraction of the cores, while the Dask workers and "
+                         "the parent do not; normal compares the pipelines)")
     ap.add_argument("--cpu-files", type=int, default=400, help="files of the CPU split (0: skip)")
     ap.add_argument("--cpu-rounds", type=int, default=2, help="runs of the CPU split per tree (the min is shown)")
     args = ap.parse_args()
@@ -119,12 +123,13 @@ def main() -> None:
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
         parent: dict[tuple[str, str], list[tuple[float, float]]] = {}
         counts: dict[tuple[str, str], dict] = {}
-        print(f"{len(files)} html/md files, {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}")
+        print(f"{len(files)} html/md files, {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}; "
+              f"local workers at {args.worker_priority} priority")
         for r in range(args.rounds):
             for mode, _ in modes:
                 for name, tree in trees:
                     db = tmp / f"{name}-{mode}-{r}.duckdb"
-                    seconds, c, load, pcpu, peak = run(tree, files_json, db, mode)
+                    seconds, c, load, pcpu, peak = run(tree, files_json, db, mode, args.worker_priority)
                     times.setdefault((name, mode), []).append((seconds, load))
                     parent.setdefault((name, mode), []).append((pcpu, peak))
                     counts[(name, mode)] = c
