@@ -112,6 +112,18 @@ class Registry:
             for k in a.keys():
                 self._by_key.setdefault(k, a)
         self._names = [a.name for a in agencies]
+        self._fingerprint: str | None = None
+
+    def fingerprint(self) -> str:
+        """A digest of every row: two registries with the same one match every name alike (an ingest's worker uses
+        what it computed against its own registry only when the writer's has the same fingerprint)."""
+        if self._fingerprint is None:
+            import hashlib
+
+            rows = repr([(a.name, a.kind, a.region, a.aliases, a.short_name, a.expected_from, a.expected_to)
+                         for a in self.agencies])
+            self._fingerprint = hashlib.sha256(rows.encode("utf-8", "surrogatepass")).hexdigest()
+        return self._fingerprint
 
     @classmethod
     def load(cls, path: Path | None = None) -> Registry:

@@ -11,6 +11,7 @@ A cell key is `table.row.column` with the codes of report-format.md. Three state
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,23 +75,28 @@ def flatten(report: Report) -> dict[str, Any]:
 
 # While run_checks runs, each report is flattened once (the rules read ~1000 cells per report); outside it,
 # the dict is read afresh on every call, so a dict changed between two calls is never read from a stale copy.
-_flat_cache: dict[int, tuple[Report, dict[str, Any]]] | None = None
+# One cache per thread: a parse in another thread (which edits its candidate records) never reads this one's.
+_local = threading.local()
 
 
 @contextlib.contextmanager
 def flattened_reports() -> Iterator[None]:
-    """Cache the flattened cells of the reports read inside this block (checks never change a report)."""
-    global _flat_cache
-    _flat_cache = {}
+    """Cache the flattened cells of the reports read inside this block (checks never change a report); inside
+    another such block of the same thread, that block's cache serves (a writer checking a batch flattens each report
+    once, though it is read as one report's own and as the next year's previous one)."""
+    if getattr(_local, "cache", None) is not None:
+        yield
+        return
+    _local.cache = {}
     try:
         yield
     finally:
-        _flat_cache = None
+        _local.cache = None
 
 
 def cells_of(report: Report) -> dict[str, Any]:
     """The report's readable cells as key → value (cached inside run_checks)."""
-    cache = _flat_cache
+    cache: dict[int, tuple[Report, dict[str, Any]]] | None = getattr(_local, "cache", None)
     if cache is None:
         return flatten(report)
     hit = cache.get(id(report))

@@ -119,7 +119,12 @@ def identity_hold(it: Prepared, registry: Registry) -> Hold | None:
         reason_zh = reason + (f"；{note}" if note else "")
         return Hold(report, reason_zh, f"unit or year could not be settled ({', '.join(missing)})",
                     _candidates(report, registry, None))
-    report = it.report
+    return near_hold(it.report, registry)
+
+
+def near_hold(report: dict[str, Any], registry: Registry) -> Hold | None:
+    """The 待认定 hold of a report read with a unit and a year whose unit is a misreading of a registry name (1–2
+    characters off), else None. Reads only the record and the registry: a worker computes it beside the parse."""
     if report.get("simulated") or report.get("identity_source") in ("采集清单", "人工认定"):
         return None
     near = near_registry(report["agency"], registry)

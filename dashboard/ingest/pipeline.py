@@ -1,7 +1,10 @@
 """Ingest: files in, reports stored with their cells, sections and findings; history kept, nothing half-written.
 
-Files are read and parsed in worker processes with per-file limits (dashboard.ingest.workers); this process only
-writes. Each report is written whole or not at all: reports are grouped into one transaction per batch (one
+Files are read and parsed in worker processes with per-file limits (dashboard.ingest.workers), which also do the
+per-report work (dashboard.ingest.finish: record JSON, cell and section rows, the checks that read the record alone,
+indicator values, the 待认定 hold of a misread unit); this process gives report ids, decides supersede/hold, runs the
+cross-year checks against the store, and writes the batch's rows, its indicators from the batch itself. While it
+writes, a thread reads ahead (at most a batch) so the workers go on parsing. Each report is written whole or not at all: reports are grouped into one transaction per batch (one
 transaction per report measured 125 reports/s), and when a batch transaction fails, its reports are retried
 one transaction each, so a bad record fails alone (on a lake, where a failed statement loses the whole session,
 the batch is retried in halves, each its own session: `_write_session`). Same content again (sha256) is `unchanged`; a new file for
@@ -11,11 +14,14 @@ qualifies by evidence (see `evidence.decide`), else it is `held` (待核对): st
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import queue
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,9 +30,11 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from dashboard.checks.model import Finding
+from dashboard.checks import run_checks
+from dashboard.checks.model import CheckContext, Finding, flattened_reports
 from dashboard.ingest.agencies import resolve_agencies, sync_registry
 from dashboard.ingest.evidence import When, by_bytes, contexts, decide, evidence_of, older_than
+from dashboard.ingest.finish import Finished, finished_of, merge, run_rules
 from dashboard.ingest.identity import PENDING, Hold, identity_hold
 from dashboard.ingest.prepare import Passed, Prepared, expand_paths
 from dashboard.ingest.progress import progress_bar
@@ -35,9 +43,17 @@ from dashboard.ingest.workers import FileOutcome, Limits, in_input_order, parse_
 from dashboard.registry import Registry
 from dashboard.review.audit import cli_who
 from dashboard.review.corrections import carry_over
-from dashboard.review.findings import Key, check_stored, save_findings
+from dashboard.review.findings import (
+    Key,
+    _agency_context,
+    _with_corrections,
+    check_stored,
+    current_reports,
+    save_findings,
+)
 from dashboard.review.submissions import latest_drafts, promote_draft
 from dashboard.store.db import writer
+from dashboard.store.indicators import indicator_values
 from dashboard.store.records import (
     CELL_COLUMNS,
     cell_rows,
@@ -45,11 +61,12 @@ from dashboard.store.records import (
     printed_date,
     section_rows,
 )
-from dashboard.store.schema import update_indicators
+from dashboard.store.schema import fill_indicators
 from dashboard.store.sources import SourceError, keep_scan_view, keep_source, session_store
 
 log = logging.getLogger("nianbao.ingest")
-BATCH_FILES = 200
+BATCH_FILES = 200  # a batch is a number of files, never a time: the same files give the same report ids
+BATCH_BYTES = 64 * 1024 * 1024  # …or of this many bytes of source files: the parent's memory stays bounded
 STATUSES = ("ingested", "superseded", "unchanged", "failed")
 STORED = ("ingested", "superseded", "unchanged", "held", "unidentified")
 
@@ -105,15 +122,17 @@ class IngestSummary:
 
 
 def _report_row(rid: int, aid: int | None, it: Prepared, now: datetime,
-                report: dict[str, Any] | None = None) -> dict[str, Any]:
+                report: dict[str, Any] | None = None, fin: Finished | None = None) -> dict[str, Any]:
     r = report if report is not None else it.report
     stored = keep_source(it.source_bytes, it.sha256)  # the file into the source store; the row keeps its hash
     if stored:
         keep_scan_view(it.sha256, it.extra.get("scan_view"))  # a scan's page images and cell boxes, for 校对
     return {"report_id": rid, "agency_id": aid, "agency_printed": r.get("agency"), "year": r.get("year"),
-            "template": r.get("template"), "applications_layout": layout_of(r), "source_name": it.source_name,
+            "template": r.get("template"), "applications_layout": fin.layout if fin else layout_of(r),
+            "source_name": it.source_name,
             "format": it.format, "sha256": it.sha256, "source_bytes": None if stored else it.source_bytes, "ingested_at": now,
-            "superseded_by": None, "parse_json": json.dumps(r, ensure_ascii=False, default=str),
+            "superseded_by": None,
+            "parse_json": fin.parse_json if fin else json.dumps(r, ensure_ascii=False, default=str),
             "source_path": it.source_path, "simulated": bool(r.get("simulated")), "held": False, "held_reason": None,
             "source_mtime": datetime.fromtimestamp(it.mtime) if it.mtime else None,
             "source_name_hex": r.get("source_name_hex"), "source_stored": stored,
@@ -133,16 +152,29 @@ CELL_SCHEMA = pa.schema([("report_id", pa.int32()), ("tbl", pa.string()), ("row_
                          ("col_code", pa.string()), ("value", pa.float64()), ("printed", pa.string()),
                          ("flag", pa.string()), ("unit", pa.string())])
 SECTION_SCHEMA = pa.schema([("report_id", pa.int32()), ("code", pa.string()), ("body", pa.string())])
+INDICATOR_SCHEMA = pa.schema([("agency_id", pa.int32()), ("year", pa.int32()), ("report_id", pa.int32()),
+                              ("template", pa.string()), ("indicator", pa.string()), ("value", pa.float64()),
+                              ("series", pa.string())])
+IndicatorRow = tuple[int, int, int, str, str, float | None, str]  # INDICATOR_SCHEMA
 
 
 def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, list], sections: list[tuple],
-            supersede: list[tuple[int, int]]) -> None:
-    """One transaction: the reports, their cells and sections, and the superseded_by of the reports they replace."""
+            supersede: list[tuple[int, int]], indicators: list[IndicatorRow]) -> None:
+    """One transaction: the reports, their cells, sections and indicator rows, and the superseded_by of the reports
+    they replace. The indicators come from the batch's own rows (computed by the workers), never from a join against
+    the store; only a report that supersedes one (corrections may be carried onto it) is computed by SQL, from its
+    own ids (fill_indicators reads only their range)."""
     reports_t = pa.Table.from_pylist(rows, schema=REPORT_SCHEMA)
     cells_t = pa.table({c: cells[c] for c in CELL_COLUMNS}, schema=CELL_SCHEMA)
     sections_t = pa.table({"report_id": [s[0] for s in sections], "code": [s[1] for s in sections],
                            "body": [s[2] for s in sections]}, schema=SECTION_SCHEMA)
-    views = {"_new_reports": reports_t, "_new_cells": cells_t, "_new_sections": sections_t}
+    replaced = {o for o, _ in supersede}
+    by_sql = {n for _, n in supersede}
+    ind = [r for r in indicators if r[2] not in replaced and r[2] not in by_sql]
+    indicators_t = pa.table({c: [r[k] for r in ind] for k, c in enumerate(INDICATOR_SCHEMA.names)},
+                            schema=INDICATOR_SCHEMA)
+    views = {"_new_reports": reports_t, "_new_cells": cells_t, "_new_sections": sections_t,
+             "_new_indicators": indicators_t}
     if supersede:
         views["_supersede"] = pa.table({"old": [o for o, _ in supersede], "new": [n for _, n in supersede]})
     for name, table in views.items():
@@ -155,7 +187,10 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[dict], cells: dict[str, l
         if supersede:
             con.execute("update reports set superseded_by = s.new from _supersede s where reports.report_id = s.old")
             carry_over(con, supersede_relation="_supersede")  # corrections of the old version: carried or stale
-        update_indicators(con, "_new_reports", "(select old as report_id from _supersede)" if supersede else None)
+        con.execute(f"insert into indicators ({', '.join(INDICATOR_SCHEMA.names)}) select * from _new_indicators")
+        if supersede:
+            con.execute("delete from indicators where report_id in (select old from _supersede)")
+            fill_indicators(con, "(select new as report_id from _supersede)")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -214,11 +249,17 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
     Versions of one agency-year are taken in chronological order (`_order_key`); each replaces the current version
     only when the evidence allows it (`evidence.decide`), else it is stored as a held version (待核对) with a HELD
     finding saying why. A report whose unit or year cannot be settled is stored as 待认定 (`identity.identity_hold`).
+    The rows, record-only findings and indicators the workers computed (`finish.Finished`) are used as they are;
+    a record without them (or edited since) gets the same work done here.
     """
     outcomes: dict[int, Outcome] = {}
     holds: dict[int, Hold] = {}
+    fins: dict[int, Finished] = {}
     for i, it in enumerate(items):
-        hold = identity_hold(it, registry)
+        fin = finished_of(it, registry) if it.ok else None
+        if fin is not None:
+            fins[i] = fin
+        hold = fin.hold if fin is not None else identity_hold(it, registry)
         if hold:
             holds[i] = hold
         elif not it.ok:
@@ -249,28 +290,30 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
             fresh.append(i)
     named = [i for i in fresh if i not in holds]
     agency_ids = resolve_agencies(con, registry, [items[i] for i in named])
-    keys = {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in named}
-    from dashboard.review.findings import current_reports
-
+    key_of = {i: (agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in named}
+    keys = set(key_of.values())
     current = current_reports(con, keys)
-    last_draft = latest_drafts(con, {(agency_ids[items[i].report["agency"]], items[i].report["year"]) for i in named
-                                     if items[i].extra.get("draft")})
+    last_draft = latest_drafts(con, {key_of[i] for i in named if items[i].extra.get("draft")})
     when = _current_when(con, current)
-    check_contexts = contexts(con, keys)
+    # the evidence's check context (the previous year) is needed only where a version meets another: a current one
+    # in the store, or a second version of the same agency-year in this batch
+    versions = Counter(key_of[i] for i in named if not items[i].extra.get("draft"))
+    check_contexts = contexts(con, {k for k in keys if k in current or versions[k] > 1})
     next_id = con.execute("select coalesce(max(report_id), 0) + 1 from reports").fetchall()[0][0]
     now = datetime.now()
-    plan: list[tuple[int, dict, dict, list, tuple | None]] = []
+    plan: list[tuple[int, dict, dict, list, tuple | None, list]] = []
     batch_reports: dict[Key, tuple[int, dict]] = {}
     held: dict[int, Finding] = {}
     changes: dict[int, list] = {}
     pending_bytes: dict[int, bytes | None] = {}  # files of versions made current earlier in this batch
+    finished: dict[int, Finished] = {}  # report id -> the worker's work, for the checks
     for i in [i for i in fresh if i in holds]:
         it, hold = items[i], holds[i]
         report = {**hold.report, "identity_candidates": hold.candidates, "source": it.source_name}
         row = _report_row(next_id, None, it, now, report)
         row["superseded_by"], row["held"], row["held_reason"] = next_id, True, hold.reason_zh
         row["year"] = report["year"] if isinstance(report.get("year"), int) and 2000 <= report["year"] <= 2100 else None
-        plan.append((i, row, cell_rows(next_id, report), section_rows(next_id, report), None))
+        plan.append((i, row, cell_rows(next_id, report), section_rows(next_id, report), None, []))
         outcomes[i] = Outcome(it.source_name, "unidentified", hold.reason_zh, hold.reason_en, report_id=next_id,
                               agency=report.get("agency") or None, year=row["year"])
         held[next_id] = Finding("HELD", "warning", f"此报告{hold.reason_zh}，未计入统计，请编辑认定单位和年度", [],
@@ -278,12 +321,14 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
         next_id += 1
     for i in sorted(named, key=lambda i: _order_key(items[i])):
         it = items[i]
+        fin = fins.get(i)
         aid = agency_ids[it.report["agency"]]
-        key = (aid, it.report["year"])
+        key = key_of[i]
+        entry_cells, entry_sections = _rows(next_id, it.report, fin)
         if it.extra.get("draft"):  # a draft for the review: never current; it replaces the unit's previous draft
             prev = last_draft.get(key)
-            plan.append((i, _report_row(next_id, aid, it, now), cell_rows(next_id, it.report),
-                         section_rows(next_id, it.report), (prev, next_id) if prev else None))
+            plan.append((i, _report_row(next_id, aid, it, now, fin=fin), entry_cells, entry_sections,
+                         (prev, next_id) if prev else None, []))
             outcomes[i] = Outcome(it.source_name, "superseded" if prev else "ingested", report_id=next_id,
                                   agency=it.report["agency"], year=it.report["year"], supersedes=prev)
             last_draft[key] = next_id
@@ -297,17 +342,18 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
                              evidence_of(old[1], check_contexts.get(key)), older)
             if verdict.same:  # reads the same: a file that is the other cut short loses, whichever came first
                 verdict = by_bytes(verdict, it.source_bytes, _stored_bytes(con, old[0], pending_bytes), old[0])
-        row = _report_row(next_id, aid, it, now)
-        entry_cells = cell_rows(next_id, it.report)
+        row = _report_row(next_id, aid, it, now, fin=fin)
         if verdict and not verdict.replace:
             row["superseded_by"], row["held"], row["held_reason"] = old[0], True, verdict.reason_zh
-            plan.append((i, row, entry_cells, section_rows(next_id, it.report), None))
+            plan.append((i, row, entry_cells, entry_sections, None, []))
             outcomes[i] = Outcome(it.source_name, "held", verdict.reason_zh, verdict.reason_en, report_id=next_id,
                                   agency=it.report["agency"], year=it.report["year"], supersedes=old[0])
             held[next_id] = Finding("HELD", "warning", f"此版本待核对，未成为当前版本：{verdict.reason_zh}", [],
                                     verdict.reason_en)
         else:
-            plan.append((i, row, entry_cells, section_rows(next_id, it.report), (old[0], next_id) if old else None))
+            values = fin.indicators if fin else indicator_values(it.report.get("template"), entry_cells)
+            indicators = [(aid, key[1], next_id, t, name, v, series) for t, name, v, series in values]
+            plan.append((i, row, entry_cells, entry_sections, (old[0], next_id) if old else None, indicators))
             status = "superseded" if old else "ingested"
             outcomes[i] = Outcome(it.source_name, status, verdict.reason_zh if verdict else "",
                                   verdict.reason_en if verdict else "", report_id=next_id,
@@ -315,6 +361,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
                                   supersedes=old[0] if old else None)
             if verdict:
                 changes[next_id] = verdict.changes
+            if fin is not None:
+                finished[next_id] = fin
             pending_bytes[next_id] = it.source_bytes
             current[key] = (next_id, it.report)
             when[next_id] = _when_of(it)
@@ -327,7 +375,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
                       changes, who)
     stored = {k: v for k, v in batch_reports.items() if v[0] in stored_ids}
     if run_checks_after and stored:
-        results = check_stored(con, stored, registry)
+        firsts = {o.report_id for o in outcomes.values() if o.status == "ingested"}
+        results = _check_batch(con, stored, firsts, finished, registry)
         for o in outcomes.values():
             if o.report_id in results and o.status in ("ingested", "superseded"):
                 o.findings = len(results[o.report_id])
@@ -338,6 +387,53 @@ def write_batch(con: duckdb.DuckDBPyConnection, items: list[Prepared], registry:
             if o.status in ("held", "unidentified"):
                 o.findings = 1
     return [outcomes[i] for i in range(len(items))]
+
+
+def _rows(rid: int, report: dict[str, Any], fin: Finished | None) -> tuple[dict[str, list], list[tuple]]:
+    """The cell and section rows of a report under its id: the worker's, else made here."""
+    if fin is None:
+        return cell_rows(rid, report), section_rows(rid, report)
+    return ({"report_id": [rid] * len(fin.cells["tbl"]), **fin.cells},
+            [(rid, code, body) for code, body in fin.sections])
+
+
+def _check_batch(con: duckdb.DuckDBPyConnection, stored: dict[Key, tuple[int, dict]], firsts: set[int],
+                 finished: dict[int, Finished], registry: Registry) -> dict[int, list[Finding]]:
+    """The findings of the batch's stored reports, saved (as check_stored gives them). A first version of its
+    agency-year (no correction can be on it) takes the worker's record-only findings and gets only the cross-year
+    rules here, against the previous year from the batch or the store (with its corrections), unless the agency
+    context differs from the worker's; the next year's stored report is checked again. A version that replaces one
+    (corrections carried onto it, stale ones) goes through check_stored whole."""
+    fast = {k: v for k, v in stored.items() if v[0] in firsts and v[0] in finished}
+    slow = {k: v for k, v in stored.items() if k not in fast}
+    results: dict[int, list[Finding]] = {}
+    if fast:
+        prev_keys = {(a, y - 1) for a, y in fast}
+        pool = {k: stored[k] for k in prev_keys if k in stored}
+        pool.update(current_reports(con, prev_keys - set(pool)))
+        pool = _with_corrections(con, pool)
+        agencies = _agency_context(con)
+        suggestions: dict[str, str | None] = {}
+        with flattened_reports():  # the batch's reports are flattened once, whether read as this year or the last
+            for (aid, year), (rid, report) in fast.items():
+                name, kind, known = agencies.get(aid, ("", None, False))
+                if not known and name not in suggestions:
+                    suggestions[name] = registry.match(report.get("agency") or name).suggestion
+                prev = pool.get((aid, year - 1))
+                ctx = CheckContext(previous=prev[1] if prev else None, agency_kind=kind, agency_known=known,
+                                   agency_suggestion=None if known else suggestions.get(name))
+                fin = finished[rid]
+                if fin.context == (kind, known, ctx.agency_suggestion):
+                    results[rid] = merge(fin.findings, run_rules(report, ctx, cross_year=True))
+                else:
+                    results[rid] = run_checks(report, ctx)
+        save_findings(con, results)
+        later = current_reports(con, {(a, y + 1) for a, y in fast} - set(stored))
+        if later:  # in key order, not the store's row order: finding ids are the same on the file and the lake
+            results.update(check_stored(con, dict(sorted(later.items())), registry, with_next_year=False))
+    if slow:
+        results.update(check_stored(con, slow, registry))
+    return results
 
 
 def _audit_supersedes(con: duckdb.DuckDBPyConnection, replaced: list[Outcome], changes: dict[int, list],
@@ -352,17 +448,18 @@ def _audit_supersedes(con: duckdb.DuckDBPyConnection, replaced: list[Outcome], c
                   changes=[[k, a, b] for k, a, b in diff[:500]], source=o.source)
 
 
-def _merge(plan: list) -> tuple[list, dict[str, list], list, list]:
-    rows, sections, supersede = [], [], []
+def _merge(plan: list) -> tuple[list, dict[str, list], list, list, list]:
+    rows, sections, supersede, indicators = [], [], [], []
     cells: dict[str, list] = {c: [] for c in CELL_COLUMNS}
-    for _, row, c, s, sup in plan:
+    for _, row, c, s, sup, ind in plan:
         rows.append(row)
         for k in CELL_COLUMNS:
             cells[k].extend(c[k])
         sections.extend(s)
         if sup:
             supersede.append(sup)
-    return rows, cells, sections, supersede
+        indicators.extend(ind)
+    return rows, cells, sections, supersede, indicators
 
 
 def _write_plan(con: duckdb.DuckDBPyConnection, plan: list, outcomes: dict[int, Outcome],
@@ -483,27 +580,36 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
     summary.skipped = [str(p) for p in skipped]
     bar = progress_bar(progress, len(files))
     pending: list[Prepared] = []
+    pending_bytes = 0
 
     def flush() -> None:
-        nonlocal pending
+        nonlocal pending, pending_bytes
         if pending:
             if assign:
                 pending = [apply_assignment(it, assign, registry) for it in pending]
             summary.outcomes.extend(_write_session(db, registry, pending, who, assign=assign))
-        pending = []
+        pending, pending_bytes = [], 0
 
     with bar:
-        # written in input order: the same files give the same store, however many workers (or a cluster) read them
-        results = in_input_order((engine or parse_files)(files, workers=workers, limits=limits))
+        # written in input order: the same files give the same store, however many workers (or a cluster) read them;
+        # read ahead in a thread (at most a batch), so the workers go on parsing while this process writes a batch,
+        # and the local workers run at most a batch past the first file not yet finished: memory stays bounded
+        if engine is None:
+            parsed = parse_files(files, workers=workers, limits=limits, ahead=batch_files)
+        else:
+            parsed = engine(files, workers=workers, limits=limits)
+        results = _read_ahead(in_input_order(parsed), batch_files)
         for done, result in enumerate(results, start=1):
             if draft:
                 result.prepared.extra["draft"] = True
                 result.prepared.extra.setdefault("submitted_at", datetime.now())
             pending.append(result.prepared)
+            pending_bytes += len(result.prepared.source_bytes or b"")
             bar.advance(result.prepared.source_name)
             if on_file:
                 on_file(done, len(files), result.prepared.source_name)
-            if len(pending) >= batch_files:  # by count only: batches (and so report ids) follow the input order
+            # by count and size, never by time: batches (and so report ids) follow the input order
+            if len(pending) >= batch_files or pending_bytes >= BATCH_BYTES:
                 flush()
         flush()
     for p in summary.passed:
@@ -511,3 +617,57 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
             summary.outcomes.append(Outcome(p.path, "failed", p.reason_zh, p.reason_en))
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+_DONE = object()
+READ_AHEAD_WAIT_S = 10.0
+
+
+def _read_ahead(results: Iterable[Any], limit: int) -> Iterator[Any]:
+    """The results, drawn by a thread up to `limit` ahead of the consumer (the engine keeps its workers busy while
+    the consumer writes); an error of the engine is raised here; leaving early stops the engine."""
+    q: queue.Queue = queue.Queue(maxsize=max(1, limit))
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False  # the consumer left
+
+    def pump() -> None:
+        it = iter(results)
+        try:
+            for item in it:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # noqa: BLE001 — handed to the consumer, raised there
+            put(exc)
+        finally:
+            close = getattr(it, "close", None)
+            if close:
+                close()  # ends the engine's workers (in this thread, where the generator runs)
+
+    thread = threading.Thread(target=pump, name="ingest-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        # the engine ends when the thread next wakes; waiting for it is bounded (every worker may be in the middle
+        # of a slow file, up to its time limit): the thread is a daemon and closes the engine itself
+        deadline = time.monotonic() + READ_AHEAD_WAIT_S
+        while thread.is_alive() and time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                q.get_nowait()
+            thread.join(0.1)

@@ -2,8 +2,9 @@
 
 `parse_files(paths, workers=N, limits=Limits(...))` yields one `FileOutcome` per path as files finish. Each worker
 is a process forked from a forkserver (parsers preloaded, so a new worker costs milliseconds) that sets its own
-address-space limit (RLIMIT_AS) and reads one file at a time through `prepare_file` — a plain importable
-function, so another engine (a Dask cluster) can run the same per-file step. The parent enforces the wall limit:
+address-space limit (RLIMIT_AS) and reads one file at a time through `finish.prepare_finished` (parse, then the
+record's rows, record-only checks and indicators) — a plain importable function, so another engine (a Dask
+cluster) runs the same per-file step. The parent enforces the wall limit:
 past it, or when a worker dies (out of memory, a crash in a C library), that file fails with
 "超出资源限制（内存/时间）" and the worker is replaced; the other files go on.
 
@@ -25,13 +26,14 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from dashboard.errors import RESOURCE_EN, RESOURCE_ZH
-from dashboard.ingest.prepare import Prepared, display_name, prepare_file
+from dashboard.ingest.finish import prepare_finished
+from dashboard.ingest.prepare import Prepared, display_name
 from dashboard.limits import MEMORY_MB, SECONDS, use_file_limits
 
 DEFAULT_MEMORY_MB = MEMORY_MB  # defined once in dashboard/limits.py
 DEFAULT_SECONDS = SECONDS
 # Loaded once in the forkserver so that every worker starts with the parsers imported.
-PRELOAD = ["dashboard.ingest.worker_priority", "dashboard.ingest.prepare", "dashboard.parse", "dashboard.readers.pdf", "dashboard.readers.docx",
+PRELOAD = ["dashboard.ingest.worker_priority", "dashboard.ingest.prepare", "dashboard.ingest.finish", "dashboard.parse", "dashboard.readers.pdf", "dashboard.readers.docx",
            "dashboard.readers.html", "dashboard.readers.text"]
 
 
@@ -97,7 +99,7 @@ def _worker_main(conn: Connection, memory_mb: int, seconds: float = DEFAULT_SECO
         if task is None:
             return
         index, path = task
-        item = prepare_file(Path(path))
+        item = prepare_finished(Path(path))
         spent = item.error_zh == RESOURCE_ZH
         try:
             conn.send((index, item))
@@ -210,8 +212,12 @@ def in_input_order(results: Iterable[FileOutcome]) -> Iterator[FileOutcome]:
 
 
 def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limits | None = None,
-                on_start: Callable[[int, Path], None] | None = None) -> Iterator[FileOutcome]:
-    """Read and parse every path in worker processes; yields one FileOutcome per path, in the order they finish."""
+                on_start: Callable[[int, Path], None] | None = None, ahead: int | None = None) -> Iterator[FileOutcome]:
+    """Read and parse every path in worker processes; yields one FileOutcome per path, in the order they finish.
+
+    With `ahead`, a file is handed out only while it is fewer than `ahead` places after the first file not yet
+    finished: a slow file (up to the time limit) cannot make a consumer that writes in input order hold more
+    than `ahead` finished records waiting for it (in_input_order)."""
     limits = limits or Limits()
     todo = list(enumerate(Path(p) for p in paths))
     todo.reverse()  # pop() from the end keeps the input order
@@ -219,7 +225,7 @@ def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limit
     if n <= 0:
         for index, path in reversed(todo):
             t0 = time.monotonic()
-            yield FileOutcome(index, path, prepare_file(path), time.monotonic() - t0)
+            yield FileOutcome(index, path, prepare_finished(path), time.monotonic() - t0)
         return
     ctx = _context()
     pool: list[_Worker] = []
@@ -228,8 +234,9 @@ def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limit
             pool.append(_Worker(ctx, limits))
         busy: list[_Worker] = []
         while todo or busy:
+            first = min([w.task[0] for w in busy if w.task] + ([todo[-1][0]] if todo else []))
             for w in pool:
-                if w.task is None and todo:
+                if w.task is None and todo and (ahead is None or todo[-1][0] < first + ahead):
                     index, path = todo.pop()
                     if on_start:
                         on_start(index, path)

@@ -171,3 +171,50 @@ ratios as (
 )
 select * from base union all select * from ratios
 """
+
+
+IndicatorValue = tuple[str, str, float | None, str]  # (template, indicator, value, series)
+_PLAIN: dict[str, list[tuple[str, str, str, str, str]]] = {}  # template -> (indicator, tbl, row, col, series)
+for _ind, _tbl, _row, _col, _template, _series in indicator_cell_rows():
+    _PLAIN.setdefault(_template, []).append((_ind, _tbl, _row, _col, _series))
+_RATIOS = indicator_ratio_rows()
+
+
+def indicator_values(template: str | None, cells: dict[str, list]) -> list[IndicatorValue]:
+    """A report's indicator rows from its own cell rows (`records.cell_rows` columns), as FILL_INDICATORS_SQL
+    computes them for a report without corrections: sums NULL when no cell is a number, ratios NULL when the
+    denominator is 0 or NULL. Computed where the report was parsed, so a batch's indicators are written from the
+    batch, never by joining against the store (tests/test_ingest_batch_rows.py compares both)."""
+    if template not in _PLAIN:
+        return []
+    values = {(t, r, c): v for t, r, c, v in zip(cells["tbl"], cells["row_code"], cells["col_code"], cells["value"],
+                                                 strict=True)}
+    sums: dict[tuple[str, str], list[float]] = {}
+    for ind, tbl, row, col, series in _PLAIN[template]:
+        found = sums.setdefault((ind, template if series == "template" else series), [])
+        v = values.get((tbl, row, col))
+        if v is not None:
+            found.append(v)
+    out: list[IndicatorValue] = []
+    base: dict[str, list[float | None]] = {}
+    for (ind, series), found in sums.items():
+        total = _sum(found)
+        out.append((template, ind, total, series))
+        base.setdefault(ind, []).append(total)
+    for ind, numerators, denominator, templates, series in _RATIOS:
+        if template not in templates:
+            continue
+        num = _sum([v for n in numerators for v in base.get(n, []) if v is not None]) or 0.0
+        dens = [v for v in base.get(denominator, []) if v is not None]
+        den = max(dens) if dens else None
+        out.append((template, ind, num / den if den else None, template if series == "template" else series))
+    return out
+
+
+def _sum(values: list[float]) -> float | None:
+    if not values:
+        return None
+    total = 0.0
+    for v in values:
+        total += v
+    return total

@@ -1,0 +1,180 @@
+"""Benchmark of issue 23 item 1 (one run, prints a table): ingest of the same simulated files with 1 local worker,
+2 local workers and a Dask cluster of 2 workers on this machine — this tree and, side by side in the same run, a
+baseline tree (another checkout or `git archive` of the commit before) — with the load average at each figure.
+
+    PYTHONPATH=. /work/main/.venv/bin/python bench/workers.py [--files 600] [--rounds 1] [--baseline /path/to/tree]
+
+Each ingest runs in a fresh process with that tree first on the path, into a fresh store; the runs of the trees
+alternate so that the machine's load (shared with other users) falls on both alike. Ratio = seconds of 1 local
+worker / seconds of the row, per tree; "vs base" = seconds of the baseline tree / seconds of this tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CPU = r"""
+import json, pickle, sys, time
+from pathlib import Path
+from dashboard.ingest.pipeline import _write_session
+try:
+    from dashboard.ingest.finish import prepare_finished as prepare_file  # the workers' step
+except ImportError:  # a tree before finish.py: the workers only parse
+    from dashboard.ingest.prepare import prepare_file
+from dashboard.registry import Registry
+files = [Path(p) for p in json.loads(Path(sys.argv[1]).read_text())]
+db, batch = Path(sys.argv[2]), int(sys.argv[3])
+registry = Registry.load()
+_write_session(db, registry, [])  # the store's schema, made once per store, is not a batch's cost
+t = time.process_time()
+blobs = [pickle.dumps(prepare_file(f)) for f in files]  # a worker's step: read, parse (and finish), send
+parse = time.process_time() - t
+t = time.process_time()
+items = [pickle.loads(b) for b in blobs]  # the parent's: receive, then write the batches
+for i in range(0, len(items), batch):
+    _write_session(db, registry, items[i:i + batch])
+write = time.process_time() - t
+print(json.dumps({"parse": parse / len(files), "write": write / len(files)}))
+"""
+RUN = r"""
+import json, sys, time
+from pathlib import Path
+from dashboard.ingest.pipeline import ingest_paths
+files = [Path(p) for p in json.loads(Path(sys.argv[1]).read_text())]
+db, mode = Path(sys.argv[2]), sys.argv[3]
+kw, procs = {}, None
+if mode == "dask":
+    import os
+    from dashboard.ingest.dask_parse import cluster_engine, start_local_cluster, stop_local_cluster
+    address, procs = start_local_cluster(2, env={"PYTHONPATH": os.environ["PYTHONPATH"]})
+    kw["engine"] = cluster_engine(address)
+else:
+    kw["workers"] = int(mode)
+import resource
+t0, c0 = time.perf_counter(), time.process_time()
+out = ingest_paths(files, db=db, **kw)
+seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+if procs:
+    stop_local_cluster(procs)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "counts": out.counts(), "parent_cpu": cpu, "peak_mb": peak}))
+"""
+BATCH = 200  # pipeline.BATCH_FILES, the ingest's default batch
+MODES = [("1", "1 local worker"), ("2", "2 local workers"), ("dask", "Dask, 2 workers on this machine")]
+
+
+def run(tree: Path, files_json: Path, db: Path, mode: str, priority: str = "normal") -> tuple[float, dict, float, float, float]:
+    """(seconds, outcome counts, 1-minute load average at the start, the parent's CPU seconds (all its threads),
+    the parent's peak RSS in MB) of one ingest in a fresh process."""
+    load = os.getloadavg()[0]
+    env = {**os.environ, "PYTHONPATH": str(tree), "NIANBAO_WORKER_PRIORITY": priority}
+    out = subprocess.run([sys.executable, "-c", RUN, str(files_json), str(db), mode], cwd=tree, env=env,
+                         capture_output=True, text=True, check=True)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    return got["seconds"], got["counts"], load, got.get("parent_cpu", 0.0), got.get("peak_mb", 0.0)
+
+
+def cpu_split(tree: Path, files_json: Path, db: Path) -> tuple[float, float, float]:
+    """(CPU seconds a file of the per-file step a worker runs, of the parent's writing, load) in one process:
+    what bounds the speedup whatever the machine's load."""
+    load = os.getloadavg()[0]
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run([sys.executable, "-c", CPU, str(files_json), str(db), str(BATCH)], cwd=tree, env=env,
+                         capture_output=True, text=True, check=True)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    return got["parse"], got["write"], load
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=600)
+    ap.add_argument("--rounds", type=int, default=1, help="runs of each row (the median is shown)")
+    ap.add_argument("--baseline", type=Path, default=None, help="a tree to compare with (omit: this tree only)")
+    ap.add_argument("--modes", default="1,2,dask")
+    ap.add_argument("--worker-priority", default="normal", choices=["normal", "low"],
+                    help="the local workers' priority (the product's default is low, nice 10: on a machine shared "
+                         "with other users' work they then get a fraction of the cores, while the Dask workers and "
+                         "the parent do not; normal compares the pipelines)")
+    ap.add_argument("--cpu-files", type=int, default=400, help="files of the CPU split (0: skip)")
+    ap.add_argument("--cpu-rounds", type=int, default=2, help="runs of the CPU split per tree (the min is shown)")
+    args = ap.parse_args()
+    from dashboard.synth import synthesize
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-workers-"))
+    try:
+        years = [2019, 2020, 2021, 2022, 2023]
+        synth = synthesize(tmp / "synth", -(-args.files * 105 // 100 // len(years)), years, ["html", "md"], seed=1)
+        files = sorted(synth.files)[:args.files]
+        files_json = tmp / "files.json"
+        files_json.write_text(json.dumps([str(f) for f in files]))
+        trees = [("this", ROOT)] + ([("base", args.baseline.resolve())] if args.baseline else [])
+        modes = [m for m in MODES if m[0] in args.modes.split(",")]
+        times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        parent: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        counts: dict[tuple[str, str], dict] = {}
+        print(f"{len(files)} html/md files, {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}; "
+              f"local workers at {args.worker_priority} priority")
+        for r in range(args.rounds):
+            for mode, _ in modes:
+                for name, tree in trees:
+                    db = tmp / f"{name}-{mode}-{r}.duckdb"
+                    seconds, c, load, pcpu, peak = run(tree, files_json, db, mode, args.worker_priority)
+                    times.setdefault((name, mode), []).append((seconds, load))
+                    parent.setdefault((name, mode), []).append((pcpu, peak))
+                    counts[(name, mode)] = c
+                    print(f"  {name:<5} {mode:<5} {seconds:7.1f} s  load {load:.1f}  {c}", flush=True)
+                    db.unlink(missing_ok=True)
+                    shutil.rmtree(f"{db}.sources", ignore_errors=True)
+        med = {k: statistics.median(s for s, _ in v) for k, v in times.items()}
+        print()
+        print(f"{'tree':<5} {'engine':<34} {'seconds':>8} {'files/s':>8} {'vs 1 worker':>12} {'vs base':>8} "
+              f"{'parent CPU ms/file':>19} {'parent peak MB':>15} {'load (1 min)':>13}")
+        for name, _ in trees:
+            for mode, label in modes:
+                s = med[(name, mode)]
+                ratio = med[(name, "1")] / s if (name, "1") in med else float("nan")
+                vs_base = med[("base", mode)] / s if ("base", mode) in med and name == "this" else float("nan")
+                loads = "/".join(f"{x:.1f}" for _, x in times[(name, mode)])
+                pcpu = statistics.median(c for c, _ in parent[(name, mode)]) / len(files) * 1000
+                peak = max(m for _, m in parent[(name, mode)])
+                print(f"{name:<5} {label:<34} {s:8.1f} {len(files) / s:8.1f} {ratio:11.2f}× {vs_base:7.2f}× "
+                      f"{pcpu:19.2f} {peak:15.0f} {loads:>13}")
+        if args.cpu_files:
+            small = tmp / "cpu-files.json"
+            small.write_text(json.dumps([str(f) for f in files[:args.cpu_files]]))
+            print(f"\nCPU a file ({args.cpu_files} files, one process, min of {args.cpu_rounds} alternating runs; "
+                  "load-independent): the workers' step (read, parse, finish, pickle) vs the parent's (unpickle, "
+                  "write the batches of 200); bound = the best 2-worker speedup on 2 idle cores, "
+                  "parse / max((parse + write) / 2, write)")
+            print(f"{'tree':<5} {'worker ms':>10} {'parent ms':>10} {'parent share':>13} {'bound':>7} {'loads':>15}")
+            split: dict[str, list[tuple[float, float, float]]] = {}
+            for r in range(args.cpu_rounds):
+                for name, tree in trees:
+                    db = tmp / f"cpu-{name}-{r}.duckdb"
+                    split.setdefault(name, []).append(cpu_split(tree, small, db))
+            for name, _ in trees:
+                p = min(x[0] for x in split[name])
+                w = min(x[1] for x in split[name])
+                bound = p / max((p + w) / 2, w)
+                loads = "/".join(f"{x[2]:.1f}" for x in split[name])
+                print(f"{name:<5} {p * 1000:10.2f} {w * 1000:10.2f} {w / (p + w):12.0%} {bound:6.2f}× {loads:>15}")
+        if counts:
+            same = {json.dumps(c, sort_keys=True) for c in counts.values()}
+            print(f"\noutcome counts identical across every row: {len(same) == 1}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
