@@ -404,6 +404,7 @@ def main() -> None:
         if lake_cm:
             lake_cm.__exit__(None, None, None)
         shutil.rmtree(tmp, ignore_errors=True)
+    print(f"load at the end {os.getloadavg()[0]:.1f}")
     print("\n| part | run | result |\n|---|---|---|")
     for section, what, value in ROWS:
         print(f"| {section} | {what} | {value} |")
