@@ -21,7 +21,7 @@ of one user, or many users of one Streamlit server — compute each answer once 
 only when the snapshot id is the same before and after the query (no commit came in between, so the query read
 exactly that snapshot); a commit changes the id, so the next read recomputes. Staleness: a cached answer is the
 latest committed snapshot at the moment of the read (the id is asked on every call), never older. The DuckDB file
-mode has no such cache (its reads are cheap and its readers attach the swapped file).
+mode is unchanged: nothing is kept, every call runs on the current version of the file.
 """
 
 from __future__ import annotations
