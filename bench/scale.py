@@ -231,7 +231,8 @@ lat, errors = {p: [] for p in PAGES}, []
 import os
 if sys.argv[3] == "live":
     # a reader of its own, beside run_query (to measure another reading strategy against the app's in one run): one
-    # read-only attach of the lake at its latest snapshot, each query on a cursor of it
+    # read-only attach of the lake at its latest snapshot, each query on a cursor of it — run_query on a lake before
+    # its answers were kept per snapshot (issue 23 item 5's baseline)
     from dashboard.store.lake import ALIAS, connect
     from dashboard.store.named import _bind
     live = connect(db, read_only=True)
@@ -246,17 +247,26 @@ if sys.argv[3] == "live":
 for qs in PAGES.values():  # one untimed round: opening the store (extensions, first attach) is not a page's time
     for name, params in qs:
         run_query(name, db=db, **params)
+from dashboard.store.named import LAKE_CACHE
+recomputed = []  # pages with a query not kept (a first read after a commit): their seconds
 while not os.path.exists(stop):
     for page, qs in PAGES.items():
-        t0 = time.perf_counter()
+        t0, misses = time.perf_counter(), LAKE_CACHE.misses
         try:
             for name, params in qs:
                 run_query(name, db=db, **params)
             lat[page].append(time.perf_counter() - t0)
+            if LAKE_CACHE.misses > misses:
+                recomputed.append(lat[page][-1])
         except Exception as exc:
             errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")
-print(json.dumps({"lat": lat, "errors": errors}))
+print(json.dumps({"lat": lat, "errors": errors, "cache": [LAKE_CACHE.hits, LAKE_CACHE.misses],
+                  "recomputed": recomputed}))
 """
+
+
+def _p95(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=20, method="inclusive")[-1]
 
 
 def bench_readers(tmp: Path, db: str, label: str, n_readers: int, hows: tuple[str, ...] = ("run_query",)) -> None:
@@ -279,21 +289,51 @@ def bench_readers(tmp: Path, db: str, label: str, n_readers: int, hows: tuple[st
     write = time.perf_counter() - t0
     stop.touch()
     lat: dict[str, dict[str, list[float]]] = {how: {} for how in hows}
+    cache: dict[str, list[int]] = {how: [0, 0] for how in hows}
+    recomputed: dict[str, list[float]] = {how: [] for how in hows}
     errors: list[str] = []
     for how, p in zip(kinds, procs, strict=True):
         text = p.communicate(timeout=300)[0]
         # the reader's one JSON line; anything else on its stdout (a library's output) is not ours
         out = json.loads(next(line for line in text.splitlines() if line.startswith('{"lat"')))
         errors += out["errors"]
+        cache[how] = [a + b for a, b in zip(cache[how], out["cache"], strict=True)]
+        recomputed[how] += out["recomputed"]
         for page, xs in out["lat"].items():
             lat[how].setdefault(page, []).extend(xs)
-    names = {"live": "reader of its own (lake attached once)", "run_query": "run_query"}
+    names = {"live": "baseline reader (lake attached once, nothing kept)", "run_query": "run_query"}
     for how in hows:
-        p95 = "  ".join(f"{page} {statistics.quantiles(xs, n=20)[-1] * 1000:.0f} ms ({len(xs)})"
-                        for page, xs in lat[how].items() if len(xs) >= 2)
+        p95 = "  ".join(f"{page} {_p95(xs) * 1000:.0f} ms (max {max(xs) * 1000:.0f}, "
+                        f"n {len(xs)})" for page, xs in lat[how].items() if len(xs) >= 2)
+        hits, misses = cache[how]
+        kept = f"; answers kept per snapshot: {hits} hits, {misses} misses" if hits + misses else ""
+        again = recomputed[how]
+        if len(again) >= 2:  # the pages that ran a query afresh (a first read after a commit), any page
+            kept += (f"; pages recomputed after a commit: p95 {_p95(again) * 1000:.0f} ms, max "
+                     f"{max(again) * 1000:.0f} ms, n {len(again)}")
         row(f"{n_readers} readers + 1 writer", f"{label}, {kinds.count(how)} × {names[how]}: p95 per page "
-            f"(n) (writer {write:.0f} s)", p95)
+            f"(writer {write:.0f} s{kept})", p95)
     row(f"{n_readers} readers + 1 writer", f"{label}: errors", f"{len(errors)}" + (f"; first: {errors[0]}" if errors else ""))
+
+
+def _lake_files(url: str) -> str:
+    """How many Parquet files a reader of the lake opens per table (and delete files), from the catalog."""
+    import duckdb
+
+    from dashboard.store.lake import CATALOG, _catalog_cursor
+
+    cur = _catalog_cursor(url)
+    try:
+        rows = cur.execute(f"""select * from postgres_query('{CATALOG}', 'select t.table_name, count(f.data_file_id) as files,
+            (select count(*) from ducklake_delete_file d where d.table_id = t.table_id and d.end_snapshot is null) as deletes
+            from ducklake_table t join ducklake_data_file f using (table_id)
+            where t.end_snapshot is null and f.end_snapshot is null group by t.table_id, t.table_name
+            order by 2 desc')""").fetchall()
+    except duckdb.Error as exc:
+        return f"unknown ({type(exc).__name__})"
+    finally:
+        cur.close()
+    return "  ".join(f"{name} {files} ({deletes})" for name, files, deletes in rows)
 
 
 def _size(path: Path) -> int:
@@ -335,8 +375,9 @@ def main() -> None:
     ap.add_argument("--writes", default="3x500", help="the writer during the readers' run: batches x reports")
     ap.add_argument("--batch-on", default="file,lake", help="stores the batch part runs on")
     ap.add_argument("--rounds", type=int, default=2, help="lake batches per fill and size (the minimum is shown)")
-    ap.add_argument("--lake-readers", default="run_query",
-                    help="lake reader kinds side by side: run_query (the app's), live (the lake attached once)")
+    ap.add_argument("--lake-readers", default="live,run_query",
+                    help="lake reader kinds side by side: run_query (the app's), live (the baseline: the lake "
+                         "attached once, nothing kept)")
     ap.add_argument("--readers-on", default="file,lake", help="stores the readers part runs on")
     ap.add_argument("--only", default="parse,batch,readers,size")
     args = ap.parse_args()
@@ -370,12 +411,14 @@ def main() -> None:
                 url = _fresh_lake(lake_url, "readers")
                 migrate_store(small, url)
                 bench_readers(tmp, url, "DuckLake", args.readers, hows=tuple(args.lake_readers.split(",")))
+                row("lake data files", "live data files per table after the writes (delete files)", _lake_files(url))
         if "size" in only:
             bench_size(tmp)
     finally:
         if lake_cm:
             lake_cm.__exit__(None, None, None)
         shutil.rmtree(tmp, ignore_errors=True)
+    print(f"load at the end {os.getloadavg()[0]:.1f}")
     print("\n| part | run | result |\n|---|---|---|")
     for section, what, value in ROWS:
         print(f"| {section} | {what} | {value} |")

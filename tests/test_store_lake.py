@@ -25,7 +25,7 @@ from dashboard.review.findings import set_finding_status
 from dashboard.store.db import open_db
 from dashboard.store.lake import LakeUnavailable, extension_files, throwaway_postgres
 from dashboard.store.migrate_store import migrate_store
-from dashboard.store.named import query_names
+from dashboard.store.named import LAKE_CACHE, query_names
 from dashboard.synth import synthesize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,6 +171,35 @@ from dashboard.store.db import open_db
 from dashboard.ingest.pipeline import ingest_paths
 ingest_paths([Path(p) for p in sys.argv[2:]], db=sys.argv[1], batch_files=4)
 """
+
+
+def test_a_lake_answer_is_kept_until_a_commit_and_the_read_after_a_commit_in_another_process_sees_it(
+        lake: str, tmp_path: Path) -> None:
+    files = _synth(tmp_path, 6, seed=5)
+    ingest_paths(files[:4], db=lake)
+    LAKE_CACHE.clear()
+    first = run_query("store_reports", db=lake)
+    again = run_query("store_reports", db=lake)
+    assert (LAKE_CACHE.misses, LAKE_CACHE.hits) == (1, 1)  # no commit between: the second read is the kept answer
+    pd.testing.assert_frame_equal(first, again)
+    again["report_id"] = -1  # a caller changing its frame does not change the kept one
+    assert list(run_query("store_reports", db=lake)["report_id"]) == list(first["report_id"])
+    # another process commits a batch: this process's next read is recomputed and shows it
+    writer = subprocess.run([sys.executable, "-c", WRITER, lake, *map(str, files[4:])], env=_env(lake), timeout=300)
+    assert writer.returncode == 0
+    misses = LAKE_CACHE.misses
+    after = run_query("store_reports", db=lake)
+    assert LAKE_CACHE.misses == misses + 1
+    assert len(after) > len(first) and set(first["report_id"]) < set(after["report_id"])
+    # a small commit (a reviewer's decision, inlined in the catalog) is seen by the next read as well
+    params = dict(year_from=2019, year_to=2025, kinds=None, regions=None, agency_ids=None,
+                  statuses=["confirmed"], rules=None, limit=10)
+    assert run_query("quality_findings_list", db=lake, **params).empty
+    finding = int(run_query("checks_findings", db=lake, year=None, agency_id=None, regions=None)["finding_id"].iloc[0])
+    set_finding_status(finding, "confirmed", "测试员", None, db=lake)
+    assert list(run_query("quality_findings_list", db=lake, **params)["finding_id"]) == [finding]
+    # answers of an older snapshot are dropped once a newer one is read: the cache holds one snapshot per lake
+    assert {key[3] for key in LAKE_CACHE.entries} == {LAKE_CACHE.latest[lake]}
 
 
 def test_killing_the_writer_leaves_the_lake_readable_and_the_rerun_completes(lake: str, tmp_path: Path) -> None:
