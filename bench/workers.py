@@ -6,7 +6,8 @@ baseline tree (another checkout or `git archive` of the commit before) — with 
 
 Each ingest runs in a fresh process with that tree first on the path, into a fresh store; the runs of the trees
 alternate so that the machine's load (shared with other users) falls on both alike. Ratio = seconds of 1 local
-worker / seconds of the row, per tree; "vs base" = seconds of the baseline tree / seconds of this tree.
+worker / seconds of the row, per tree ("vs in process": of the one-process ingest, parse then write on one core);
+"vs base" = seconds of the baseline tree / seconds of this tree.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "counts": out.counts(), "parent_cpu": cpu, "peak_mb": peak}))
 """
 BATCH = 200  # pipeline.BATCH_FILES, the ingest's default batch
-MODES = [("1", "1 local worker"), ("2", "2 local workers"), ("dask", "Dask, 2 workers on this machine")]
+MODES = [("0", "in process (one core, no worker)"), ("1", "1 local worker"), ("2", "2 local workers"), ("dask", "Dask, 2 workers on this machine")]
 
 
 def run(tree: Path, files_json: Path, db: Path, mode: str, priority: str = "normal") -> tuple[float, dict, float, float, float]:
@@ -101,7 +102,9 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=600)
     ap.add_argument("--rounds", type=int, default=1, help="runs of each row (the median is shown)")
     ap.add_argument("--baseline", type=Path, default=None, help="a tree to compare with (omit: this tree only)")
-    ap.add_argument("--modes", default="1,2,dask")
+    ap.add_argument("--modes", default="0,1,2,dask",
+                    help="0 = parse and write in one process, one after the other (one core); 1, 2 = local worker "
+                         "processes beside the writing parent; dask = a local Dask cluster of 2 workers")
     ap.add_argument("--worker-priority", default="normal", choices=["normal", "low"],
                     help="the local workers' priority (the product's default is low, nice 10: on a machine shared "
                          "with other users' work they then get a fraction of the cores, while the Dask workers and "
@@ -138,17 +141,18 @@ def main() -> None:
                     shutil.rmtree(f"{db}.sources", ignore_errors=True)
         med = {k: statistics.median(s for s, _ in v) for k, v in times.items()}
         print()
-        print(f"{'tree':<5} {'engine':<34} {'seconds':>8} {'files/s':>8} {'vs 1 worker':>12} {'vs base':>8} "
+        print(f"{'tree':<5} {'engine':<34} {'seconds':>8} {'files/s':>8} {'vs 1 worker':>12} {'vs in process':>14} {'vs base':>8} "
               f"{'parent CPU ms/file':>19} {'parent peak MB':>15} {'load (1 min)':>13}")
         for name, _ in trees:
             for mode, label in modes:
                 s = med[(name, mode)]
                 ratio = med[(name, "1")] / s if (name, "1") in med else float("nan")
+                ratio0 = med[(name, "0")] / s if (name, "0") in med else float("nan")
                 vs_base = med[("base", mode)] / s if ("base", mode) in med and name == "this" else float("nan")
                 loads = "/".join(f"{x:.1f}" for _, x in times[(name, mode)])
                 pcpu = statistics.median(c for c, _ in parent[(name, mode)]) / len(files) * 1000
                 peak = max(m for _, m in parent[(name, mode)])
-                print(f"{name:<5} {label:<34} {s:8.1f} {len(files) / s:8.1f} {ratio:11.2f}× {vs_base:7.2f}× "
+                print(f"{name:<5} {label:<34} {s:8.1f} {len(files) / s:8.1f} {ratio:11.2f}× {ratio0:13.2f}× {vs_base:7.2f}× "
                       f"{pcpu:19.2f} {peak:15.0f} {loads:>13}")
         if args.cpu_files:
             small = tmp / "cpu-files.json"
