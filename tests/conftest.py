@@ -46,10 +46,22 @@ SLOW_FILES = {
     "test_review_opinions.py", "test_model_compare.py", "test_identity_cases.py", "test_model_pages.py",
     "test_model_pack.py", "test_office_bounded.py",
 }
+# Single long tests in otherwise quick files (by name, parameters aside): the pack built and read back, the
+# command-line subprocesses of 待认定.
+SLOW_TESTS = {
+    "test_the_deck_has_no_internal_code_none_or_doubled_year", "test_the_brief_has_no_internal_code_none_or_doubled_year",
+    "test_the_workbook_has_no_internal_code_none_or_doubled_year",
+    "test_the_chart_images_and_their_names_have_no_internal_code",
+    "test_the_pack_of_a_year_not_yet_due_says_so_and_never_shows_a_fall",
+    "test_ingest_with_agency_and_year_files_a_pending_report_and_refuses_a_name_outside_the_registry",
+    "test_ingest_with_agency_and_year_applies_the_supersede_rules_and_new_agency_allows_an_unlisted_unit",
+    "test_promote_makes_a_held_version_current_in_one_audited_step",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the tests of SLOW_FILES and the browser tests `slow` (select with -m slow / -m "not slow")."""
     for item in items:
-        if item.path.name in SLOW_FILES or item.path.name.startswith("test_e2e_"):  # every real-browser test
+        if item.path.name in SLOW_FILES or item.path.name.startswith("test_e2e_") \
+                or item.name.split("[")[0] in SLOW_TESTS:  # every real-browser test
             item.add_marker(pytest.mark.slow)
