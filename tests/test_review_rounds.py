@@ -151,6 +151,19 @@ def test_the_board_table_has_chinese_headers_and_problem_counts_by_kind(county: 
     assert json.dumps(frame.to_dict("records"), ensure_ascii=False, default=str).count("None") == 0
 
 
+def test_a_unit_that_sent_no_draft_by_the_drafts_deadline_is_late_on_the_board_not_on_time(county: dict,
+                                                                                           tmp_path: Path) -> None:
+    """The board said 逾期 beside 报送稿逾期 否 for a unit that never sent its draft after the drafts' deadline."""
+    db = fresh_db(county, tmp_path)
+    rnd = rounds.load_round(2025, db)
+    assert rnd is not None and rnd.draft_deadline is not None
+    after = rounds.board_frame(rounds.board(2025, db, today=rnd.draft_deadline + dt.timedelta(days=1))[1])
+    silent = after[after["报送次数"] == 0]
+    assert len(silent) and set(silent["报送稿逾期"]) == {"是（未报送）"} and set(silent["状态"]) == {"逾期"}
+    before = rounds.board_frame(rounds.board(2025, db, today=rnd.draft_deadline)[1])
+    assert set(before[before["报送次数"] == 0]["报送稿逾期"]) == {"否"}  # not late on the day itself
+
+
 def test_a_missing_row_a_copy_of_last_year_and_a_late_date_are_each_found_in_drafts(county: dict,
                                                                                      tmp_path: Path) -> None:
     db = fresh_db(county, tmp_path)

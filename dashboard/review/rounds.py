@@ -170,6 +170,7 @@ class UnitStatus:
         return self.published_id
 
     late_draft: bool = False  # the first draft came after the round's deadline for drafts
+    no_draft_past_deadline: bool = False  # no draft came, and the round's deadline for drafts has passed
 
     @property
     def errors(self) -> int:
@@ -240,6 +241,7 @@ def board(year: int, db: Path | None = None, today: dt.date | None = None, sheet
     for u in units:
         first = _as_date(u.first_submitted)
         u.late_draft = bool(first and rnd.draft_deadline and first > rnd.draft_deadline)
+        u.no_draft_past_deadline = bool(not first and rnd.draft_deadline and today > rnd.draft_deadline)
         if u.report_id:
             u.findings = by_report.get(u.report_id, [])
             u.score = score(u.findings, sheet, overdue=u.status == OVERDUE, late_draft=u.late_draft)
@@ -271,6 +273,14 @@ def _stamp(value: Any) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else str(value)[:16]
 
 
+def draft_late_text(unit: UnitStatus) -> str:
+    """报送稿逾期 as the board says it: 是 when the first draft came after the drafts' deadline, 是（未报送） when none
+    came and that deadline has passed, 否 otherwise (a unit that sent nothing before the deadline is not late yet)."""
+    if unit.late_draft:
+        return "是"
+    return "是（未报送）" if unit.no_draft_past_deadline else "否"
+
+
 def board_frame(units: list[UnitStatus], sheet: Sheet | None = None) -> pd.DataFrame:
     """The board as a table with Chinese headers (the page, `nianbao review status` and the XLSX summary)."""
     sheet = sheet or load_sheet()
@@ -282,7 +292,7 @@ def board_frame(units: list[UnitStatus], sheet: Sheet | None = None) -> pd.DataF
             "单位": u.short_name, "类别": u.kind or "未分类", "状态": u.status, "进度": u.stage,
             "公布期限": u.deadline.isoformat(), "期限": days_text(u), "报送次数": u.submissions,
             "首次报送": _stamp(u.first_submitted), "最近报送": _stamp(u.last_submitted),
-            "报送稿逾期": "是" if u.late_draft else "否",
+            "报送稿逾期": draft_late_text(u),
             "最近审核意见": ACTION_ZH.get(u.decision or "", ""), "审核时间": _stamp(u.decided_at),
             "公布日期": u.published_on.isoformat() if u.published_on else "",
             "错误": u.errors, "提醒": u.warnings,
