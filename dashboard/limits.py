@@ -115,7 +115,8 @@ class OverTime(Exception):  # noqa: N818 — a reason, not a bug
     """Reading one file took longer than SECONDS."""
 
 
-def _address_space() -> int:
+def address_space() -> int:
+    """This process's virtual address space now, in bytes (/proc/self/statm; 0 where there is none)."""
     try:
         with open("/proc/self/statm", encoding="ascii") as fh:
             return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
@@ -129,8 +130,9 @@ def bounded(memory_mb: int = MEMORY_MB, seconds: float = SECONDS) -> Iterator[No
     `memory_mb` (MemoryError past it) and the block may take `seconds` (ReportError 超出资源限制 past it; the
     alarm needs the main thread, elsewhere only memory is bounded). Limits are restored on exit."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if memory_mb > 0 and _address_space():
-        want = _address_space() + memory_mb * 1024 * 1024
+    now = address_space() if memory_mb > 0 else 0
+    if now:
+        want = now + memory_mb * 1024 * 1024
         if hard != resource.RLIM_INFINITY:
             want = min(want, hard)
         if soft == resource.RLIM_INFINITY or want < soft:

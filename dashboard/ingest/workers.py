@@ -28,7 +28,7 @@ from pathlib import Path
 from dashboard.errors import RESOURCE_EN, RESOURCE_ZH
 from dashboard.ingest.finish import prepare_finished
 from dashboard.ingest.prepare import Prepared, display_name
-from dashboard.limits import MEMORY_MB, SECONDS, use_file_limits
+from dashboard.limits import MEMORY_MB, SECONDS, address_space, use_file_limits
 
 DEFAULT_MEMORY_MB = MEMORY_MB  # defined once in dashboard/limits.py
 DEFAULT_SECONDS = SECONDS
@@ -63,15 +63,6 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _address_space() -> int:
-    """This process's virtual address space now, in bytes (/proc/self/statm; 0 where there is none)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
 def _limit_memory(memory_mb: int) -> None:
     """Soft RLIMIT_AS: what reading one file may add to the worker's address space at start; allocations past it
     raise MemoryError (or kill it). The worker's own baseline (interpreter, parsers, thread stacks: it varies with
@@ -80,7 +71,7 @@ def _limit_memory(memory_mb: int) -> None:
     if memory_mb <= 0:
         return
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    want = _address_space() + memory_mb * 1024 * 1024
+    want = address_space() + memory_mb * 1024 * 1024
     if hard != resource.RLIM_INFINITY:
         want = min(want, hard)
     resource.setrlimit(resource.RLIMIT_AS, (want, hard))
