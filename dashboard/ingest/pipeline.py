@@ -31,7 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from dashboard.checks import run_checks
-from dashboard.checks.model import CheckContext, Finding, flattened_reports
+from dashboard.checks.model import Finding, flattened_reports
 from dashboard.ingest.agencies import resolve_agencies, sync_registry
 from dashboard.ingest.evidence import When, by_bytes, contexts, decide, evidence_of, older_than
 from dashboard.ingest.finish import Finished, finished_of, merge, run_rules
@@ -43,14 +43,7 @@ from dashboard.ingest.workers import FileOutcome, Limits, in_input_order, parse_
 from dashboard.registry import Registry
 from dashboard.review.audit import cli_who
 from dashboard.review.corrections import carry_over
-from dashboard.review.findings import (
-    Key,
-    _agency_context,
-    _with_corrections,
-    check_stored,
-    current_reports,
-    save_findings,
-)
+from dashboard.review.findings import CheckContexts, Key, check_stored, current_reports, save_findings
 from dashboard.review.submissions import latest_drafts, promote_draft
 from dashboard.store.db import writer
 from dashboard.store.indicators import indicator_values
@@ -411,19 +404,12 @@ def _check_batch(con: duckdb.DuckDBPyConnection, stored: dict[Key, tuple[int, di
         prev_keys = {(a, y - 1) for a, y in fast}
         pool = {k: stored[k] for k in prev_keys if k in stored}
         pool.update(current_reports(con, prev_keys - set(pool)))
-        pool = _with_corrections(con, pool)
-        agencies = _agency_context(con)
-        suggestions: dict[str, str | None] = {}
+        context_of = CheckContexts(con, pool, registry)
         with flattened_reports():  # the batch's reports are flattened once, whether read as this year or the last
             for (aid, year), (rid, report) in fast.items():
-                name, kind, known = agencies.get(aid, ("", None, False))
-                if not known and name not in suggestions:
-                    suggestions[name] = registry.match(report.get("agency") or name).suggestion
-                prev = pool.get((aid, year - 1))
-                ctx = CheckContext(previous=prev[1] if prev else None, agency_kind=kind, agency_known=known,
-                                   agency_suggestion=None if known else suggestions.get(name))
+                ctx = context_of(aid, year, report)
                 fin = finished[rid]
-                if fin.context == (kind, known, ctx.agency_suggestion):
+                if fin.context == (ctx.agency_kind, ctx.agency_known, ctx.agency_suggestion):
                     results[rid] = merge(fin.findings, run_rules(report, ctx, cross_year=True))
                 else:
                     results[rid] = run_checks(report, ctx)

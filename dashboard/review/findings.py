@@ -46,6 +46,27 @@ def _agency_context(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str 
     return {aid: (name, kind, known) for aid, name, kind, known in rows}
 
 
+class CheckContexts:
+    """The context of each report's checks in one run: its previous year's report from `pool` (with the corrections
+    on it), its agency's kind and whether the registry knows it, and the registry's suggestion for an unknown name
+    (asked once a name)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, pool: dict[Key, tuple[int, dict[str, Any]]],
+                 registry: Registry) -> None:
+        self.pool = _with_corrections(con, pool)
+        self._agencies = _agency_context(con)
+        self._registry = registry
+        self._suggestions: dict[str, str | None] = {}
+
+    def __call__(self, aid: int, year: int, report: dict[str, Any]) -> CheckContext:
+        name, kind, known = self._agencies.get(aid, ("", None, False))
+        if not known and name not in self._suggestions:
+            self._suggestions[name] = self._registry.match(report.get("agency") or name).suggestion
+        prev = self.pool.get((aid, year - 1))
+        return CheckContext(previous=prev[1] if prev else None, agency_kind=kind, agency_known=known,
+                            agency_suggestion=None if known else self._suggestions.get(name))
+
+
 def check_stored(con: duckdb.DuckDBPyConnection, targets: dict[Key, tuple[int, dict[str, Any]]],
                  registry: Registry | None = None, known_reports: dict[Key, tuple[int, dict[str, Any]]] | None = None,
                  with_next_year: bool = True, resolved_by: dict[str, Any] | None = None) -> dict[int, list[Finding]]:
@@ -63,19 +84,11 @@ def check_stored(con: duckdb.DuckDBPyConnection, targets: dict[Key, tuple[int, d
         todo.update({k: pool[k] for k in {(a, y + 1) for a, y in targets} if k in pool})
     prev_keys = {(a, y - 1) for a, y in todo} - set(pool)
     pool.update(current_reports(con, prev_keys))
-    pool = _with_corrections(con, pool)
-    todo = {k: pool[k] for k in todo}
-    agencies = _agency_context(con)
-    suggestions: dict[str, str | None] = {}
+    contexts = CheckContexts(con, pool, registry)
+    todo = {k: contexts.pool[k] for k in todo}
     results: dict[int, list[Finding]] = {}
     for (aid, year), (rid, report) in todo.items():
-        name, kind, known = agencies.get(aid, ("", None, False))
-        if not known and name not in suggestions:
-            suggestions[name] = registry.match(report.get("agency") or name).suggestion
-        prev = pool.get((aid, year - 1))
-        ctx = CheckContext(previous=prev[1] if prev else None, agency_kind=kind, agency_known=known,
-                           agency_suggestion=None if known else suggestions.get(name))
-        results[rid] = run_checks(report, ctx)
+        results[rid] = run_checks(report, contexts(aid, year, report))
     for rid, extra in _stale_findings(con, list(results)).items():
         results[rid].extend(extra)
     save_findings(con, results, resolved_by)
