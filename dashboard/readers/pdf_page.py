@@ -14,16 +14,8 @@ THIN = 3.0
 SKEW = 1.0
 
 
-@dataclass(frozen=True)
-class Char:
-    """One printed character; coordinates in points from the page's top-left corner, y growing downwards."""
-
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    size: float
+class Box:
+    """The centre of anything with x0, x1, top and bottom (a character, a piece of a line, a stack of them)."""
 
     @property
     def cx(self) -> float:
@@ -32,6 +24,18 @@ class Char:
     @property
     def cy(self) -> float:
         return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class Char(Box):
+    """One printed character; coordinates in points from the page's top-left corner, y growing downwards."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
 
 
 @dataclass(frozen=True)

@@ -11,24 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.readers.pdf_page import Char
+from dashboard.readers.pdf_page import Box, Char
 from dashboard.readers.pdf_text import join_wrapped, line_text
 
 CELL_GAP = 0.2  # a gap wider than this many character heights parts two cells (glyphs of one word touch)
 LINE_GAP = 1.2  # two lines of one cell lie at most this many character heights apart (paragraph spacing too)
 CENTRED = 0.5  # a stack is centred on a row when its middle is this many character heights from the row's numbers
-
-
-class Box:
-    """The centre of anything with x0, x1, top and bottom (a piece of a line, a stack of them)."""
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
 
 
 @dataclass
