@@ -56,9 +56,12 @@ class Builder:
             cols[col] = None
             self.flags[key] = flag or "missing"
             return
+        self._set(cols, col, key, cell, flag or cell.flag)
+
+    def _set(self, cols: dict[str, int | float | None], col: str, key: str, cell: CellValue, why: str | None) -> None:
+        """Store one read cell: its value, the text as printed, its flag (`why`, or none) and its note."""
         cols[col] = cell.value
         self.printed[key] = cell.printed
-        why = flag or cell.flag
         if why:
             self.flags[key] = why
         else:
@@ -72,16 +75,7 @@ class Builder:
         target = self.tables[table].setdefault(row, {})
         prefix = f"{table}.{row}."
         for col, cell in zip(cols, cells, strict=True):
-            key = prefix + col
-            target[col] = cell.value
-            self.printed[key] = cell.printed
-            why = cell.flag or flag
-            if why:
-                self.flags[key] = why
-            else:
-                self.flags.pop(key, None)
-            if cell.note:
-                self.notes[key] = cell.note
+            self._set(target, col, prefix + col, cell, cell.flag or flag)
 
     def put_unread(self, table: str, row: str, cols: list[str], flag: str) -> None:
         """Set a row's cells to None, each flagged why it was not read ('missing', 'unreadable')."""
