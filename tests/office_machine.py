@@ -24,7 +24,7 @@ from model.reference import Case, World
 from model.worlds import EDITOR
 from test_model_compare import compare_queries
 
-from dashboard.ingest.pipeline import ingest_prepared
+from dashboard.ingest.pipeline import IngestSummary, ingest_prepared
 from dashboard.ingest.prepare import prepare_file
 from dashboard.ingest.settle import assign_identity, promote
 from dashboard.review import corrections as k
@@ -102,8 +102,9 @@ class OfficeMachine(RuleBasedStateMachine):
         finally:
             con.close()
 
-    def ingest(self, files: list[Path]) -> None:
-        ingest_prepared([prepare_file(f) for f in files], self.db, registry=simulated_registry(self.base.agencies))
+    def ingest(self, files: list[Path]) -> IngestSummary:
+        return ingest_prepared([prepare_file(f) for f in files], self.db,
+                               registry=simulated_registry(self.base.agencies))
 
     # ---- the office's operations ----
     @precondition(lambda self: bool(self.pending))
@@ -142,7 +143,7 @@ class OfficeMachine(RuleBasedStateMachine):
         new = self.dir / f"扫描件{pick}{blank}{src.suffix}"
         new.write_text(text, encoding="utf-8")
         current = self.rows("select count(*) from current_reports")
-        ingest = ingest_prepared([prepare_file(new)], self.db, registry=simulated_registry(self.base.agencies))
+        ingest = self.ingest([new])
         statuses = {o.status for o in ingest.outcomes}
         assert statuses <= {"unidentified", "unchanged"}, [(o.status, o.reason_zh) for o in ingest.outcomes]
         assert self.rows("select count(*) from current_reports") == current  # held, not counted
