@@ -15,7 +15,7 @@ held as (
   where i.year between $year_from and $year_to and i.value is not null
 ),
 why as (
-  select report_id, indicator, list(distinct rule order by rule) as rules, list(distinct finding_id) as finding_ids
+  select report_id, indicator, list(distinct rule order by rule) as rules, list(distinct finding_id order by finding_id) as finding_ids
   from suspect_value_findings where report_id in (select report_id from held)
   group by report_id, indicator
 ),
