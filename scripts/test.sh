@@ -4,16 +4,18 @@
 # tests in the lake environment. Non-zero on any failure (pytest's exit 5, "no tests collected", is a failure too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The tests run on every core (pytest-xdist), a test file's tests in one process (its module fixtures built once).
+PAR=(-n auto --dist loadfile)
 bash scripts/setup.sh
 .venv/bin/ruff check .
 if [ "${1:-}" = "--all" ]; then
   shift
-  .venv/bin/python -m pytest -q -m "not slow" "$@"
-  .venv/bin/python -m pytest -q -m slow "$@"
+  .venv/bin/python -m pytest -q "${PAR[@]}" -m "not slow" "$@"
+  .venv/bin/python -m pytest -q "${PAR[@]}" -m slow "$@"
   # The DuckLake tests in the lake environment (duckdb pinned to the extensions'); they fail there, never skip.
   NIANBAO_REQUIRE_LAKE=1 .venv-lake/bin/python -m pytest -q tests/test_store_lake.py
 elif [ "$#" -gt 0 ]; then
   .venv/bin/python -m pytest -q "$@"   # the files or options given, slow or not
 else
-  .venv/bin/python -m pytest -q -m "not slow"
+  .venv/bin/python -m pytest -q "${PAR[@]}" -m "not slow"
 fi

@@ -177,11 +177,34 @@ def _start_without_main(proc: mp.process.BaseProcess) -> None:
                 sys.modules["__main__"] = real
 
 
+SOCKET_PATH_MAX = 107  # bytes of a Unix socket's path on Linux (sun_path, without its final NUL)
+SOCKET_NAME_BYTES = 30  # what multiprocessing adds to its folder: "/pymp-xxxxxxxx" is the folder, "/listener-…" the name
+
+
+def _socket_dir_within_limit() -> None:
+    """multiprocessing binds the forkserver's socket in a folder it makes under TMPDIR; with a long TMPDIR the path
+    passes what a Unix socket path may hold ("AF_UNIX path too long") and no worker can start. Then that folder is
+    made under the system's /tmp instead (removed at exit, as multiprocessing removes its own)."""
+    import shutil
+    import tempfile
+    from multiprocessing import process, util
+
+    config = process.current_process()._config  # noqa: SLF001 — where multiprocessing keeps its folder
+    if config.get("tempdir") is not None:
+        return
+    if len(os.fsencode(tempfile.gettempdir())) + 2 * SOCKET_NAME_BYTES <= SOCKET_PATH_MAX:
+        return
+    folder = tempfile.mkdtemp(prefix="pymp-", dir="/tmp")
+    util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=-100)
+    config["tempdir"] = folder
+
+
 def _context() -> mp.context.BaseContext:
     """A forkserver context (safe from threaded parents such as the Streamlit server) with the parsers preloaded."""
     global _CTX
     with _CTX_LOCK:
         if _CTX is None:
+            _socket_dir_within_limit()
             ctx = mp.get_context("forkserver")
             ctx.set_forkserver_preload(PRELOAD)
             _CTX = ctx
