@@ -55,7 +55,9 @@ def make_reports(folder: Path, n: int) -> list[Path]:
 
 
 def nianbao(*args: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # every batch swapped in (NIANBAO_SWAP_S=0, not every few seconds): the reader sees the batches arrive one by
+    # one, and a kill falls between swaps of a run this short
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NIANBAO_SWAP_S": "0"}
     return subprocess.Popen([sys.executable, "-m", "dashboard", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -130,3 +132,39 @@ def test_an_ingest_killed_half_way_leaves_a_sound_database_and_a_rerun_completes
     assert consistency(db)["reports"] == N_FILES
     assert not list(tmp_path.glob("n.duckdb.tmp-*"))  # the dead writer's copy was cleaned up
     assert "未变化 " + str(after_kill) in out.replace("\n", "")
+
+
+def test_batches_share_one_copy_until_the_swap_and_a_batch_that_raises_discards_them_all(tmp_path: Path) -> None:
+    from dashboard.store.db import SpanningWriter, open_db, writer
+
+    db = tmp_path / "span.duckdb"
+    with writer(db) as con:
+        con.execute("insert into audit_log values (now(), 'a', 'before', '{}')")
+
+    def rows() -> list[str]:
+        con = open_db(db, read_only=True)
+        try:
+            return [r[0] for r in con.execute("select action from audit_log order by 1").fetchall()]
+        finally:
+            con.close()
+
+    span = SpanningWriter(db, swap_after_s=3600)
+    with span.batch() as con:
+        con.execute("insert into audit_log values (now(), 'a', 'one', '{}')")
+    with span.batch() as con:
+        con.execute("insert into audit_log values (now(), 'a', 'two', '{}')")
+    assert rows() == ["before"]  # not swapped in yet: a reader sees the store as it was
+    span.close()
+    assert rows() == ["before", "one", "two"]
+    with span.batch() as con:  # a new copy after the swap
+        con.execute("insert into audit_log values (now(), 'a', 'four', '{}')")
+    with pytest.raises(RuntimeError), span.batch() as con:
+        con.execute("insert into audit_log values (now(), 'a', 'five', '{}')")
+        raise RuntimeError("a batch that fails")
+    span.close()
+    assert rows() == ["before", "one", "two"]  # four and five went with the copy: nothing half-written
+    assert not list(tmp_path.glob("span.duckdb.tmp-*"))
+    every = SpanningWriter(db, swap_after_s=0)
+    with every.batch() as con:
+        con.execute("insert into audit_log values (now(), 'a', 'six', '{}')")
+    assert rows() == ["before", "one", "six", "two"]  # swapped in after the batch

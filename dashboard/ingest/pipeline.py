@@ -45,7 +45,7 @@ from dashboard.review.audit import cli_who
 from dashboard.review.corrections import carry_over
 from dashboard.review.findings import CheckContexts, Key, check_stored, current_reports, save_findings
 from dashboard.review.submissions import latest_drafts, promote_draft
-from dashboard.store.db import writer
+from dashboard.store.db import SpanningWriter, writer
 from dashboard.store.indicators import indicator_values
 from dashboard.store.records import (
     CELL_COLUMNS,
@@ -476,14 +476,16 @@ class SessionAborted(RuntimeError):
 
 
 def _write_session(db: Path | None, registry: Registry, items: list[Prepared], who: str | None = None,
-                   run_checks_after: bool = True, assign: Any = None) -> list[Outcome]:
+                   run_checks_after: bool = True, assign: Any = None,
+                   span: SpanningWriter | None = None) -> list[Outcome]:
     """One writer session for a batch (written, checked, audited); returns one outcome per input, in order.
+    With `span`, the batch is written in the spanning writer's open copy (swapped in every few seconds).
 
     On the file store a bad record fails alone inside the session (_write_plan). On the lake a failed statement
     loses the session's whole transaction, so the batch is written again in two halves, each its own session,
     down to the bad record alone, which fails; the others are stored as they would have been."""
     try:
-        with writer(db) as con:
+        with (span.batch() if span is not None else writer(db)) as con:
             sync_registry(con, registry)
             out = write_batch(con, items, registry, run_checks_after, who)
             if assign:
@@ -496,8 +498,8 @@ def _write_session(db: Path | None, registry: Registry, items: list[Prepared], w
             return [Outcome(items[0].source_name, "failed", "写入数据库失败（该文件的内容无法保存）",
                             f"database write failed ({exc.__cause__.__class__.__name__})")]
         half = len(items) // 2
-        return (_write_session(db, registry, items[:half], who, run_checks_after, assign)
-                + _write_session(db, registry, items[half:], who, run_checks_after, assign))
+        return (_write_session(db, registry, items[:half], who, run_checks_after, assign, span)
+                + _write_session(db, registry, items[half:], who, run_checks_after, assign, span))
 
 
 def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Registry | None = None,
@@ -506,8 +508,13 @@ def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Reg
     t0 = time.perf_counter()
     registry = registry or Registry.load()
     summary = IngestSummary()
-    for start in range(0, len(items), batch_size):
-        summary.outcomes += _write_session(db, registry, items[start:start + batch_size], who, run_checks_after)
+    span = SpanningWriter(db)
+    try:
+        for start in range(0, len(items), batch_size):
+            summary.outcomes += _write_session(db, registry, items[start:start + batch_size], who, run_checks_after,
+                                               span=span)
+    finally:
+        span.close()  # what the batches wrote becomes live (a batch that raised has discarded the copy)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -573,31 +580,36 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         if pending:
             if assign:
                 pending = [apply_assignment(it, assign, registry) for it in pending]
-            summary.outcomes.extend(_write_session(db, registry, pending, who, assign=assign))
+            summary.outcomes.extend(_write_session(db, registry, pending, who, assign=assign, span=span))
         pending, pending_bytes = [], 0
 
-    with bar:
-        # written in input order: the same files give the same store, however many workers (or a cluster) read them;
-        # read ahead in a thread (at most a batch), so the workers go on parsing while this process writes a batch,
-        # and the local workers run at most a batch past the first file not yet finished: memory stays bounded
-        if engine is None:
-            parsed = parse_files(files, workers=workers, limits=limits, ahead=batch_files)
-        else:
-            parsed = engine(files, workers=workers, limits=limits)
-        results = _read_ahead(in_input_order(parsed), batch_files)
-        for done, result in enumerate(results, start=1):
-            if draft:
-                result.prepared.extra["draft"] = True
-                result.prepared.extra.setdefault("submitted_at", datetime.now())
-            pending.append(result.prepared)
-            pending_bytes += len(result.prepared.source_bytes or b"")
-            bar.advance(result.prepared.source_name)
-            if on_file:
-                on_file(done, len(files), result.prepared.source_name)
-            # by count and size, never by time: batches (and so report ids) follow the input order
-            if len(pending) >= batch_files or pending_bytes >= BATCH_BYTES:
-                flush()
-        flush()
+    span = SpanningWriter(db)  # the batches share one copy of the store, swapped in every few seconds and at the end
+
+    try:
+        with bar:
+            # written in input order: the same files give the same store, however many workers (or a cluster) read them;
+            # read ahead in a thread (at most a batch), so the workers go on parsing while this process writes a batch,
+            # and the local workers run at most a batch past the first file not yet finished: memory stays bounded
+            if engine is None:
+                parsed = parse_files(files, workers=workers, limits=limits, ahead=batch_files)
+            else:
+                parsed = engine(files, workers=workers, limits=limits)
+            results = _read_ahead(in_input_order(parsed), batch_files)
+            for done, result in enumerate(results, start=1):
+                if draft:
+                    result.prepared.extra["draft"] = True
+                    result.prepared.extra.setdefault("submitted_at", datetime.now())
+                pending.append(result.prepared)
+                pending_bytes += len(result.prepared.source_bytes or b"")
+                bar.advance(result.prepared.source_name)
+                if on_file:
+                    on_file(done, len(files), result.prepared.source_name)
+                # by count and size, never by time: batches (and so report ids) follow the input order
+                if len(pending) >= batch_files or pending_bytes >= BATCH_BYTES:
+                    flush()
+            flush()
+    finally:
+        span.close()  # the batches written so far become live (one that raised has discarded the copy)
     for p in summary.passed:
         if p.failed:
             summary.outcomes.append(Outcome(p.path, "failed", p.reason_zh, p.reason_en))
