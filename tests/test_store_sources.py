@@ -138,9 +138,11 @@ def small_disk(tmp_path: Path):  # noqa: ANN201
         subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
+@pytest.mark.parametrize("workers", [0, 2])  # in this process, or worker processes that put the files themselves
 @pytest.mark.parametrize("spare_kb", [1000, 2000])  # the disk fills while the files are written / at the checkpoint
 def test_an_ingest_that_fails_on_a_full_disk_leaves_no_source_file_that_no_report_names(small_disk: Path,
-                                                                                      spare_kb: int) -> None:
+                                                                                      spare_kb: int,
+                                                                                      workers: int) -> None:
     import os
 
     files = sorted(p for p in (FIXTURES / "variants").iterdir() if p.suffix in (".md", ".txt", ".html"))
@@ -152,7 +154,7 @@ def test_an_ingest_that_fails_on_a_full_disk_leaves_no_source_file_that_no_repor
     with open(small_disk / "filler", "wb") as fh:
         fh.write(b"\0" * max(0, free - db.stat().st_size - spare_kb * 1024))
     with pytest.raises(Exception) as failed:  # noqa: PT011 — disk full surfaces as OSError or DuckDB's own error
-        ingest_paths(files[1:], db=db, workers=0)
+        ingest_paths(files[1:], db=db, workers=workers)
     assert "space" in str(failed.value).lower() or "write" in str(failed.value).lower(), failed.value
     con = duckdb.connect(str(db), read_only=True)
     named = {r[0] for r in con.execute("select sha256 from reports").fetchall()}

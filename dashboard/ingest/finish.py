@@ -28,6 +28,7 @@ from dashboard.ingest.prepare import Prepared, prepare_file
 from dashboard.registry import Registry, classify_kind, default_registry
 from dashboard.store.indicators import IndicatorValue, indicator_values
 from dashboard.store.records import cell_rows, layout_of, section_rows
+from dashboard.store.sources import put_beforehand
 
 log = logging.getLogger("nianbao.ingest")
 CROSS_YEAR = ("X1", "X2", "X3", "SAME_TEXT")  # the rules that read ctx.previous: run by the writer
@@ -124,11 +125,17 @@ def finish_in_worker(item: Prepared, registry: Registry) -> None:
         log.debug("finishing %s in the worker failed", item.source_name, exc_info=True)
 
 
-def prepare_finished(path: Path) -> Prepared:
+def prepare_finished(path: Path, sources_root: str | None = None) -> Prepared:
     """The per-file step of every ingest engine (local workers, a Dask worker): read and parse the file
-    (prepare.prepare_file), then finish its record here, beside the parse, not in the writer."""
+    (prepare.prepare_file), then finish its record here, beside the parse, not in the writer. With `sources_root`
+    (the local workers of an ingest into that store), a report's file is put in the source store here too
+    (extra['source_put']): the writer then only names it."""
     item = prepare_file(path)
     finish_in_worker(item, default_registry())
+    if sources_root and item.ok and item.source_bytes is not None and item.sha256:
+        put = put_beforehand(sources_root, item.source_bytes, item.sha256)
+        if put is not None:
+            item.extra["source_put"] = put
     return item
 
 

@@ -45,8 +45,9 @@ from dashboard.review.audit import cli_who
 from dashboard.review.corrections import carry_over
 from dashboard.review.findings import CheckContexts, Key, check_stored, current_reports, save_findings
 from dashboard.review.submissions import latest_drafts, promote_draft
-from dashboard.store.db import SpanningWriter, writer
+from dashboard.store.db import SpanningWriter, remove_unnamed_sources, writer
 from dashboard.store.indicators import indicator_values
+from dashboard.store.location import db_path
 from dashboard.store.records import (
     CELL_COLUMNS,
     cell_rows,
@@ -55,7 +56,7 @@ from dashboard.store.records import (
     section_rows,
 )
 from dashboard.store.schema import fill_indicators
-from dashboard.store.sources import SourceError, keep_scan_view, keep_source, session_store
+from dashboard.store.sources import SourceError, keep_scan_view, keep_source, session_store, store_for
 
 log = logging.getLogger("nianbao.ingest")
 BATCH_FILES = 200  # a batch is a number of files, never a time: the same files give the same report ids
@@ -117,7 +118,9 @@ class IngestSummary:
 def _report_row(rid: int, aid: int | None, it: Prepared, now: datetime,
                 report: dict[str, Any] | None = None, fin: Finished | None = None) -> dict[str, Any]:
     r = report if report is not None else it.report
-    stored = keep_source(it.source_bytes, it.sha256)  # the file into the source store; the row keeps its hash
+    # the file into the source store (put there already by the worker that parsed it, when it could); the row
+    # keeps its hash
+    stored = keep_source(it.source_bytes, it.sha256, it.extra.get("source_put"))
     if stored:
         keep_scan_view(it.sha256, it.extra.get("scan_view"))  # a scan's page images and cell boxes, for 校对
     return {"report_id": rid, "agency_id": aid, "agency_printed": r.get("agency"), "year": r.get("year"),
@@ -584,6 +587,7 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         pending, pending_bytes = [], 0
 
     span = SpanningWriter(db)  # the batches share one copy of the store, swapped in every few seconds and at the end
+    put_here: list[str] = []  # files the workers added to the source store (extra['source_put'])
 
     try:
         with bar:
@@ -591,11 +595,15 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
             # read ahead in a thread (at most a batch), so the workers go on parsing while this process writes a batch,
             # and the local workers run at most a batch past the first file not yet finished: memory stays bounded
             if engine is None:
-                parsed = parse_files(files, workers=workers, limits=limits, ahead=batch_files)
+                parsed = parse_files(files, workers=workers, limits=limits, ahead=batch_files,
+                                     sources_root=store_for(db_path(db)).root)  # the workers store the files
             else:
                 parsed = engine(files, workers=workers, limits=limits)
             results = _read_ahead(in_input_order(parsed), batch_files)
             for done, result in enumerate(results, start=1):
+                put = result.prepared.extra.get("source_put")
+                if put and put[1]:
+                    put_here.append(result.prepared.sha256)
                 if draft:
                     result.prepared.extra["draft"] = True
                     result.prepared.extra.setdefault("submitted_at", datetime.now())
@@ -610,6 +618,8 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
             flush()
     finally:
         span.close()  # the batches written so far become live (one that raised has discarded the copy)
+        if put_here:  # files the workers put in the store for reports that were not stored: not kept
+            remove_unnamed_sources(db, put_here)
     for p in summary.passed:
         if p.failed:
             summary.outcomes.append(Outcome(p.path, "failed", p.reason_zh, p.reason_en))

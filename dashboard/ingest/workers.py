@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import types
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -77,7 +78,8 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (want, hard))
 
 
-def _worker_main(conn: Connection, memory_mb: int, seconds: float = DEFAULT_SECONDS) -> None:
+def _worker_main(conn: Connection, memory_mb: int, seconds: float = DEFAULT_SECONDS,
+                 sources_root: str | None = None) -> None:
     """A worker's loop: read one path, send back its Prepared; exit on None, EOF, or after running out of memory."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     _limit_memory(memory_mb)
@@ -90,7 +92,7 @@ def _worker_main(conn: Connection, memory_mb: int, seconds: float = DEFAULT_SECO
         if task is None:
             return
         index, path = task
-        item = prepare_finished(Path(path))
+        item = prepare_finished(Path(path), sources_root)
         spent = item.error_zh == RESOURCE_ZH
         try:
             conn.send((index, item))
@@ -109,19 +111,32 @@ def resource_failure(path: Path) -> Prepared:
 
 
 class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext, limits: Limits) -> None:
+    def __init__(self, ctx: mp.context.BaseContext, limits: Limits, sources_root: str | None = None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, limits.memory_mb, limits.seconds),
+        self.sources_root = sources_root
+        self.proc = ctx.Process(target=_worker_main, args=(child, limits.memory_mb, limits.seconds, sources_root),
                                 daemon=True)
         _start_without_main(self.proc)
         child.close()
-        self.task: tuple[int, Path] | None = None
-        self.started = 0.0
+        self.tasks: deque[tuple[int, Path]] = deque()  # given, in order; the first is the one being read
+        self.started = 0.0  # when the first began: given to an idle worker, or the result before it was received
 
     def give(self, index: int, path: Path) -> None:
-        self.task = (index, path)
-        self.started = time.monotonic()
         self.conn.send((index, str(path)))
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append((index, path))
+
+    def done(self) -> None:
+        """The first file's result was received: the next one (waiting in the pipe) began about now."""
+        self.tasks.popleft()
+        if self.tasks:
+            self.started = time.monotonic()
+
+    def take_back(self, todo: list[tuple[int, Path]]) -> None:
+        """The files given but not begun go back to the front of `todo` (a stack popped from its end), in order."""
+        while self.tasks:
+            todo.append(self.tasks.pop())
 
     def kill(self) -> None:
         """End the worker and anything it started (LibreOffice runs in its own session)."""
@@ -225,13 +240,20 @@ def in_input_order(results: Iterable[FileOutcome]) -> Iterator[FileOutcome]:
         yield waiting[index]
 
 
+PREFETCH = 2  # files a worker holds at once: the next waits in its pipe, so it never idles while the parent writes
+
+
 def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limits | None = None,
-                on_start: Callable[[int, Path], None] | None = None, ahead: int | None = None) -> Iterator[FileOutcome]:
+                on_start: Callable[[int, Path], None] | None = None, ahead: int | None = None,
+                sources_root: str | None = None) -> Iterator[FileOutcome]:
     """Read and parse every path in worker processes; yields one FileOutcome per path, in the order they finish.
 
+    Each worker holds up to PREFETCH files: while it reads one, the next waits in its pipe, so a parent busy writing
+    (its threads share one interpreter lock) does not leave it idle; the time limit runs from when a file began.
     With `ahead`, a file is handed out only while it is fewer than `ahead` places after the first file not yet
     finished: a slow file (up to the time limit) cannot make a consumer that writes in input order hold more
-    than `ahead` finished records waiting for it (in_input_order)."""
+    than `ahead` finished records waiting for it (in_input_order). With `sources_root`, each report's file is put
+    in that source store by the worker that read it (finish.prepare_finished)."""
     limits = limits or Limits()
     todo = list(enumerate(Path(p) for p in paths))
     todo.reverse()  # pop() from the end keeps the input order
@@ -239,32 +261,36 @@ def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limit
     if n <= 0:
         for index, path in reversed(todo):
             t0 = time.monotonic()
-            yield FileOutcome(index, path, prepare_finished(path), time.monotonic() - t0)
+            yield FileOutcome(index, path, prepare_finished(path, sources_root), time.monotonic() - t0)
         return
     ctx = _context()
     pool: list[_Worker] = []
     try:
         for _ in range(min(n, len(todo))):
-            pool.append(_Worker(ctx, limits))
-        busy: list[_Worker] = []
-        while todo or busy:
-            first = min([w.task[0] for w in busy if w.task] + ([todo[-1][0]] if todo else []))
-            for w in pool:
-                if w.task is None and todo and (ahead is None or todo[-1][0] < first + ahead):
+            pool.append(_Worker(ctx, limits, sources_root))
+        while todo or any(w.tasks for w in pool):
+            first = min([w.tasks[0][0] for w in pool if w.tasks] + ([todo[-1][0]] if todo else []))
+            for depth in range(1, PREFETCH + 1):  # every worker one file first, then a second each
+                for k, w in enumerate(pool):
+                    if len(w.tasks) >= depth or not todo or (ahead is not None and todo[-1][0] >= first + ahead):
+                        continue
                     index, path = todo.pop()
                     if on_start:
                         on_start(index, path)
                     try:
                         w.give(index, path)
-                    except OSError:  # the worker died while idle: replace it and give the file to the new one
-                        pool[pool.index(w)] = w = _replace(w, ctx, limits)
+                    except OSError:  # the worker died: the file goes to a new worker when this one held none
+                        if w.tasks:
+                            todo.append((index, path))  # it died reading one: that is seen below
+                            continue
+                        pool[k] = w = _replace(w, ctx, limits)
                         w.give(index, path)
-                    busy.append(w)
-            now = time.monotonic()
-            deadline = min(w.started + limits.seconds for w in busy)
-            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=max(0.0, deadline - now))
-            for w in list(busy):
-                index, path = w.task  # type: ignore[misc]
+            active = [w for w in pool if w.tasks]
+            deadline = min(w.started + limits.seconds for w in active)
+            ready = wait([w.conn for w in active] + [w.proc.sentinel for w in active],
+                         timeout=max(0.0, deadline - time.monotonic()))
+            for w in active:
+                index, path = w.tasks[0]
                 spent = time.monotonic() - w.started
                 result: Prepared | None = None
                 if w.conn in ready:
@@ -274,21 +300,24 @@ def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limit
                     except (EOFError, OSError):
                         result = None
                     if result is not None:
-                        w.task = None
-                        busy.remove(w)
+                        w.done()
                         if not w.proc.is_alive() or result.error_zh == RESOURCE_ZH:
+                            # a worker ends after a file that ran out of memory: the files it held go to a new one
+                            w.take_back(todo)
                             w.proc.join(1)
                             pool[pool.index(w)] = _replace(w, ctx, limits)
                         yield FileOutcome(index, path, result, spent)
                         continue
                 if result is None and (w.conn in ready or w.proc.sentinel in ready or spent >= limits.seconds):
-                    # died (out of memory, a crash in a C library) or over its time: this file fails, a new worker
-                    busy.remove(w)
+                    # died (out of memory, a crash in a C library) or over its time: this file fails, the files it
+                    # held but had not begun go to a new worker
+                    w.tasks.popleft()
+                    w.take_back(todo)
                     pool[pool.index(w)] = _replace(w, ctx, limits)
                     yield FileOutcome(index, path, resource_failure(path), spent)
     finally:
         for w in pool:
-            if w.task is not None:
+            if w.tasks:
                 w.kill()
             else:
                 w.stop()
@@ -296,7 +325,7 @@ def parse_files(paths: Iterable[Path], workers: int | None = None, limits: Limit
 
 def _replace(w: _Worker, ctx: mp.context.BaseContext, limits: Limits) -> _Worker:
     w.kill()
-    return _Worker(ctx, limits)
+    return _Worker(ctx, limits, w.sources_root)
 
 
 class TurnQueue:

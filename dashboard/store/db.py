@@ -218,6 +218,7 @@ class SpanningWriter:
             self._session, self._opened = session, time.monotonic()
         try:
             yield self._con
+            sources.flush_session()  # the batch's files written now: none waits in memory for the swap
         except BaseException:
             session, self._session, self._con = self._session, None, None
             if session is not None:
@@ -231,6 +232,26 @@ class SpanningWriter:
         session, self._session, self._con = self._session, None, None
         if session is not None:
             session.__exit__(None, None, None)
+
+
+def remove_unnamed_sources(path: Path | None, shas: list[str]) -> int:
+    """After an ingest whose workers put files in the source store: remove those files (this run added them) that no
+    report of the live database names — the run failed before their rows were written, or a record could not be
+    stored. Returns how many were removed (none when the database cannot be read)."""
+    db = db_path(path)
+    named = _live_shas(db, shas)
+    if named is None:
+        return 0
+    store = sources.store_for(db)
+    removed = 0
+    for sha in dict.fromkeys(shas):
+        if sha not in named:
+            try:
+                store.remove(sha)
+                removed += 1
+            except OSError:
+                continue
+    return removed
 
 
 def _live_shas(db: Path, keys: list[str]) -> set[str] | None:

@@ -176,15 +176,41 @@ def bound(store: SourceStore) -> Iterator[WriterSources]:
         _CURRENT.reset(token)
 
 
+def flush_session() -> int:
+    """Write the files queued so far in the writer session in progress (a spanning writer does it after each batch,
+    so that the parent holds no batch's files longer than that batch); returns how many were queued."""
+    session = _CURRENT.get()
+    return session.flush() if session is not None else 0
+
+
 def session_store() -> SourceStore | None:
     """The source store of the writer session in progress (None outside one)."""
     session = _CURRENT.get()
     return session.store if session is not None else None
 
 
-def keep_source(data: bytes | None, sha: str) -> bool:
+def put_beforehand(root: str, data: bytes, sha: str) -> tuple[str, bool] | None:
+    """Where the file was parsed (an ingest worker), put it in the store at `root` before the writer gets its row:
+    the writer then only names it (keep_source with `beforehand`), the worker paid for the write and its fsync.
+    Returns (root, whether this call added it) or None when the root is not a local folder or the write failed
+    (the writer then stores the file itself, as always)."""
+    if _is_url(root):
+        return None
+    store = SourceStore(root)
+    try:
+        if store.has(sha):
+            return root, False
+        store.put(data, sha)
+    except OSError:
+        return None
+    return root, True
+
+
+def keep_source(data: bytes | None, sha: str, beforehand: tuple[str, bool] | None = None) -> bool:
     """Hook for ingest: queue a report's file for the current writer's store; True when it will be stored there
-    (the row keeps no bytes). The writer session writes the queued files before it commits.
+    (the row keeps no bytes). The writer session writes the queued files before it commits. A file already put in
+    this same store by the worker that parsed it (`beforehand`, from put_beforehand) is not queued; when that worker
+    added it, it counts as this session's own, removed again if the session fails.
 
     Without a writer session (a connection opened by hand) nothing is stored and False is returned, so the caller
     keeps the bytes in the row as before rather than losing them.
@@ -192,6 +218,10 @@ def keep_source(data: bytes | None, sha: str) -> bool:
     session = _CURRENT.get()
     if data is None or session is None:
         return False
+    if beforehand is not None and beforehand[0] == session.store.root and session.store.has(sha):
+        if beforehand[1]:
+            session.written.append(sha)
+        return True
     session.pending[sha] = data
     return True
 
