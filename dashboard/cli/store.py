@@ -18,7 +18,7 @@ STATUS_ZH = {"ingested": "新入库", "superseded": "替换旧版", "unchanged":
 
 def ingest(paths: list[Path] = typer.Argument(..., help="报告文件或文件夹（递归）"), db: Path = DB_OPTION,
            quiet: bool = typer.Option(False, "--quiet", help="不显示进度条"),
-           batch: int = typer.Option(200, "--batch", min=1, help="每批文件数（每批一次写入并替换数据库文件）"),
+           batch: int = typer.Option(200, "--batch", min=1, help="每批文件数（每批一次写入；数据库文件每隔几秒及结束时替换一次，见 NIANBAO_SWAP_S）"),
            workers: int | None = typer.Option(None, "--workers", min=1,
                                               help="读取文件的工作进程数（默认：本机核数）"),
            memory_mb: int = typer.Option(1024, "--memory-mb", min=64, help="每个文件读取时的内存上限（MB）"),

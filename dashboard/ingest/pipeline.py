@@ -3,8 +3,10 @@
 Files are read and parsed in worker processes with per-file limits (dashboard.ingest.workers), which also do the
 per-report work (dashboard.ingest.finish: record JSON, cell and section rows, the checks that read the record alone,
 indicator values, the 待认定 hold of a misread unit); this process gives report ids, decides supersede/hold, runs the
-cross-year checks against the store, and writes the batch's rows, its indicators from the batch itself. While it
-writes, a thread reads ahead (at most a batch) so the workers go on parsing. Each report is written whole or not at all: reports are grouped into one transaction per batch (one
+cross-year checks against the store, and writes the batch's rows, its indicators from the batch itself. The workers
+also put each report's file in the source store. While it writes, a thread reads ahead (at most a batch) so the
+workers go on parsing. The batches of a run share one copy of the store, swapped in every few seconds and at the
+end (store.db.SpanningWriter). Each report is written whole or not at all: reports are grouped into one transaction per batch (one
 transaction per report measured 125 reports/s), and when a batch transaction fails, its reports are retried
 one transaction each, so a bad record fails alone (on a lake, where a failed statement loses the whole session,
 the batch is retried in halves, each its own session: `_write_session`). Same content again (sha256) is `unchanged`; a new file for
@@ -561,7 +563,8 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
                  engine: Callable[..., Iterable[FileOutcome]] | None = None, who: str | None = None,
                  assign: Assignment | None = None, draft: bool = False) -> IngestSummary:
     """Ingest files and folders (recursive): parse in worker processes with per-file limits, write in batches
-    outside them, swap after each batch. `on_file(done, total, name)` is called as each file is read.
+    outside them, the batches in one copy of the store swapped in every few seconds and at the end.
+    `on_file(done, total, name)` is called as each file is read.
 
     `engine(files, workers=, limits=)` replaces the local worker pool (default `workers.parse_files`): any engine
     that yields one FileOutcome per file — e.g. a Dask cluster running `prepare.prepare_file` — plugs in here.
