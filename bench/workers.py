@@ -38,13 +38,23 @@ files = [Path(p) for p in json.loads(Path(sys.argv[1]).read_text())]
 db, batch = Path(sys.argv[2]), int(sys.argv[3])
 registry = Registry.load()
 _write_session(db, registry, [])  # the store's schema, made once per store, is not a batch's cost
+try:  # a tree whose workers put the files in the source store, and whose batches share one copy of the store
+    from dashboard.store.db import SpanningWriter
+    from dashboard.store.sources import store_for
+    root = store_for(db).root
+    step = lambda f: prepare_file(f, root)
+    span = SpanningWriter(db)
+except ImportError:
+    step, span = prepare_file, None
 t = time.process_time()
-blobs = [pickle.dumps(prepare_file(f)) for f in files]  # a worker's step: read, parse (and finish), send
+blobs = [pickle.dumps(step(f)) for f in files]  # a worker's step: read, parse (and finish, store the file), send
 parse = time.process_time() - t
 t = time.process_time()
 items = [pickle.loads(b) for b in blobs]  # the parent's: receive, then write the batches
 for i in range(0, len(items), batch):
-    _write_session(db, registry, items[i:i + batch])
+    _write_session(db, registry, items[i:i + batch], **({"span": span} if span else {}))
+if span:
+    span.close()
 write = time.process_time() - t
 print(json.dumps({"parse": parse / len(files), "write": write / len(files)}))
 """
@@ -55,10 +65,14 @@ from dashboard.ingest.pipeline import ingest_paths
 files = [Path(p) for p in json.loads(Path(sys.argv[1]).read_text())]
 db, mode = Path(sys.argv[2]), sys.argv[3]
 kw, procs = {}, None
-if mode == "dask":
+if mode.startswith("dask"):
     import os
     from dashboard.ingest.dask_parse import cluster_engine, start_local_cluster, stop_local_cluster
-    address, procs = start_local_cluster(2, env={"PYTHONPATH": os.environ["PYTHONPATH"]})
+    pin = {"pin": True} if mode == "dask-pinned" else {}
+    try:
+        address, procs = start_local_cluster(2, env={"PYTHONPATH": os.environ["PYTHONPATH"]}, **pin)
+    except TypeError:  # a tree without the pin option
+        address, procs = start_local_cluster(2, env={"PYTHONPATH": os.environ["PYTHONPATH"]})
     kw["engine"] = cluster_engine(address)
 else:
     kw["workers"] = int(mode)
@@ -72,7 +86,8 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "counts": out.counts(), "parent_cpu": cpu, "peak_mb": peak}))
 """
 BATCH = 200  # pipeline.BATCH_FILES, the ingest's default batch
-MODES = [("0", "in process (one core, no worker)"), ("1", "1 local worker"), ("2", "2 local workers"), ("dask", "Dask, 2 workers on this machine")]
+MODES = [("0", "in process (one core, no worker)"), ("1", "1 local worker"), ("2", "2 local workers"), ("dask", "Dask, 2 workers on this machine"),
+         ("dask-pinned", "Dask, 2 workers pinned 1 core each")]
 
 
 def run(tree: Path, files_json: Path, db: Path, mode: str, priority: str = "normal") -> tuple[float, dict, float, float, float]:
@@ -104,7 +119,9 @@ def main() -> None:
     ap.add_argument("--baseline", type=Path, default=None, help="a tree to compare with (omit: this tree only)")
     ap.add_argument("--modes", default="0,1,2,dask",
                     help="0 = parse and write in one process, one after the other (one core); 1, 2 = local worker "
-                         "processes beside the writing parent; dask = a local Dask cluster of 2 workers")
+                         "processes beside the writing parent; dask = a local Dask cluster of 2 workers; "
+                         "dask-pinned = the same, each worker pinned to its own core (taskset: two machines "
+                         "simulated; a tree without the pin option runs it unpinned)")
     ap.add_argument("--worker-priority", default="normal", choices=["normal", "low"],
                     help="the local workers' priority (the product's default is low, nice 10: on a machine shared "
                          "with other users' work they then get a fraction of the cores, while the Dask workers and "

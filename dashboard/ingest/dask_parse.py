@@ -147,9 +147,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_local_cluster(n_workers: int, env: dict[str, str] | None = None) -> tuple[str, list]:
+def start_local_cluster(n_workers: int, env: dict[str, str] | None = None, pin: bool = False) -> tuple[str, list]:
     """A scheduler and n one-thread worker processes on 127.0.0.1 (tests, benchmarks, trying it on one machine):
-    (address, processes). Stop them with stop_local_cluster. The same commands run a real cluster: see README."""
+    (address, processes). Stop them with stop_local_cluster. The same commands run a real cluster: see README.
+    `pin`: worker i runs on core i only (taskset), as if each were a machine of its own."""
+    import shutil
     import subprocess
     import sys
     import time
@@ -162,8 +164,11 @@ def start_local_cluster(n_workers: int, env: dict[str, str] | None = None) -> tu
     procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
                                "--port", str(port), "--no-dashboard"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    for _ in range(n_workers):
-        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+    cores = sorted(os.sched_getaffinity(0))
+    for i in range(n_workers):
+        pinned = ["taskset", "-c", str(cores[i % len(cores)])] if pin and shutil.which("taskset") else []
+        procs.append(subprocess.Popen([*pinned, sys.executable, "-m", "distributed.cli.dask_worker", address,
+                                       "--nthreads", "1",
                                        "--nworkers", "1", "--no-dashboard", "--host", "127.0.0.1"], env=env,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     deadline = time.monotonic() + 120
