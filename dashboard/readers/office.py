@@ -131,10 +131,23 @@ def _limit_office(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (want, hard))
 
 
+GROUP_GONE_S = 2.0  # how long a killed conversion's group may take to be gone
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
+    """End the group the conversion leads (soffice starts oosplash, which starts soffice.bin), and make sure it is
+    gone: a process forked while the first signal was delivered escapes it, so the group is signalled again until
+    no process is left in it (the leader reaped here, the others by init)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)  # soffice starts soffice.bin: end the whole group it leads
+        os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    deadline = time.monotonic() + GROUP_GONE_S
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            return  # nothing left in the group
+        time.sleep(0.02)
 
 
 def run_office(args: list[str], deadline: float, memory_mb: int) -> int | None:
