@@ -311,7 +311,10 @@ def _engine(units: dict[str, CollectRow], registry: Registry, codes: dict[str, s
             previous: dict[str, tuple[str, str]]) -> Callable[..., Iterator[FileOutcome]]:
     """The local worker pool, with each file's listed unit applied as evidence of its agency (in this process)."""
 
-    def engine(files: list[Path], workers: int | None = None, limits: Limits | None = None) -> Iterator[FileOutcome]:
+    def engine(files: list[Path], workers: int | None = None, limits: Limits | None = None,
+               sources_root: str | None = None) -> Iterator[FileOutcome]:
+        # sources_root is not passed on: a page whose record is unchanged is given the stored file's hash below,
+        # so the file is stored (or not) by the writer, under the hash its row names
         for out in parse_files(files, workers=workers, limits=limits):
             row = units[str(out.path)]
             out.prepared.source_path = row.final_url  # where it came from: the temporary file is gone after the run

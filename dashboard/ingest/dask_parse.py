@@ -21,7 +21,7 @@ from dashboard.ingest.prepare import Prepared
 from dashboard.ingest.workers import FileOutcome
 
 # The per-file function the local ingest's workers run: parse, then finish the record (dashboard.ingest.finish).
-PARSE_ONE: Callable[[Path], Prepared] = prepare_finished
+PARSE_ONE: Callable[[Path, str | None], Prepared] = prepare_finished
 WINDOW_PER_WORKER = 128  # parses in flight per worker: workers keep parsing while the client writes a batch
 CHUNK = 8  # files per Dask task: the client pays per task (submit, scheduler messages, a result to receive), in the
 # writing process, so one task a file cost it ~3 ms a file more than the local pool; a chunk that fails is parsed
@@ -32,10 +32,11 @@ def _is_url(path: str) -> bool:
     return "://" in path and not path.startswith("file://")
 
 
-def parse_one(path: str) -> Prepared:
-    """Run on a worker: read one file (shared path or fsspec URL) and parse it; never raises."""
+def parse_one(path: str, sources_root: str | None = None) -> Prepared:
+    """Run on a worker: read one file (shared path or fsspec URL) and parse it; never raises. With `sources_root`
+    (a cluster on the writer's machine), the file is put in the source store here (finish.prepare_finished)."""
     if not _is_url(path):
-        return PARSE_ONE(Path(path))
+        return PARSE_ONE(Path(path), sources_root)
     import fsspec
 
     name = path.rstrip("/").rsplit("/", 1)[-1]
@@ -46,14 +47,14 @@ def parse_one(path: str) -> Prepared:
     with tempfile.TemporaryDirectory(prefix="nianbao-dask-") as tmp:
         local = Path(tmp) / name  # the parser picks the reader by the file's suffix
         local.write_bytes(data)
-        item = PARSE_ONE(local)
+        item = PARSE_ONE(local, sources_root)
     item.source_path = path
     return item
 
 
-def parse_chunk(paths: list[str]) -> list[Prepared]:
+def parse_chunk(paths: list[str], sources_root: str | None = None) -> list[Prepared]:
     """Run on a worker: parse_one of each path, in order."""
-    return [parse_one(p) for p in paths]
+    return [parse_one(p, sources_root) for p in paths]
 
 
 def _cluster_failure(path: str, exc: BaseException) -> Prepared:
@@ -84,8 +85,17 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[str
     return files, skipped
 
 
-def parse_on_cluster(paths: list[str | os.PathLike[str]], scheduler: str) -> Iterator[Prepared]:
-    """Prepared records of the files, parsed on the cluster at `scheduler`, yielded in the input's order."""
+def on_this_machine(scheduler: str) -> bool:
+    """True when the scheduler's address is this machine's loopback: its workers share this machine's disk."""
+    host = scheduler.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]")
+    return host in ("127.0.0.1", "localhost", "::1")
+
+
+def parse_on_cluster(paths: list[str | os.PathLike[str]], scheduler: str,
+                     sources_root: str | None = None) -> Iterator[Prepared]:
+    """Prepared records of the files, parsed on the cluster at `scheduler`, yielded in the input's order. The
+    workers put the files in the source store at `sources_root` only when the cluster runs on this machine."""
+    root = sources_root if sources_root and on_this_machine(scheduler) else None
     from distributed import Client
 
     client = Client(scheduler, set_as_default=False)
@@ -98,7 +108,7 @@ def parse_on_cluster(paths: list[str | os.PathLike[str]], scheduler: str) -> Ite
         while todo or flight:
             while todo and waiting < window:
                 group = [todo.popleft() for _ in range(min(CHUNK, len(todo)))]
-                flight.append((group, client.submit(parse_chunk, group, pure=False, retries=1)))
+                flight.append((group, client.submit(parse_chunk, group, root, pure=False, retries=1)))
                 waiting += len(group)
             group, future = flight.popleft()
             waiting -= len(group)
@@ -111,7 +121,7 @@ def parse_on_cluster(paths: list[str | os.PathLike[str]], scheduler: str) -> Ite
                 yield from items
                 continue
             for path in group:
-                alone = client.submit(parse_one, path, pure=False, retries=1)
+                alone = client.submit(parse_one, path, root, pure=False, retries=1)
                 try:
                     yield alone.result()
                 except Exception as exc:  # noqa: BLE001 — this file's error, never the run's
@@ -121,9 +131,9 @@ def parse_on_cluster(paths: list[str | os.PathLike[str]], scheduler: str) -> Ite
         client.close()
 
 
-def cluster_parser(scheduler: str) -> Callable[[list[Path]], Iterator[Prepared]]:
+def cluster_parser(scheduler: str) -> Callable[..., Iterator[Prepared]]:
     """The `prepare_many` hook of dashboard.ingest.pipeline.ingest_paths for a Dask scheduler address."""
-    return lambda files: parse_on_cluster(list(files), scheduler)
+    return lambda files, sources_root=None: parse_on_cluster(list(files), scheduler, sources_root)
 
 
 def cluster_engine(scheduler: str) -> Callable[..., Iterator[FileOutcome]]:
@@ -132,8 +142,9 @@ def cluster_engine(scheduler: str) -> Callable[..., Iterator[FileOutcome]]:
     and nanny restart a worker that runs away), not the local worker pool's."""
     parse = cluster_parser(scheduler)
 
-    def engine(files: list[Path], workers: int | None = None, limits: object = None) -> Iterator[FileOutcome]:
-        for i, (f, item) in enumerate(zip(files, parse(list(files)), strict=True)):
+    def engine(files: list[Path], workers: int | None = None, limits: object = None,
+               sources_root: str | None = None) -> Iterator[FileOutcome]:
+        for i, (f, item) in enumerate(zip(files, parse(list(files), sources_root), strict=True)):
             yield FileOutcome(i, Path(f), item)
 
     return engine

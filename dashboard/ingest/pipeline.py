@@ -566,8 +566,9 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
     outside them, the batches in one copy of the store swapped in every few seconds and at the end.
     `on_file(done, total, name)` is called as each file is read.
 
-    `engine(files, workers=, limits=)` replaces the local worker pool (default `workers.parse_files`): any engine
-    that yields one FileOutcome per file — e.g. a Dask cluster running `prepare.prepare_file` — plugs in here.
+    `engine(files, workers=, limits=, sources_root=)` replaces the local worker pool (default `workers.parse_files`):
+    any engine that yields one FileOutcome per file — e.g. a Dask cluster running `finish.prepare_finished` — plugs
+    in here (it may put the files in the source store at sources_root, or leave that to this process).
 
     `assign` (`nianbao ingest --agency --year`): every file is filed under that unit and year (audited), then the
     supersede rules apply; a file already stored as 待认定 is assigned in place.
@@ -597,11 +598,11 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
             # written in input order: the same files give the same store, however many workers (or a cluster) read them;
             # read ahead in a thread (at most a batch), so the workers go on parsing while this process writes a batch,
             # and the local workers run at most a batch past the first file not yet finished: memory stays bounded
+            root = store_for(db_path(db)).root  # the workers put the files in the source store
             if engine is None:
-                parsed = parse_files(files, workers=workers, limits=limits, ahead=batch_files,
-                                     sources_root=store_for(db_path(db)).root)  # the workers store the files
+                parsed = parse_files(files, workers=workers, limits=limits, ahead=batch_files, sources_root=root)
             else:
-                parsed = engine(files, workers=workers, limits=limits)
+                parsed = engine(files, workers=workers, limits=limits, sources_root=root)
             results = _read_ahead(in_input_order(parsed), batch_files)
             for done, result in enumerate(results, start=1):
                 put = result.prepared.extra.get("source_put")
