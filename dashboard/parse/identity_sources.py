@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from dashboard.parse import furniture
@@ -42,8 +42,10 @@ class Evidence:
     note: str = ""  # why it was not used, or what it stood against
 
     def as_dict(self) -> dict:
-        """JSON form (the record's identity_evidence)."""
-        return asdict(self)
+        """JSON form (the record's identity_evidence): the fields in their order, as dataclasses.asdict gives them
+        (every value is a str, int or bool: nothing to copy deeply, so none of asdict's recursion)."""
+        return {"field": self.field, "value": self.value, "source": self.source, "rule": self.rule, "line": self.line,
+                "strength": self.strength, "used": self.used, "note": self.note}
 
 
 # "现将/现向社会公布 …（年度）…（单位）政府信息公开工作年度报告"
@@ -216,7 +218,9 @@ def _file_evidence(doc: Document) -> list[Evidence]:
 
 def self_kind(lines: list[str]) -> Evidence | None:
     """How the report names itself (我镇 / 本乡 / 我局): the kind of unit it is, when it says so."""
-    counts = Counter(m.group(1) for line in lines for m in _SELF.finditer(line))
+    # One search over the lines joined: a match never spans a line break (its words are Chinese characters), and at
+    # a line's end the break stops the look-ahead for 政府 as the end of the line does.
+    counts = Counter(m.group(1) for m in _SELF.finditer("\n".join(lines)))
     if not counts:
         return None
     kind, n = counts.most_common(1)[0]
