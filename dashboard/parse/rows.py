@@ -26,12 +26,13 @@ class Row:
     last_label: int  # grid position of the last label cell (-1: none)
     values: list[tuple[int, CellValue]] = field(default_factory=list)  # (grid position, value) after the label
     # True when at least one value cell holds a number: asked of every row several times, and a row's values are
-    # set once, when it is made.
-    has_numbers: bool = field(init=False)
+    # set once, when it is made (by whoever made them, when they know it: a row read from cached cells).
+    has_numbers: bool | None = None
     _written: list[CellValue] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.has_numbers = any(v.value is not None for _, v in self.values)
+        if self.has_numbers is None:
+            self.has_numbers = any(v.value is not None for _, v in self.values)
 
     @property
     def label_text(self) -> str:
@@ -67,16 +68,16 @@ def row_from_cells(index: int, item: Item) -> Row:
     """A table row: labels are cells that are not values; values are the cells after the last label."""
     if any(item.doubts):
         labels, raw, last, values = _read_cells(item.cells, item.copies, item.doubts)
-    else:
-        # The same row (a label row, a row of zeros) comes back in report after report: read once.
-        labels, raw, last, values = _read_plain_cells(tuple(item.cells), tuple(item.copies))
-    return Row(index, item.section, "table", item.block, list(labels), list(raw), last, list(values))
+        return Row(index, item.section, "table", item.block, labels, raw, last, values)
+    # The same row (a label row, a row of zeros) comes back in report after report: read once.
+    labels, raw, last, values, numbers = _read_plain_cells(tuple(item.cells), tuple(item.copies))
+    return Row(index, item.section, "table", item.block, list(labels), list(raw), last, list(values), numbers)
 
 
 @lru_cache(maxsize=4096)
 def _read_plain_cells(cells: tuple[str, ...], copies: tuple[bool, ...]) -> tuple:
     labels, raw, last, values = _read_cells(cells, copies, ())
-    return tuple(labels), tuple(raw), last, tuple(values)
+    return tuple(labels), tuple(raw), last, tuple(values), any(v.value is not None for _, v in values)
 
 
 def _read_cells(cells: tuple[str, ...] | list[str], copies: tuple[bool, ...] | list[bool],
@@ -114,8 +115,8 @@ def row_from_line(index: int, item: Item) -> Row | None:
     read = _read_line(item.text)
     if read is None:
         return None
-    labels, raw, last, values = read
-    return Row(index, item.section, "line", item.block, list(labels), list(raw), last, list(values))
+    labels, raw, last, values, numbers = read
+    return Row(index, item.section, "line", item.block, list(labels), list(raw), last, list(values), numbers)
 
 
 @lru_cache(maxsize=4096)  # the lines of a table converted to text come back in report after report
@@ -137,7 +138,8 @@ def _read_line(text: str) -> tuple | None:
     norm = normalize_label(label)
     labels = (strip_numbering(norm),) if norm else ()
     raw = (norm,) if norm else ()
-    return labels, raw, 0 if norm else -1, tuple((i + 1, v) for i, v in enumerate(nums))
+    return (labels, raw, 0 if norm else -1, tuple((i + 1, v) for i, v in enumerate(nums)),
+            any(v.value is not None for v in nums))
 
 
 def header_matches(cells: list[str], patterns: dict[str, re.Pattern[str]],

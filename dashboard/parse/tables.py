@@ -260,10 +260,11 @@ def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
     row, header = claim.row, claim.header
     plan = _header_plan(tuple(header.items()), tuple(columns)) if header else None
     if plan is not None:
-        positions, wanted, first = plan
-        others = any(v.value is not None for p, v in row.values if p not in wanted)
-        if first > row.last_label and not others:
+        positions, wanted, first, single = plan
+        if first > row.last_label and not any(v.value is not None for p, v in row.values if p not in wanted):
             cells = dict(row.values)
+            if single:  # one position per column (most headers): its cell, which is never None
+                return [cells.get(p, _BLANK) for p in single]
             out = [_one_value([cells.get(p, _BLANK) for p in ps]) for ps in positions]
             if all(v is not None for v in out):
                 return out  # type: ignore[return-value]
@@ -272,8 +273,9 @@ def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
 
 @lru_cache(maxsize=1024)  # a table's header is one of a few; its plan is worked out once
 def _header_plan(header: tuple[tuple[int, str], ...], columns: tuple[str, ...]
-                 ) -> tuple[list[list[int]], frozenset[int], int] | None:
-    """Per column the grid positions its header names, all of them, and the first; None when a column has none."""
+                 ) -> tuple[list[list[int]], frozenset[int], int, tuple[int, ...]] | None:
+    """Per column the grid positions its header names, all of them, the first, and (when every column has one
+    position only) those positions in column order; None when a column has none."""
     by_code: dict[str, list[int]] = {}
     for pos, code in sorted(header):
         by_code.setdefault(code, []).append(pos)
@@ -281,7 +283,8 @@ def _header_plan(header: tuple[tuple[int, str], ...], columns: tuple[str, ...]
         return None
     positions = [by_code[c] for c in columns]
     wanted = frozenset(p for ps in positions for p in ps)
-    return positions, wanted, min(wanted)
+    single = tuple(ps[0] for ps in positions) if all(len(ps) == 1 for ps in positions) else ()
+    return positions, wanted, min(wanted), single
 
 
 _BLANK = CellValue(None, "", "blank")  # frozen: one instance serves every absent cell
