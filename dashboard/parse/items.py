@@ -191,8 +191,16 @@ def flatten(doc: Document) -> list[Item]:
                     code = None
                 implied = None if code or section in _NO_IMPLIED else _implied("".join(cells), section)
                 section = code or implied or section
-                # Most tables (text, markdown) have no merged copies: no lookup per cell.
-                copies = [(r, c) in block.copies for c in range(len(cells))] if block.copies else [False] * len(cells)
-                doubts = [block.doubts.get((r, c)) for c in range(len(cells))] if block.doubts else []
-                items.append(Item("row", section, "", list(cells), copies, doubts, b, r, code, not exact, bool(implied)))
+                # Most tables (text, markdown) have no merged copies: no lookup per cell. Cells and copies are
+                # tuples, as the readings of rows are cached by them (rows.py): no copy per row.
+                n = len(cells)
+                copies = tuple((r, c) in block.copies for c in range(n)) if block.copies else _no_copies(n)
+                doubts = [block.doubts.get((r, c)) for c in range(n)] if block.doubts else []
+                items.append(Item("row", section, "", tuple(cells), copies, doubts, b, r, code, not exact,
+                                  bool(implied)))
     return items
+
+
+@lru_cache(maxsize=128)
+def _no_copies(n: int) -> tuple[bool, ...]:
+    return (False,) * n
