@@ -101,14 +101,16 @@ def _row_text(cells: tuple[str, ...] | list[str]) -> str | None:
     return texts.pop() if len(texts) == 1 else None
 
 
-def _candidates(doc: Document) -> list[tuple[int, int, str, str, bool]]:
-    """(block, line-or-row, text, section code, exact) of every line that looks like a section heading."""
+def _candidates(doc: Document, lines: list[list[str] | None]) -> list[tuple[int, int, str, str, bool]]:
+    """(block, line-or-row, text, section code, exact) of every line that looks like a section heading; `lines` are
+    each paragraph's lines (None for a table), split once for this and for flatten."""
     out = []
     for b, block in enumerate(doc.blocks):
-        if isinstance(block, Paragraph):
-            for i, line in enumerate(block.text.split("\n")):
-                if hit := heading_match(line):
-                    out.append((b, i, line, *hit))
+        texts = lines[b]
+        if texts is not None:
+            hits = list(map(heading_match, texts))  # cached: most lines of a report were asked before
+            if any(hits):
+                out += [(b, i, texts[i], *hit) for i, hit in enumerate(hits) if hit]
         elif isinstance(block, Table):
             for r, cells in enumerate(block.rows):
                 if hit := _row_heading(tuple(cells)):
@@ -124,11 +126,11 @@ def _row_heading(cells: tuple[str, ...]) -> tuple[str, str, bool] | None:
     return None
 
 
-def _accepted_headings(doc: Document) -> dict[tuple[int, int], tuple[str, bool]]:
+def _accepted_headings(doc: Document, lines: list[list[str] | None]) -> dict[tuple[int, int], tuple[str, bool]]:
     # A subsection-numbered heading ("（一）主要问题") stands for its section only where the report has no
     # top-level heading for it: "（二）主动公开政府信息情况" inside 一、总体情况 must not end the overview.
     # An approximate title stands only where no exact one names that section.
-    cands = _candidates(doc)
+    cands = _candidates(doc, lines)
     top = {code for _, _, text, code, _ in cands if not is_sub_level(text)}
     exact = {code for _, _, _, code, ex in cands if ex}
     return {(b, i): (code, ex) for b, i, text, code, ex in cands
@@ -168,16 +170,19 @@ _NOT_HEADING = (None, True)
 
 def flatten(doc: Document) -> list[Item]:
     """Items in reading order; a heading (or, without one, a table's own header) switches the section."""
-    accepted = _accepted_headings(doc)
+    lines = [block.text.split("\n") if isinstance(block, Paragraph) else None for block in doc.blocks]
+    accepted = _accepted_headings(doc, lines)
+    heading_blocks = {b for b, _ in accepted}  # most paragraphs hold no heading: no lookup per line there
     items: list[Item] = []
     section = "preamble"
     for b, block in enumerate(doc.blocks):
-        if isinstance(block, Paragraph):
-            for i, line in enumerate(block.text.split("\n")):
+        texts = lines[b]
+        if texts is not None:
+            for i, line in enumerate(texts):
                 line = line.strip()
                 if not line:
                     continue
-                code, exact = accepted.get((b, i), _NOT_HEADING)
+                code, exact = accepted.get((b, i), _NOT_HEADING) if b in heading_blocks else _NOT_HEADING
                 if code == section:
                     code = None  # the same title again (a table caption, a sub-heading): part of the text
                 implied = None if code or section in _NO_IMPLIED or not _IMPLIED_WORDS.search(line) else \
