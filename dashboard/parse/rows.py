@@ -28,7 +28,7 @@ class Row:
     # True when at least one value cell holds a number: asked of every row several times, and a row's values are
     # set once, when it is made (by whoever made them, when they know it: a row read from cached cells).
     has_numbers: bool | None = None
-    _written: list[CellValue] | None = field(init=False, default=None, repr=False, compare=False)
+    _written: tuple[CellValue, ...] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.has_numbers is None:
@@ -39,16 +39,16 @@ class Row:
         """All label cells joined (for messages)."""
         return " / ".join(dict.fromkeys(x for x in self.raw_labels if x))
 
-    def written(self) -> list[CellValue]:
+    def written(self) -> tuple[CellValue, ...]:
         """The value cells without blank or merged cells at either edge (a ragged table row's padding)."""
-        if self._written is None:  # asked again and again while rows are joined: trimmed once
+        if self._written is None:  # asked again and again while rows are joined: trimmed once, never copied
             vals = [v for _, v in self.values]
             while vals and vals[-1].flag in ("blank", _MERGED):
                 vals.pop()
             while vals and vals[0].flag in ("blank", _MERGED):
                 vals.pop(0)
-            self._written = vals
-        return list(self._written)
+            self._written = tuple(vals)
+        return self._written
 
     def trimmed(self, k: int) -> list[CellValue] | None:
         """The value cells trimmed of blank/merged edges down to k cells, or None when they do not fit k."""

@@ -230,9 +230,11 @@ def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], ou
 
 def join_rows(first: Row, rest: list[Row]) -> Row:
     """One row from a labelled row and the label-less lines or table rows that continue its numbers."""
-    values = [*first.written(), *(v for r in rest for v in r.written())]
+    values = list(first.written())
+    for r in rest:
+        values += r.written()
     return Row(first.item_index, first.section, first.source, first.block, first.labels, first.raw_labels,
-               first.last_label if first.values else 0, [(i + 1, v) for i, v in enumerate(values)])
+               first.last_label if first.values else 0, list(enumerate(values, 1)))
 
 
 def continuation(row: Row, following: list[Row], width: int) -> int:
