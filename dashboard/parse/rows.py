@@ -13,7 +13,7 @@ _MERGED = "merged"
 _LINE_SPLIT = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=[+\-]?\d)")
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds a report: slots make them quicker to build and to read
 class Row:
     """One candidate data row: its label cells (normalized, numbering stripped) and its value cells by position."""
 

@@ -33,7 +33,7 @@ _APPEAL_CELLS = len(codes.APPEAL_GROUPS) * len(codes.APPEAL_COLUMNS)
 _FUZZY_MIN = 80  # and the runner-up far behind: a typo'd label, not a different row
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     """A row placed on a canonical row code."""
 
