@@ -29,6 +29,7 @@ HOST_LABELS = {"主办单位", "主办", "承办单位", "承办", "版权所有
 DATE_LABELS = {"发布时间", "发布日期", "成文日期", "生成日期", "公开日期", "发文日期", "更新时间", "时间", "日期"}
 # A site's English name after its Chinese one: "XX县人民政府 The People's Government of XX County".
 _ENGLISH_TAIL = re.compile(r"\s*(?:The\s+People|People's|Government\s+of|[A-Za-z][A-Za-z'’.\-]*(?:\s+[A-Za-z'’.\-]+){2,}).*$")
+_LATIN = re.compile(r"[A-Za-z]")
 # Words a portal prints, never an agency's: an agency that contains one was glued to furniture.
 FURNITURE_WORDS = ("标题", "发布", "来源", "索引号", "时间", "栏目")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -66,6 +67,7 @@ def _fields(line: str) -> tuple[Field, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)  # a line of the preamble is asked as a title line and as a header line
 def without_furniture(line: str) -> str:
     """The line as a reader sees the report in it: a title's value without its '标题：' label; '' for a metadata,
     breadcrumb or site-name line that names no title."""
@@ -77,9 +79,12 @@ def without_furniture(line: str) -> str:
     return line
 
 
+@lru_cache(maxsize=4096)  # the English-tail search runs over the whole line: once a line
 def site_name(line: str) -> str | None:
     """The Chinese name of a site's header line followed by its English name ('XX县人民政府 The People's …')."""
     s = _normalized(line)
+    if not _LATIN.search(s):
+        return None  # every English tail has a Latin letter: most lines have none, and need no search from each place
     m = _ENGLISH_TAIL.search(s)
     if not m or m.start() == 0:
         return None

@@ -107,8 +107,8 @@ def _rule_zh(rule: str) -> str:
 def _sentence_evidence(lines: list[str]) -> list[Evidence]:
     out: list[Evidence] = []
     for i, line in enumerate(lines):
-        if not PUBLISH_WORDS.search(line):
-            continue
+        if ("现" not in line and "特" not in line) or not PUBLISH_WORDS.search(line):
+            continue  # every publishing word starts with 现 or 特: most lines need no regex search
         text = line if "报" in line else line + (lines[i + 1] if i + 1 < len(lines) else "")  # a wrapped sentence
         m = _SENTENCE.search(_clean(text))
         if not m:
