@@ -171,6 +171,8 @@ def _running_header_evidence(doc: Document) -> list[Evidence]:
     for block in doc.blocks:
         if isinstance(block, Paragraph) and block.page is not None:
             pages.setdefault(block.page, []).append(block.text.strip())
+    if not pages:
+        return []  # no page numbers (text, markdown, HTML): no running header to look for
     counts = Counter(t for texts in pages.values() for t in {*texts[:2], *texts[-2:]} if len(t) <= 30)
     out = []
     for line, n in counts.items():

@@ -303,10 +303,13 @@ def _one_value(cells: list[CellValue]) -> CellValue | None:
     return written[0] if all(c.value == written[0].value for c in written) else None
 
 
+_VERSION_MARKERS = {v: [re.compile(p) for p in ps] for v, ps in codes.VERSION_MARKERS.items()}
+
+
 def detect_version(labels: list[str]) -> tuple[str | None, dict[str, int]]:
     """Format version of section 二 from its labels (never from the year)."""
     text = "|".join(labels)
-    score = {v: sum(1 for p in ps if re.search(p, text)) for v, ps in codes.VERSION_MARKERS.items()}
+    score = {v: sum(1 for rx in rxs if rx.search(text)) for v, rxs in _VERSION_MARKERS.items()}
     if score["2019"] == score["2021"]:
         return None, score
     return ("2019" if score["2019"] > score["2021"] else "2021"), score
