@@ -108,9 +108,9 @@ def _candidates(doc: Document, lines: list[list[str] | None]) -> list[tuple[int,
     for b, block in enumerate(doc.blocks):
         texts = lines[b]
         if texts is not None:
-            hits = list(map(heading_match, texts))  # cached: most lines of a report were asked before
-            if any(hits):
-                out += [(b, i, texts[i], *hit) for i, hit in enumerate(hits) if hit]
+            for i, line in enumerate(texts):
+                if hit := heading_match(line):  # cached: most lines of a report were asked before
+                    out.append((b, i, line, *hit))
         elif isinstance(block, Table):
             for r, cells in enumerate(block.rows):
                 if hit := _row_heading(tuple(cells)):
