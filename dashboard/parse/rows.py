@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -15,16 +16,18 @@ _LINE_SPLIT = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=[+\-]?\d)")
 
 @dataclass(slots=True)  # hundreds a report: slots make them quicker to build and to read
 class Row:
-    """One candidate data row: its label cells (normalized, numbering stripped) and its value cells by position."""
+    """One candidate data row: its label cells (normalized, numbering stripped) and its value cells by position.
+
+    Read, never changed: a row read from cached cells holds the cache's own tuples (no copy a row)."""
 
     item_index: int
     section: str
     source: str  # "table" | "line"
     block: int
-    labels: list[str]  # stripped labels, left to right
-    raw_labels: list[str]  # normalized labels with numbering, left to right
+    labels: Sequence[str]  # stripped labels, left to right
+    raw_labels: Sequence[str]  # normalized labels with numbering, left to right
     last_label: int  # grid position of the last label cell (-1: none)
-    values: list[tuple[int, CellValue]] = field(default_factory=list)  # (grid position, value) after the label
+    values: Sequence[tuple[int, CellValue]] = ()  # (grid position, value) after the label
     # True when at least one value cell holds a number: asked of every row several times, and a row's values are
     # set once, when it is made (by whoever made them, when they know it: a row read from cached cells).
     has_numbers: bool | None = None
@@ -71,7 +74,7 @@ def row_from_cells(index: int, item: Item) -> Row:
         return Row(index, item.section, "table", item.block, labels, raw, last, values)
     # The same row (a label row, a row of zeros) comes back in report after report: read once.
     labels, raw, last, values, numbers = _read_plain_cells(tuple(item.cells), tuple(item.copies))
-    return Row(index, item.section, "table", item.block, list(labels), list(raw), last, list(values), numbers)
+    return Row(index, item.section, "table", item.block, labels, raw, last, values, numbers)
 
 
 @lru_cache(maxsize=4096)
@@ -116,7 +119,7 @@ def row_from_line(index: int, item: Item) -> Row | None:
     if read is None:
         return None
     labels, raw, last, values, numbers = read
-    return Row(index, item.section, "line", item.block, list(labels), list(raw), last, list(values), numbers)
+    return Row(index, item.section, "line", item.block, labels, raw, last, values, numbers)
 
 
 @lru_cache(maxsize=4096)  # the lines of a table converted to text come back in report after report
