@@ -355,8 +355,11 @@ def fill_disclosure(found: Scan, version: str, b: Builder) -> None:
                       f"第二部分“{claim.row.label_text}”有 {n} 个数值格，应为 {len(columns)} 个，无法确定各列",
                       f"section 二 row '{claim.row.label_text}' has {n} value cells, expected {len(columns)}; columns unknown",
                       keys)
+        if cells:
+            b.put_row("disclosure", code, columns, cells)
+        else:
+            b.put_unread("disclosure", code, columns, "unreadable" if claim else "missing")
         for col, key, cell in zip(columns, keys, cells or [None] * len(columns), strict=True):
-            b.put("disclosure", code, col, cell, None if cells else ("unreadable" if claim else "missing"))
             if (code, col) in codes.AMOUNT_COLUMNS:
                 _set_unit(b, key, col, cell, found.header_units)
     missing = [code for code in expected if code not in seen]
