@@ -44,7 +44,9 @@ class Field:
     value: str
 
 
-@lru_cache(maxsize=4096)  # a preamble line is asked for its fields, breadcrumb and site name, several times a report
+# The caches below serve the lines of one report (its preamble, header and footer are asked for several times);
+# small, as a page's lines seldom recur in another report and the longest are narrative paragraphs.
+@lru_cache(maxsize=1024)  # a preamble line is asked for its fields, breadcrumb and site name, several times a report
 def _normalized(line: str) -> str:
     return unicodedata.normalize("NFKC", line).strip()
 
@@ -54,7 +56,7 @@ def fields(line: str) -> list[Field]:
     return list(_fields(line))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _fields(line: str) -> tuple[Field, ...]:
     s = _normalized(line)
     if not _LABEL.match(s):
@@ -67,7 +69,7 @@ def _fields(line: str) -> tuple[Field, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=4096)  # a line of the preamble is asked as a title line and as a header line
+@lru_cache(maxsize=1024)  # a line of the preamble is asked as a title line and as a header line
 def without_furniture(line: str) -> str:
     """The line as a reader sees the report in it: a title's value without its '标题：' label; '' for a metadata,
     breadcrumb or site-name line that names no title."""
@@ -79,7 +81,7 @@ def without_furniture(line: str) -> str:
     return line
 
 
-@lru_cache(maxsize=4096)  # the English-tail search runs over the whole line: once a line
+@lru_cache(maxsize=1024)  # the English-tail search runs over the whole line: once a line
 def site_name(line: str) -> str | None:
     """The Chinese name of a site's header line followed by its English name ('XX县人民政府 The People's …')."""
     s = _normalized(line)
