@@ -105,16 +105,20 @@ def _candidates(doc: Document, lines: list[list[str] | None]) -> list[tuple[int,
     """(block, line-or-row, text, section code, exact) of every line that looks like a section heading; `lines` are
     each paragraph's lines (None for a table), split once for this and for flatten."""
     out = []
-    for b, block in enumerate(doc.blocks):
-        texts = lines[b]
-        if texts is not None:
+    for b, texts in enumerate(lines):
+        if texts is None:
+            block = doc.blocks[b]
+            if isinstance(block, Table):
+                for r, cells in enumerate(block.rows):
+                    if hit := _row_heading(tuple(cells)):
+                        out.append((b, r, *hit))
+        elif len(texts) == 1:  # a paragraph of one line (every paragraph of a text file): no loop to set up
+            if hit := heading_match(texts[0]):  # cached: most lines of a report were asked before
+                out.append((b, 0, texts[0], *hit))
+        else:
             for i, line in enumerate(texts):
-                if hit := heading_match(line):  # cached: most lines of a report were asked before
+                if hit := heading_match(line):
                     out.append((b, i, line, *hit))
-        elif isinstance(block, Table):
-            for r, cells in enumerate(block.rows):
-                if hit := _row_heading(tuple(cells)):
-                    out.append((b, r, *hit))
     return out
 
 
