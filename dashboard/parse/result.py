@@ -56,17 +56,19 @@ class Builder:
             cols[col] = None
             self.flags[f"{table}.{row}.{col}"] = flag or "missing"
             return
-        self._store(cols, f"{table}.{row}.", (col,), (cell,), (flag or cell.flag,))
+        self._store(cols, f"{table}.{row}.", (col,), (cell,), flag, placed_first=True)
 
     def _store(self, target: dict[str, int | float | None], prefix: str, cols: Sequence[str],
-               cells: Sequence[CellValue], whys: Sequence[str | None]) -> None:
-        """Store read cells of one row: each value, the text as printed, its flag (its `why`, or none) and its note.
-        The one place a read cell is stored; a row at a time, as most cells come (put_row: ~150 cells a report)."""
+               cells: Sequence[CellValue], flag: str | None, placed_first: bool = False) -> None:
+        """Store read cells of one row: each value, the text as printed, its flag and its note — the one place a read
+        cell is stored, a row at a time (put_row: ~150 cells a report). A cell's flag is the reader's (cell.flag)
+        or how it was placed (`flag`), whichever comes first: the placement for put, the reader's for put_row."""
         printed, flags, notes = self.printed, self.flags, self.notes
-        for col, cell, why in zip(cols, cells, whys, strict=True):
+        for col, cell in zip(cols, cells, strict=True):
             key = prefix + col
             target[col] = cell.value
             printed[key] = cell.printed
+            why = (flag or cell.flag) if placed_first else (cell.flag or flag)
             if why:
                 flags[key] = why
             else:
@@ -77,8 +79,7 @@ class Builder:
     def put_row(self, table: str, row: str, cols: list[str], cells: list[CellValue], flag: str | None = None) -> None:
         """Set a row's cells in column order (as put, cell by cell); `flag` says how the row was placed and marks
         the cells the reader left unflagged."""
-        self._store(self.tables[table].setdefault(row, {}), f"{table}.{row}.", cols, cells,
-                    [cell.flag or flag for cell in cells])
+        self._store(self.tables[table].setdefault(row, {}), f"{table}.{row}.", cols, cells, flag)
 
     def put_unread(self, table: str, row: str, cols: list[str], flag: str) -> None:
         """Set a row's cells to None, each flagged why it was not read ('missing', 'unreadable')."""
