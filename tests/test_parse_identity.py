@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import asdict
 
 import pytest
 
 from dashboard.parse import parse_document
 from dashboard.parse.identity import _CONFUSABLE, agency_shape_ok
+from dashboard.parse.identity_sources import gather
+from dashboard.parse.items import flatten
 from dashboard.readers.text import parse_text
 from dashboard.registry import Agency, Registry, default_registry
 from tests.conftest import SAMPLE
@@ -135,3 +138,14 @@ def test_real_agency_names_have_the_shape_of_a_name(name: str) -> None:
 def test_sentence_fragments_do_not_have_the_shape_of_a_name(fragment: str) -> None:
     """Sentence words or punctuation inside, or no agency ending: not a name."""
     assert not agency_shape_ok(fragment)
+
+
+def test_identity_evidence_is_stored_with_every_field_of_each_reading_in_order() -> None:
+    """The record's identity_evidence holds each reading whole (as dataclasses.asdict would give it), so a field
+    added to Evidence cannot go missing from the stored record."""
+    doc = parse_text(SAMPLE_TEXT, "identity.md")
+    evidence = gather(doc, flatten(doc))
+    assert evidence
+    for e in evidence:
+        assert list(e.as_dict().items()) == list(asdict(e).items())
+    assert _parse(SAMPLE_TEXT)["identity_evidence"][0].keys() == asdict(evidence[0]).keys()

@@ -258,6 +258,29 @@ def test_a_narrative_sentence_full_of_figures_is_not_taken_for_a_flattened_table
     assert not any(p["code"] == "flattened_text" for p in got["problems"])
 
 
+_FULL_WIDTH_DIGITS = {ord(d): ord(d) + 0xFEE0 for d in "0123456789"}
+
+
+def test_a_flattened_page_printed_in_full_width_digits_reads_like_the_same_page_in_ascii_digits() -> None:
+    """'规章０００行政规范性文件０５５…': the glued rows are found on the text as printed, full-width digits included."""
+    text = lastmile.whole_flattened(SAMPLE.read_text("utf-8"))
+    ascii_rep, wide_rep = _parse(text), _parse(text.translate(_FULL_WIDTH_DIGITS))
+    assert any(p["code"] == "flattened_text" for p in wide_rep["problems"])
+    for key in ("disclosure", "applications", "appeals", "cell_flags", "uncertain_cells", "agency", "year"):
+        assert wide_rep[key] == ascii_rep[key], key
+
+
+def test_a_narrative_sentence_of_full_width_figures_is_not_taken_for_a_flattened_table() -> None:
+    """'行政许可５０００件，行政处罚３００件，予以公开１２０件…': figures counted in 件 are a sentence, however printed."""
+    text = SAMPLE.read_text("utf-8").replace(
+        "（一）完善制度建设。", "（一）完善制度建设。全年受理行政许可５０００件，行政处罚３００件，予以公开１２０件，部分公开３００件，"
+        "规章１２．５％。")
+    got = _parse(text)
+    exp = json.loads((FIXTURES / "seed-expected.json").read_text("utf-8"))
+    assert _wrong_unnamed(got, exp) == [] and not got["uncertain_cells"]
+    assert not any(p["code"] == "flattened_text" for p in got["problems"])
+
+
 def _outcome_rows_with_distinct_numbers() -> tuple[str, dict, list[str]]:
     """A synthetic report (scaled) with two adjacent outcome rows that differ, and those rows' codes."""
     for seed in range(200):

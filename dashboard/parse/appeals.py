@@ -46,8 +46,7 @@ def fill_appeals(found: Scan, b: Builder) -> None:
         group = match_appeal_group(row)
         cells = row.trimmed(len(codes.APPEAL_COLUMNS)) if group else None
         if group and cells and group not in placed:
-            for col, cell in zip(codes.APPEAL_COLUMNS, cells, strict=True):
-                b.put("appeals", group, col, cell)
+            b.put_row("appeals", group, codes.APPEAL_COLUMNS, cells)
             placed.add(group)
     joined = False
     if not placed:
@@ -57,11 +56,10 @@ def fill_appeals(found: Scan, b: Builder) -> None:
         if full:
             row, cells = full[0]
             ordered = _headers_in_order(found.labels["appeals"])
-            it = iter(cells)
-            for group in codes.APPEAL_GROUPS:
-                for col in codes.APPEAL_COLUMNS:
-                    cell = next(it)
-                    b.put("appeals", group, col, cell, None if ordered or cell.flag else "placed_by_order")
+            width = len(codes.APPEAL_COLUMNS)
+            for k, group in enumerate(codes.APPEAL_GROUPS):  # a cell the reader flagged keeps its flag
+                b.put_row("appeals", group, codes.APPEAL_COLUMNS, cells[k * width:(k + 1) * width],
+                          None if ordered else "placed_by_order")
             placed = set(codes.APPEAL_GROUPS)
             if not ordered:
                 b.problem("appeals_header_unverified", "warning",
@@ -80,8 +78,7 @@ def fill_appeals(found: Scan, b: Builder) -> None:
                       f"section 四: the value row has {n} numbers, expected 15; not read", ["appeals"])
     for group in codes.APPEAL_GROUPS:
         if group not in placed:
-            for col in codes.APPEAL_COLUMNS:
-                b.put("appeals", group, col, None, "missing")
+            b.put_unread("appeals", group, codes.APPEAL_COLUMNS, "missing")
     if not found.appeals:
         b.problem("table_missing", "error", "未找到第四部分（行政复议、行政诉讼）的数字",
                   "no figures found for section 四 (appeals)", ["appeals"])

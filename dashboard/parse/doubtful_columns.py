@@ -22,6 +22,8 @@ from dashboard.readers.model import COLUMN_DOUBT
 def _pairs(b: Builder) -> list[tuple[str, str, str]]:
     """(row, left column, right column) of each number the reader placed between two columns."""
     out: list[tuple[str, str, str]] = []
+    if COLUMN_DOUBT not in b.notes.values():
+        return out  # no cell carries the reader's between-columns note (most reports): no cell to look at
     for row, cells in b.tables["applications"].items():
         doubted = [c for c in _COLS if b.flags.get(f"applications.{row}.{c}") == "uncertain"
                    and b.notes.get(f"applications.{row}.{c}") == COLUMN_DOUBT]

@@ -44,9 +44,10 @@ _APP_CORES = {
 # heading of 三 is recognised by its first row).
 _APP_LABELS = {"new": "本年新收政府信息公开申请数量", "carried_in": "上年结转政府信息公开申请数量"}
 _CORE_RX = {code: re.compile(p) for code, p in {**_DISC_CORES, **_APP_CORES}.items()}
+# Read on the text as printed (\d is any digit, full-width too; ．and ％ are the full-width . and %): no translation
+# of every long line first.
 _GLUED_ROW = re.compile(
-    r"(?:本年新收|上年结转|予以公开|部分公开|国家秘密|规章|行政许可|行政处罚|行政强制)[^\d\n]{0,40}?\d+(?![\d.件条项次个起人万元%])")
-_TABLE_HEADER = re.compile(r"信息内容|申请人情况|结果维持")
+    r"(?:本年新收|上年结转|予以公开|部分公开|国家秘密|规章|行政许可|行政处罚|行政强制)[^\d\n]{0,40}?\d+(?![\d.．件条项次个起人万元%％])")
 _RUN = re.compile(r"[\d.\s—/\-]*")
 _VALUE_START = re.compile(r"[\d—/]")
 _PAGE_NUMBER = re.compile(r"-\s?\d{1,3}\s?-")
@@ -65,21 +66,28 @@ class FlatRead:
 
 def is_flattened(doc: Document) -> bool:
     """True for a text document whose tables were glued into lines ('规章000行政规范性文件055…')."""
-    if doc.format not in ("md", "txt") or any(isinstance(b, Table) for b in doc.blocks):
+    if doc.format not in ("md", "txt"):
         return False
     # Both signs below are on a long line: a text of short lines (most text, the pdftotext of a report) is not
     # flattened, and costs no more than this one pass.
-    long = [line for b in doc.blocks for line in b.text.split("\n") if len(line) >= 60]  # type: ignore[union-attr]
+    long: list[str] = []
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            return False
+        if len(b.text) >= 60:  # no line of a shorter paragraph is long
+            long += [line for line in b.text.split("\n") if len(line) >= 60]
     if not long:
         return False
     # Section titles glued into one long line: the page was flattened, whatever its tables look like.
     if any(len(line) >= 200 and len(_headings(line)) >= 3 for line in long):
         return True
-    if not any(_TABLE_HEADER.search(b.text) for b in doc.blocks):  # type: ignore[union-attr]
+    # A table's header words (信息内容|申请人情况|结果维持), looked for in the whole text at once, as substrings.
+    text = "\n".join(b.text for b in doc.blocks)  # type: ignore[union-attr]
+    if "信息内容" not in text and "申请人情况" not in text and "结果维持" not in text:
         return False
     # A line of glued rows: labels with digits glued on, no unit after them — a narrative sentence
     # ('受理行政许可5000件，行政处罚30件…') counts its figures in 件.
-    return any(len(_GLUED_ROW.findall(line.translate(_WIDTH))) >= 3 for line in long)
+    return any(len(_GLUED_ROW.findall(line)) >= 3 for line in long)
 
 
 def _headings(text: str) -> list[tuple[int, int, str]]:

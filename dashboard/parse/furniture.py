@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Labels of a portal's article metadata. The value runs to the next label or the end of the line.
 _LABELS = (
@@ -28,13 +29,14 @@ HOST_LABELS = {"主办单位", "主办", "承办单位", "承办", "版权所有
 DATE_LABELS = {"发布时间", "发布日期", "成文日期", "生成日期", "公开日期", "发文日期", "更新时间", "时间", "日期"}
 # A site's English name after its Chinese one: "XX县人民政府 The People's Government of XX County".
 _ENGLISH_TAIL = re.compile(r"\s*(?:The\s+People|People's|Government\s+of|[A-Za-z][A-Za-z'’.\-]*(?:\s+[A-Za-z'’.\-]+){2,}).*$")
+_LATIN = re.compile(r"[A-Za-z]")
 # Words a portal prints, never an agency's: an agency that contains one was glued to furniture.
 FURNITURE_WORDS = ("标题", "发布", "来源", "索引号", "时间", "栏目")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _BREADCRUMB = re.compile(r"^(?:当前位置|您当前的位置|您现在的位置|您的位置|所在位置|位置)\s*[:：]|^首页\s*[>›»/]")
 
 
-@dataclass
+@dataclass(frozen=True)  # shared by every caller of a line's fields (cached): read, never changed
 class Field:
     """One 'label：value' of a page's metadata."""
 
@@ -42,33 +44,49 @@ class Field:
     value: str
 
 
+# The caches below serve the lines of one report (its preamble, header and footer are asked for several times);
+# small, as a page's lines seldom recur in another report and the longest are narrative paragraphs.
+@lru_cache(maxsize=1024)  # a preamble line is asked for its fields, breadcrumb and site name, several times a report
+def _normalized(line: str) -> str:
+    return unicodedata.normalize("NFKC", line).strip()
+
+
 def fields(line: str) -> list[Field]:
     """The 'label：value' pairs of a metadata line ('来源:昌图县人民政府办公室 时间:2024-01-31' → two); [] for prose."""
-    s = unicodedata.normalize("NFKC", line).strip()
+    return list(_fields(line))
+
+
+@lru_cache(maxsize=1024)
+def _fields(line: str) -> tuple[Field, ...]:
+    s = _normalized(line)
+    if not _LABEL.match(s):
+        return ()  # a label must open the line: "……现将发布时间：" inside a sentence is not metadata
     marks = list(_LABEL.finditer(s))
-    if not marks or marks[0].start() > 0:
-        return []  # a label must open the line: "……现将发布时间：" inside a sentence is not metadata
     out = []
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(s)
         out.append(Field(m.group("label"), s[m.end():end].strip(" |丨/")))
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=1024)  # a line of the preamble is asked as a title line and as a header line
 def without_furniture(line: str) -> str:
     """The line as a reader sees the report in it: a title's value without its '标题：' label; '' for a metadata,
     breadcrumb or site-name line that names no title."""
     got = fields(line)
     if got:
         return " ".join(f.value for f in got if f.label in TITLE_LABELS)
-    if _BREADCRUMB.search(unicodedata.normalize("NFKC", line).strip()) or site_name(line):
+    if _BREADCRUMB.search(_normalized(line)) or site_name(line):
         return ""  # a site's name is the header's, never the first line of a wrapped title
     return line
 
 
+@lru_cache(maxsize=1024)  # the English-tail search runs over the whole line: once a line
 def site_name(line: str) -> str | None:
     """The Chinese name of a site's header line followed by its English name ('XX县人民政府 The People's …')."""
-    s = unicodedata.normalize("NFKC", line).strip()
+    s = _normalized(line)
+    if not _LATIN.search(s):
+        return None  # every English tail has a Latin letter: most lines have none, and need no search from each place
     m = _ENGLISH_TAIL.search(s)
     if not m or m.start() == 0:
         return None

@@ -189,7 +189,8 @@ def find_title(title: str | None, preamble: list[str], prefer_title: bool = Fals
 def period_year(lines: list[str]) -> int | None:
     """The year named by '统计期限自 YYYY 年 1 月 1 日起…', if any line says it."""
     for line in lines:
-        m = _PERIOD.search(_clean(line))
+        s = _clean(line)
+        m = _PERIOD.search(s) if "年1月1日" in s else None  # the pattern's fixed middle: no regex on other lines
         if m:
             return int(m.group(1))
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from dashboard.parse import furniture
@@ -42,8 +42,10 @@ class Evidence:
     note: str = ""  # why it was not used, or what it stood against
 
     def as_dict(self) -> dict:
-        """JSON form (the record's identity_evidence)."""
-        return asdict(self)
+        """JSON form (the record's identity_evidence): the fields in their order, as dataclasses.asdict gives them
+        (every value is a str, int or bool: nothing to copy deeply, so none of asdict's recursion)."""
+        return {"field": self.field, "value": self.value, "source": self.source, "rule": self.rule, "line": self.line,
+                "strength": self.strength, "used": self.used, "note": self.note}
 
 
 # "现将/现向社会公布 …（年度）…（单位）政府信息公开工作年度报告"
@@ -105,8 +107,8 @@ def _rule_zh(rule: str) -> str:
 def _sentence_evidence(lines: list[str]) -> list[Evidence]:
     out: list[Evidence] = []
     for i, line in enumerate(lines):
-        if not PUBLISH_WORDS.search(line):
-            continue
+        if ("现" not in line and "特" not in line) or not PUBLISH_WORDS.search(line):
+            continue  # every publishing word starts with 现 or 特: most lines need no regex search
         text = line if "报" in line else line + (lines[i + 1] if i + 1 < len(lines) else "")  # a wrapped sentence
         m = _SENTENCE.search(_clean(text))
         if not m:
@@ -169,6 +171,8 @@ def _running_header_evidence(doc: Document) -> list[Evidence]:
     for block in doc.blocks:
         if isinstance(block, Paragraph) and block.page is not None:
             pages.setdefault(block.page, []).append(block.text.strip())
+    if not pages:
+        return []  # no page numbers (text, markdown, HTML): no running header to look for
     counts = Counter(t for texts in pages.values() for t in {*texts[:2], *texts[-2:]} if len(t) <= 30)
     out = []
     for line, n in counts.items():
@@ -216,7 +220,9 @@ def _file_evidence(doc: Document) -> list[Evidence]:
 
 def self_kind(lines: list[str]) -> Evidence | None:
     """How the report names itself (我镇 / 本乡 / 我局): the kind of unit it is, when it says so."""
-    counts = Counter(m.group(1) for line in lines for m in _SELF.finditer(line))
+    # One search over the lines joined: a match never spans a line break (its words are Chinese characters), and at
+    # a line's end the break stops the look-ahead for 政府 as the end of the line does.
+    counts = Counter(m.group(1) for m in _SELF.finditer("\n".join(lines)))
     if not counts:
         return None
     kind, n = counts.most_common(1)[0]

@@ -101,18 +101,24 @@ def _row_text(cells: tuple[str, ...] | list[str]) -> str | None:
     return texts.pop() if len(texts) == 1 else None
 
 
-def _candidates(doc: Document) -> list[tuple[int, int, str, str, bool]]:
-    """(block, line-or-row, text, section code, exact) of every line that looks like a section heading."""
+def _candidates(doc: Document, lines: list[list[str] | None]) -> list[tuple[int, int, str, str, bool]]:
+    """(block, line-or-row, text, section code, exact) of every line that looks like a section heading; `lines` are
+    each paragraph's lines (None for a table), split once for this and for flatten."""
     out = []
-    for b, block in enumerate(doc.blocks):
-        if isinstance(block, Paragraph):
-            for i, line in enumerate(block.text.split("\n")):
+    for b, texts in enumerate(lines):
+        if texts is None:
+            block = doc.blocks[b]
+            if isinstance(block, Table):
+                for r, cells in enumerate(block.rows):
+                    if hit := _row_heading(tuple(cells)):
+                        out.append((b, r, *hit))
+        elif len(texts) == 1:  # a paragraph of one line (every paragraph of a text file): no loop to set up
+            if hit := heading_match(texts[0]):  # cached: most lines of a report were asked before
+                out.append((b, 0, texts[0], *hit))
+        else:
+            for i, line in enumerate(texts):
                 if hit := heading_match(line):
                     out.append((b, i, line, *hit))
-        elif isinstance(block, Table):
-            for r, cells in enumerate(block.rows):
-                if hit := _row_heading(tuple(cells)):
-                    out.append((b, r, *hit))
     return out
 
 
@@ -124,11 +130,11 @@ def _row_heading(cells: tuple[str, ...]) -> tuple[str, str, bool] | None:
     return None
 
 
-def _accepted_headings(doc: Document) -> dict[tuple[int, int], tuple[str, bool]]:
+def _accepted_headings(doc: Document, lines: list[list[str] | None]) -> dict[tuple[int, int], tuple[str, bool]]:
     # A subsection-numbered heading ("（一）主要问题") stands for its section only where the report has no
     # top-level heading for it: "（二）主动公开政府信息情况" inside 一、总体情况 must not end the overview.
     # An approximate title stands only where no exact one names that section.
-    cands = _candidates(doc)
+    cands = _candidates(doc, lines)
     top = {code for _, _, text, code, _ in cands if not is_sub_level(text)}
     exact = {code for _, _, _, code, ex in cands if ex}
     return {(b, i): (code, ex) for b, i, text, code, ex in cands
@@ -145,13 +151,20 @@ _IMPLIED = [
 ]
 
 
-_IMPLIED_WORDS = re.compile("第二十条|信息内容|本列数据|申请人情况|本年新收|复议")
+def _has_implied_word(text: str) -> bool:
+    """True when the text has a word of a table's header or first row (第二十条|信息内容|本列数据|申请人情况|本年新收|
+    复议), as printed: six substring tests are quicker than one regex alternation, which tries every position of a
+    long narrative line."""
+    return ("复议" in text or "信息内容" in text or "本年新收" in text or "第二十条" in text or "本列数据" in text
+            or "申请人情况" in text)
+
+
 _NO_IMPLIED = frozenset(("appeals", "problems", "other_matters"))
 
 
 def _implied(text: str, section: str) -> str | None:
     """The table section an item starts by its content when no heading did (only forward in the report's order)."""
-    if section in _NO_IMPLIED or not _IMPLIED_WORDS.search(text):
+    if section in _NO_IMPLIED or not _has_implied_word(text):
         return None
     norm = strip_numbering(normalize_label(text))
     if not norm or len(norm) > 240 or "。" in norm:  # a sentence of the narrative is not a table's header
@@ -168,19 +181,22 @@ _NOT_HEADING = (None, True)
 
 def flatten(doc: Document) -> list[Item]:
     """Items in reading order; a heading (or, without one, a table's own header) switches the section."""
-    accepted = _accepted_headings(doc)
+    lines = [block.text.split("\n") if isinstance(block, Paragraph) else None for block in doc.blocks]
+    accepted = _accepted_headings(doc, lines)
+    heading_blocks = {b for b, _ in accepted}  # most paragraphs hold no heading: no lookup per line there
     items: list[Item] = []
     section = "preamble"
     for b, block in enumerate(doc.blocks):
-        if isinstance(block, Paragraph):
-            for i, line in enumerate(block.text.split("\n")):
+        texts = lines[b]
+        if texts is not None:
+            for i, line in enumerate(texts):
                 line = line.strip()
                 if not line:
                     continue
-                code, exact = accepted.get((b, i), _NOT_HEADING)
+                code, exact = accepted.get((b, i), _NOT_HEADING) if b in heading_blocks else _NOT_HEADING
                 if code == section:
                     code = None  # the same title again (a table caption, a sub-heading): part of the text
-                implied = None if code or section in _NO_IMPLIED or not _IMPLIED_WORDS.search(line) else \
+                implied = None if code or section in _NO_IMPLIED or not _has_implied_word(line) else \
                     _implied(line, section)
                 section = code or implied or section
                 items.append(Item("line", section, line, (), (), (), b, 0, code, not exact, bool(implied)))
@@ -191,8 +207,16 @@ def flatten(doc: Document) -> list[Item]:
                     code = None
                 implied = None if code or section in _NO_IMPLIED else _implied("".join(cells), section)
                 section = code or implied or section
-                # Most tables (text, markdown) have no merged copies: no lookup per cell.
-                copies = [(r, c) in block.copies for c in range(len(cells))] if block.copies else [False] * len(cells)
-                doubts = [block.doubts.get((r, c)) for c in range(len(cells))] if block.doubts else []
-                items.append(Item("row", section, "", list(cells), copies, doubts, b, r, code, not exact, bool(implied)))
+                # Most tables (text, markdown) have no merged copies: no lookup per cell. Cells and copies are
+                # tuples, as the readings of rows are cached by them (rows.py): no copy per row.
+                n = len(cells)
+                copies = tuple((r, c) in block.copies for c in range(n)) if block.copies else _no_copies(n)
+                doubts = [block.doubts.get((r, c)) for c in range(n)] if block.doubts else []
+                items.append(Item("row", section, "", tuple(cells), copies, doubts, b, r, code, not exact,
+                                  bool(implied)))
     return items
+
+
+@lru_cache(maxsize=128)
+def _no_copies(n: int) -> tuple[bool, ...]:
+    return (False,) * n

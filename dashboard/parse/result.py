@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dashboard.catalogue.labels import ROW_ZH, TABLE_ZH
@@ -48,34 +49,37 @@ class Builder:
 
     def put(self, table: str, row: str, col: str, cell: CellValue | None, flag: str | None = None) -> None:
         """Set one cell; a None cell is a cell the report does not give (flag says why)."""
-        key = f"{table}.{row}.{col}"
         cols = self.tables[table].get(row)
         if cols is None:
             cols = self.tables[table][row] = {}
         if cell is None:
             cols[col] = None
-            self.flags[key] = flag or "missing"
+            self.flags[f"{table}.{row}.{col}"] = flag or "missing"
             return
-        self._set(cols, col, key, cell, flag or cell.flag)
+        self._store(cols, f"{table}.{row}.", (col,), (cell,), flag, placed_first=True)
 
-    def _set(self, cols: dict[str, int | float | None], col: str, key: str, cell: CellValue, why: str | None) -> None:
-        """Store one read cell: its value, the text as printed, its flag (`why`, or none) and its note."""
-        cols[col] = cell.value
-        self.printed[key] = cell.printed
-        if why:
-            self.flags[key] = why
-        else:
-            self.flags.pop(key, None)
-        if cell.note:
-            self.notes[key] = cell.note
+    def _store(self, target: dict[str, int | float | None], prefix: str, cols: Sequence[str],
+               cells: Sequence[CellValue], flag: str | None, placed_first: bool = False) -> None:
+        """Store read cells of one row: each value, the text as printed, its flag and its note — the one place a read
+        cell is stored, a row at a time (put_row: ~150 cells a report). A cell's flag is the reader's (cell.flag)
+        or how it was placed (`flag`), whichever comes first: the placement for put, the reader's for put_row."""
+        printed, flags, notes = self.printed, self.flags, self.notes
+        for col, cell in zip(cols, cells, strict=True):
+            key = prefix + col
+            target[col] = cell.value
+            printed[key] = cell.printed
+            why = (flag or cell.flag) if placed_first else (cell.flag or flag)
+            if why:
+                flags[key] = why
+            else:
+                flags.pop(key, None)
+            if cell.note:
+                notes[key] = cell.note
 
     def put_row(self, table: str, row: str, cols: list[str], cells: list[CellValue], flag: str | None = None) -> None:
         """Set a row's cells in column order (as put, cell by cell); `flag` says how the row was placed and marks
         the cells the reader left unflagged."""
-        target = self.tables[table].setdefault(row, {})
-        prefix = f"{table}.{row}."
-        for col, cell in zip(cols, cells, strict=True):
-            self._set(target, col, prefix + col, cell, cell.flag or flag)
+        self._store(self.tables[table].setdefault(row, {}), f"{table}.{row}.", cols, cells, flag)
 
     def put_unread(self, table: str, row: str, cols: list[str], flag: str) -> None:
         """Set a row's cells to None, each flagged why it was not read ('missing', 'unreadable')."""

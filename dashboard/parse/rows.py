@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -13,41 +14,44 @@ _MERGED = "merged"
 _LINE_SPLIT = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=[+\-]?\d)")
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds a report: slots make them quicker to build and to read
 class Row:
-    """One candidate data row: its label cells (normalized, numbering stripped) and its value cells by position."""
+    """One candidate data row: its label cells (normalized, numbering stripped) and its value cells by position.
+
+    Read, never changed: a row read from cached cells holds the cache's own tuples (no copy a row)."""
 
     item_index: int
     section: str
     source: str  # "table" | "line"
     block: int
-    labels: list[str]  # stripped labels, left to right
-    raw_labels: list[str]  # normalized labels with numbering, left to right
+    labels: Sequence[str]  # stripped labels, left to right
+    raw_labels: Sequence[str]  # normalized labels with numbering, left to right
     last_label: int  # grid position of the last label cell (-1: none)
-    values: list[tuple[int, CellValue]] = field(default_factory=list)  # (grid position, value) after the label
+    values: Sequence[tuple[int, CellValue]] = ()  # (grid position, value) after the label
     # True when at least one value cell holds a number: asked of every row several times, and a row's values are
-    # set once, when it is made.
-    has_numbers: bool = field(init=False)
-    _written: list[CellValue] | None = field(init=False, default=None, repr=False, compare=False)
+    # set once, when it is made (by whoever made them, when they know it: a row read from cached cells).
+    has_numbers: bool | None = None
+    _written: tuple[CellValue, ...] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.has_numbers = any(v.value is not None for _, v in self.values)
+        if self.has_numbers is None:
+            self.has_numbers = any(v.value is not None for _, v in self.values)
 
     @property
     def label_text(self) -> str:
         """All label cells joined (for messages)."""
         return " / ".join(dict.fromkeys(x for x in self.raw_labels if x))
 
-    def written(self) -> list[CellValue]:
+    def written(self) -> tuple[CellValue, ...]:
         """The value cells without blank or merged cells at either edge (a ragged table row's padding)."""
-        if self._written is None:  # asked again and again while rows are joined: trimmed once
+        if self._written is None:  # asked again and again while rows are joined: trimmed once, never copied
             vals = [v for _, v in self.values]
             while vals and vals[-1].flag in ("blank", _MERGED):
                 vals.pop()
             while vals and vals[0].flag in ("blank", _MERGED):
                 vals.pop(0)
-            self._written = vals
-        return list(self._written)
+            self._written = tuple(vals)
+        return self._written
 
     def trimmed(self, k: int) -> list[CellValue] | None:
         """The value cells trimmed of blank/merged edges down to k cells, or None when they do not fit k."""
@@ -67,16 +71,16 @@ def row_from_cells(index: int, item: Item) -> Row:
     """A table row: labels are cells that are not values; values are the cells after the last label."""
     if any(item.doubts):
         labels, raw, last, values = _read_cells(item.cells, item.copies, item.doubts)
-    else:
-        # The same row (a label row, a row of zeros) comes back in report after report: read once.
-        labels, raw, last, values = _read_plain_cells(tuple(item.cells), tuple(item.copies))
-    return Row(index, item.section, "table", item.block, list(labels), list(raw), last, list(values))
+        return Row(index, item.section, "table", item.block, labels, raw, last, values)
+    # The same row (a label row, a row of zeros) comes back in report after report: read once.
+    labels, raw, last, values, numbers = _read_plain_cells(tuple(item.cells), tuple(item.copies))
+    return Row(index, item.section, "table", item.block, labels, raw, last, values, numbers)
 
 
 @lru_cache(maxsize=4096)
 def _read_plain_cells(cells: tuple[str, ...], copies: tuple[bool, ...]) -> tuple:
     labels, raw, last, values = _read_cells(cells, copies, ())
-    return tuple(labels), tuple(raw), last, tuple(values)
+    return tuple(labels), tuple(raw), last, tuple(values), any(v.value is not None for _, v in values)
 
 
 def _read_cells(cells: tuple[str, ...] | list[str], copies: tuple[bool, ...] | list[bool],
@@ -114,8 +118,8 @@ def row_from_line(index: int, item: Item) -> Row | None:
     read = _read_line(item.text)
     if read is None:
         return None
-    labels, raw, last, values = read
-    return Row(index, item.section, "line", item.block, list(labels), list(raw), last, list(values))
+    labels, raw, last, values, numbers = read
+    return Row(index, item.section, "line", item.block, labels, raw, last, values, numbers)
 
 
 @lru_cache(maxsize=4096)  # the lines of a table converted to text come back in report after report
@@ -137,7 +141,8 @@ def _read_line(text: str) -> tuple | None:
     norm = normalize_label(label)
     labels = (strip_numbering(norm),) if norm else ()
     raw = (norm,) if norm else ()
-    return labels, raw, 0 if norm else -1, tuple((i + 1, v) for i, v in enumerate(nums))
+    return (labels, raw, 0 if norm else -1, tuple((i + 1, v) for i, v in enumerate(nums)),
+            any(v.value is not None for v in nums))
 
 
 def header_matches(cells: list[str], patterns: dict[str, re.Pattern[str]],

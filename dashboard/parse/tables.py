@@ -33,7 +33,7 @@ _APPEAL_CELLS = len(codes.APPEAL_GROUPS) * len(codes.APPEAL_COLUMNS)
 _FUZZY_MIN = 80  # and the runner-up far behind: a typo'd label, not a different row
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     """A row placed on a canonical row code."""
 
@@ -230,9 +230,11 @@ def _classify(row: Row, kinds: list[str], headers: dict[str, dict[int, str]], ou
 
 def join_rows(first: Row, rest: list[Row]) -> Row:
     """One row from a labelled row and the label-less lines or table rows that continue its numbers."""
-    values = [*first.written(), *(v for r in rest for v in r.written())]
+    values = list(first.written())
+    for r in rest:
+        values += r.written()
     return Row(first.item_index, first.section, first.source, first.block, first.labels, first.raw_labels,
-               first.last_label if first.values else 0, [(i + 1, v) for i, v in enumerate(values)])
+               first.last_label if first.values else 0, list(enumerate(values, 1)))
 
 
 def continuation(row: Row, following: list[Row], width: int) -> int:
@@ -260,10 +262,11 @@ def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
     row, header = claim.row, claim.header
     plan = _header_plan(tuple(header.items()), tuple(columns)) if header else None
     if plan is not None:
-        positions, wanted, first = plan
-        others = any(v.value is not None for p, v in row.values if p not in wanted)
-        if first > row.last_label and not others:
+        positions, wanted, first, single = plan
+        if first > row.last_label and not any(v.value is not None for p, v in row.values if p not in wanted):
             cells = dict(row.values)
+            if single:  # one position per column (most headers): its cell, which is never None
+                return [cells.get(p, _BLANK) for p in single]
             out = [_one_value([cells.get(p, _BLANK) for p in ps]) for ps in positions]
             if all(v is not None for v in out):
                 return out  # type: ignore[return-value]
@@ -272,8 +275,9 @@ def values_for(claim: Claim, columns: list[str]) -> list[CellValue] | None:
 
 @lru_cache(maxsize=1024)  # a table's header is one of a few; its plan is worked out once
 def _header_plan(header: tuple[tuple[int, str], ...], columns: tuple[str, ...]
-                 ) -> tuple[list[list[int]], frozenset[int], int] | None:
-    """Per column the grid positions its header names, all of them, and the first; None when a column has none."""
+                 ) -> tuple[list[list[int]], frozenset[int], int, tuple[int, ...]] | None:
+    """Per column the grid positions its header names, all of them, the first, and (when every column has one
+    position only) those positions in column order; None when a column has none."""
     by_code: dict[str, list[int]] = {}
     for pos, code in sorted(header):
         by_code.setdefault(code, []).append(pos)
@@ -281,7 +285,8 @@ def _header_plan(header: tuple[tuple[int, str], ...], columns: tuple[str, ...]
         return None
     positions = [by_code[c] for c in columns]
     wanted = frozenset(p for ps in positions for p in ps)
-    return positions, wanted, min(wanted)
+    single = tuple(ps[0] for ps in positions) if all(len(ps) == 1 for ps in positions) else ()
+    return positions, wanted, min(wanted), single
 
 
 _BLANK = CellValue(None, "", "blank")  # frozen: one instance serves every absent cell
@@ -298,10 +303,13 @@ def _one_value(cells: list[CellValue]) -> CellValue | None:
     return written[0] if all(c.value == written[0].value for c in written) else None
 
 
+_VERSION_MARKERS = {v: [re.compile(p) for p in ps] for v, ps in codes.VERSION_MARKERS.items()}
+
+
 def detect_version(labels: list[str]) -> tuple[str | None, dict[str, int]]:
     """Format version of section 二 from its labels (never from the year)."""
     text = "|".join(labels)
-    score = {v: sum(1 for p in ps if re.search(p, text)) for v, ps in codes.VERSION_MARKERS.items()}
+    score = {v: sum(1 for rx in rxs if rx.search(text)) for v, rxs in _VERSION_MARKERS.items()}
     if score["2019"] == score["2021"]:
         return None, score
     return ("2019" if score["2019"] > score["2021"] else "2021"), score
@@ -347,8 +355,11 @@ def fill_disclosure(found: Scan, version: str, b: Builder) -> None:
                       f"第二部分“{claim.row.label_text}”有 {n} 个数值格，应为 {len(columns)} 个，无法确定各列",
                       f"section 二 row '{claim.row.label_text}' has {n} value cells, expected {len(columns)}; columns unknown",
                       keys)
+        if cells:
+            b.put_row("disclosure", code, columns, cells)
+        else:
+            b.put_unread("disclosure", code, columns, "unreadable" if claim else "missing")
         for col, key, cell in zip(columns, keys, cells or [None] * len(columns), strict=True):
-            b.put("disclosure", code, col, cell, None if cells else ("unreadable" if claim else "missing"))
             if (code, col) in codes.AMOUNT_COLUMNS:
                 _set_unit(b, key, col, cell, found.header_units)
     missing = [code for code in expected if code not in seen]

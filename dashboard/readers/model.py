@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 COLUMN_DOUBT = "数字位于两列之间，所在列无法确定"
 
 
-@dataclass
+@dataclass(slots=True)  # one per line of a text report: built hundreds of times a file, no __dict__ each
 class Paragraph:
     """One line or paragraph of running text, as printed (not normalized)."""
 

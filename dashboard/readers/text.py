@@ -51,7 +51,9 @@ def parse_text(text: str, source: str, fmt: str = "md") -> Document:
             blocks.append(Table(rows=list(rows)))
             rows.clear()
 
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    if "\r" in text:  # most files end their lines with \n alone: no two copies of the text
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for raw in text.split("\n"):
         line = raw.strip()
         if not line:
             if rows:
