@@ -11,7 +11,9 @@ bash scripts/setup.sh
 if [ "${1:-}" = "--all" ]; then
   shift
   .venv/bin/python -m pytest -q "${PAR[@]}" -m "not slow" "$@"
-  .venv/bin/python -m pytest -q "${PAR[@]}" -m slow "$@"
+  .venv/bin/python -m pytest -q "${PAR[@]}" -m "slow and not serial" "$@"
+  # the ones that measure time or count processes, one at a time
+  .venv/bin/python -m pytest -q -m "slow and serial" "$@"
   # The DuckLake tests in the lake environment (duckdb pinned to the extensions'); they fail there, never skip.
   NIANBAO_REQUIRE_LAKE=1 .venv-lake/bin/python -m pytest -q tests/test_store_lake.py
 elif [ "$#" -gt 0 ]; then

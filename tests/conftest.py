@@ -59,9 +59,20 @@ SLOW_TESTS = {
 }
 
 
+# Slow tests that measure time against a bound or count the machine's processes: scripts/test.sh --all runs them
+# after the others, one at a time, not beside another test process (pytest-xdist) that would skew what they measure.
+SERIAL_FILES = {
+    "test_e2e_upload_isolation.py", "test_office_bounded.py", "test_read_limits.py", "test_ingest_hostile.py",
+    "test_serve_process.py", "test_ingest_concurrency.py",
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests of SLOW_FILES and the browser tests `slow` (select with -m slow / -m "not slow")."""
+    """Mark the tests of SLOW_FILES and the browser tests `slow` (select with -m slow / -m "not slow"), and those
+    of SERIAL_FILES `serial` too."""
     for item in items:
         if item.path.name in SLOW_FILES or item.path.name.startswith("test_e2e_") \
                 or item.name.split("[")[0] in SLOW_TESTS:  # every real-browser test
             item.add_marker(pytest.mark.slow)
+        if item.path.name in SERIAL_FILES:
+            item.add_marker(pytest.mark.serial)

@@ -88,5 +88,7 @@ def test_a_span_bomb_upload_fails_alone_and_another_users_page_still_loads(serve
     watcher.join()
     assert "span-bomb.html" in failure
     print(f"another user's 总览: {quiet:.2f} s without the upload, {other:.2f} s during it")
-    assert other <= max(OTHER_USER_SECONDS, 2 * quiet), f"another user's 总览 took {other:.1f} s ({quiet:.1f} s quiet)"
+    # on 2 cores the upload's worker holds one while the page is loaded, and the suite's other process (pytest-xdist)
+    # may hold the other: 3× the quiet load; a page that waited for the upload would take the whole read
+    assert other <= max(OTHER_USER_SECONDS, 3 * quiet), f"another user's 总览 took {other:.1f} s ({quiet:.1f} s quiet)"
     assert peak[0] < SERVER_MEMORY_MB * 2**20, f"server grew to {peak[0] / 2**20:.0f} MB"
