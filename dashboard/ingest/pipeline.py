@@ -513,13 +513,10 @@ def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Reg
     t0 = time.perf_counter()
     registry = registry or Registry.load()
     summary = IngestSummary()
-    span = SpanningWriter(db)
-    try:
+    with SpanningWriter(db) as span:  # the batches share one copy of the store
         for start in range(0, len(items), batch_size):
             summary.outcomes += _write_session(db, registry, items[start:start + batch_size], who, run_checks_after,
                                                span=span)
-    finally:
-        span.close()  # what the batches wrote becomes live (a batch that raised has discarded the copy)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -590,11 +587,11 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
             summary.outcomes.extend(_write_session(db, registry, pending, who, assign=assign, span=span))
         pending, pending_bytes = [], 0
 
-    span = SpanningWriter(db)  # the batches share one copy of the store, swapped in every few seconds and at the end
     put_here: list[str] = []  # files the workers added to the source store (extra['source_put'])
 
     try:
-        with bar:
+        # the batches share one copy of the store, swapped in every few seconds and at the end
+        with SpanningWriter(db) as span, bar:
             # written in input order: the same files give the same store, however many workers (or a cluster) read them;
             # read ahead in a thread (at most a batch), so the workers go on parsing while this process writes a batch,
             # and the local workers run at most a batch past the first file not yet finished: memory stays bounded
@@ -621,7 +618,6 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
                     flush()
             flush()
     finally:
-        span.close()  # the batches written so far become live (one that raised has discarded the copy)
         if put_here:  # files the workers put in the store for reports that were not stored: not kept
             remove_unnamed_sources(db, put_here)
     for p in summary.passed:

@@ -227,6 +227,12 @@ class SpanningWriter:
         if time.monotonic() - self._opened >= self.swap_after_s:
             self.close()
 
+    def __enter__(self) -> SpanningWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()  # what the batches wrote becomes live (a batch that raised has discarded the copy)
+
     def close(self) -> None:
         """Swap the copy in (what the batches wrote becomes live); nothing to do when no batch is open."""
         session, self._session, self._con = self._session, None, None
@@ -240,18 +246,7 @@ def remove_unnamed_sources(path: Path | None, shas: list[str]) -> int:
     stored. Returns how many were removed (none when the database cannot be read)."""
     db = db_path(path)
     named = _live_shas(db, shas)
-    if named is None:
-        return 0
-    store = sources.store_for(db)
-    removed = 0
-    for sha in dict.fromkeys(shas):
-        if sha not in named:
-            try:
-                store.remove(sha)
-                removed += 1
-            except OSError:
-                continue
-    return removed
+    return 0 if named is None else sources.store_for(db).remove_all(shas, named)
 
 
 def _live_shas(db: Path, keys: list[str]) -> set[str] | None:

@@ -91,6 +91,20 @@ class SourceStore:
             return
         Path(self.key(key).removeprefix("file://")).unlink(missing_ok=True)
 
+    def remove_all(self, keys: list[str], keep: set[str] | frozenset[str] = frozenset()) -> int:
+        """Delete these stored files, each once, except the keys in `keep`; how many were removed (a file that
+        cannot be removed is left: whoever checks next sees the same)."""
+        removed = 0
+        for key in dict.fromkeys(keys):
+            if key in keep:
+                continue
+            try:
+                self.remove(key)
+                removed += 1
+            except OSError:
+                continue
+        return removed
+
     def get(self, sha: str) -> bytes:
         """The bytes stored under this hash; SourceError when missing or when they no longer hash to it."""
         try:
@@ -145,16 +159,9 @@ class WriterSources:
         stored report names (`referenced`: sha256 of the live database's reports, None when it could not be read —
         the files were new, so none can be). Returns how many were removed; a file that cannot be removed is left
         (the next writer's reference check is the same)."""
-        removed = 0
-        for key in self.written:
-            if referenced and key in referenced:
-                continue  # a source file a live report names (it had been lost and was written again): kept
-            # page views and their images go with the failed session (ingesting the file again makes them again)
-            try:
-                self.store.remove(key)
-                removed += 1
-            except OSError:
-                continue
+        # a source file a live report names (it had been lost and was written again) is kept; page views and their
+        # images go with the failed session (ingesting the file again makes them again)
+        removed = self.store.remove_all(self.written, referenced or frozenset())
         self.written = []
         return removed
 
@@ -209,8 +216,8 @@ def put_beforehand(root: str, data: bytes, sha: str) -> tuple[str, bool] | None:
 def keep_source(data: bytes | None, sha: str, beforehand: tuple[str, bool] | None = None) -> bool:
     """Hook for ingest: queue a report's file for the current writer's store; True when it will be stored there
     (the row keeps no bytes). The writer session writes the queued files before it commits. A file already put in
-    this same store by the worker that parsed it (`beforehand`, from put_beforehand) is not queued; when that worker
-    added it, it counts as this session's own, removed again if the session fails.
+    this same store by the worker that parsed it (`beforehand`, from put_beforehand) is not queued; the ingest that ran
+    that worker removes it at its end if no stored report names it (db.remove_unnamed_sources).
 
     Without a writer session (a connection opened by hand) nothing is stored and False is returned, so the caller
     keeps the bytes in the row as before rather than losing them.
@@ -219,8 +226,6 @@ def keep_source(data: bytes | None, sha: str, beforehand: tuple[str, bool] | Non
     if data is None or session is None:
         return False
     if beforehand is not None and beforehand[0] == session.store.root and session.store.has(sha):
-        if beforehand[1]:
-            session.written.append(sha)
         return True
     session.pending[sha] = data
     return True
