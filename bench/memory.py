@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.hostile import generate as battery  # noqa: E402
+from tests.test_ingest_hostile import _command  # noqa: E402 — as the battery's test runs nianbao
 
 # Per-copy township prefixes: copy k files the readable reports under 「prefix + 甲家沟乡」 etc.
 PREFIX = "东西南北中上下前后左右新"
@@ -90,15 +91,6 @@ def unlock(folder: Path) -> None:
             p = os.path.join(dirpath, name)
             if not os.path.islink(p):
                 os.chmod(p, 0o700)
-
-
-def _command(args: list[str]) -> list[str]:
-    """As root, drop the capabilities that let root read anything (an unreadable folder stays unreadable)."""
-    base = [sys.executable, "-m", "dashboard", *args]
-    if os.geteuid() == 0 and shutil.which("setpriv"):
-        drop = "-dac_override,-dac_read_search"
-        return ["setpriv", f"--bounding-set={drop}", f"--inh-caps={drop}", *base]
-    return base
 
 
 @dataclass

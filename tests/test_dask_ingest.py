@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_ingest_batch_rows import _frame
 
 from dashboard.ingest.dask_parse import cluster_engine, parse_on_cluster, start_local_cluster, stop_local_cluster
 from dashboard.ingest.pipeline import ingest_paths
-from dashboard.store.db import open_db
 from dashboard.synth import synthesize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,15 +34,6 @@ def cluster():  # noqa: ANN201
     address, procs = start_local_cluster(2, env={"PYTHONPATH": str(ROOT)})
     yield address
     stop_local_cluster(procs)
-
-
-def _frame(db: Path, sql: str) -> pd.DataFrame:
-    con = open_db(db, read_only=True)
-    try:
-        df = con.execute(sql).df().astype(str)
-    finally:
-        con.close()
-    return df.sort_values(list(df.columns)).reset_index(drop=True)
 
 
 def test_ingest_of_100_files_parsed_on_the_cluster_equals_a_local_ingest(cluster: str, tmp_path: Path) -> None:

@@ -92,13 +92,7 @@ REQUESTS: list[str] = []
 
 def open_page(browser: object, url: str, ready: str = "h1"):  # noqa: ANN201
     """A new tab at the URL, once Streamlit has finished running the page; every request it makes is recorded."""
-    tab = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    tab.on("request", lambda r: REQUESTS.append(r.url))
-    tab.goto(url, wait_until="networkidle", timeout=90_000)
-    tab.wait_for_selector("h1", timeout=90_000)
-    tab.wait_for_selector(ready, timeout=90_000)
-    wait_idle(tab)
-    return tab
+    return open_pages(browser, [url], ready)[0]
 
 
 def open_pages(browser: object, urls: list[str], ready: str = "h1") -> list:
