@@ -168,3 +168,14 @@ def test_batches_share_one_copy_until_the_swap_and_a_batch_that_raises_discards_
     with every.batch() as con:
         con.execute("insert into audit_log values (now(), 'a', 'six', '{}')")
     assert rows() == ["before", "one", "six", "two"]  # swapped in after the batch
+
+
+def test_a_spanning_writer_given_one_thread_writes_its_copy_on_one(tmp_path: Path) -> None:
+    # the ingest's writer beside its worker processes: DuckDB's other threads would only wait for a core
+    from dashboard.store.db import SpanningWriter
+
+    db = tmp_path / "threads.duckdb"
+    with SpanningWriter(db, threads=1) as span, span.batch() as con:
+        assert con.execute("select current_setting('threads')").fetchall()[0][0] == 1
+    with SpanningWriter(db) as span, span.batch() as con:  # without it, DuckDB's default (the cores)
+        assert con.execute("select current_setting('threads')").fetchall()[0][0] == os.cpu_count()

@@ -591,7 +591,9 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
 
     try:
         # the batches share one copy of the store, swapped in every few seconds and at the end
-        with SpanningWriter(db) as span, bar:
+        # beside worker processes (local or a cluster's on this machine) the writer's DuckDB runs on one thread: with
+        # both cores busy a second thread only waits for one (measured: the writing's CPU −25 %)
+        with SpanningWriter(db, threads=1 if engine is not None or workers != 0 else None) as span, bar:
             # written in input order: the same files give the same store, however many workers (or a cluster) read them;
             # read ahead in a thread (at most a batch), so the workers go on parsing while this process writes a batch,
             # and the local workers run at most a batch past the first file not yet finished: memory stays bounded

@@ -130,9 +130,10 @@ def open_db(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBP
 
 
 @contextlib.contextmanager
-def writer(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(path: Path | None = None, threads: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A writable connection to a private copy of the database, swapped in when the block ends without error
-    (on a lake: one lake transaction, committed when the block ends without error)."""
+    (on a lake: one lake transaction, committed when the block ends without error). `threads`: DuckDB's threads for
+    this connection (an ingest whose worker processes hold the cores writes on one: more only wait for a core)."""
     db = db_path(path)
     if is_lake(db):
         from dashboard.store import lake
@@ -156,6 +157,8 @@ def writer(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         if db.exists():
             shutil.copyfile(db, tmp)
         con, moved = _connect_writable(tmp, live=db)
+        if threads:
+            con.execute(f"set threads = {int(threads)}")
         files: sources.WriterSources | None = None
         try:
             with sources.bound(sources.store_for(db)) as files:
@@ -198,8 +201,10 @@ class SpanningWriter:
     last swap is lost with it and nothing is half-written. On a lake, where a session is a lake transaction and
     nothing is copied, each batch is its own session as before."""
 
-    def __init__(self, path: Path | None = None, swap_after_s: float | None = None) -> None:
+    def __init__(self, path: Path | None = None, swap_after_s: float | None = None,
+                 threads: int | None = None) -> None:
         self.path = db_path(path)
+        self.threads = threads
         self.swap_after_s = swap_after_s_default() if swap_after_s is None else swap_after_s
         self._session: contextlib.AbstractContextManager | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -213,7 +218,7 @@ class SpanningWriter:
                 yield con
             return
         if self._con is None:
-            session = writer(self.path)
+            session = writer(self.path, self.threads)
             self._con = session.__enter__()
             self._session, self._opened = session, time.monotonic()
         try:
