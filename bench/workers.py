@@ -83,28 +83,78 @@ if mode.startswith("dask"):
 else:
     kw["workers"] = int(mode)
 import resource
+
+
+def tree_cpu(pids):  # CPU seconds of these processes and everything they started (a Dask worker runs under a nanny)
+    import psutil
+    total = 0.0
+    for pid in pids:
+        try:
+            top = psutil.Process(pid)
+            for p in [top, *top.children(recursive=True)]:
+                t = p.cpu_times()
+                total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+class LocalWorkers:  # the local pool's workers are the forkserver's children, gone when the ingest returns: the
+    # CPU each was last seen with, sampled 10 times a second (an undercount of at most the last tenth of a second)
+    def __init__(self):
+        import threading
+        self.seen, self.stop = {}, threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self):
+        import psutil
+        me = psutil.Process()
+        while not self.stop.wait(0.1):
+            for p in me.children(recursive=True):
+                try:
+                    t = p.cpu_times()
+                    self.seen[p.pid] = t.user + t.system
+                except psutil.Error:
+                    pass
+
+    def total(self):
+        self.stop.set()
+        self.thread.join()
+        return sum(self.seen.values())
+
+
+cluster = ([procs[0].pid], [p.pid for p in procs[1:]]) if procs else ([], [])
+s0, w0 = tree_cpu(cluster[0]), tree_cpu(cluster[1])
+local = LocalWorkers() if not procs and mode != "0" else None
 t0, c0 = time.perf_counter(), time.process_time()
 out = ingest_paths(files, db=db, **kw)
 seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+s1, w1 = tree_cpu(cluster[0]), tree_cpu(cluster[1])
+if local:
+    w1 = local.total()
 if procs:
     stop_local_cluster(procs)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "counts": out.counts(), "parent_cpu": cpu, "peak_mb": peak}))
+print(json.dumps({"seconds": seconds, "counts": out.counts(), "parent_cpu": cpu, "peak_mb": peak,
+                  "scheduler_cpu": s1 - s0, "workers_cpu": w1 - w0}))
 """
 BATCH = 200  # pipeline.BATCH_FILES, the ingest's default batch
 MODES = [("0", "in process (one core, no worker)"), ("1", "1 local worker"), ("2", "2 local workers"), ("dask", "Dask, 2 workers on this machine"),
          ("dask-pinned", "Dask, 2 workers pinned 1 core each")]
 
 
-def run(tree: Path, files_json: Path, db: Path, mode: str, priority: str = "normal") -> tuple[float, dict, float, float, float]:
+def run(tree: Path, files_json: Path, db: Path, mode: str,
+        priority: str = "normal") -> tuple[float, dict, float, float, float, tuple[float, float]]:
     """(seconds, outcome counts, 1-minute load average at the start, the parent's CPU seconds (all its threads),
-    the parent's peak RSS in MB) of one ingest in a fresh process."""
+    the parent's peak RSS in MB, the Dask scheduler's and workers' CPU seconds) of one ingest in a fresh process."""
     load = os.getloadavg()[0]
     env = {**os.environ, "PYTHONPATH": str(tree), "NIANBAO_WORKER_PRIORITY": priority}
     out = subprocess.run([sys.executable, "-c", RUN, str(files_json), str(db), mode], cwd=tree, env=env,
                          capture_output=True, text=True, check=True)
     got = json.loads(out.stdout.strip().splitlines()[-1])
-    return got["seconds"], got["counts"], load, got.get("parent_cpu", 0.0), got.get("peak_mb", 0.0)
+    return (got["seconds"], got["counts"], load, got.get("parent_cpu", 0.0), got.get("peak_mb", 0.0),
+            (got.get("scheduler_cpu", 0.0), got.get("workers_cpu", 0.0)))
 
 
 def cpu_split(tree: Path, files_json: Path, db: Path) -> tuple[float, float, float]:
@@ -152,6 +202,7 @@ def main() -> None:
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
         parent: dict[tuple[str, str], list[tuple[float, float]]] = {}
         counts: dict[tuple[str, str], dict] = {}
+        cluster_cpu: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
         mix = ", ".join(f"{n} {s[1:]}" for s, n in sorted(Counter(f.suffix for f in files).items()))
         print(f"{len(files)} files ({mix}), {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}; "
               f"local workers at {args.worker_priority} priority")
@@ -159,7 +210,8 @@ def main() -> None:
             for mode, _ in modes:
                 for name, tree in trees:
                     db = tmp / f"{name}-{mode}-{r}.duckdb"
-                    seconds, c, load, pcpu, peak = run(tree, files_json, db, mode, args.worker_priority)
+                    seconds, c, load, pcpu, peak, dask_cpu = run(tree, files_json, db, mode, args.worker_priority)
+                    cluster_cpu.setdefault((name, mode), []).append((pcpu, *dask_cpu))
                     times.setdefault((name, mode), []).append((seconds, load))
                     parent.setdefault((name, mode), []).append((pcpu, peak))
                     counts[(name, mode)] = c
@@ -181,6 +233,16 @@ def main() -> None:
                 peak = max(m for _, m in parent[(name, mode)])
                 print(f"{name:<5} {label:<34} {s:8.1f} {len(files) / s:8.1f} {ratio:11.2f}× {ratio0:13.2f}× {vs_base:7.2f}× "
                       f"{pcpu:19.2f} {peak:15.0f} {loads:>13}")
+        dask_rows = [(name, mode) for name, _ in trees for mode, _ in modes if mode != "0"]
+        if any(m.startswith("dask") for _, m in dask_rows):
+            print("\nWhere the CPU goes (ms a file, median): the parent writes (a Dask client besides); a Dask "
+                  "cluster adds its scheduler, a process of its own on the same cores; workers = the processes that "
+                  "parse (a Dask worker with its nanny)")
+            print(f"{'tree':<5} {'engine':<12} {'parent':>8} {'scheduler':>10} {'workers':>9}")
+            for name, mode in dask_rows:
+                rows = cluster_cpu[(name, mode)]
+                med3 = [statistics.median(r[k] for r in rows) / len(files) * 1000 for k in range(3)]
+                print(f"{name:<5} {mode:<12} {med3[0]:8.2f} {med3[1]:10.2f} {med3[2]:9.2f}")
         if args.cpu_files:
             small = tmp / "cpu-files.json"
             small.write_text(json.dumps([str(f) for f in files[:args.cpu_files]]))
