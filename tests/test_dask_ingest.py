@@ -65,3 +65,16 @@ def test_a_file_that_cannot_be_read_is_that_files_error_on_the_cluster(cluster: 
     out = list(parse_on_cluster([good, tmp_path / "missing.pdf", empty], cluster))
     assert [o.ok for o in out] == [True, False, False]
     assert out[1].error_zh == "文件不存在" and out[2].error_zh == "文件为空"
+
+
+def test_dask_tasks_hold_up_to_a_chunk_of_files_and_fewer_near_the_end() -> None:
+    from dashboard.ingest.dask_parse import CHUNK, chunk_size
+
+    assert chunk_size(2400, 2) == CHUNK  # many files left: full chunks (the scheduler pays per task)
+    assert chunk_size(40, 2) == 5  # near the end: at most a quarter of a worker's share of what is left
+    assert chunk_size(3, 2) == 1 and chunk_size(1, 8) == 1  # never an empty task
+    sizes, left = [], 1000
+    while left:
+        sizes.append(min(chunk_size(left, 2), left))
+        left -= sizes[-1]
+    assert sum(sizes) == 1000 and sizes == sorted(sizes, reverse=True) and sizes[-1] == 1

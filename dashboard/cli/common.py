@@ -41,23 +41,27 @@ def table_out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noq
     Console().print(table)
 
 
+def agency_named(text: str, db: Path) -> tuple[int, str] | None:
+    """(agency id, name) of the stored agency whose name, short name or alias matches `text` (normalized), or None."""
+    from dashboard.parse.names import name_key
+    from dashboard.queries import run_query
+
+    key = name_key(text)
+    if not key:
+        return None
+    for aid, name, short, aliases in run_query("agency_names", db=db).itertuples(index=False):
+        if key in {name_key(n) for n in [name, short, *list(aliases)] if n}:
+            return int(aid), str(name)
+    return None
+
+
 def resolve_agency(text: str, db: Path) -> tuple[int, str]:
     """The stored agency whose name, short name or alias matches `text` (normalized); exits with a message if none."""
-    from dashboard.parse.names import name_key
-    from dashboard.store.db import open_db
-
-    con = open_db(db, read_only=True)
-    try:
-        rows = con.execute("select agency_id, name, short_name, aliases from agencies").fetchall()
-    finally:
-        con.close()
-    key = name_key(text)
-    hits = [(aid, name) for aid, name, short, aliases in rows
-            if key in {name_key(n) for n in [name, short or "", *(aliases or [])] if n}]
-    if not hits:
+    hit = agency_named(text, db)
+    if hit is None:
         Console(stderr=True).print(f"[red]未找到机关[/red] {shown(text)}（not found; 用 nianbao agencies 查看）")
         raise typer.Exit(code=1)
-    return hits[0]
+    return hit
 
 
 def print_corrections(agency_id: int, year: int, db: Path, as_json: bool = False) -> None:

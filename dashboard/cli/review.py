@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from dashboard.cli.common import DB_OPTION, resolve_agency
+from dashboard.cli.common import DB_OPTION, agency_named, resolve_agency
 from dashboard.store.location import db_path
 
 err = Console(stderr=True)
@@ -71,20 +71,12 @@ def correct(
 
 def _agency_id(name: str, db: Path) -> int:
     """The agency id of a name, or CorrectionError (a CSV row must not exit the program half way)."""
-    from dashboard.parse.names import name_key
     from dashboard.review.corrections import CorrectionError
-    from dashboard.store.db import open_db
 
-    con = open_db(db, read_only=True)
-    try:
-        rows = con.execute("select agency_id, name, short_name, aliases from agencies").fetchall()
-    finally:
-        con.close()
-    key = name_key(name)
-    for aid, full, short, aliases in rows:
-        if key and key in {name_key(n) for n in [full, short or "", *(aliases or [])] if n}:
-            return int(aid)
-    raise CorrectionError(f"未找到单位「{name}」")
+    hit = agency_named(name, db)
+    if hit is None:
+        raise CorrectionError(f"未找到单位「{name}」")
+    return hit[0]
 
 
 def register(app: typer.Typer) -> None:

@@ -119,17 +119,11 @@ def history(agency: str = typer.Argument(..., help="机关名称或简称"), yea
     target = db_path(db)
     agency_id, name = resolve_agency(agency, target)
     df = run_query("store_history", db=target, agency_id=agency_id, year=year)
-    from dashboard.store.db import read_query
-
-    held = read_query("select report_id, coalesce(held, false) as held, held_reason from reports "
-                      "where agency_id = ? and year = ?", [agency_id, year], target)
-    df = df.merge(held, on="report_id", how="left")
     import pandas as pd
 
     df["status"] = [("待核对" if h else "当前" if c else "草稿（最新）" if d and pd.isna(s) else "草稿（已被新稿替换）" if d
                      else "已替换")
                     for h, c, d, s in zip(df["held"], df["current"], df["draft"], df["superseded_by"], strict=True)]
-    df["held_reason"] = df["held_reason"].fillna("")
     table_out(df, as_json, f"{name} {year} 年度报告的历史", ["report_id", "source_name", "ingested_at", "status",
                                                   "superseded_by", "held_reason", "sha256"])
     if not as_json:  # corrections of every version (dashboard/cli/review.py)
