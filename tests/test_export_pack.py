@@ -116,14 +116,26 @@ def test_charts_are_native_powerpoint_charts_holding_the_pack_figures(pack: dict
     assert len(natives) >= 6
 
 
-def test_ranking_chart_lists_agencies_largest_on_top_with_their_values(pack: dict, db: Path) -> None:
-    ranking = run_query("compare_ranking", db=db, num=["penalty_decisions"], den=None, year=YEAR, due_through=YEAR,
-                        regions=None, kinds=None, agency_ids=None, include_suspect=False)
-    top = ranking.dropna(subset=["value"]).sort_values("value", ascending=False).iloc[0]
-    slide = _slide_by_title(Presentation(str(pack["pptx"])), "行政处罚处理决定·各单位")
-    plot = next(s.chart for s in slide.shapes if s.shape_type == CHART_TYPE).plots[0]
-    assert plot.categories[-1] == top["short_name"]  # PowerPoint draws the last category on top
-    assert plot.series[0].values[-1] == pytest.approx(top["value"])
+def test_ranking_charts_compare_like_units_largest_on_top_with_their_values(pack: dict, db: Path) -> None:
+    from dashboard.scope import KIND_GROUPS
+
+    prs = Presentation(str(pack["pptx"]))
+    shown = 0
+    for group, kinds in KIND_GROUPS.items():  # 乡镇 with 乡镇, 部门 with 部门: never a township beside a department
+        ranking = run_query("compare_ranking", db=db, num=["penalty_decisions"], den=None, year=YEAR,
+                            due_through=YEAR, regions=None, kinds=list(kinds), agency_ids=None, include_suspect=False)
+        known = ranking.dropna(subset=["value"])
+        titled = [sl for sl in prs.slides if any(t.startswith(f"行政处罚处理决定·各{group}") for t in _slide_texts(sl))]
+        if len(known) < 2:
+            assert not titled  # a unit alone in its group is compared with nobody
+            continue
+        top = known.sort_values("value", ascending=False).iloc[0]
+        plot = next(s.chart for s in titled[0].shapes if s.shape_type == CHART_TYPE).plots[0]
+        assert plot.categories[-1] == top["short_name"]  # PowerPoint draws the last category on top
+        assert plot.series[0].values[-1] == pytest.approx(top["value"])
+        assert set(plot.categories) <= set(known["short_name"])
+        shown += 1
+    assert shown >= 2
 
 
 def test_only_the_matrix_is_a_picture_and_every_agency_is_named_in_it(pack: dict, db: Path, charts: list) -> None:
@@ -327,3 +339,16 @@ def test_a_fall_driven_by_a_unit_without_a_report_this_year_names_it(db: Path) -
     # 洪泽区 reported 4,119 行政处罚 for 2023 and has no 2024 report: that, not a township, is the fall
     sentence = total_sentence(load_pack_data(YEAR, None, db), "penalty_decisions")
     assert "减量主要来自洪泽区（-4,119件，本年无报告）" in sentence
+
+
+def test_a_ranking_takeaway_names_every_unit_that_shares_the_top_value(charts: list) -> None:
+    rankings = [c for c in charts if "_ranking" in c.key]
+    assert rankings
+    for chart in rankings:
+        values = chart.native.series[0][1]
+        top = max(values)
+        tied = [name for name, v in zip(chart.native.categories, values, strict=True) if v == top]
+        named = [name for name in tied if name in chart.takeaway]
+        assert len(named) == min(len(tied), 3), (chart.title, chart.takeaway, tied)
+        if len(tied) > 3:
+            assert f"等 {len(tied)} 个单位" in chart.takeaway

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from dashboard import charts
 from dashboard.export import takeaways as tk
 from dashboard.export.data import OUTCOMES, PackData, agency_values
+from dashboard.scope import KIND_GROUPS
 
 RANK_TOP = 15  # bars a slide can show legibly
 DECK_ROWS = 12  # matrix rows a half slide shows at projector size; two pages stand side by side on a slide
@@ -90,12 +91,29 @@ def _trend(data: PackData, key: str, section: str, code: str, takeaway: str) -> 
     return Chart(key, section, title, [full], takeaway, [bare], native)
 
 
-def _ranking(data: PackData, key: str, section: str, code: str, takeaway: str) -> Chart | None:
-    rows = agency_values(data, code, data.year).dropna(subset=["value"])
-    if len(rows) < 2:
-        return None
+def _rankings(data: PackData, key: str, section: str, code: str,
+              sentence: Callable[..., str]) -> list[Chart]:
+    """One bar chart per group of like units (乡镇 with 乡镇, 部门 with 部门: dashboard.scope.KIND_GROUPS, as 对比 and
+    the pack's ranking table compare them) with at least two values (counts: not all 0); its takeaway speaks of that
+    group alone."""
+    every = agency_values(data, code, data.year)
+    out = []
+    for n, (group, kinds) in enumerate(KIND_GROUPS.items()):
+        rows = every[every["kind"].isin(kinds)]
+        known = rows.dropna(subset=["value"])
+        if len(known) < 2 or (not known["value"].any() and data.unit(code) != "比率"):
+            continue  # one unit compares with nobody; counts all 0 say nothing (a rate of 0 % does: it is kept)
+        chart = _ranking(data, key if n == 0 else f"{key}_{n}", section, code, group, rows,
+                         sentence(data, code, rows=rows, group=group))
+        out.append(chart)
+    return out
+
+
+def _ranking(data: PackData, key: str, section: str, code: str, group: str, every: pd.DataFrame,
+             takeaway: str) -> Chart:
+    rows = every.dropna(subset=["value"])
     unit = data.unit(code)
-    title = charts.chart_title(f"{data.name(code)}·各单位", [data.year], data.scope)
+    title = charts.chart_title(f"{data.name(code)}·各{group}", [data.year], data.scope)
     if len(rows) > RANK_TOP:
         title += f"（前{RANK_TOP}名）"
     full, bare = _both(lambda title, present, source: charts.ranking_figure(
@@ -169,25 +187,22 @@ def _findings(data: PackData) -> Chart | None:
 
 def pack_charts(data: PackData) -> list[Chart]:
     """Every chart the data supports, in the order of the deck (a chart without data is left out)."""
-    makers: list[Callable[[], Chart | None]] = [
+    makers: list[Callable[[], Chart | list[Chart] | None]] = [
         lambda: _trend(data, "applications_trend", "依申请公开", "applications_new",
                        tk.total_sentence(data, "applications_new", caveat=False)),
-        lambda: _ranking(data, "applications_ranking", "依申请公开", "applications_new",
-                         tk.top_sentence(data, "applications_new")),
+        lambda: _rankings(data, "applications_ranking", "依申请公开", "applications_new", tk.top_sentence),
         lambda: _outcomes(data),
         lambda: _trend(data, "disclosure_rate_trend", "依申请公开", "disclosure_rate",
                        tk.ratio_sentence(data, "disclosure_rate")),
-        lambda: _ranking(data, "disclosure_rate_ranking", "依申请公开", "disclosure_rate",
-                         tk.ratio_spread_sentence(data, "disclosure_rate")),
+        lambda: _rankings(data, "disclosure_rate_ranking", "依申请公开", "disclosure_rate", tk.ratio_spread_sentence),
         lambda: _appeals(data),
-        lambda: _ranking(data, "penalty_ranking", "主动公开", "penalty_decisions",
-                         tk.top_sentence(data, "penalty_decisions")),
-        lambda: _ranking(data, "licensing_ranking", "主动公开", "licensing_decisions",
-                         tk.top_sentence(data, "licensing_decisions")),
+        lambda: _rankings(data, "penalty_ranking", "主动公开", "penalty_decisions", tk.top_sentence),
+        lambda: _rankings(data, "licensing_ranking", "主动公开", "licensing_decisions", tk.top_sentence),
         lambda: _coverage(data),
         lambda: _findings(data),
     ]
-    charts_ = [c for c in (make() for make in makers) if c is not None]
+    made = [make() for make in makers]
+    charts_ = [c for m in made for c in (m if isinstance(m, list) else [m]) if c is not None]
     note = tk.comparability_note(data)
     for c in charts_:
         if "较上年" in c.takeaway:

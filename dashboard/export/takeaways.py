@@ -151,31 +151,49 @@ def ratio_sentence(data: PackData, code: str) -> str:
     return text + ("，" + phrase if phrase else (note or "，上年无可比数据")) + "。"
 
 
-def ratio_spread_sentence(data: PackData, code: str) -> str:
-    """The highest and lowest agency of a ratio this year, and how many agencies it cannot be computed for."""
+def _who(rows: pd.DataFrame, value: float, unit: str) -> str:
+    """The units of `rows` that have this value, named: 'A（5件）', or 'A、B（各5件）' when several share it (at most
+    three named, then '等 n 个单位')."""
+    names = list(rows.loc[rows["value"] == value, "short_name"].astype(str))
+    if len(names) == 1:
+        return f"{names[0]}（{fmt_value(value, unit)}）"
+    shown = "、".join(names[:3]) + (f"等 {len(names)} 个单位" if len(names) > 3 else "")
+    return f"{shown}（各{fmt_value(value, unit)}）"
+
+
+def ratio_spread_sentence(data: PackData, code: str, rows: pd.DataFrame | None = None, group: str = "") -> str:
+    """The highest and lowest agency of a ratio this year, and how many agencies it cannot be computed for — among
+    `rows` of agency_values (one group of like units, named `group`) when given, else every agency."""
     name, unit = data.name(code), data.unit(code)
-    per = agency_values(data, code, data.year)
+    per = agency_values(data, code, data.year) if rows is None else rows
     known = per.dropna(subset=["value"])
+    among = f"各{group}" if group else "各单位"
     if known.empty:
-        return f"{data.year}年各单位{name}均无法计算（分母为0或未填报）。"
-    hi, lo = known.loc[known["value"].idxmax()], known.loc[known["value"].idxmin()]
-    text = f"{name}最高为{hi['short_name']}（{fmt_value(hi['value'], unit)}），最低为{lo['short_name']}（{fmt_value(lo['value'], unit)}）"
+        return f"{data.year}年{among}{name}均无法计算（分母为0或未填报）。"
+    hi, lo = known["value"].max(), known["value"].min()
+    text = (f"{group}中" if group else "") + (
+        f"{name}均为{fmt_value(hi, unit)}" if hi == lo else
+        f"{name}最高为{_who(known, hi, unit)}，最低为{_who(known, lo, unit)}")
     if len(per) > len(known):
         text += f"；{len(per) - len(known)} 个单位无法计算（分母为0或未填报）"
     return text + "。"
 
 
-def top_sentence(data: PackData, code: str) -> str:
-    """Which agency has the most of an indicator this year, and its share of the total."""
+def top_sentence(data: PackData, code: str, rows: pd.DataFrame | None = None, group: str = "") -> str:
+    """Which agency has the most of an indicator this year (all of them when several share the most), and its share
+    of the total — of `rows` of agency_values (one group of like units, named `group`) when given, else of every
+    agency."""
     name, unit = data.name(code), data.unit(code)
-    per = agency_values(data, code, data.year).dropna(subset=["value"])
+    per = (agency_values(data, code, data.year) if rows is None else rows).dropna(subset=["value"])
     total = per["value"].sum()
     if per.empty or total <= 0:
-        return f"{data.year}年各单位{name}均为0或未填报。"
-    top = per.loc[per["value"].idxmax()]
-    share = top["value"] / total
+        return f"{data.year}年{f'各{group}' if group else '各单位'}{name}均为0或未填报。"
+    most = per["value"].max()
+    tied = int((per["value"] == most).sum())
+    share = most * tied / total
     n_zero = int((per["value"] == 0).sum())
-    text = f"{name}最多的是{top['short_name']}（{fmt_value(top['value'], unit)}），占全部的 {share:.0%}"
+    text = (f"{group}中" if group else "") + f"{name}最多的是{_who(per, most, unit)}，" + \
+        f"{'合' if tied > 1 else ''}占{f'{group}合计' if group else '全部'}的 {share:.0%}"
     if n_zero:
         text += f"；{n_zero} 个单位为0"
     return text + "。"
