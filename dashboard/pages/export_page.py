@@ -104,7 +104,7 @@ def main() -> None:
     st.text(f"范围：{v.label} · {year}年（在左侧“数据范围”中更改）"
             + ("；含存疑数值" if v.scope.include_suspect else "；存疑数值不计入合计"))
     extra = st.multiselect("图表另存格式（PNG 总会生成）", [f for f in FORMATS if f != "png"], default=[],
-                           format_func=str.upper, key="export_formats")
+                           format_func=str.upper, placeholder="不另存（只生成 PNG）", key="export_formats")
     if st.button(f"生成 {year} 年会议材料（{v.label_md}）", type="primary"):
         _build(year, scope, ("png", *extra))
     files = st.session_state.get("export_files")

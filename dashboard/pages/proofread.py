@@ -78,7 +78,8 @@ def save_form(user: users.User, report_id: int, pending: dict[str, str], confirm
                                                                                 pending.values()]}),
                          hide_index=True, width="stretch")
         confirm = st.multiselect("确认以下读数无误（不改数字，只记录核对结论）", confirm_options,
-                                 format_func=cell_label, key="w_pr_confirm") if confirm_options else []
+                                 format_func=cell_label, placeholder="选择核对无误的读数（可不选）",
+                                 key="w_pr_confirm") if confirm_options else []
         reason = st.text_input("更正理由（必填，例如：核对原件第3页）", key="w_pr_reason")
         ok = st.form_submit_button("保存更正", type="primary")
     if not ok:
