@@ -43,3 +43,16 @@ def running(command: list[str], env: dict[str, str], port: int) -> Iterator[tupl
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def wait_for_login_cookie(tab, timeout_s: float = 60.0) -> None:  # noqa: ANN001 — a Playwright page
+    """Wait until the browser holds the session cookie a login sets. The login page writes it from a zero-height
+    component's script, which runs a moment after the page shows the user as logged in; a reload before then (seen
+    under load in CI) finds no cookie and shows the login form again."""
+    from dashboard.review.users import COOKIE
+
+    deadline = time.monotonic() + timeout_s
+    while not any(c["name"] == COOKIE and c["value"] for c in tab.context.cookies()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {COOKIE} cookie {timeout_s:.0f} s after the login")
+        time.sleep(0.2)

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from e2e_server import CHROMIUM, CHROMIUM_ARGS, free_port, running
+from e2e_server import CHROMIUM, CHROMIUM_ARGS, free_port, running, wait_for_login_cookie
 
 from dashboard.ingest.pipeline import ingest_paths
 from dashboard.review.users import COOKIE, add_user, cli_user
@@ -93,6 +93,7 @@ def visit(browser: object, server: tuple[str, int]) -> Iterator[dict[str, object
     tab.get_by_role("button", name="登录").click()
     tab.get_by_role("heading", name="总览").first.wait_for(timeout=90_000)
     wait_idle(tab)
+    wait_for_login_cookie(tab)
     tab.reload(wait_until="networkidle")  # a new page load: the cookie set by the login's iframe script carries it
     tab.get_by_role("heading", name="总览").first.wait_for(timeout=90_000)
     wait_idle(tab)

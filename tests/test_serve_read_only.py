@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_server import CHROMIUM, CHROMIUM_ARGS, free_port, running
+from e2e_server import CHROMIUM, CHROMIUM_ARGS, free_port, running, wait_for_login_cookie
 
 from dashboard.ingest.pipeline import ingest_paths
 from dashboard.review.read_only import probe
@@ -103,6 +103,7 @@ def test_serve_on_a_read_only_database_lets_an_editor_log_in_and_view_with_the_r
         tab.get_by_label("密码").fill("editor-password")
         tab.get_by_role("button", name="登录").click()
         tab.get_by_role("heading", name="总览").first.wait_for(timeout=90_000)
+        wait_for_login_cookie(tab)
         tab.reload(wait_until="networkidle")  # the login is kept (in memory) across a new page load
         tab.get_by_role("heading", name="总览").first.wait_for(timeout=90_000)
         sidebar = tab.locator('[data-testid="stSidebar"]')
