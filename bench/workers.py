@@ -202,7 +202,7 @@ def main() -> None:
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
         parent: dict[tuple[str, str], list[tuple[float, float]]] = {}
         counts: dict[tuple[str, str], dict] = {}
-        cluster_cpu: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+        cluster_cpu: dict[tuple[str, str], list[tuple[float, float]]] = {}  # (scheduler, workers) CPU s
         mix = ", ".join(f"{n} {s[1:]}" for s, n in sorted(Counter(f.suffix for f in files).items()))
         print(f"{len(files)} files ({mix}), {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}; "
               f"local workers at {args.worker_priority} priority")
@@ -211,7 +211,7 @@ def main() -> None:
                 for name, tree in trees:
                     db = tmp / f"{name}-{mode}-{r}.duckdb"
                     seconds, c, load, pcpu, peak, dask_cpu = run(tree, files_json, db, mode, args.worker_priority)
-                    cluster_cpu.setdefault((name, mode), []).append((pcpu, *dask_cpu))
+                    cluster_cpu.setdefault((name, mode), []).append(dask_cpu)
                     times.setdefault((name, mode), []).append((seconds, load))
                     parent.setdefault((name, mode), []).append((pcpu, peak))
                     counts[(name, mode)] = c
@@ -233,16 +233,17 @@ def main() -> None:
                 peak = max(m for _, m in parent[(name, mode)])
                 print(f"{name:<5} {label:<34} {s:8.1f} {len(files) / s:8.1f} {ratio:11.2f}× {ratio0:13.2f}× {vs_base:7.2f}× "
                       f"{pcpu:19.2f} {peak:15.0f} {loads:>13}")
-        dask_rows = [(name, mode) for name, _ in trees for mode, _ in modes if mode != "0"]
-        if any(m.startswith("dask") for _, m in dask_rows):
+        engine_rows = [(name, mode) for name, _ in trees for mode, _ in modes if mode != "0"]
+        if any(m.startswith("dask") for _, m in engine_rows):
             print("\nWhere the CPU goes (ms a file, median): the parent writes (a Dask client besides); a Dask "
                   "cluster adds its scheduler, a process of its own on the same cores; workers = the processes that "
                   "parse (a Dask worker with its nanny)")
             print(f"{'tree':<5} {'engine':<12} {'parent':>8} {'scheduler':>10} {'workers':>9}")
-            for name, mode in dask_rows:
-                rows = cluster_cpu[(name, mode)]
-                med3 = [statistics.median(r[k] for r in rows) / len(files) * 1000 for k in range(3)]
-                print(f"{name:<5} {mode:<12} {med3[0]:8.2f} {med3[1]:10.2f} {med3[2]:9.2f}")
+            for name, mode in engine_rows:
+                runs = cluster_cpu[(name, mode)]
+                ms = [statistics.median(values) / len(files) * 1000 for values in (
+                    [c for c, _ in parent[(name, mode)]], [s for s, _ in runs], [w for _, w in runs])]
+                print(f"{name:<5} {mode:<12} {ms[0]:8.2f} {ms[1]:10.2f} {ms[2]:9.2f}")
         if args.cpu_files:
             small = tmp / "cpu-files.json"
             small.write_text(json.dumps([str(f) for f in files[:args.cpu_files]]))

@@ -103,15 +103,14 @@ def _rankings(data: PackData, key: str, section: str, code: str,
         known = rows.dropna(subset=["value"])
         if len(known) < 2 or (not known["value"].any() and data.unit(code) != "比率"):
             continue  # one unit compares with nobody; counts all 0 say nothing (a rate of 0 % does: it is kept)
-        chart = _ranking(data, key if n == 0 else f"{key}_{n}", section, code, group, rows,
-                         sentence(data, code, rows=rows, group=group))
-        out.append(chart)
+        out.append(_ranking(data, key if n == 0 else f"{key}_{n}", section, code, group, known,
+                            sentence(data, code, rows=rows, group=group)))
     return out
 
 
-def _ranking(data: PackData, key: str, section: str, code: str, group: str, every: pd.DataFrame,
+def _ranking(data: PackData, key: str, section: str, code: str, group: str, rows: pd.DataFrame,
              takeaway: str) -> Chart:
-    rows = every.dropna(subset=["value"])
+    """The bar chart of one group's units that have a value (`rows`), the largest RANK_TOP."""
     unit = data.unit(code)
     title = charts.chart_title(f"{data.name(code)}·各{group}", [data.year], data.scope)
     if len(rows) > RANK_TOP:

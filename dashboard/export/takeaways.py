@@ -151,6 +151,12 @@ def ratio_sentence(data: PackData, code: str) -> str:
     return text + ("，" + phrase if phrase else (note or "，上年无可比数据")) + "。"
 
 
+def _group_words(group: str) -> tuple[str, str]:
+    """How a sentence names the units it speaks of: ('各乡镇', '乡镇中') for a group of like units, ('各单位', '')
+    for all of them."""
+    return (f"各{group}", f"{group}中") if group else ("各单位", "")
+
+
 def _who(rows: pd.DataFrame, value: float, unit: str) -> str:
     """The units of `rows` that have this value, named: 'A（5件）', or 'A、B（各5件）' when several share it (at most
     three named, then '等 n 个单位')."""
@@ -167,11 +173,11 @@ def ratio_spread_sentence(data: PackData, code: str, rows: pd.DataFrame | None =
     name, unit = data.name(code), data.unit(code)
     per = agency_values(data, code, data.year) if rows is None else rows
     known = per.dropna(subset=["value"])
-    among = f"各{group}" if group else "各单位"
+    among, within = _group_words(group)
     if known.empty:
         return f"{data.year}年{among}{name}均无法计算（分母为0或未填报）。"
     hi, lo = known["value"].max(), known["value"].min()
-    text = (f"{group}中" if group else "") + (
+    text = within + (
         f"{name}均为{fmt_value(hi, unit)}" if hi == lo else
         f"{name}最高为{_who(known, hi, unit)}，最低为{_who(known, lo, unit)}")
     if len(per) > len(known):
@@ -186,13 +192,14 @@ def top_sentence(data: PackData, code: str, rows: pd.DataFrame | None = None, gr
     name, unit = data.name(code), data.unit(code)
     per = (agency_values(data, code, data.year) if rows is None else rows).dropna(subset=["value"])
     total = per["value"].sum()
+    among, within = _group_words(group)
     if per.empty or total <= 0:
-        return f"{data.year}年{f'各{group}' if group else '各单位'}{name}均为0或未填报。"
+        return f"{data.year}年{among}{name}均为0或未填报。"
     most = per["value"].max()
     tied = int((per["value"] == most).sum())
     share = most * tied / total
     n_zero = int((per["value"] == 0).sum())
-    text = (f"{group}中" if group else "") + f"{name}最多的是{_who(per, most, unit)}，" + \
+    text = within + f"{name}最多的是{_who(per, most, unit)}，" + \
         f"{'合' if tied > 1 else ''}占{f'{group}合计' if group else '全部'}的 {share:.0%}"
     if n_zero:
         text += f"；{n_zero} 个单位为0"

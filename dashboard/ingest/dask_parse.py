@@ -24,8 +24,8 @@ from dashboard.ingest.workers import FileOutcome
 PARSE_ONE: Callable[[Path, str | None], Prepared] = prepare_finished
 WINDOW_PER_WORKER = 128  # parses in flight per worker: workers keep parsing while the client writes a batch
 CHUNK = 32  # files per Dask task at most: the client and the scheduler pay per task (submit, messages, a result to
-# receive) — one task a file cost the client ~3 ms a file more than the local pool; 8 a task left the scheduler at
-# 0.8 ms a file of CPU and Dask 10–12 % behind the local pool on 2 cores, 32 a task 0.46 ms and 5 % (1,200 files)
+# receive) — one task a file cost the client ~3 ms a file more than the local pool; 8 a task cost the scheduler
+# 0.82 ms of CPU a file, 32 a task 0.44–0.46 ms (Dask then 5–17 % behind the local pool on 2 cores, with the load)
 TAIL_CHUNKS = 4  # …and at most a quarter of a worker's share of what is left: the last tasks are small, so no worker
 # is left reading a long chunk while the others idle (a chunk that fails is parsed again one task a file, so a file
 # that kills its worker fails alone)
