@@ -110,3 +110,10 @@ def test_marking_published_makes_the_draft_count(db: Path, county: dict) -> None
     con = open_db(db, read_only=True)
     assert con.execute("select count(*) from current_reports where year = 2025 and agency_id = ?",
                        [aid]).fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("value", ["①", "²", "٣", "-1", "99999999999", "x" * 20000])
+def test_a_unit_in_the_link_that_is_not_an_ascii_number_of_the_board_opens_the_most_urgent_unit(
+        db: Path, county: dict, value: str) -> None:
+    at = logged_in(VIEWER, unit=value)  # asserts no exception
+    assert at.selectbox(key="w_rv_unit").value == unit_id(db, 1, county)

@@ -203,7 +203,7 @@ def main() -> None:
                f"待核实错误 {rep['errors']} 条 · 已更正 {rep['corrections']} 处")
     cells = c.q("detail_report_cells", report_id=report_id)
     findings = c.q("detail_report_findings", report_id=report_id)
-    focus = st.query_params.get("cell")
+    focus = c.url_text("cell")
     marks = g.cell_marks(cells, findings, focus if focus and focus.count(".") == 2 else None)
     tables = ["disclosure", "applications", "appeals"]
     start = focus.split(".")[0] if focus and focus.split(".")[0] in tables else "applications"

@@ -80,9 +80,9 @@ def pick_unit(units: list[rounds.UnitStatus]) -> rounds.UnitStatus | None:
     ids = [u.agency_id for u in units]
     labels = {u.agency_id: f"{u.short_name} · {u.status}" + (f" · 问题 {len(u.findings)}" if u.findings else "")
               for u in units}
-    wanted = st.query_params.get("unit")
+    wanted = c.url_int(c.url_text("unit"))
     first = next((u.agency_id for u in units if u.status == "待审核" and u.findings), ids[0])  # the most urgent
-    default = int(wanted) if wanted and wanted.isdigit() and int(wanted) in labels else first
+    default = wanted if wanted in labels else first
     value = st.selectbox("打开单位", ids, index=ids.index(default), format_func=labels.get, key="w_rv_unit")
     if st.query_params.get("unit") != str(value):
         st.query_params["unit"] = str(value)
