@@ -3,6 +3,8 @@ stated in the text. The SQL itself is one file per question in queries/, run by 
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -11,7 +13,7 @@ from dashboard.store.indicators import INDICATORS
 from dashboard.store.named import QueryError, run_query, run_writes
 
 __all__ = ["QueryError", "run_query", "run_writes", "indicator_def", "indicator_params", "definition_markers",
-           "mixed_version_note", "stated_in_text"]
+           "mixed_version_note", "stated_in_text", "agency_named"]
 
 _BY_CODE = {d["indicator"]: d for d in INDICATORS}
 
@@ -70,3 +72,27 @@ def stated_in_text(sections: pd.DataFrame) -> pd.DataFrame:
                          "sentence": fig.sentence})
     return pd.DataFrame(rows, columns=["report_id", "agency_id", "short_name", "kind", "year", "value", "approximate",
                                        "sentence"])
+
+
+_ASCII_ID = re.compile(r"[0-9]{1,9}")
+
+
+def agency_named(text: str, db: Path | str) -> tuple[int, str] | None:
+    """(agency id, name) of the stored agency a typed text means, or None: its id written in ASCII digits (as
+    `nianbao agencies` lists it), else its name, short name or an alias, compared after normalising (name_key).
+    When two agencies share a name, the registry's is meant before a printed name that matched none, then the
+    lower id (queries/agency_names.sql gives that order)."""
+    from dashboard.parse.names import name_key
+
+    text = text.strip()
+    rows = run_query("agency_names", db=db)
+    if _ASCII_ID.fullmatch(text):
+        hit = rows[rows["agency_id"].astype(int) == int(text)]
+        return (int(hit.iloc[0]["agency_id"]), str(hit.iloc[0]["name"])) if len(hit) else None
+    key = name_key(text)
+    if not key:
+        return None
+    for aid, name, short, aliases in rows.itertuples(index=False):
+        if key in {name_key(n) for n in [name, short, *list(aliases)] if isinstance(n, str) and n}:
+            return int(aid), str(name)
+    return None

@@ -41,22 +41,10 @@ def table_out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noq
     Console().print(table)
 
 
-def agency_named(text: str, db: Path) -> tuple[int, str] | None:
-    """(agency id, name) of the stored agency whose name, short name or alias matches `text` (normalized), or None."""
-    from dashboard.parse.names import name_key
-    from dashboard.queries import run_query
-
-    key = name_key(text)
-    if not key:
-        return None
-    for aid, name, short, aliases in run_query("agency_names", db=db).itertuples(index=False):
-        if key in {name_key(n) for n in [name, short, *list(aliases)] if n}:
-            return int(aid), str(name)
-    return None
-
-
 def resolve_agency(text: str, db: Path) -> tuple[int, str]:
     """The stored agency whose name, short name or alias matches `text` (normalized); exits with a message if none."""
+    from dashboard.queries import agency_named
+
     hit = agency_named(text, db)
     if hit is None:
         Console(stderr=True).print(f"[red]未找到机关[/red] {shown(text)}（not found; 用 nianbao agencies 查看）")

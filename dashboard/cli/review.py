@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from dashboard.cli.common import DB_OPTION, agency_named, resolve_agency
+from dashboard.cli.common import DB_OPTION, resolve_agency
 from dashboard.store.location import db_path
 
 err = Console(stderr=True)
@@ -71,6 +71,7 @@ def correct(
 
 def _agency_id(name: str, db: Path) -> int:
     """The agency id of a name, or CorrectionError (a CSV row must not exit the program half way)."""
+    from dashboard.queries import agency_named
     from dashboard.review.corrections import CorrectionError
 
     hit = agency_named(name, db)

@@ -132,28 +132,19 @@ class PackData:
 
 
 def resolve_agencies(names: list[str] | None, db: Path) -> list[int] | None:
-    """Agency ids for names, short names, aliases or ids as typed (None = every agency); an unknown name is an error."""
+    """Agency ids for names, short names, aliases or ids as typed (None = every agency); an unknown name is an error.
+    One rule with the command line's other commands: dashboard.queries.agency_named."""
     if not names:
         return None
-    from dashboard.parse.names import name_key
+    from dashboard.queries import agency_named
 
-    table = run_query("store_agencies", db=db)
-    keys: dict[str, int] = {}
-    for row in table.itertuples(index=False):
-        aliases = list(row.aliases) if row.aliases is not None else []
-        for n in (row.name, row.short_name, *aliases):
-            if isinstance(n, str) and n:
-                keys.setdefault(name_key(n), int(row.agency_id))
     ids: list[int] = []
     for text in names:
-        text = text.strip()
-        if text.isdigit() and int(text) in set(table["agency_id"].astype(int)):
-            ids.append(int(text))
-        elif name_key(text) in keys:
-            ids.append(keys[name_key(text)])
-        else:
-            raise ReportError(str(db), f"未找到单位“{text}”（可用 nianbao agencies 查看）",
-                              f"no agency named {text!r} in the database", "UNKNOWN_AGENCY")
+        hit = agency_named(text, db)
+        if hit is None:
+            raise ReportError(str(db), f"未找到单位“{text.strip()}”（可用 nianbao agencies 查看）",
+                              f"no agency named {text.strip()!r} in the database", "UNKNOWN_AGENCY")
+        ids.append(hit[0])
     return sorted(set(ids))
 
 
