@@ -73,7 +73,7 @@ def short_name_of(name: str) -> str:
 
 def _year(text: str | None) -> int | None:
     text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None  # "①".isdigit() is true, int() rejects it
 
 
 def load_registry(path: Path | None = None) -> list[Agency]:

@@ -78,3 +78,36 @@ def test_dask_tasks_hold_up_to_a_chunk_of_files_and_fewer_near_the_end() -> None
         sizes.append(min(chunk_size(left, 2), left))
         left -= sizes[-1]
     assert sum(sizes) == 1000 and sizes == sorted(sizes, reverse=True) and sizes[-1] == 1
+
+
+def test_nianbao_cluster_starts_a_scheduler_and_workers_with_the_measured_settings_and_the_parsers_loaded(
+        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import dask
+    from distributed import Client
+
+    from dashboard.ingest.dask_parse import _free_port
+
+    port = _free_port()
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    cli = [sys.executable, "-m", "dashboard", "cluster"]
+    procs = [subprocess.Popen([*cli, "scheduler", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)]
+    procs.append(subprocess.Popen([*cli, "worker", f"tcp://127.0.0.1:{port}", "--nworkers", "1",
+                                   "--host", "127.0.0.1"], env=env, stderr=subprocess.DEVNULL))
+    try:
+        with Client(f"tcp://127.0.0.1:{port}", timeout=60, set_as_default=False) as client:
+            client.wait_for_workers(1, timeout=120)
+            seen = next(iter(client.run(lambda: (
+                [dask.config.get(k) for k in ("distributed.worker.profile.enabled", "distributed.admin.tick.interval",
+                                              "distributed.worker.memory.monitor-interval")],
+                "dashboard.readers.docx" in sys.modules and "dashboard.parse" in sys.modules)).values()))
+            stealing = client.run_on_scheduler(lambda: dask.config.get("distributed.scheduler.work-stealing"))
+        assert seen == ([False, "1s", "500ms"], True)
+        assert stealing is False
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)

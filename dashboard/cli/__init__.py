@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "dashboard.cli.users",   # user add/passwd/list/remove
     "dashboard.cli.collect", # collect
     "dashboard.cli.review_round",  # review open/submit/status/decide/opinions
+    "dashboard.cli.cluster", # cluster scheduler/worker (Dask)
 ]
 
 

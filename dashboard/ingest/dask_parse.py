@@ -36,10 +36,31 @@ def chunk_size(remaining: int, workers: int) -> int:
     return max(1, min(CHUNK, remaining // (workers * TAIL_CHUNKS)))
 
 
-# A Dask worker's own sampling, off: its profiler walks the parsing thread's stack every 10 ms (measured +2.3 ms of
-# CPU a file in the worker over the local pool's) — the same settings for a real cluster are in the README
+# A Dask worker's and scheduler's own housekeeping, thinned: the profiler walks the parsing thread's stack every
+# 10 ms (measured +2.3 ms of CPU a file in the worker over the local pool's); the event loop's tick (every 20 ms,
+# only to warn of a blocked loop), the system monitor (500 ms) and the memory monitor (100 ms) each wake the loop,
+# which then takes the interpreter from the parsing thread; work stealing balances every 100 ms tasks the
+# scheduler already hands out only as workers free up. Idle, a worker with its nanny used 3.2 % of a core with
+# the first two off and 0.5 % with all of it; the memory monitor still looks twice a second, so a worker that runs
+# away is stopped within half a second of passing its limit. The same settings for a real cluster: see README.
 WORKER_CONFIG = {"DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
-                 "DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__GIL__ENABLED": "False"}
+                 "DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__GIL__ENABLED": "False",
+                 "DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL": "1s",
+                 "DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__INTERVAL": "2s",
+                 "DASK_DISTRIBUTED__WORKER__MEMORY__MONITOR_INTERVAL": "500ms",
+                 "DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING": "False"}
+PRELOAD_MODULE = __name__  # `dask worker --preload dashboard.ingest.dask_parse`: dask_setup below runs at start
+
+
+def dask_setup(worker: object) -> None:
+    """Run by a Dask worker started with `--preload dashboard.ingest.dask_parse`: import the parsers now, as the
+    local pool's forkserver does, so the first task of an ingest does not pay ~0.5 s of imports on each worker."""
+    import importlib
+
+    from dashboard.ingest.workers import PRELOAD
+
+    for name in PRELOAD:
+        importlib.import_module(name)
 
 
 def _is_url(path: str) -> bool:
@@ -172,29 +193,49 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def cluster_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a scheduler or worker of ours runs in: `base` (default: this process's) with WORKER_CONFIG."""
+    return {**(os.environ if base is None else base), **WORKER_CONFIG}
+
+
+def scheduler_command(host: str = "127.0.0.1", port: int = 8786) -> list[str]:
+    """argv of a Dask scheduler for our workers (no web dashboard; listening on `host` only)."""
+    import sys
+
+    return [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", host, "--port", str(port),
+            "--no-dashboard"]
+
+
+def worker_command(address: str, nworkers: str = "auto", host: str | None = None) -> list[str]:
+    """argv of Dask workers for `address`: `nworkers` processes of one thread each (auto: one per core), the
+    parsers imported at start (--preload, dask_setup above), no web dashboard."""
+    import sys
+
+    return [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+            "--nworkers", str(nworkers), "--no-dashboard", "--preload", PRELOAD_MODULE,
+            *(["--host", host] if host else [])]
+
+
 def start_local_cluster(n_workers: int, env: dict[str, str] | None = None, pin: bool = False) -> tuple[str, list]:
     """A scheduler and n one-thread worker processes on 127.0.0.1 (tests, benchmarks, trying it on one machine):
-    (address, processes). Stop them with stop_local_cluster. The same commands run a real cluster: see README.
-    `pin`: worker i runs on core i only (taskset), as if each were a machine of its own."""
+    (address, processes). Stop them with stop_local_cluster. A real cluster runs the same commands through
+    `nianbao cluster scheduler|worker` (README). `pin`: worker i runs on core i only (taskset), as if each were a
+    machine of its own."""
     import shutil
     import subprocess
-    import sys
     import time
 
     from distributed import Client
 
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, **WORKER_CONFIG, **(env or {})}
-    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                               "--port", str(port), "--no-dashboard"], env=env,
+    env = {**cluster_env(), **(env or {})}
+    procs = [subprocess.Popen(scheduler_command("127.0.0.1", port), env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     cores = sorted(os.sched_getaffinity(0))
     for i in range(n_workers):
         pinned = ["taskset", "-c", str(cores[i % len(cores)])] if pin and shutil.which("taskset") else []
-        procs.append(subprocess.Popen([*pinned, sys.executable, "-m", "distributed.cli.dask_worker", address,
-                                       "--nthreads", "1",
-                                       "--nworkers", "1", "--no-dashboard", "--host", "127.0.0.1"], env=env,
+        procs.append(subprocess.Popen([*pinned, *worker_command(address, "1", "127.0.0.1")], env=env,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     deadline = time.monotonic() + 120
     while True:
