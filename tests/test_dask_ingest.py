@@ -111,3 +111,14 @@ def test_nianbao_cluster_starts_a_scheduler_and_workers_with_the_measured_settin
             p.terminate()
         for p in procs:
             p.wait(timeout=30)
+
+
+def test_a_cluster_worker_started_with_auto_runs_one_single_threaded_process_per_core() -> None:
+    import os
+
+    from dashboard.ingest.dask_parse import worker_command
+
+    argv = worker_command("tcp://10.0.0.1:8786")
+    assert argv[argv.index("--nworkers") + 1] == str(len(os.sched_getaffinity(0)))
+    assert argv[argv.index("--nthreads") + 1] == "1"
+    assert worker_command("tcp://10.0.0.1:8786", "3")[argv.index("--nworkers") + 1] == "3"

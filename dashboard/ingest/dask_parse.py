@@ -207,10 +207,13 @@ def scheduler_command(host: str = "127.0.0.1", port: int = 8786) -> list[str]:
 
 
 def worker_command(address: str, nworkers: str = "auto", host: str | None = None) -> list[str]:
-    """argv of Dask workers for `address`: `nworkers` processes of one thread each (auto: one per core), the
+    """argv of Dask workers for `address`: `nworkers` processes of one thread each (auto: one per core of this
+    machine — Dask's own 'auto' would give a machine of more than 4 cores threads that share one interpreter), the
     parsers imported at start (--preload, dask_setup above), no web dashboard."""
     import sys
 
+    if nworkers == "auto":
+        nworkers = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     return [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
             "--nworkers", str(nworkers), "--no-dashboard", "--preload", PRELOAD_MODULE,
             *(["--host", host] if host else [])]
