@@ -10,10 +10,11 @@ bash scripts/setup.sh
 .venv/bin/ruff check .
 if [ "${1:-}" = "--all" ]; then
   shift
-  .venv/bin/python -m pytest -q "${PAR[@]}" -m "not slow" "$@"
-  .venv/bin/python -m pytest -q "${PAR[@]}" -m "slow and not serial" "$@"
+  # each run lists its slowest tests, so a CI run that nears its 20 minutes says where they went
+  .venv/bin/python -m pytest -q "${PAR[@]}" -m "not slow" --durations=8 "$@"
+  .venv/bin/python -m pytest -q "${PAR[@]}" -m "slow and not serial" --durations=12 "$@"
   # the ones that measure time or count processes, one at a time
-  .venv/bin/python -m pytest -q -m "slow and serial" "$@"
+  .venv/bin/python -m pytest -q -m "slow and serial" --durations=5 "$@"
   # The DuckLake tests in the lake environment (duckdb pinned to the extensions'); they fail there, never skip.
   NIANBAO_REQUIRE_LAKE=1 .venv-lake/bin/python -m pytest -q tests/test_store_lake.py
 elif [ "$#" -gt 0 ]; then
