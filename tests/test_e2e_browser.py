@@ -173,7 +173,8 @@ def test_report_text_is_shown_as_text_and_fetches_nothing(browser: object, serve
     assert Beacon.hits == []
 
 
-LINK_PAGES = ["", "trend", "compare", "detail", "quality", "upload", "export", "proofread", "manual_entry", "audit_log"]
+LINK_PAGES = ["", "trend", "compare", "detail", "quality", "upload", "export", "proofread", "review_round", "manual_entry",
+              "audit_log"]
 LINK_PARAMS = ["region", "agency", "year", "from", "unit", "report"]
 TABS_AT_ONCE = 5  # pages loaded side by side (each its own session on the server)
 
