@@ -3,7 +3,6 @@ stated in the text. The SQL itself is one file per question in queries/, run by 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -74,20 +73,18 @@ def stated_in_text(sections: pd.DataFrame) -> pd.DataFrame:
                                        "sentence"])
 
 
-_ASCII_ID = re.compile(r"[0-9]{1,9}")
-
-
 def agency_named(text: str, db: Path | str) -> tuple[int, str] | None:
     """(agency id, name) of the stored agency a typed text means, or None: its id written in ASCII digits (as
     `nianbao agencies` lists it), else its name, short name or an alias, compared after normalising (name_key).
     When two agencies share a name, the registry's is meant before a printed name that matched none, then the
     lower id (queries/agency_names.sql gives that order)."""
     from dashboard.parse.names import name_key
+    from dashboard.text import ascii_int
 
     text = text.strip()
     rows = run_query("agency_names", db=db)
-    if _ASCII_ID.fullmatch(text):
-        hit = rows[rows["agency_id"].astype(int) == int(text)]
+    if (wanted := ascii_int(text)) is not None:
+        hit = rows[rows["agency_id"].astype(int) == wanted]
         return (int(hit.iloc[0]["agency_id"]), str(hit.iloc[0]["name"])) if len(hit) else None
     key = name_key(text)
     if not key:

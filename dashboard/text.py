@@ -16,6 +16,17 @@ def shown(text: object) -> str:
                                else f"\\u{ord(m.group()):04x}", str(text)))
 
 
+_ASCII_INT = re.compile(r"[0-9]{1,9}")
+
+
+def ascii_int(text: str | None) -> int | None:
+    """An integer written with ASCII digits only, or None ('²', '①', '٣', '-1', '1e3' and ten digits or more are
+    not numbers here: str.isdigit() is true for '①', and int() rejects it). Links, ids typed by hand."""
+    if text is None or not _ASCII_INT.fullmatch(text):
+        return None
+    return int(text)
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'^%@/;?,])")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]+")
 

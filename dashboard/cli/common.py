@@ -42,7 +42,8 @@ def table_out(df, as_json: bool, title: str, columns: list[str]) -> None:  # noq
 
 
 def resolve_agency(text: str, db: Path) -> tuple[int, str]:
-    """The stored agency whose name, short name or alias matches `text` (normalized); exits with a message if none."""
+    """(id, name) of the stored agency `text` means (its id, name, short name or alias: queries.agency_named);
+    exits with a message if none."""
     from dashboard.queries import agency_named
 
     hit = agency_named(text, db)

@@ -212,8 +212,10 @@ def worker_command(address: str, nworkers: str = "auto", host: str | None = None
     parsers imported at start (--preload, dask_setup above), no web dashboard."""
     import sys
 
+    from dashboard.ingest.workers import default_workers
+
     if nworkers == "auto":
-        nworkers = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+        nworkers = str(default_workers())
     return [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
             "--nworkers", str(nworkers), "--no-dashboard", "--preload", PRELOAD_MODULE,
             *(["--host", host] if host else [])]

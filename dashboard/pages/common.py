@@ -8,7 +8,6 @@ ingest shows at once, an unchanged file is never read twice for the same questio
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
@@ -19,6 +18,7 @@ from dashboard import charts
 from dashboard.catalogue import labels
 from dashboard.queries import indicator_params, run_query
 from dashboard.store.location import db_path
+from dashboard.text import ascii_int
 
 
 def rule_name(code: str) -> str:
@@ -78,7 +78,6 @@ def agencies() -> pd.DataFrame:
 # ---- filters bound to the URL ----
 
 MAX_PARAM = 200  # a URL value longer than this is not a value the app wrote
-_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def url_text(key: str) -> str | None:
@@ -90,10 +89,8 @@ def url_text(key: str) -> str | None:
 
 
 def url_int(raw: str | None) -> int | None:
-    """An integer written with ASCII digits only ('²', '①', '-1', '1e3' are not numbers here)."""
-    if raw is None or not _DIGITS.fullmatch(raw):
-        return None
-    return int(raw)
+    """An integer written with ASCII digits only ('²', '①', '-1', '1e3' are not numbers here): dashboard.text."""
+    return ascii_int(raw)
 
 
 def set_url(key: str, value: str | None) -> None:
