@@ -35,6 +35,7 @@ import pyarrow as pa
 from dashboard.checks import run_checks
 from dashboard.checks.model import Finding, flattened_reports
 from dashboard.ingest.agencies import resolve_agencies, sync_registry
+from dashboard.ingest.collector import writing_batches
 from dashboard.ingest.evidence import When, by_bytes, contexts, decide, evidence_of, older_than
 from dashboard.ingest.finish import Finished, finished_of, merge, run_rules
 from dashboard.ingest.identity import PENDING, Hold, identity_hold
@@ -513,7 +514,7 @@ def ingest_prepared(items: list[Prepared], db: Path | None = None, registry: Reg
     t0 = time.perf_counter()
     registry = registry or Registry.load()
     summary = IngestSummary()
-    with SpanningWriter(db) as span:  # the batches share one copy of the store
+    with writing_batches(), SpanningWriter(db) as span:  # the batches share one copy of the store
         for start in range(0, len(items), batch_size):
             summary.outcomes += _write_session(db, registry, items[start:start + batch_size], who, run_checks_after,
                                                span=span)
@@ -593,7 +594,9 @@ def ingest_paths(paths: list[Path], db: Path | None = None, progress: bool = Fal
         # the batches share one copy of the store, swapped in every few seconds and at the end
         # beside worker processes (local or a cluster's on this machine) the writer's DuckDB runs on one thread: with
         # both cores busy a second thread only waits for one (measured: the writing's CPU −25 %)
-        with SpanningWriter(db, threads=1 if engine is not None or workers != 0 else None) as span, bar:
+        # and the cycle collector held back while records are unpickled and written (collector.py: −70 % of its CPU)
+        with writing_batches(), SpanningWriter(db, threads=1 if engine is not None or workers != 0 else None) as span, \
+                bar:
             # written in input order: the same files give the same store, however many workers (or a cluster) read them;
             # read ahead in a thread (at most a batch), so the workers go on parsing while this process writes a batch,
             # and the local workers run at most a batch past the first file not yet finished: memory stays bounded

@@ -18,9 +18,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+if TYPE_CHECKING:  # only named in annotations: a worker that parses and stores files never loads DuckDB
+    import duckdb
 
 from dashboard.store.location import sources_location
 
