@@ -15,6 +15,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
     sys.path.insert(0, str(ROOT))
 
 from dashboard.pages import login  # noqa: E402  (after the path fix above)
+from dashboard.pages.addresses import MAIN_INTERNAL_URL, MAIN_URL, unknown_address_pages  # noqa: E402
 from dashboard.review import users  # noqa: E402  (after the path fix above)
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -49,10 +50,12 @@ def main() -> None:
     allowed = login.allowed_pages(PAGES, user)
     # A page the role may not open stays reachable by its address, hidden from the menu: it says why it does not
     # open (dashboard/pages/common.require_page_role) instead of landing on 总览 without a word.
-    pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=u, default=(u == "overview"),
-                     visibility="visible" if (f, t, i, u) in allowed else "hidden")
+    # 总览 is the main page, served at "/" (its own name is never typed; "/overview" opens it too: addresses.py)
+    pages = [st.Page(PAGES_DIR / f, title=t, icon=i, url_path=MAIN_INTERNAL_URL if u == MAIN_URL else u,
+                     default=(u == MAIN_URL), visibility="visible" if (f, t, i, u) in allowed else "hidden")
              for f, t, i, u in PAGES]
-    nav = st.navigation(pages)
+    # an address no page has is answered in Chinese, not by Streamlit's English "Page not found"
+    nav = st.navigation(pages + unknown_address_pages(pages, PAGES_DIR / "overview.py"))
     st.sidebar.caption("政府信息公开工作年度报告 · 统计与核对")
     login.sidebar_account(user)
     login.read_only_note()

@@ -218,6 +218,38 @@ def test_hostile_link_values_are_shown_literally_and_fetch_nothing(browser: obje
     assert Beacon.hits == []
 
 
+def test_an_address_no_page_has_is_answered_in_chinese_and_fetches_nothing(browser: object, server: str,
+                                                                          beacon: int) -> None:
+    """/overview opens 总览; a mistyped or hostile address gets a Chinese page that quotes it as text and links to
+    总览 — never Streamlit's English "Page not found". (An address with a "/" inside cannot be a page's name: it
+    keeps Streamlit's notice, and still fetches nothing.)"""
+    from urllib.parse import quote
+
+    Beacon.hits.clear()
+    markup = f"<img src=http:127.0.0.1:{beacon}>**粗**:red[x]"
+    paths = ["overview", "no-such-page", quote(markup, safe=""), quote("①²\u0007" + "长" * 300, safe=""),
+             quote(f"![](//127.0.0.1:{beacon}/p)", safe="")]
+    tabs = open_pages(browser, [f"{server}/{p}" for p in paths])
+    for path, tab in zip(paths, tabs, strict=True):
+        assert not tab.locator('[data-testid="stException"]').count(), path
+        assert tab.locator(f'img[src*="{beacon}"]').count() == 0, path
+    overview, missing, hostile, long, _nested = tabs
+    for tab in (overview, missing, hostile, long):
+        assert "not found" not in tab.locator("body").inner_text().lower()
+    assert overview.locator("h1").first.inner_text().startswith("总览")
+    for tab in (missing, hostile, long):
+        assert tab.locator("h1").first.inner_text().startswith("页面不存在")
+        assert tab.get_by_role("link", name="打开总览").count() == 1
+    assert "no-such-page" in missing.locator('[data-testid="stCode"]').inner_text()
+    assert markup in hostile.locator('[data-testid="stCode"]').inner_text()  # its characters, not markup
+    missing.get_by_role("link", name="打开总览").click()
+    missing.wait_for_function("() => document.querySelector('h1') && "
+                              "document.querySelector('h1').innerText.startsWith('总览')", timeout=60_000)
+    for tab in tabs:
+        tab.close()
+    assert Beacon.hits == []
+
+
 def test_no_page_requests_anything_outside_the_server(browser: object, server: str) -> None:
     assert REQUESTS, "the other tests opened pages"
     outside = [u for u in REQUESTS if not u.startswith((server, "data:", "blob:", "about:"))]
