@@ -14,6 +14,10 @@ alternate so that the machine's load (shared with other users) falls on both ali
 worker / seconds of the row, per tree ("vs in process": of the one-process ingest, parse then write on one core);
 "vs base" = seconds of the baseline tree / seconds of this tree; "vs 2 local" = seconds of the row / seconds of 2
 local workers of the same tree (the Dask target of issue 23: within 1.10×).
+
+Before each run the machine itself is measured: how much more pure-Python work two processes do at once than one
+("machine 2-proc"). On a shared virtual machine the two cores are not always two cores' worth; that figure, taken
+at the same moments, is the ceiling any 2-worker speedup could reach then.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -145,6 +150,33 @@ MODES = [("0", "in process (one core, no worker)"), ("1", "1 local worker"), ("2
          ("dask-pinned", "Dask, 2 workers pinned 1 core each")]
 
 
+PROBE_LOOPS = 10_000_000  # about a second of pure Python arithmetic on these machines
+
+
+def _spin(loops: int) -> float:
+    t = time.perf_counter()
+    x = 0
+    for i in range(loops):
+        x += i * i % 7
+    return time.perf_counter() - t
+
+
+def machine_scaling() -> float:
+    """How much more work two processes do at once than one, right now (pure Python arithmetic, like the parsers):
+    the ceiling of any 2-worker speedup at this moment. A shared machine's two cores are not always two cores' worth
+    (another tenant, siblings of one physical core); 2.00 means they are."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")  # this process has no threads: fork is safe and starts at once
+    with ctx.Pool(2) as pool:
+        pool.map(_spin, [1000, 1000])  # both processes started before the clock runs
+        one = pool.apply(_spin, (PROBE_LOOPS,))
+        t = time.perf_counter()
+        pool.map(_spin, [PROBE_LOOPS, PROBE_LOOPS], chunksize=1)
+        two = time.perf_counter() - t
+    return 2 * one / two
+
+
 def run(tree: Path, files_json: Path, db: Path, mode: str,
         priority: str = "normal") -> tuple[float, dict, float, float, float, tuple[float, float]]:
     """(seconds, outcome counts, 1-minute load average at the start, the parent's CPU seconds (all its threads),
@@ -204,6 +236,7 @@ def main() -> None:
         parent: dict[tuple[str, str], list[tuple[float, float]]] = {}
         counts: dict[tuple[str, str], dict] = {}
         cluster_cpu: dict[tuple[str, str], list[tuple[float, float]]] = {}  # (scheduler, workers) CPU s
+        scaling: dict[tuple[str, str], list[float]] = {}  # the machine's 2-process scaling just before each run
         mix = ", ".join(f"{n} {s[1:]}" for s, n in sorted(Counter(f.suffix for f in files).items()))
         print(f"{len(files)} files ({mix}), {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}; "
               f"local workers at {args.worker_priority} priority")
@@ -211,18 +244,21 @@ def main() -> None:
             for mode, _ in modes:
                 for name, tree in trees:
                     db = tmp / f"{name}-{mode}-{r}.duckdb"
+                    scaling.setdefault((name, mode), []).append(machine_scaling())
                     seconds, c, load, pcpu, peak, dask_cpu = run(tree, files_json, db, mode, args.worker_priority)
                     cluster_cpu.setdefault((name, mode), []).append(dask_cpu)
                     times.setdefault((name, mode), []).append((seconds, load))
                     parent.setdefault((name, mode), []).append((pcpu, peak))
                     counts[(name, mode)] = c
-                    print(f"  {name:<5} {mode:<5} {seconds:7.1f} s  load {load:.1f}  {c}", flush=True)
+                    print(f"  {name:<5} {mode:<5} {seconds:7.1f} s  load {load:.1f}  machine 2-process scaling "
+                          f"{scaling[(name, mode)][-1]:.2f}×  {c}", flush=True)
                     db.unlink(missing_ok=True)
                     shutil.rmtree(f"{db}.sources", ignore_errors=True)
         med = {k: statistics.median(s for s, _ in v) for k, v in times.items()}
         print()
         print(f"{'tree':<5} {'engine':<34} {'seconds':>8} {'files/s':>8} {'vs 1 worker':>12} {'vs in process':>14} {'vs base':>8} "
-              f"{'vs 2 local':>11} {'parent CPU ms/file':>19} {'parent peak MB':>15} {'load (1 min)':>13}")
+              f"{'vs 2 local':>11} {'parent CPU ms/file':>19} {'parent peak MB':>15} {'load (1 min)':>13} "
+              f"{'machine 2-proc':>15}")
         for name, _ in trees:
             for mode, label in modes:
                 s = med[(name, mode)]
@@ -234,8 +270,12 @@ def main() -> None:
                 loads = "/".join(f"{x:.1f}" for _, x in times[(name, mode)])
                 pcpu = statistics.median(c for c, _ in parent[(name, mode)]) / len(files) * 1000
                 peak = max(m for _, m in parent[(name, mode)])
+                machine = statistics.median(scaling[(name, mode)])
                 print(f"{name:<5} {label:<34} {s:8.1f} {len(files) / s:8.1f} {ratio:11.2f}× {ratio0:13.2f}× {vs_base:7.2f}× "
-                      f"{vs_local:10.2f}× {pcpu:19.2f} {peak:15.0f} {loads:>13}")
+                      f"{vs_local:10.2f}× {pcpu:19.2f} {peak:15.0f} {loads:>13} {machine:14.2f}×")
+        print("machine 2-proc = how much more work 2 processes of pure Python did at once than 1, measured just "
+              "before each run of the row (median): the ceiling of a 2-worker speedup at that moment (2.00 = two "
+              "whole cores)")
         engine_rows = [(name, mode) for name, _ in trees for mode, _ in modes if mode != "0"]
         if any(m.startswith("dask") for _, m in engine_rows):
             print("\nWhere the CPU goes (ms a file, median): the parent writes (a Dask client besides); a Dask "
