@@ -67,3 +67,14 @@ def test_overlapping_ingests_restore_the_settings_once_the_last_ends() -> None:
     second.__exit__(None, None, None)
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == frozen
+
+
+def test_objects_someone_else_froze_stay_frozen_after_an_ingest() -> None:
+    gc.freeze()  # e.g. a server that froze its start-up objects
+    try:
+        frozen = gc.get_freeze_count()
+        with collector.writing_batches():
+            assert gc.get_threshold()[0] == collector.YOUNG_THRESHOLD
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

@@ -9,7 +9,8 @@ objects frozen, 0.04 ms.
 
 Nothing is lost: objects that were already garbage when the block began are collected once it ends (they go back
 to the oldest generation), and the thresholds are put back. The settings are the process's, so nested or
-concurrent ingests (the dashboard's upload threads) apply them once and restore them when the last one ends.
+concurrent ingests (the dashboard's upload threads) apply them once and restore them when the last one ends; objects
+another part of the process froze are left frozen (Python cannot unfreeze only some).
 """
 
 from __future__ import annotations
@@ -26,18 +27,21 @@ OLD_EVERY = 100  # middle collections between full ones (default 10; Python also
 _lock = threading.Lock()
 _depth = 0
 _saved: tuple[int, int, int] | None = None
+_froze = False  # whether this module froze the objects (never unfreeze what someone else froze)
 
 
 @contextlib.contextmanager
 def writing_batches() -> Iterator[None]:
     """Inside the block: the process's present objects frozen (never walked) and collections rarer; after it, the
     thresholds as they were and the frozen objects collectable again."""
-    global _depth, _saved
+    global _depth, _saved, _froze
     with _lock:
         _depth += 1
         if _depth == 1:
             _saved = gc.get_threshold()
-            gc.freeze()
+            _froze = gc.get_freeze_count() == 0  # another part of the process froze objects: theirs to unfreeze
+            if _froze:
+                gc.freeze()
             gc.set_threshold(YOUNG_THRESHOLD, MIDDLE_EVERY, OLD_EVERY)
     try:
         yield
@@ -47,5 +51,6 @@ def writing_batches() -> Iterator[None]:
             if _depth == 0:
                 if _saved is not None:
                     gc.set_threshold(*_saved)
-                gc.unfreeze()
-                _saved = None
+                if _froze:
+                    gc.unfreeze()
+                _saved, _froze = None, False
