@@ -40,9 +40,9 @@ def unknown_address_pages(pages: list[st.Page], main_file: Path, name: str | Non
     known = {p.url_path for p in pages} | {MAIN_INTERNAL_URL}
     if not name or name in known or "/" in name or not name.strip():
         return []
-    if name == MAIN_URL:
-        return [st.Page(main_file, title="总览", icon=":material/dashboard:", url_path=MAIN_URL, visibility="hidden")]
     main = next((p for p in pages if p.url_path == ""), pages[0])  # the main page is served at "/"
+    if name == MAIN_URL:
+        return [st.Page(main_file, title=main.title, icon=main.icon, url_path=MAIN_URL, visibility="hidden")]
     try:
         return [st.Page(_not_found(name, main), title="页面不存在", icon=":material/help:", url_path=name,
                         visibility="hidden")]
@@ -57,6 +57,6 @@ def _not_found(name: str, main: st.Page) -> Callable[[], None]:
         st.write("本系统没有这个地址的页面：")
         st.code(shown, language=None)  # the address as text: never Markdown or HTML
         st.write("地址可能输错了，或是旧版本的链接。请从左侧菜单进入，或：")
-        st.page_link(main, label="打开总览", icon=":material/dashboard:")
+        st.page_link(main, label=f"打开{main.title}", icon=main.icon)
 
     return show
